@@ -1,0 +1,24 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import AuditEntry
+
+
+def audit_log(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict | None = None,
+    data: dict | None = None,
+) -> AuditEntry:
+    """Append an entry; `action` is a namespaced code such as "grants.application.submitted"."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
+        object_id=target.pk,
+        object_repr=str(target)[:200],
+        changes=changes or {},
+        data=data or {},
+    )

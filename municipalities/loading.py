@@ -1,0 +1,43 @@
+"""Reading the list of eligible bodies from the CSV kept in the repository."""
+
+import csv
+from pathlib import Path
+
+CSV_PATH = Path(__file__).resolve().parent / "data" / "hessen-gebietskoerperschaften.csv"
+
+KIND_BY_LABEL = {
+    "Landkreis": "landkreis",
+    "kreisfreie Stadt": "kreisfreie_stadt",
+    "Sonderstatusstadt": "sonderstatusstadt",
+}
+
+
+def read_bodies(path: Path = CSV_PATH) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["kind"] not in KIND_BY_LABEL:
+            raise ValueError(f"Unbekannte Art {row['kind']!r} für {row['name']} in {path.name}.")
+        if len(row["ags"]) != 8 or not row["ags"].isdigit():
+            raise ValueError(f"Ungültiger AGS {row['ags']!r} für {row['name']} in {path.name}.")
+    return rows
+
+
+def load_bodies(Municipality, AdministrativeCourt, path: Path = CSV_PATH) -> int:
+    """Create or update every body from the CSV, keyed by AGS; postal addresses are kept."""
+    rows = read_bodies(path)
+    for row in rows:
+        court, _ = AdministrativeCourt.objects.get_or_create(seat=row["verwaltungsgericht"])
+        Municipality.objects.update_or_create(
+            ags=row["ags"],
+            defaults={
+                "name": row["name"],
+                "kind": KIND_BY_LABEL[row["kind"]],
+                "regierungsbezirk": row["regierungsbezirk"],
+                "seat": row["seat"],
+                "recipient_body": row["recipient_body"],
+                "administrative_court": court,
+                "note": row["note"],
+            },
+        )
+    return len(rows)
