@@ -1,0 +1,26 @@
+from grants.models.applications import (
+    Application,
+    ApplicationAttachment,
+    ApplicationComment,
+    ApplicationStatus,
+    ChangeRequest,
+    Decision,
+    FinancingSource,
+    PlanExpenditure,
+    PlanFinancing,
+    Recommendation,
+    RecommendationYear,
+)
+from grants.models.awards import Award, AwardYear
+from grants.models.disbursements import Disbursement
+from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice
+from grants.models.numbering import NumberSequence
+from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
+
+__all__ = [
+    "Application", "ApplicationAttachment", "ApplicationComment", "ApplicationStatus", "Award",
+    "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",
+    "FinancingSource", "FundingProgramme", "HandoverCeremony", "IssuedRecordError",
+    "IssuingAuthority", "Notice", "NumberSequence", "PlanExpenditure", "PlanFinancing",
+    "Recommendation", "RecommendationYear",
+]

@@ -1,0 +1,67 @@
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from grants.models.applications import Application, Decision
+from grants.models.programmes import MONEY, NON_NEGATIVE, Budget
+
+
+class Award(models.Model):
+    """A Zuwendung: the binding result of an approved application.
+
+    The per-year maximum amounts are `AwardYear` rows, each committing the budget of its
+    year. `plan_snapshot` is the binding financing plan as approved, kept as data so later
+    changes to the application never rewrite what was awarded.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "laufend", pgettext_lazy("Zuwendungsstatus", "Laufend")
+        CLOSED = "abgeschlossen", pgettext_lazy("Zuwendungsstatus", "Abgeschlossen")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award",
+                                       verbose_name=_("Antrag"))
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    period_start = models.DateField(_("Bewilligungszeitraum von"))
+    period_end = models.DateField(_("Bewilligungszeitraum bis"))
+    plan_snapshot = models.JSONField(_("verbindlicher Finanzierungsplan"), encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("bewilligt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zuwendung")
+        verbose_name_plural = _("Zuwendungen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(name="award_period_start_before_end",
+                                   condition=Q(period_start__lte=F("period_end"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"Zuwendung {self.application.file_reference} – {self.application.municipality}"
+
+
+class AwardYear(models.Model):
+    """The maximum amount awarded for one budget year; commits that year's budget."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="years")
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="award_years",
+                               verbose_name=_("Haushaltsansatz"))
+    amount = models.DecimalField(_("bewilligter Betrag"), **MONEY, validators=NON_NEGATIVE)
+
+    class Meta:
+        verbose_name = _("bewilligter Jahresbetrag")
+        verbose_name_plural = _("bewilligte Jahresbeträge")
+        ordering = ["budget__year"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "budget"], name="award_year_unique"),
+            models.CheckConstraint(name="award_year_non_negative", condition=Q(amount__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} {self.budget.year}"
+
+    @property
+    def year(self) -> int:
+        return self.budget.year

@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from grants.models.applications import Application
+from grants.models.awards import Award
+
+
+class IssuedRecordError(Exception):
+    pass
+
+
+class HandoverCeremony(models.Model):
+    """A public handover of notices, e.g. 29.10.2021 in Eschwege by Staatssekretärin Anne Janz."""
+
+    date = models.DateField(_("Datum"))
+    place = models.CharField(_("Ort"), max_length=200)
+    official_title = models.CharField(_("Amtsbezeichnung"), max_length=200,
+                                      help_text=_("z. B. Staatssekretärin"))
+    official_name = models.CharField(_("Name der überreichenden Person"), max_length=200)
+    note = models.TextField(_("Anmerkung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Bescheidübergabe")
+        verbose_name_plural = _("Bescheidübergaben")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y}, {self.place} ({self.official_title} {self.official_name})"
+
+
+class Notice(models.Model):
+    """A Bescheid as a record: kind, number, date, ceremony (the PDF comes with the notices issue).
+
+    Once written, a notice never changes except for attaching it to a handover ceremony;
+    it is never deleted. A correction is a new Änderungsbescheid that refers to it.
+    """
+
+    class Kind(models.TextChoices):
+        AWARD = "zuwendung", pgettext_lazy("Bescheidart", "Zuwendungsbescheid")
+        REJECTION = "ablehnung", pgettext_lazy("Bescheidart", "Ablehnungsbescheid")
+        AMENDMENT = "aenderung", pgettext_lazy("Bescheidart", "Änderungsbescheid")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("Bescheidnummer"), max_length=60, unique=True)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="notices", null=True, blank=True)
+    refers_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="amendments", verbose_name=_("ändert Bescheid"))
+    issued_on = models.DateField(_("Bescheiddatum"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("erlassen von"))
+    ceremony = models.ForeignKey(HandoverCeremony, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="notices", verbose_name=_("Bescheidübergabe"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The only field that may change after issuing.
+    MUTABLE_FIELDS = frozenset({"ceremony"})
+
+    class Meta:
+        verbose_name = _("Bescheid")
+        verbose_name_plural = _("Bescheide")
+        ordering = ["-issued_on", "-number"]
+        constraints = [
+            models.CheckConstraint(
+                name="notice_award_kinds_have_award",
+                condition=Q(kind="ablehnung") | Q(award__isnull=False),
+                violation_error_message=_("Zuwendungs- und Änderungsbescheide gehören zu einer Zuwendung."),
+            ),
+            models.CheckConstraint(
+                name="notice_amendment_refers_to_earlier",
+                condition=~Q(kind="aenderung") | Q(refers_to__isnull=False),
+                violation_error_message=_("Ein Änderungsbescheid muss auf den geänderten Bescheid verweisen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values().first()
+            if stored is not None:
+                changed = {
+                    field.attname
+                    for field in self._meta.concrete_fields
+                    if stored[field.attname] != getattr(self, field.attname)
+                }
+                if changed - {f"{name}_id" for name in self.MUTABLE_FIELDS} - self.MUTABLE_FIELDS:
+                    raise IssuedRecordError(
+                        "Ein erlassener Bescheid kann nicht geändert werden; "
+                        "eine Korrektur ist ein neuer Änderungsbescheid."
+                    )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedRecordError("Ein erlassener Bescheid kann nicht gelöscht werden.")

@@ -1,0 +1,185 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(Decimal("0.00"))]
+
+
+class IssuingAuthority(models.Model):
+    """The authority whose letterhead, address and contact a notice carries."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    unit = models.CharField(_("Organisationseinheit"), max_length=200, blank=True,
+                            help_text=_("z. B. Referat oder Dezernat"))
+    acting_for = models.CharField(_("handelnd für"), max_length=200, blank=True,
+                                  help_text=_("Wenn die Behörde im Auftrag einer anderen handelt."))
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postal_code = models.CharField(_("PLZ"), max_length=5)
+    city = models.CharField(_("Ort"), max_length=100)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=200)
+    contact_phone = models.CharField(_("Telefon"), max_length=40)
+    contact_email = models.EmailField(_("E-Mail"))
+    website = models.CharField(_("Internetadresse"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Bewilligungsbehörde")
+        verbose_name_plural = _("Bewilligungsbehörden")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.unit}" if self.unit else self.name
+
+
+class FundingProgramme(models.Model):
+    """A funding period of the programme, e.g. "WIR – Vielfalt und Teilhabe 2021–2025"."""
+
+    class FinancingType(models.TextChoices):
+        FESTBETRAG = "festbetrag", pgettext_lazy("Finanzierungsart", "Festbetragsfinanzierung")
+        ANTEIL = "anteil", pgettext_lazy("Finanzierungsart", "Anteilfinanzierung")
+        FEHLBEDARF = "fehlbedarf", pgettext_lazy("Finanzierungsart", "Fehlbedarfsfinanzierung")
+        VOLL = "voll", pgettext_lazy("Finanzierungsart", "Vollfinanzierung")
+
+    code = models.SlugField(_("Kürzel"), max_length=40, unique=True,
+                            help_text=_("Eindeutiges Kürzel, z. B. wir-2021"))
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    file_reference_prefix = models.CharField(
+        _("Aktenzeichen-Präfix"), max_length=40,
+        help_text=_("Anträge erhalten bei Eingang das Aktenzeichen <Präfix>-<laufende Nummer>."),
+    )
+    period_start = models.DateField(_("Beginn der Förderperiode"))
+    period_end = models.DateField(_("Ende der Förderperiode"))
+    application_deadline = models.DateField(
+        _("Antragsfrist"), null=True, blank=True,
+        help_text=_("Letzter Tag für die erste Einreichung; leer: keine Frist."),
+    )
+    accepts_applications = models.BooleanField(_("nimmt Anträge an"), default=False)
+    legal_basis = models.TextField(
+        _("Rechtsgrundlage"), blank=True,
+        help_text=_("z. B. Förderrichtlinie vom 11. Dezember 2020, §§ 23, 44 LHO"),
+    )
+    issuing_authority = models.ForeignKey(
+        IssuingAuthority, verbose_name=_("Bewilligungsbehörde"), on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    financing_type = models.CharField(
+        _("Finanzierungsart"), max_length=20, choices=FinancingType.choices,
+        default=FinancingType.FESTBETRAG,
+    )
+    max_grant_per_applicant = models.DecimalField(
+        _("Höchstbetrag je Gebietskörperschaft"), **MONEY, null=True, blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("Obergrenze der Zuwendung über die ganze Periode; leer: keine."),
+    )
+
+    class Meta:
+        verbose_name = _("Förderprogramm / Förderperiode")
+        verbose_name_plural = _("Förderprogramme / Förderperioden")
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                name="programme_period_start_before_end",
+                condition=Q(period_start__lte=F("period_end")),
+                violation_error_message=_("Der Beginn der Förderperiode muss vor ihrem Ende liegen."),
+            ),
+            models.CheckConstraint(
+                name="programme_max_grant_non_negative",
+                condition=Q(max_grant_per_applicant__isnull=True) | Q(max_grant_per_applicant__gte=0),
+                violation_error_message=_("Der Höchstbetrag darf nicht negativ sein."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period_start.year}–{self.period_end.year}"
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start.year, self.period_end.year + 1))
+
+
+class CostCategory(models.Model):
+    """An expenditure category of a programme's financing plan, with its caps.
+
+    The caps limit what is *fundable* (zuwendungsfähig); spending above them is allowed
+    but must be financed from own or third-party funds.
+    """
+
+    programme = models.ForeignKey(FundingProgramme, on_delete=models.CASCADE,
+                                  related_name="cost_categories", verbose_name=_("Förderprogramm"))
+    code = models.SlugField(_("Kürzel"), max_length=40)
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_fundable = models.BooleanField(
+        _("zuwendungsfähig"), default=True,
+        help_text=_("Nicht zuwendungsfähige Ausgaben sind mit Eigen- oder Drittmitteln zu finanzieren."),
+    )
+    counts_positions = models.BooleanField(
+        _("Stellenbezogen"), default=False,
+        help_text=_("Personalausgaben: je Jahr sind die Stellenanteile (Vollzeitäquivalente) anzugeben."),
+    )
+    max_positions = models.DecimalField(_("höchstens Stellen (VZÄ)"), max_digits=5, decimal_places=2,
+                                        null=True, blank=True, validators=NON_NEGATIVE)
+    cap_per_position = models.DecimalField(_("Obergrenze je Vollzeitstelle und Jahr"), **MONEY,
+                                           null=True, blank=True, validators=NON_NEGATIVE)
+    cap_per_year = models.DecimalField(_("Obergrenze je Jahr"), **MONEY, null=True, blank=True,
+                                       validators=NON_NEGATIVE)
+    first_year = models.PositiveSmallIntegerField(
+        _("förderfähig ab Jahr"), null=True, blank=True,
+        help_text=_("z. B. 2022 für die weitere Stelle; leer: ab Beginn der Periode."),
+    )
+
+    class Meta:
+        verbose_name = _("Kostenart")
+        verbose_name_plural = _("Kostenarten")
+        ordering = ["programme", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="cost_category_code_unique",
+                                    violation_error_message=_("Dieses Kürzel gibt es im Programm schon.")),
+            models.CheckConstraint(
+                name="cost_category_caps_non_negative",
+                condition=(Q(max_positions__isnull=True) | Q(max_positions__gte=0))
+                & (Q(cap_per_position__isnull=True) | Q(cap_per_position__gte=0))
+                & (Q(cap_per_year__isnull=True) | Q(cap_per_year__gte=0)),
+                violation_error_message=_("Obergrenzen dürfen nicht negativ sein."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.cap_per_position is not None and not self.counts_positions:
+            raise ValidationError({"cap_per_position": _("Eine Obergrenze je Stelle setzt eine stellenbezogene Kostenart voraus.")})
+
+
+class Budget(models.Model):
+    """The programme's Haushaltsansatz for one budget year: awards commit it, payments draw it."""
+
+    programme = models.ForeignKey(FundingProgramme, on_delete=models.PROTECT, related_name="budgets",
+                                  verbose_name=_("Förderprogramm"))
+    year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
+    amount = models.DecimalField(_("Haushaltsansatz"), **MONEY, validators=NON_NEGATIVE)
+    note = models.CharField(_("Anmerkung"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Haushaltsansatz")
+        verbose_name_plural = _("Haushaltsansätze")
+        ordering = ["programme", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="budget_one_per_programme_year",
+                                    violation_error_message=_("Für dieses Jahr gibt es schon einen Haushaltsansatz.")),
+            models.CheckConstraint(name="budget_amount_non_negative", condition=Q(amount__gte=0),
+                                   violation_error_message=_("Der Haushaltsansatz darf nicht negativ sein.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} {self.year}"
+
+    def clean(self):
+        if self.programme_id and self.year and self.year not in self.programme.years:
+            raise ValidationError({"year": _("Das Haushaltsjahr liegt außerhalb der Förderperiode.")})

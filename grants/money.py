@@ -1,0 +1,28 @@
+"""Money: one rounding helper and one formatter. Amounts are Decimal, never float."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_money(value) -> Decimal:
+    """Round to cents (kaufmännisch, half up). Refuses floats so none sneaks in."""
+    if isinstance(value, float):
+        raise TypeError("Geldbeträge dürfen keine float-Werte sein; Decimal oder str verwenden.")
+    try:
+        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"{value!r} ist kein gültiger Geldbetrag.") from None
+
+
+def format_eur(value) -> str:
+    """German format with thousands dots and the euro sign: `500.000,00 €`."""
+    amount = to_money(value)
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{'.'.join(groups)},{cents} €"

@@ -1,0 +1,82 @@
+"""Reads of the grants domain: scoped lookups and the figures the ministry steers by."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+
+from accounts.roles import Capability
+from grants.models import Application, Award, AwardYear, Budget, Disbursement, FundingProgramme
+from grants.money import ZERO
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Coordinators see their own body's applications; ministry staff all; others none."""
+    queryset = Application.objects.select_related("programme", "municipality")
+    if user.can(Capability.VIEW_ALL):
+        return queryset
+    if user.can(Capability.APPLY):
+        return queryset.filter(municipality_id=user.municipality_id)
+    return queryset.none()
+
+
+def get_application_for_user(user, pk) -> Application:
+    """The application, or 404 when it does not exist *or* the user may not see it."""
+    try:
+        return applications_visible_to(user).get(pk=pk)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404("Antrag nicht gefunden.") from None
+
+
+@dataclass(frozen=True)
+class BudgetYearFigures:
+    year: int
+    budget: Decimal
+    committed: Decimal
+    paid: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.committed
+
+
+def budget_figures(programme: FundingProgramme) -> list[BudgetYearFigures]:
+    """Per budget year: budget, committed by awards, paid out, remaining. Three queries."""
+    budgets = list(Budget.objects.filter(programme=programme).order_by("year"))
+    committed = dict(
+        AwardYear.objects.filter(budget__programme=programme).values_list("budget").annotate(Sum("amount"))
+    )
+    paid = dict(
+        Disbursement.objects.filter(award_year__budget__programme=programme, status=Disbursement.Status.PAID)
+        .values_list("award_year__budget").annotate(Sum("amount"))
+    )
+    return [
+        BudgetYearFigures(b.year, b.amount, committed.get(b.pk, ZERO), paid.get(b.pk, ZERO)) for b in budgets
+    ]
+
+
+def award_total(award: Award) -> Decimal:
+    return award.years.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def award_year_figures(award: Award) -> list[dict]:
+    """Per year of an award: awarded, called (all live requests), paid, still callable."""
+    rows = []
+    called = dict(
+        Disbursement.objects.filter(award_year__award=award, status__in=Disbursement.ACTIVE_STATUSES)
+        .values_list("award_year").annotate(Sum("amount"))
+    )
+    paid = dict(
+        Disbursement.objects.filter(award_year__award=award, status=Disbursement.Status.PAID)
+        .values_list("award_year").annotate(Sum("amount"))
+    )
+    for award_year in award.years.select_related("budget"):
+        rows.append({
+            "year": award_year.year,
+            "awarded": award_year.amount,
+            "called": called.get(award_year.pk, ZERO),
+            "paid": paid.get(award_year.pk, ZERO),
+            "remaining": award_year.amount - called.get(award_year.pk, ZERO),
+        })
+    return rows

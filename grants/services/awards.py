@@ -1,0 +1,111 @@
+"""The decision: approve (creating the award and committing budgets) or reject."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.roles import Capability
+from audit.services import audit_log
+from grants.errors import BudgetExceeded, FieldErrors, NotPermitted
+from grants.models import Application, ApplicationStatus, Award, AwardYear, Budget, Decision
+from grants.money import ZERO, format_eur
+from grants.services.guards import require_capability, require_status
+from grants.services.plans import plan_snapshot
+
+S = ApplicationStatus
+
+FOUR_EYES_DECISION = ("Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und "
+                      "dürfen ihn deshalb nicht selbst entscheiden.")
+
+
+def _current_recommendation(application: Application):
+    return application.recommendations.order_by("-created_at", "-pk").first()
+
+
+def application_approve(*, application: Application, user, now: datetime | None = None) -> Award:
+    """Zur Bewilligung empfohlen → Bewilligt: creates the award with the recommended amounts.
+
+    Locks the budget rows of every year (in year order, so concurrent approvals cannot
+    deadlock) before summing what is committed: two approvals that together exceed a
+    year's budget cannot both succeed.
+    """
+    require_capability(user, Capability.DECIDE)
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+        require_status(application, (S.RECOMMENDED,), "Die Bewilligung")
+        recommendation = _current_recommendation(application)
+        if recommendation.recommended_by_id == user.pk:
+            raise NotPermitted(FOUR_EYES_DECISION)
+        amounts = {row.year: row.amount for row in recommendation.years.all()}
+        years = sorted(year for year, amount in amounts.items() if amount > 0)
+        budgets = {
+            budget.year: budget
+            for budget in Budget.objects.select_for_update()
+            .filter(programme=application.programme, year__in=years)
+            .order_by("year")
+        }
+        missing = [year for year in years if year not in budgets]
+        if missing:
+            raise BudgetExceeded(
+                f"Für {', '.join(map(str, missing))} ist kein Haushaltsansatz angelegt; "
+                "bitte zuerst die Programmverwaltung informieren."
+            )
+        committed = defaultdict(lambda: ZERO, {
+            row["budget"]: row["total"]
+            for row in AwardYear.objects.filter(budget__in=budgets.values())
+            .values("budget").annotate(total=Sum("amount"))
+        })
+        for year in years:
+            budget = budgets[year]
+            remaining = budget.amount - committed[budget.pk]
+            if amounts[year] > remaining:
+                raise BudgetExceeded(
+                    f"Haushaltsjahr {year}: Die Bewilligung von {format_eur(amounts[year])} übersteigt den "
+                    f"verfügbaren Haushaltsansatz (noch {format_eur(remaining)} von {format_eur(budget.amount)} frei)."
+                )
+        decision = Decision.objects.create(
+            application=application, recommendation=recommendation, outcome=Decision.Outcome.APPROVED,
+            decided_by=user, recommended_by=recommendation.recommended_by, decided_at=now)
+        award = Award.objects.create(
+            application=application, decision=decision, period_start=application.period_start,
+            period_end=application.period_end, plan_snapshot=plan_snapshot(application, amounts))
+        AwardYear.objects.bulk_create(
+            AwardYear(award=award, budget=budgets[year], amount=amounts[year]) for year in years
+        )
+        application.status = S.APPROVED
+        application.save(update_fields=["status", "updated_at"])
+        total = sum((amounts[y] for y in years), ZERO)
+        audit_log(actor=user, action="grants.application.approved", target=application,
+                  changes={"status": [S.RECOMMENDED, S.APPROVED]},
+                  data={"award": award.pk, "total": str(total),
+                        "amounts": {str(y): str(amounts[y]) for y in years}})
+        audit_log(actor=user, action="grants.award.created", target=award,
+                  changes={"status": [None, award.status]}, data={"total": str(total)})
+    return award
+
+
+def application_reject(*, application: Application, user, reason: str, now: datetime | None = None) -> Decision:
+    """In Prüfung or Zur Bewilligung empfohlen → Abgelehnt, with a reason."""
+    require_capability(user, Capability.DECIDE)
+    if not reason.strip():
+        raise FieldErrors({"reason": ["Eine Ablehnung braucht eine Begründung."]})
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        require_status(application, (S.IN_REVIEW, S.RECOMMENDED), "Die Ablehnung")
+        recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
+        if recommendation and recommendation.recommended_by_id == user.pk:
+            raise NotPermitted(FOUR_EYES_DECISION)
+        decision = Decision.objects.create(
+            application=application, recommendation=recommendation, outcome=Decision.Outcome.REJECTED,
+            decided_by=user, recommended_by=recommendation.recommended_by if recommendation else None,
+            decided_at=now or timezone.now(), reason=reason.strip())
+        before = application.status
+        application.status = S.REJECTED
+        application.save(update_fields=["status", "updated_at"])
+        audit_log(actor=user, action="grants.application.rejected", target=application,
+                  changes={"status": [before, S.REJECTED]}, data={"reason": decision.reason})
+    return decision

@@ -1,0 +1,143 @@
+"""Mittelabruf and Auszahlung: request → prepare → release (four-eyes) → book."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.roles import Capability
+from audit.services import audit_log
+from grants.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
+from grants.models import Award, AwardYear, Disbursement
+from grants.money import ZERO, format_eur, to_money
+from grants.services.guards import require_capability, require_own_body, require_status
+
+D = Disbursement.Status
+
+
+def _transition(disbursement: Disbursement, user, to: str, fields: list[str], action: str, **data) -> None:
+    before = disbursement.status
+    disbursement.status = to
+    disbursement.save(update_fields=["status", *fields])
+    audit_log(actor=user, action=action, target=disbursement, changes={"status": [before, to]}, data=data)
+
+
+def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stated_need: str = "") -> Disbursement:
+    """The coordinator calls funds of one budget year, at most what remains of that year's award.
+
+    The award year's row is locked while the requested sum is checked, so concurrent
+    requests can never together exceed the awarded amount.
+    """
+    require_own_body(user, award.application.municipality)
+    try:
+        amount = to_money(amount)
+    except (TypeError, ValueError):
+        raise FieldErrors({"amount": ["Bitte einen gültigen Betrag angeben."]}) from None
+    if amount <= 0:
+        raise FieldErrors({"amount": ["Der Betrag muss größer als 0,00 € sein."]})
+    with transaction.atomic():
+        award_year = AwardYear.objects.select_for_update().filter(award=award, budget__year=year).first()
+        if award_year is None:
+            raise FieldErrors({"year": [f"Für {year} ist keine Zuwendung bewilligt."]})
+        if Award.objects.get(pk=award.pk).status != Award.Status.RUNNING:
+            raise InvalidTransition("Die Zuwendung ist abgeschlossen; Mittel können nicht mehr abgerufen werden.")
+        reserved = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
+            total=Sum("amount"))["total"] or ZERO
+        remaining = award_year.amount - reserved
+        if amount > remaining:
+            raise BudgetExceeded(
+                f"Für {year} sind {format_eur(award_year.amount)} bewilligt, davon sind bereits "
+                f"{format_eur(reserved)} abgerufen; höchstens {format_eur(remaining)} können noch abgerufen werden."
+            )
+        disbursement = Disbursement.objects.create(award_year=award_year, amount=amount, requested_by=user,
+                                                   stated_need=stated_need.strip())
+        audit_log(actor=user, action="grants.disbursement.requested", target=disbursement,
+                  changes={"status": [None, disbursement.status]}, data={"year": year, "amount": str(amount)})
+    return disbursement
+
+
+def _locked(disbursement: Disbursement) -> Disbursement:
+    return Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+
+
+def disbursement_prepare(*, disbursement: Disbursement, user, now: datetime | None = None) -> Disbursement:
+    """The clerk has checked the request and prepares the payment."""
+    require_capability(user, Capability.PREPARE_PAYMENT)
+    with transaction.atomic():
+        disbursement = _locked(disbursement)
+        require_status(disbursement, (D.REQUESTED,), "Die Vorbereitung")
+        disbursement.prepared_by, disbursement.prepared_at = user, now or timezone.now()
+        _transition(disbursement, user, D.PREPARED, ["prepared_by", "prepared_at"],
+                    "grants.disbursement.prepared")
+    return disbursement
+
+
+def disbursement_release(*, disbursement: Disbursement, user, now: datetime | None = None) -> Disbursement:
+    """A second person with signing authority releases the prepared payment (four-eyes).
+
+    The row lock makes a repeated or concurrent release of the same request fail: it is
+    released, and so paid, once.
+    """
+    require_capability(user, Capability.RELEASE_PAYMENT)
+    with transaction.atomic():
+        disbursement = _locked(disbursement)
+        if disbursement.status in (D.RELEASED, D.PAID):
+            raise InvalidTransition("Diese Auszahlung ist bereits freigegeben.")
+        require_status(disbursement, (D.PREPARED,), "Die Freigabe")
+        if disbursement.prepared_by_id == user.pk:
+            raise NotPermitted("Vier-Augen-Prinzip: Sie haben diese Auszahlung vorbereitet und dürfen sie "
+                               "nicht selbst freigeben.")
+        disbursement.released_by, disbursement.released_at = user, now or timezone.now()
+        _transition(disbursement, user, D.RELEASED, ["released_by", "released_at"], "grants.disbursement.released")
+    return disbursement
+
+
+def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, payment_reference: str) -> Disbursement:
+    """Record that the released payment left the treasury."""
+    require_capability(user, Capability.PREPARE_PAYMENT)
+    errors = {}
+    if not payment_reference.strip():
+        errors["payment_reference"] = ["Bitte das Buchungszeichen angeben."]
+    if paid_on is None:
+        errors["paid_on"] = ["Bitte das Auszahlungsdatum angeben."]
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = ["Das Auszahlungsdatum darf nicht in der Zukunft liegen."]
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        disbursement = _locked(disbursement)
+        require_status(disbursement, (D.RELEASED,), "Die Buchung")
+        if paid_on < timezone.localdate(disbursement.released_at):
+            raise FieldErrors({"paid_on": ["Das Auszahlungsdatum liegt vor der Freigabe."]})
+        disbursement.paid_on, disbursement.payment_reference, disbursement.booked_by = (
+            paid_on, payment_reference.strip(), user)
+        _transition(disbursement, user, D.PAID, ["paid_on", "payment_reference", "booked_by"],
+                    "grants.disbursement.paid", paid_on=paid_on, payment_reference=disbursement.payment_reference)
+    return disbursement
+
+
+def disbursement_reject(*, disbursement: Disbursement, user, reason: str) -> Disbursement:
+    """The ministry refuses a request before release; its amount is free again."""
+    require_capability(user, Capability.PREPARE_PAYMENT)
+    if not reason.strip():
+        raise FieldErrors({"reason": ["Bitte begründen Sie die Ablehnung."]})
+    with transaction.atomic():
+        disbursement = _locked(disbursement)
+        require_status(disbursement, (D.REQUESTED, D.PREPARED), "Die Ablehnung")
+        disbursement.rejection_reason = reason.strip()
+        _transition(disbursement, user, D.REJECTED, ["rejection_reason"], "grants.disbursement.rejected",
+                    reason=disbursement.rejection_reason)
+    return disbursement
+
+
+def disbursement_cancel(*, disbursement: Disbursement, user) -> Disbursement:
+    """The coordinator withdraws a request that has not been prepared yet."""
+    require_own_body(user, disbursement.award_year.award.application.municipality)
+    with transaction.atomic():
+        disbursement = _locked(disbursement)
+        if disbursement.status != D.REQUESTED:
+            raise DomainError("Nur ein noch nicht bearbeiteter Mittelabruf kann zurückgezogen werden.")
+        _transition(disbursement, user, D.CANCELLED, [], "grants.disbursement.cancelled")
+    return disbursement

@@ -1,0 +1,254 @@
+"""The financing plan: its lines, its rules and the one service that writes it.
+
+Rules (domain brief §3, programme caps): per budget year expenditure equals financing;
+every line lies in the application's period; the requested grant of a year does not
+exceed the year's fundable expenditure (each category limited by its caps); the total
+grant does not exceed the programme's maximum per body.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from audit.services import audit_log
+from grants.errors import PlanInvalid
+from grants.models import (
+    Application,
+    CostCategory,
+    FinancingSource,
+    PlanExpenditure,
+    PlanFinancing,
+)
+from grants.models.applications import EDITABLE_STATUSES
+from grants.money import ZERO, format_eur, to_money
+from grants.services.guards import require_own_body, require_status
+
+
+@dataclass(frozen=True)
+class ExpenditureLine:
+    year: int
+    category: CostCategory
+    amount: Decimal
+    positions: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class FinancingLine:
+    year: int
+    source: str
+    amount: Decimal
+
+
+def _fmt_positions(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def plan_structure_errors(
+    *, application: Application, expenditures: list[ExpenditureLine], financings: list[FinancingLine]
+) -> dict[str, list[str]]:
+    """Errors that make a plan unsavable even as a draft."""
+    errors: dict[str, list[str]] = {}
+    years = application.years
+    span = f"{years[0]}–{years[-1]}"
+    seen: set[tuple] = set()
+    seen_sources: set[tuple] = set()
+    for line in expenditures:
+        key = f"expenditure-{line.year}-{line.category.code}"
+        if line.category.programme_id != application.programme_id:
+            _add(errors, key, f"Die Kostenart „{line.category.name}“ gehört nicht zu diesem Förderprogramm.")
+        if line.year not in years:
+            _add(errors, key, f"{line.year} liegt außerhalb des Vorhabenzeitraums ({span}).")
+        if line.amount < 0:
+            _add(errors, key, "Beträge dürfen nicht negativ sein.")
+        if line.positions is not None:
+            if line.positions < 0:
+                _add(errors, f"positions-{line.year}-{line.category.code}", "Stellenanteile dürfen nicht negativ sein.")
+            if not line.category.counts_positions:
+                _add(errors, f"positions-{line.year}-{line.category.code}",
+                     f"Für „{line.category.name}“ werden keine Stellenanteile angegeben.")
+        if (line.year, line.category.pk) in seen:
+            _add(errors, key, f"„{line.category.name}“ {line.year} ist doppelt angegeben.")
+        seen.add((line.year, line.category.pk))
+    for line in financings:
+        key = f"financing-{line.year}-{line.source}"
+        if line.source not in FinancingSource.values:
+            _add(errors, key, f"Unbekannte Finanzierungsquelle „{line.source}“.")
+        if line.year not in years:
+            _add(errors, key, f"{line.year} liegt außerhalb des Vorhabenzeitraums ({span}).")
+        if line.amount < 0:
+            _add(errors, key, "Beträge dürfen nicht negativ sein.")
+        if (line.year, line.source) in seen_sources:
+            _add(errors, key, f"Die Finanzierungsquelle {line.year} ist doppelt angegeben.")
+        seen_sources.add((line.year, line.source))
+    return errors
+
+
+def fundable_amount(line: ExpenditureLine) -> Decimal:
+    """What of one expenditure line the programme may fund, after the category's caps."""
+    category = line.category
+    if not category.is_fundable:
+        return ZERO
+    if category.first_year and line.year < category.first_year:
+        return ZERO
+    limit = line.amount
+    if category.counts_positions and category.cap_per_position is not None:
+        positions = line.positions or ZERO
+        if category.max_positions is not None:
+            positions = min(positions, category.max_positions)
+        limit = min(limit, to_money(category.cap_per_position * positions))
+    if category.cap_per_year is not None:
+        limit = min(limit, category.cap_per_year)
+    return to_money(limit)
+
+
+def plan_lines(application: Application) -> tuple[list[ExpenditureLine], list[FinancingLine]]:
+    expenditures = [
+        ExpenditureLine(e.year, e.category, e.amount, e.positions)
+        for e in application.expenditures.select_related("category")
+    ]
+    financings = [FinancingLine(f.year, f.source, f.amount) for f in application.financings.all()]
+    return expenditures, financings
+
+
+def plan_submission_errors(application: Application) -> dict[str, list[str]]:
+    """Every rule a plan must meet before it can be submitted."""
+    programme = application.programme
+    expenditures, financings = plan_lines(application)
+    errors = plan_structure_errors(application=application, expenditures=expenditures, financings=financings)
+
+    if application.period_start < programme.period_start or application.period_end > programme.period_end:
+        _add(errors, "period",
+             f"Der Vorhabenzeitraum muss in der Förderperiode "
+             f"{programme.period_start:%d.%m.%Y}–{programme.period_end:%d.%m.%Y} liegen.")
+    if not any(line.amount > 0 for line in expenditures):
+        _add(errors, "plan", "Der Finanzierungsplan enthält keine Ausgaben.")
+        return errors
+
+    spent = defaultdict(lambda: ZERO)
+    funded = defaultdict(lambda: ZERO)
+    fundable = defaultdict(lambda: ZERO)
+    grant = defaultdict(lambda: ZERO)
+    for line in expenditures:
+        spent[line.year] += line.amount
+        fundable[line.year] += fundable_amount(line)
+        category = line.category
+        key = f"positions-{line.year}-{category.code}"
+        if category.counts_positions and line.amount > 0 and not line.positions:
+            _add(errors, key, f"Bitte die Stellenanteile (VZÄ) für „{category.name}“ {line.year} angeben.")
+        if category.first_year and line.year < category.first_year and line.amount > 0:
+            _add(errors, f"expenditure-{line.year}-{category.code}",
+                 f"„{category.name}“ ist erst ab {category.first_year} förderfähig.")
+    for line in financings:
+        funded[line.year] += line.amount
+        if line.source == FinancingSource.GRANT:
+            grant[line.year] += line.amount
+
+    for year in application.years:
+        if spent[year] != funded[year]:
+            gap = spent[year] - funded[year]
+            what = f"es fehlen {format_eur(gap)}" if gap > 0 else f"die Finanzierung übersteigt die Ausgaben um {format_eur(-gap)}"
+            _add(errors, f"year-{year}",
+                 f"{year}: Ausgaben ({format_eur(spent[year])}) und Finanzierung ({format_eur(funded[year])}) "
+                 f"sind nicht ausgeglichen; {what}.")
+        if grant[year] > fundable[year]:
+            _add(errors, f"financing-{year}-{FinancingSource.GRANT}",
+                 f"Die beantragte Zuwendung {year} ({format_eur(grant[year])}) übersteigt die nach den "
+                 f"Obergrenzen zuwendungsfähigen Ausgaben ({format_eur(fundable[year])}); der Rest ist aus "
+                 f"Eigen- oder Drittmitteln zu finanzieren.")
+
+    total_grant = sum(grant.values(), ZERO)
+    if total_grant <= 0:
+        _add(errors, "plan", "Es ist keine Zuwendung beantragt.")
+    cap = programme.max_grant_per_applicant
+    if cap is not None and total_grant > cap:
+        _add(errors, "plan",
+             f"Die beantragte Zuwendung insgesamt ({format_eur(total_grant)}) übersteigt den Höchstbetrag "
+             f"von {format_eur(cap)} je Gebietskörperschaft.")
+    return errors
+
+
+def requested_grant_by_year(application: Application) -> dict[int, Decimal]:
+    result = {year: ZERO for year in application.years}
+    for line in application.financings.filter(source=FinancingSource.GRANT):
+        result[line.year] = result.get(line.year, ZERO) + line.amount
+    return result
+
+
+def financing_plan_replace(
+    *, application: Application, user, expenditures: list[ExpenditureLine], financings: list[FinancingLine]
+) -> Application:
+    """Replace the whole plan of an editable application (draft or request for changes).
+
+    A draft may be unbalanced; the full rules are checked on submission.
+    """
+    require_own_body(user, application.municipality)
+    expenditures = [
+        ExpenditureLine(e.year, e.category, to_money(e.amount), e.positions) for e in expenditures
+    ]
+    financings = [FinancingLine(f.year, f.source, to_money(f.amount)) for f in financings]
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        require_status(application, EDITABLE_STATUSES, "Den Finanzierungsplan zu ändern")
+        errors = plan_structure_errors(application=application, expenditures=expenditures, financings=financings)
+        if errors:
+            raise PlanInvalid(errors)
+        before = _plan_totals(application)
+        application.expenditures.all().delete()
+        application.financings.all().delete()
+        PlanExpenditure.objects.bulk_create(
+            PlanExpenditure(application=application, year=e.year, category=e.category, amount=e.amount,
+                            positions=e.positions)
+            for e in expenditures
+        )
+        PlanFinancing.objects.bulk_create(
+            PlanFinancing(application=application, year=f.year, source=f.source, amount=f.amount)
+            for f in financings
+        )
+        application.save(update_fields=["updated_at"])
+        after = _plan_totals(application)
+        audit_log(actor=user, action="grants.application.plan_changed", target=application,
+                  changes={key: [before[key], after[key]] for key in after if before[key] != after[key]})
+    return application
+
+
+def _plan_totals(application: Application) -> dict[str, str]:
+    expenditures, financings = plan_lines(application)
+    return {
+        "ausgaben": str(sum((e.amount for e in expenditures), ZERO)),
+        "zuwendung": str(sum((f.amount for f in financings if f.source == FinancingSource.GRANT), ZERO)),
+    }
+
+
+def plan_snapshot(application: Application, approved: dict[int, Decimal]) -> dict:
+    """The binding plan as approved. Where the grant of a year was cut, the recipient's
+    own funds carry the difference, so each year stays balanced (Festbetragsfinanzierung)."""
+    expenditures, financings = plan_lines(application)
+    requested = requested_grant_by_year(application)
+    rows = []
+    for year in application.years:
+        year_financing = {source: ZERO for source in FinancingSource.values}
+        for line in financings:
+            if line.year == year:
+                year_financing[line.source] += line.amount
+        cut = requested.get(year, ZERO) - approved.get(year, ZERO)
+        year_financing[FinancingSource.GRANT] = approved.get(year, ZERO)
+        year_financing[FinancingSource.OWN_FUNDS] += cut
+        rows.append({
+            "year": year,
+            "expenditures": [
+                {"category": e.category.code, "category_name": e.category.name, "amount": str(e.amount),
+                 "positions": None if e.positions is None else str(e.positions)}
+                for e in expenditures if e.year == year
+            ],
+            "financing": {source: str(amount) for source, amount in year_financing.items()},
+            "requested_grant": str(requested.get(year, ZERO)),
+            "reduction": str(cut),
+        })
+    return {"years": rows}
+

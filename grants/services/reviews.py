@@ -1,0 +1,112 @@
+"""The clerk's side: take into review, request changes, recommend, comment."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.roles import Capability
+from audit.services import audit_log
+from grants.errors import FieldErrors
+from grants.models import Application, ApplicationComment, ApplicationStatus, ChangeRequest, Recommendation, RecommendationYear
+from grants.money import ZERO, format_eur, to_money
+from grants.services.guards import require_capability, require_status
+from grants.services.plans import requested_grant_by_year
+
+S = ApplicationStatus
+
+
+def _transition(application: Application, user, to: str, action: str, **data) -> None:
+    before = application.status
+    application.status = to
+    application.save(update_fields=["status", "updated_at"])
+    audit_log(actor=user, action=action, target=application, changes={"status": [before, to]}, data=data)
+
+
+def application_start_review(*, application: Application, user) -> Application:
+    """Eingereicht → In Prüfung."""
+    require_capability(user, Capability.REVIEW)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        require_status(application, (S.SUBMITTED,), "Die Prüfung zu beginnen")
+        _transition(application, user, S.IN_REVIEW, "grants.application.review_started")
+    return application
+
+
+def application_request_changes(*, application: Application, user, message: str) -> ChangeRequest:
+    """In Prüfung → Nachforderung, with a message to the coordinator."""
+    require_capability(user, Capability.REVIEW)
+    if not message.strip():
+        raise FieldErrors({"message": ["Bitte schreiben Sie, was nachgereicht oder geändert werden soll."]})
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        require_status(application, (S.IN_REVIEW,), "Eine Nachforderung")
+        request = ChangeRequest.objects.create(application=application, requested_by=user, message=message.strip())
+        _transition(application, user, S.CHANGES_REQUESTED, "grants.application.changes_requested",
+                    message=request.message)
+    return request
+
+
+def application_recommend(
+    *, application: Application, user, amounts: dict[int, Decimal], justification: str = ""
+) -> Recommendation:
+    """In Prüfung → Zur Bewilligung empfohlen, with per-year amounts up to those requested.
+
+    A cut below the requested amount needs a justification.
+    """
+    require_capability(user, Capability.REVIEW)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        require_status(application, (S.IN_REVIEW,), "Die Empfehlung")
+        requested = requested_grant_by_year(application)
+        errors: dict[str, list[str]] = {}
+        cleaned: dict[int, Decimal] = {}
+        for year in application.years:
+            key = f"amount-{year}"
+            if year not in amounts or amounts[year] in (None, ""):
+                errors[key] = [f"Bitte den Betrag für {year} angeben."]
+                continue
+            try:
+                amount = to_money(amounts[year])
+            except (TypeError, ValueError):
+                errors[key] = [f"„{amounts[year]}“ ist kein gültiger Betrag."]
+                continue
+            if amount < 0:
+                errors[key] = ["Der Betrag darf nicht negativ sein."]
+            elif amount > requested[year]:
+                errors[key] = [f"Höchstens der beantragte Betrag von {format_eur(requested[year])} kann empfohlen werden."]
+            cleaned[year] = amount
+        extra = sorted(set(amounts) - set(application.years))
+        if extra:
+            errors["amounts"] = [f"{', '.join(map(str, extra))} liegt außerhalb des Vorhabenzeitraums."]
+        if not errors and sum(cleaned.values(), ZERO) <= 0:
+            errors["amounts"] = ["Eine Empfehlung zur Bewilligung braucht einen Betrag über 0,00 €."]
+        if not errors and any(cleaned[y] < requested[y] for y in cleaned) and not justification.strip():
+            errors["justification"] = ["Bitte begründen Sie die Kürzung gegenüber dem Antrag."]
+        if errors:
+            raise FieldErrors(errors)
+        recommendation = Recommendation.objects.create(
+            application=application, recommended_by=user, justification=justification.strip())
+        RecommendationYear.objects.bulk_create(
+            RecommendationYear(recommendation=recommendation, year=year, amount=amount)
+            for year, amount in sorted(cleaned.items())
+        )
+        _transition(application, user, S.RECOMMENDED, "grants.application.recommended",
+                    amounts={str(y): str(a) for y, a in sorted(cleaned.items())},
+                    total=str(sum(cleaned.values(), ZERO)), justification=recommendation.justification)
+    return recommendation
+
+
+def comment_add(*, application: Application, user, text: str,
+                visibility: str = ApplicationComment.Visibility.INTERNAL) -> ApplicationComment:
+    """Ministry staff comment; internal comments are never shown to the applicant."""
+    require_capability(user, Capability.REVIEW)
+    if not text.strip():
+        raise FieldErrors({"text": ["Der Kommentar ist leer."]})
+    if visibility not in ApplicationComment.Visibility.values:
+        raise FieldErrors({"visibility": ["Unbekannte Sichtbarkeit."]})
+    with transaction.atomic():
+        comment = ApplicationComment.objects.create(application=application, author=user, text=text.strip(),
+                                                    visibility=visibility)
+        audit_log(actor=user, action="grants.application.commented", target=application,
+                  data={"visibility": visibility})
+    return comment
