@@ -1,0 +1,81 @@
+"""The fixed cast of every test: coordinator A (Werra-Meißner-Kreis), coordinator B (another
+body, Hochtaunuskreis), a clerk, a second clerk, an approver, a second approver and a
+programme administrator; plus an open programme period 2026–2030 with budgets."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.roles import Role
+from municipalities.models import Municipality
+from tests import factories
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need real row locks; on SQLite they are skipped, saying so.
+    With REQUIRE_POSTGRES=1 (CI) a skip would hide a missing check, so it fails instead."""
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        raise pytest.UsageError("REQUIRE_POSTGRES=1, aber DATABASE_URL zeigt nicht auf PostgreSQL.")
+    skip = pytest.mark.skip(reason="braucht PostgreSQL: mit DATABASE_URL=postgres://… ausführen")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def programme(db):
+    return factories.make_programme()
+
+
+@pytest.fixture
+def body_a(db):
+    return Municipality.objects.get(name="Werra-Meißner-Kreis")
+
+
+@pytest.fixture
+def body_b(db):
+    return Municipality.objects.get(name="Hochtaunuskreis")
+
+
+@pytest.fixture
+def coordinator_a(body_a):
+    return factories.make_user("koordination-a", Role.KOORDINATION, body_a)
+
+
+@pytest.fixture
+def coordinator_b(body_b):
+    return factories.make_user("koordination-b", Role.KOORDINATION, body_b)
+
+
+@pytest.fixture
+def clerk(db):
+    return factories.make_user("sachbearbeitung", Role.SACHBEARBEITUNG)
+
+
+@pytest.fixture
+def clerk2(db):
+    return factories.make_user("sachbearbeitung2", Role.SACHBEARBEITUNG)
+
+
+@pytest.fixture
+def approver(db):
+    return factories.make_user("bewilligung", Role.BEWILLIGUNG)
+
+
+@pytest.fixture
+def approver2(db):
+    return factories.make_user("bewilligung2", Role.BEWILLIGUNG)
+
+
+@pytest.fixture
+def programme_admin(db):
+    return factories.make_user("programmverwaltung", Role.PROGRAMMVERWALTUNG)
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"

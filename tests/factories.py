@@ -1,0 +1,109 @@
+"""Plain builders for test data. They go through the services wherever a state is reached
+by a transition, so a test's starting point is one the application could really be in."""
+
+from datetime import date
+from decimal import Decimal
+
+from accounts.models import User
+from accounts.roles import Role
+from grants.models import Budget, CostCategory, FinancingSource, FundingProgramme, IssuingAuthority
+from grants.services.applications import application_create, application_submit
+from grants.services.awards import application_approve
+from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace
+from grants.services.reviews import application_recommend, application_start_review
+from municipalities.models import Municipality
+
+PASSWORD = "test-passwort-2026"
+
+
+def make_user(username: str, role: str, municipality: Municipality | None = None, **extra) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, municipality=municipality,
+        first_name=extra.pop("first_name", username.title()), last_name=extra.pop("last_name", "Test"),
+        email=extra.pop("email", f"{username}@example.org"), **extra)
+
+
+def make_authority() -> IssuingAuthority:
+    return IssuingAuthority.objects.create(
+        name="Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales", unit="Referat II 5",
+        street="Sonnenberger Straße 2/2a", postal_code="65193", city="Wiesbaden",
+        contact_name="Erika Muster", contact_phone="0611 3219-0", contact_email="wir@example.org")
+
+
+def make_programme(*, code="wir-2026", start=2026, end=2030, budget=Decimal("1000000.00"),
+                   max_grant=Decimal("600000.00"), accepts=True, deadline=None) -> FundingProgramme:
+    programme = FundingProgramme.objects.create(
+        code=code, name="WIR – Vielfalt und Teilhabe", file_reference_prefix=f"WIR-{str(start)[2:]}",
+        period_start=date(start, 1, 1), period_end=date(end, 12, 31), application_deadline=deadline,
+        accepts_applications=accepts, issuing_authority=make_authority(), max_grant_per_applicant=max_grant)
+    CostCategory.objects.create(programme=programme, code="personal", name="Personalausgaben WIR-Koordination",
+                                position=1, counts_positions=True, max_positions=Decimal("2.00"),
+                                cap_per_position=Decimal("60000.00"))
+    CostCategory.objects.create(programme=programme, code="weitere-stelle", name="Personalausgaben weitere Stelle",
+                                position=2, counts_positions=True, max_positions=Decimal("1.00"),
+                                cap_per_year=Decimal("20000.00"), first_year=start + 1)
+    CostCategory.objects.create(programme=programme, code="mikroprojekte", name="Mikroprojekte", position=3,
+                                cap_per_year=Decimal("5000.00"))
+    CostCategory.objects.create(programme=programme, code="sachausgaben", name="Sachausgaben", position=4,
+                                is_fundable=False)
+    if budget is not None:
+        for year in range(start, end + 1):
+            Budget.objects.create(programme=programme, year=year, amount=budget)
+    return programme
+
+
+def balanced_plan(programme: FundingProgramme, years, grant=Decimal("100000.00")):
+    """Per year: 2.0 coordinators (118,000), micro-projects (5,000), material costs (7,000)
+    = 130,000 €, financed by the grant and own funds. Fundable: 123,000 €."""
+    categories = {c.code: c for c in programme.cost_categories.all()}
+    expenditures, financings = [], []
+    for year in years:
+        expenditures += [
+            ExpenditureLine(year, categories["personal"], Decimal("118000.00"), Decimal("2.00")),
+            ExpenditureLine(year, categories["mikroprojekte"], Decimal("5000.00")),
+            ExpenditureLine(year, categories["sachausgaben"], Decimal("7000.00")),
+        ]
+        financings += [
+            FinancingLine(year, FinancingSource.GRANT, grant),
+            FinancingLine(year, FinancingSource.OWN_FUNDS, Decimal("130000.00") - grant),
+        ]
+    return expenditures, financings
+
+
+def draft_application(programme, coordinator, *, start=None, end=None, with_plan=True, grant=Decimal("100000.00")):
+    start = start or programme.period_start
+    end = end or programme.period_end
+    application = application_create(
+        user=coordinator, programme=programme, title=f"WIR-Vielfaltszentrum {coordinator.municipality}",
+        purpose="Betrieb des WIR-Vielfaltszentrums", period_start=start, period_end=end,
+        contact_name="Jana Keller", contact_email="jana.keller@example.org")
+    if with_plan:
+        expenditures, financings = balanced_plan(programme, range(start.year, end.year + 1), grant)
+        financing_plan_replace(application=application, user=coordinator, expenditures=expenditures,
+                               financings=financings)
+    return application
+
+
+def submitted_application(programme, coordinator, **kwargs):
+    application = draft_application(programme, coordinator, **kwargs)
+    return application_submit(application=application, user=coordinator)
+
+
+def in_review_application(programme, coordinator, clerk, **kwargs):
+    application = submitted_application(programme, coordinator, **kwargs)
+    return application_start_review(application=application, user=clerk)
+
+
+def recommended_application(programme, coordinator, clerk, amounts=None, justification="", **kwargs):
+    application = in_review_application(programme, coordinator, clerk, **kwargs)
+    if amounts is None:
+        amounts = {year: kwargs.get("grant", Decimal("100000.00")) for year in application.years}
+    application_recommend(application=application, user=clerk, amounts=amounts, justification=justification)
+    application.refresh_from_db()
+    return application
+
+
+def approved_award(programme, coordinator, clerk, approver, **kwargs):
+    application = recommended_application(programme, coordinator, clerk, **kwargs)
+    return application_approve(application=application, user=approver)
+
