@@ -92,7 +92,7 @@ def application_update(*, application: Application, user, **data) -> Application
     if unknown:
         raise TypeError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         require_status(application, EDITABLE_STATUSES, "Den Antrag zu ändern")
         merged = {name: getattr(application, name) for name in APPLICATION_FIELDS} | data
         errors = _field_errors(application.programme, merged)
@@ -180,7 +180,7 @@ def application_submit(*, application: Application, user, answer: str = "", now:
     require_own_body(user, application.municipality)
     now = now or timezone.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         require_status(application, EDITABLE_STATUSES, "Das Einreichen")
         before = application.status
         open_request = None

@@ -35,7 +35,7 @@ def application_approve(*, application: Application, user, now: datetime | None 
     require_capability(user, Capability.DECIDE)
     now = now or timezone.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         require_status(application, (S.RECOMMENDED,), "Die Bewilligung")
         recommendation = _current_recommendation(application)
         if recommendation.recommended_by_id == user.pk:

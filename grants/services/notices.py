@@ -18,7 +18,7 @@ def notice_record(*, application: Application, kind: str, user, issued_on: date,
     require_capability(user, Capability.ISSUE_NOTICE)
     K = Notice.Kind
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         award = getattr(application, "award", None) if application.status == ApplicationStatus.APPROVED else None
         if kind in (K.AWARD, K.AMENDMENT) and award is None:
             raise DomainError("Zuwendungs- und Änderungsbescheide setzen eine Bewilligung voraus.")
