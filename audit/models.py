@@ -3,11 +3,21 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wirfunding import clock
 
 
 class AuditEntryError(Exception):
     pass
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditEntryError("Protokolleinträge können nicht geändert werden.")
+
+    def delete(self):
+        raise AuditEntryError("Protokolleinträge können nicht gelöscht werden.")
 
 
 class AuditEntry(models.Model):
@@ -17,7 +27,7 @@ class AuditEntry(models.Model):
     changed or deleted (the model refuses both; the admin shows entries read-only).
     """
 
-    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("Zeitpunkt"), default=clock.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Person"),
@@ -27,8 +37,8 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     action = models.CharField(_("Vorgang"), max_length=100, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("Objektart"))
+    object_id = models.PositiveBigIntegerField(_("Objekt-ID"))
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("Objekt"), max_length=200)
     changes = models.JSONField(
@@ -37,6 +47,8 @@ class AuditEntry(models.Model):
     )
     data = models.JSONField(_("Details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Protokoll")
@@ -44,7 +56,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+        return f"{timezone.localtime(self.created_at):%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

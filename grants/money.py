@@ -4,16 +4,23 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest amount a DecimalField(max_digits=14, decimal_places=2) column stores.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def to_money(value) -> Decimal:
     """Round to cents (kaufmännisch, half up). Refuses floats so none sneaks in."""
     if isinstance(value, float):
         raise TypeError("Geldbeträge dürfen keine float-Werte sein; Decimal oder str verwenden.")
+    if isinstance(value, bool):
+        raise TypeError("Ein Wahrheitswert ist kein Geldbetrag.")
     try:
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError, ValueError):
         raise ValueError(f"{value!r} ist kein gültiger Geldbetrag.") from None
+    if not amount.is_finite():  # quantize lets a quiet NaN through
+        raise ValueError(f"{value!r} ist kein gültiger Geldbetrag.")
+    return amount
 
 
 def format_eur(value) -> str:

@@ -37,7 +37,12 @@ def load_bodies(Municipality, AdministrativeCourt, path: Path = CSV_PATH) -> int
                 "seat": row["seat"],
                 "recipient_body": row["recipient_body"],
                 "administrative_court": court,
-                "note": row["note"],
+            },
+            # The note is editable in the admin; the list only fills it when a body is new.
+            create_defaults={
+                "name": row["name"], "kind": KIND_BY_LABEL[row["kind"]],
+                "regierungsbezirk": row["regierungsbezirk"], "seat": row["seat"],
+                "recipient_body": row["recipient_body"], "administrative_court": court, "note": row["note"],
             },
         )
     return len(rows)

@@ -7,7 +7,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grants.money import format_eur
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory, FundingProgramme
+from wirfunding import clock
 
 
 class ApplicationStatus(models.TextChoices):
@@ -53,7 +55,7 @@ class Application(models.Model):
     contact_email = models.EmailField(_("E-Mail"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("angelegt von"))
-    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     submitted_at = models.DateTimeField(_("Antrag vom"), null=True, blank=True,
                                         help_text=_("Zeitpunkt der ersten Einreichung."))
@@ -100,7 +102,8 @@ class Application(models.Model):
 class PlanExpenditure(models.Model):
     """Planned expenditure of one budget year in one cost category."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="expenditures")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="expenditures",
+                                    verbose_name=_("Antrag"))
     year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
     category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("Kostenart"))
@@ -118,11 +121,15 @@ class PlanExpenditure(models.Model):
                                    condition=Q(amount__gte=0) & (Q(positions__isnull=True) | Q(positions__gte=0))),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.category}: {format_eur(self.amount)}"
+
 
 class PlanFinancing(models.Model):
     """Planned financing of one budget year from one source."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="financings")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="financings",
+                                    verbose_name=_("Antrag"))
     year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
     source = models.CharField(_("Quelle"), max_length=20, choices=FinancingSource.choices)
     amount = models.DecimalField(_("Betrag"), **MONEY, validators=NON_NEGATIVE)
@@ -136,6 +143,9 @@ class PlanFinancing(models.Model):
             models.CheckConstraint(name="plan_financing_non_negative", condition=Q(amount__gte=0)),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_source_display()}: {format_eur(self.amount)}"
+
 
 def _attachment_path(instance, filename) -> str:
     # Never the user's file name on disk: it may carry path tricks or personal data.
@@ -145,14 +155,16 @@ def _attachment_path(instance, filename) -> str:
 class ApplicationAttachment(models.Model):
     """A PDF belonging to an application; stored privately, served only through checked views."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments",
+                                    verbose_name=_("Antrag"))
     file = models.FileField(_("Datei"), upload_to=_attachment_path)
     original_name = models.CharField(_("Dateiname"), max_length=255)
     description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("Größe (Bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("hochgeladen von"))
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("Anlage")
@@ -168,30 +180,36 @@ class ApplicationComment(models.Model):
         INTERNAL = "intern", _("intern (nur Ministerium)")
         APPLICANT = "antragsteller", _("für die Antragstellenden sichtbar")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments",
+                                    verbose_name=_("Antrag"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("verfasst von"))
     text = models.TextField(_("Kommentar"))
     visibility = models.CharField(_("Sichtbarkeit"), max_length=20, choices=Visibility.choices,
                                   default=Visibility.INTERNAL)
-    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+    created_at = models.DateTimeField(_("erstellt am"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("Kommentar")
         verbose_name_plural = _("Kommentare")
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y} {self.author}: {self.text[:60]}"
+
 
 class ChangeRequest(models.Model):
     """A Nachforderung: the clerk asks for changes; the coordinator answers on resubmission."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="change_requests")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="change_requests",
+                                    verbose_name=_("Antrag"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("angefordert von"))
     message = models.TextField(_("Nachricht an die Koordination"))
-    created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
+    created_at = models.DateTimeField(_("angefordert am"), default=clock.now, editable=False)
     answer = models.TextField(_("Antwort"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
+                                    null=True, blank=True, verbose_name=_("beantwortet von"))
     answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
 
     class Meta:
@@ -199,14 +217,18 @@ class ChangeRequest(models.Model):
         verbose_name_plural = _("Nachforderungen")
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"Nachforderung vom {self.created_at:%d.%m.%Y} zu {self.application}"
+
 
 class Recommendation(models.Model):
     """The clerk's recommendation to award, with per-year amounts (possibly cut)."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="recommendations")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="recommendations",
+                                    verbose_name=_("Antrag"))
     recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                        verbose_name=_("empfohlen von"))
-    created_at = models.DateTimeField(_("empfohlen am"), auto_now_add=True)
+    created_at = models.DateTimeField(_("empfohlen am"), default=clock.now, editable=False)
     justification = models.TextField(_("Begründung"), blank=True)
 
     class Meta:
@@ -219,16 +241,22 @@ class Recommendation(models.Model):
 
 
 class RecommendationYear(models.Model):
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="years")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="years",
+                                       verbose_name=_("Empfehlung"))
     year = models.PositiveSmallIntegerField(_("Haushaltsjahr"))
     amount = models.DecimalField(_("empfohlene Zuwendung"), **MONEY, validators=NON_NEGATIVE)
 
     class Meta:
+        verbose_name = _("empfohlener Jahresbetrag")
+        verbose_name_plural = _("empfohlene Jahresbeträge")
         ordering = ["year"]
         constraints = [
             models.UniqueConstraint(fields=["recommendation", "year"], name="recommendation_year_unique"),
             models.CheckConstraint(name="recommendation_year_non_negative", condition=Q(amount__gte=0)),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {format_eur(self.amount)}"
 
 
 class Decision(models.Model):
@@ -238,9 +266,10 @@ class Decision(models.Model):
         APPROVED = "bewilligt", pgettext_lazy("Entscheidung", "Bewilligung")
         REJECTED = "abgelehnt", pgettext_lazy("Entscheidung", "Ablehnung")
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision",
+                                       verbose_name=_("Antrag"))
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+")
+                                       related_name="+", verbose_name=_("Empfehlung"))
     outcome = models.CharField(_("Entscheidung"), max_length=20, choices=Outcome.choices)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("entschieden von"))

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from grants.models.applications import Application, Decision
 from grants.models.programmes import MONEY, NON_NEGATIVE, Budget
+from wirfunding import clock
 
 
 class Award(models.Model):
@@ -22,12 +23,13 @@ class Award(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award",
                                        verbose_name=_("Antrag"))
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award",
+                                    verbose_name=_("Entscheidung"))
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
     period_start = models.DateField(_("Bewilligungszeitraum von"))
     period_end = models.DateField(_("Bewilligungszeitraum bis"))
     plan_snapshot = models.JSONField(_("verbindlicher Finanzierungsplan"), encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(_("bewilligt am"), auto_now_add=True)
+    created_at = models.DateTimeField(_("bewilligt am"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("Zuwendung")
@@ -45,7 +47,7 @@ class Award(models.Model):
 class AwardYear(models.Model):
     """The maximum amount awarded for one budget year; commits that year's budget."""
 
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="years")
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="years", verbose_name=_("Zuwendung"))
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="award_years",
                                verbose_name=_("Haushaltsansatz"))
     amount = models.DecimalField(_("bewilligter Betrag"), **MONEY, validators=NON_NEGATIVE)

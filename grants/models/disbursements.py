@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from grants.models.awards import AwardYear
 from grants.models.programmes import MONEY
+from wirfunding import clock
 
 
 class Disbursement(models.Model):
@@ -34,7 +35,7 @@ class Disbursement(models.Model):
     stated_need = models.TextField(_("Begründung des Bedarfs"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("abgerufen von"))
-    requested_at = models.DateTimeField(_("abgerufen am"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("abgerufen am"), default=clock.now, editable=False)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     null=True, blank=True, verbose_name=_("vorbereitet von"))
     prepared_at = models.DateTimeField(_("vorbereitet am"), null=True, blank=True)

@@ -6,10 +6,23 @@ from django.utils.translation import pgettext_lazy
 
 from grants.models.applications import Application
 from grants.models.awards import Award
+from wirfunding import clock
 
 
 class IssuedRecordError(Exception):
     pass
+
+
+class IssuedQuerySet(models.QuerySet):
+    """Bulk changes would bypass the record's own guards; issued records refuse them."""
+
+    def update(self, **kwargs):
+        if set(kwargs) - {"ceremony", "ceremony_id"}:
+            raise IssuedRecordError("Erlassene Bescheide können nicht geändert werden.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise IssuedRecordError("Erlassene Bescheide können nicht gelöscht werden.")
 
 
 class HandoverCeremony(models.Model):
@@ -45,8 +58,10 @@ class Notice(models.Model):
 
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("Bescheidnummer"), max_length=60, unique=True)
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="notices", null=True, blank=True)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices",
+                                    verbose_name=_("Antrag"))
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="notices", null=True, blank=True,
+                              verbose_name=_("Zuwendung"))
     refers_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="amendments", verbose_name=_("ändert Bescheid"))
     issued_on = models.DateField(_("Bescheiddatum"))
@@ -54,7 +69,9 @@ class Notice(models.Model):
                                   verbose_name=_("erlassen von"))
     ceremony = models.ForeignKey(HandoverCeremony, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="notices", verbose_name=_("Bescheidübergabe"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("erfasst am"), default=clock.now, editable=False)
+
+    objects = IssuedQuerySet.as_manager()
 
     # The only field that may change after issuing.
     MUTABLE_FIELDS = frozenset({"ceremony"})

@@ -16,6 +16,7 @@ from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
 from grants.services.guards import require_capability, require_own_body, require_status
 from grants.services.numbering import number_next
 from grants.services.plans import plan_submission_errors
+from wirfunding import clock
 
 S = ApplicationStatus
 
@@ -60,7 +61,7 @@ def application_create(*, user, programme: FundingProgramme, today: date | None 
     unknown = set(data) - set(APPLICATION_FIELDS)
     if unknown:
         raise TypeError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
-    _check_open_for_applications(programme, today or timezone.localdate())
+    _check_open_for_applications(programme, today or clock.today())
     errors = _field_errors(programme, data)
     if errors:
         raise FieldErrors(errors)
@@ -135,9 +136,10 @@ def attachment_add(*, application: Application, user, name: str, content: bytes,
     if not content:
         raise FieldErrors({"file": ["Die Datei ist leer."]})
     if len(content) > limit:
+        # Decimal comma in the numbers only; the sentence keeps its full stop.
+        size_mb = f"{len(content) / 1_048_576:.1f}".replace(".", ",")
         raise FieldErrors({"file": [
-            f"Die Datei ist {len(content) / 1_048_576:.1f} MB groß; erlaubt sind höchstens "
-            f"{limit / 1_048_576:.0f} MB.".replace(".", ",")]})
+            f"Die Datei ist {size_mb} MB groß; erlaubt sind höchstens {limit / 1_048_576:.0f} MB."]})
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
         raise FieldErrors({"file": ["Die Datei ist kein gültiges PDF-Dokument. Bitte nur PDF-Dateien hochladen."]})
     with transaction.atomic():
@@ -178,7 +180,7 @@ def application_submit(*, application: Application, user, answer: str = "", now:
     receives the file reference.
     """
     require_own_body(user, application.municipality)
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         require_status(application, EDITABLE_STATUSES, "Das Einreichen")

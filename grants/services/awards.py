@@ -14,6 +14,7 @@ from grants.models import Application, ApplicationStatus, Award, AwardYear, Budg
 from grants.money import ZERO, format_eur
 from grants.services.guards import require_capability, require_status
 from grants.services.plans import plan_snapshot
+from wirfunding import clock
 
 S = ApplicationStatus
 
@@ -33,7 +34,7 @@ def application_approve(*, application: Application, user, now: datetime | None 
     year's budget cannot both succeed.
     """
     require_capability(user, Capability.DECIDE)
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         require_status(application, (S.RECOMMENDED,), "Die Bewilligung")
@@ -102,7 +103,7 @@ def application_reject(*, application: Application, user, reason: str, now: date
         decision = Decision.objects.create(
             application=application, recommendation=recommendation, outcome=Decision.Outcome.REJECTED,
             decided_by=user, recommended_by=recommendation.recommended_by if recommendation else None,
-            decided_at=now or timezone.now(), reason=reason.strip())
+            decided_at=now or clock.now(), reason=reason.strip())
         before = application.status
         application.status = S.REJECTED
         application.save(update_fields=["status", "updated_at"])

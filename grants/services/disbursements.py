@@ -13,6 +13,7 @@ from grants.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTrans
 from grants.models import Award, AwardYear, Disbursement
 from grants.money import ZERO, format_eur, to_money
 from grants.services.guards import require_capability, require_own_body, require_status
+from wirfunding import clock
 
 D = Disbursement.Status
 
@@ -68,7 +69,7 @@ def disbursement_prepare(*, disbursement: Disbursement, user, now: datetime | No
     with transaction.atomic():
         disbursement = _locked(disbursement)
         require_status(disbursement, (D.REQUESTED,), "Die Vorbereitung")
-        disbursement.prepared_by, disbursement.prepared_at = user, now or timezone.now()
+        disbursement.prepared_by, disbursement.prepared_at = user, now or clock.now()
         _transition(disbursement, user, D.PREPARED, ["prepared_by", "prepared_at"],
                     "grants.disbursement.prepared")
     return disbursement
@@ -89,7 +90,7 @@ def disbursement_release(*, disbursement: Disbursement, user, now: datetime | No
         if disbursement.prepared_by_id == user.pk:
             raise NotPermitted("Vier-Augen-Prinzip: Sie haben diese Auszahlung vorbereitet und dürfen sie "
                                "nicht selbst freigeben.")
-        disbursement.released_by, disbursement.released_at = user, now or timezone.now()
+        disbursement.released_by, disbursement.released_at = user, now or clock.now()
         _transition(disbursement, user, D.RELEASED, ["released_by", "released_at"], "grants.disbursement.released")
     return disbursement
 
@@ -102,7 +103,7 @@ def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, paymen
         errors["payment_reference"] = ["Bitte das Buchungszeichen angeben."]
     if paid_on is None:
         errors["paid_on"] = ["Bitte das Auszahlungsdatum angeben."]
-    elif paid_on > timezone.localdate():
+    elif paid_on > clock.today():
         errors["paid_on"] = ["Das Auszahlungsdatum darf nicht in der Zukunft liegen."]
     if errors:
         raise FieldErrors(errors)

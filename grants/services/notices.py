@@ -17,6 +17,8 @@ def notice_record(*, application: Application, kind: str, user, issued_on: date,
     """Record an issued notice with the next number of its programme and year."""
     require_capability(user, Capability.ISSUE_NOTICE)
     K = Notice.Kind
+    if kind not in K.values:
+        raise DomainError(f"Unbekannte Bescheidart „{kind}“.")
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         award = getattr(application, "award", None) if application.status == ApplicationStatus.APPROVED else None
@@ -26,6 +28,8 @@ def notice_record(*, application: Application, kind: str, user, issued_on: date,
             raise DomainError("Ein Ablehnungsbescheid setzt eine Ablehnung voraus.")
         if kind == K.AMENDMENT and (refers_to is None or refers_to.application_id != application.pk):
             raise DomainError("Ein Änderungsbescheid muss auf einen Bescheid desselben Antrags verweisen.")
+        if kind == K.REJECTION and application.notices.filter(kind=K.REJECTION).exists():
+            raise DomainError("Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen.")
         if kind == K.AWARD and application.notices.filter(kind=K.AWARD).exists():
             raise DomainError("Für diese Zuwendung ist bereits ein Zuwendungsbescheid erlassen; "
                               "Korrekturen ergehen als Änderungsbescheid.")

@@ -22,8 +22,12 @@ from grants.models import (
     PlanFinancing,
 )
 from grants.models.applications import EDITABLE_STATUSES
-from grants.money import ZERO, format_eur, to_money
+from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.services.guards import require_own_body, require_status
+
+
+TOO_LARGE = f"Der Betrag ist zu groß (höchstens {format_eur(MAX_AMOUNT)})."
+MAX_POSITIONS = Decimal("999.99")
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def plan_structure_errors(
     """Errors that make a plan unsavable even as a draft."""
     errors: dict[str, list[str]] = {}
     years = application.years
-    span = f"{years[0]}–{years[-1]}"
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     seen: set[tuple] = set()
     seen_sources: set[tuple] = set()
     for line in expenditures:
@@ -66,7 +70,12 @@ def plan_structure_errors(
             _add(errors, key, f"{line.year} liegt außerhalb des Vorhabenzeitraums ({span}).")
         if line.amount < 0:
             _add(errors, key, "Beträge dürfen nicht negativ sein.")
+        elif line.amount > MAX_AMOUNT:
+            _add(errors, key, TOO_LARGE)
         if line.positions is not None:
+            if line.positions > MAX_POSITIONS:
+                _add(errors, f"positions-{line.year}-{line.category.code}",
+                     "Stellenanteile über 999,99 sind nicht möglich.")
             if line.positions < 0:
                 _add(errors, f"positions-{line.year}-{line.category.code}", "Stellenanteile dürfen nicht negativ sein.")
             if not line.category.counts_positions:
@@ -83,6 +92,8 @@ def plan_structure_errors(
             _add(errors, key, f"{line.year} liegt außerhalb des Vorhabenzeitraums ({span}).")
         if line.amount < 0:
             _add(errors, key, "Beträge dürfen nicht negativ sein.")
+        elif line.amount > MAX_AMOUNT:
+            _add(errors, key, TOO_LARGE)
         if (line.year, line.source) in seen_sources:
             _add(errors, key, f"Die Finanzierungsquelle {line.year} ist doppelt angegeben.")
         seen_sources.add((line.year, line.source))

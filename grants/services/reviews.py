@@ -8,7 +8,7 @@ from accounts.roles import Capability
 from audit.services import audit_log
 from grants.errors import FieldErrors
 from grants.models import Application, ApplicationComment, ApplicationStatus, ChangeRequest, Recommendation, RecommendationYear
-from grants.money import ZERO, format_eur, to_money
+from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.services.guards import require_capability, require_status
 from grants.services.plans import requested_grant_by_year
 
@@ -72,6 +72,8 @@ def application_recommend(
                 continue
             if amount < 0:
                 errors[key] = ["Der Betrag darf nicht negativ sein."]
+            elif amount > MAX_AMOUNT:
+                errors[key] = [f"Der Betrag ist zu groß (höchstens {format_eur(MAX_AMOUNT)})."]
             elif amount > requested[year]:
                 errors[key] = [f"Höchstens der beantragte Betrag von {format_eur(requested[year])} kann empfohlen werden."]
             cleaned[year] = amount
