@@ -1,0 +1,100 @@
+"""Notices (issued, never changed except for their handover ceremony), ceremonies, and the
+number sequences that notice numbers and file references are drawn from."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Capability
+from grants.admin.base import (
+    AuditTrailMixin,
+    ReadOnlyModelAdmin,
+    ReadOnlyTabularInline,
+    ServiceForm,
+    ServiceModelAdmin,
+    date_column,
+    link_column,
+)
+from grants.errors import NotPermitted
+from grants.models import HandoverCeremony, Notice, NumberSequence
+from grants.services.guards import require_capability
+from grants.services.notices import notice_attach_ceremony
+
+issued_on_column = date_column("issued_on", _("Bescheiddatum"))
+application_column = link_column("application", _("Antrag"), ordering="application__file_reference")
+municipality_column = link_column("application__municipality", _("Gebietskörperschaft"),
+                                  ordering="application__municipality__name")
+
+
+class NoticeForm(ServiceForm):
+    """Only the ceremony can change, and only for someone who may issue notices."""
+
+    class Meta:
+        model = Notice
+        fields = ("ceremony",)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "ceremony" in self.changed_data:
+            try:
+                require_capability(self.request_user, Capability.ISSUE_NOTICE)
+            except NotPermitted as refusal:
+                self.add_error("ceremony", refusal.message)
+        return cleaned
+
+
+@admin.register(Notice)
+class NoticeAdmin(AuditTrailMixin, ServiceModelAdmin):
+    """An issued notice keeps its content forever; a correction is a new Änderungsbescheid.
+    The handover ceremony is attached through `notice_attach_ceremony` (with audit entry)."""
+
+    form = NoticeForm
+    list_display = ("number", "kind", application_column, municipality_column, issued_on_column, "issued_by",
+                    "ceremony")
+    list_filter = ("kind", "application__programme", "ceremony")
+    search_fields = ("number", "application__file_reference", "application__municipality__name")
+    list_select_related = ("application__municipality", "issued_by", "ceremony")
+    fields = ("kind", "number", application_column, link_column("award", _("Zuwendung")), "refers_to",
+              issued_on_column, "issued_by", date_column("created_at", _("erfasst am")), "ceremony", "audit_trail")
+    readonly_fields = tuple(field for field in fields if field != "ceremony")
+
+    def has_add_permission(self, request):
+        return False  # notices are issued by `notice_record`, with the next number
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if "ceremony" in form.changed_data:
+            notice_attach_ceremony(notice=obj, ceremony=obj.ceremony, user=request.user)
+
+
+class CeremonyNoticeInline(ReadOnlyTabularInline):
+    model = Notice
+    show_change_link = True
+    fields = ("number", "kind", application_column, issued_on_column)
+
+
+@admin.register(HandoverCeremony)
+class HandoverCeremonyAdmin(admin.ModelAdmin):
+    list_display = (date_column("date", _("Datum")), "place", "official_title", "official_name", "notice_count")
+    search_fields = ("place", "official_name")
+    ordering = ("-date",)
+    fields = ("date", "place", "official_title", "official_name", "note")
+    inlines = [CeremonyNoticeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(notice_count=Count("notices"))
+
+    @admin.display(description=_("Bescheide"), ordering="notice_count")
+    def notice_count(self, ceremony):
+        return ceremony.notice_count
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(ReadOnlyModelAdmin):
+    """Counters drawn under a row lock; changing one by hand would duplicate or skip numbers."""
+
+    list_display = ("key", "last_value")
+    search_fields = ("key",)
+    fields = ("key", "last_value")
