@@ -1,0 +1,278 @@
+"""`manage.py seed_demo`: the demo history is complete, obeys the rules and is written once.
+
+The full seed takes a few seconds, so the tests of the seeded state share one run per
+class: it happens inside a transaction that is rolled back when the class is done (each
+test's own changes are rolled back after the test, as usual).
+"""
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Sum
+from django.test import override_settings
+
+from accounts.models import User
+from accounts.roles import Role
+from audit.models import AuditEntry
+from audit.selectors import audit_entries_for
+from grants import demo
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    Award,
+    AwardYear,
+    Budget,
+    Decision,
+    Disbursement,
+    FundingProgramme,
+    Notice,
+)
+from grants.selectors import award_total, award_year_figures, budget_figures
+from municipalities.models import Municipality
+
+DEMO_ACCOUNTS = {
+    "koordination-wmk": (Role.KOORDINATION, "Werra-Meißner-Kreis"),
+    "koordination-htk": (Role.KOORDINATION, "Hochtaunuskreis"),
+    "sachbearbeitung": (Role.SACHBEARBEITUNG, None),
+    "bewilligung": (Role.BEWILLIGUNG, None),
+    "admin": (Role.PROGRAMMVERWALTUNG, None),
+}
+
+
+def run_seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Row counts of every model of the apps the seed writes to, and the figures that matter."""
+    counts = {
+        model._meta.label: model._default_manager.count()
+        for app in ("accounts", "audit", "grants", "municipalities")
+        for model in apps.get_app_config(app).get_models()
+    }
+    return {
+        "counts": counts,
+        "budgets": Budget.objects.aggregate(s=Sum("amount"))["s"],
+        "awarded": AwardYear.objects.aggregate(s=Sum("amount"))["s"],
+        "disbursed": Disbursement.objects.aggregate(s=Sum("amount"))["s"],
+        "users": sorted(User.objects.values_list("username", "password", "role", "municipality_id")),
+        "audit_times": sorted(AuditEntry.objects.values_list("pk", "created_at")),
+        "addresses": sorted(Municipality.objects.values_list("name", "street", "postal_code", "city")),
+    }
+
+
+def wmk_award() -> Award:
+    return Award.objects.get(application__programme__code="wir-2021",
+                             application__municipality__name="Werra-Meißner-Kreis")
+
+
+# --- on an empty database ------------------------------------------------------------------
+
+
+def test_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        run_seed()
+    assert not User.objects.exists()
+    assert not FundingProgramme.objects.exists()
+
+
+def test_a_failure_midway_leaves_nothing_written(db, settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setattr(demo, "CENTRES_2021", demo.CENTRES_2021[-1:])  # only the WMK: quicker
+
+    def broken_build(accounts, history):
+        raise RuntimeError("Abbruch beim Aufbau der Periode 2026–2030")
+
+    monkeypatch.setattr(demo, "_build_2026", broken_build)
+    with pytest.raises(RuntimeError):
+        run_seed()
+    assert not User.objects.exists()
+    assert not FundingProgramme.objects.exists()
+    assert not AuditEntry.objects.exists()
+    assert Municipality.objects.get(name="Werra-Meißner-Kreis").street == ""
+
+
+def test_an_existing_account_with_another_role_is_refused_without_writing(db, settings):
+    settings.DEBUG = True
+    User.objects.create_user(username="bewilligung", password="x", role=Role.SACHBEARBEITUNG)
+    with pytest.raises(CommandError, match="„bewilligung“"):
+        run_seed()
+    assert list(User.objects.values_list("username", flat=True)) == ["bewilligung"]
+    assert not FundingProgramme.objects.exists()
+
+
+# --- on the seeded database ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """One seed for the class, rolled back when the class is done; yields the command's output."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(DEBUG=True):
+                output = run_seed()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield output
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.mark.usefixtures("seeded", "db")
+class TestSeededDemo:
+    def test_wmk_award_is_500000_euro_for_2021_to_2025_at_100000_a_year(self):
+        award = wmk_award()
+        assert award_total(award) == Decimal("500000.00")
+        assert (award.period_start, award.period_end) == (date(2021, 1, 1), date(2025, 12, 31))
+        years = {row.year: row.amount for row in award.years.select_related("budget")}
+        assert years == {year: Decimal("100000.00") for year in range(2021, 2026)}
+
+    def test_21_awards_over_12_5_million_each_between_400000_and_700000(self):
+        awards = Award.objects.filter(application__programme__code="wir-2021")
+        totals = [award_total(award) for award in awards]
+        assert len(totals) == 21
+        assert sum(totals) > Decimal("12500000.00")
+        assert all(Decimal("400000.00") <= total <= Decimal("700000.00") for total in totals)
+        assert awards.values("application__municipality").distinct().count() == 21
+
+    def test_wmk_notice_was_handed_over_in_eschwege_by_anne_janz(self):
+        notice = Notice.objects.get(award=wmk_award())
+        assert notice.kind == Notice.Kind.AWARD
+        assert notice.issued_on == date(2021, 10, 29)
+        ceremony = notice.ceremony
+        assert (ceremony.date, ceremony.place) == (date(2021, 10, 29), "Eschwege")
+        assert (ceremony.official_title, ceremony.official_name) == ("Staatssekretärin", "Anne Janz")
+
+    def test_every_award_has_one_award_notice(self):
+        awards = Award.objects.filter(application__programme__code="wir-2021")
+        assert Notice.objects.filter(award__in=awards, kind=Notice.Kind.AWARD).count() == awards.count()
+
+    def test_wmk_has_paid_disbursements_in_every_year_never_more_than_awarded(self):
+        rows = award_year_figures(wmk_award())
+        assert [row["year"] for row in rows] == [2021, 2022, 2023, 2024, 2025]
+        for row in rows:
+            assert Decimal("0.00") < row["paid"] <= row["awarded"]
+            assert row["called"] <= row["awarded"]
+        paid = Disbursement.objects.filter(award_year__award=wmk_award(), status=Disbursement.Status.PAID)
+        assert all(d.paid_on.year == d.award_year.year and d.paid_on < date(2026, 1, 1) for d in paid)
+
+    def test_no_budget_year_is_overcommitted_or_overpaid(self):
+        for programme in FundingProgramme.objects.filter(code__in=["wir-2021", "wir-2026"]):
+            figures = budget_figures(programme)
+            assert [row.year for row in figures] == programme.years
+            for row in figures:
+                assert row.paid <= row.committed <= row.budget
+
+    def test_four_eyes_held_for_every_decision_and_payment(self):
+        decisions = Decision.objects.filter(application__programme__code="wir-2021")
+        assert decisions.count() == 21
+        assert all(d.decided_by_id != d.recommended_by_id for d in decisions)
+        for disbursement in Disbursement.objects.all():
+            assert disbursement.prepared_by_id != disbursement.released_by_id
+
+    def test_period_2021_is_closed_and_names_its_basis_and_authority(self):
+        programme = FundingProgramme.objects.get(code="wir-2021")
+        assert not programme.accepts_applications
+        assert programme.name == "WIR – Vielfalt und Teilhabe"
+        assert programme.legal_basis == "Förderrichtlinie des Landesprogramms WIR vom 11. Dezember 2020"
+        assert programme.financing_type == FundingProgramme.FinancingType.FESTBETRAG
+        assert programme.issuing_authority.name == "Hessisches Ministerium für Soziales und Integration"
+        further = programme.cost_categories.get(code="weitere-stelle")
+        assert (further.first_year, further.cap_per_year) == (2022, Decimal("20000.00"))
+
+    def test_period_2026_is_open_with_extended_deadline_and_cap(self):
+        programme = FundingProgramme.objects.get(code="wir-2026")
+        assert programme.accepts_applications
+        assert programme.application_deadline == date(2026, 12, 31)
+        assert programme.max_grant_per_applicant == Decimal("600000.00")
+        assert programme.issuing_authority.name == (
+            "Hessisches Ministerium für Arbeit, Integration, Jugend und Soziales")
+
+    def test_htk_application_for_2026_waits_for_review(self):
+        application = Application.objects.get(programme__code="wir-2026", municipality__name="Hochtaunuskreis")
+        assert application.status == ApplicationStatus.SUBMITTED
+        assert application.file_reference == "WIR-26-0001"
+        grants = application.financings.filter(source="zuwendung")
+        assert {f.year: f.amount for f in grants} == {year: Decimal("120000.00") for year in range(2026, 2031)}
+
+    def test_wmk_and_htk_have_postal_addresses(self):
+        wmk = Municipality.objects.get(name="Werra-Meißner-Kreis")
+        assert wmk.address_lines == ["Kreisausschuss des Werra-Meißner-Kreises", "Schlossplatz 1",
+                                     "37269 Eschwege"]
+        htk = Municipality.objects.get(name="Hochtaunuskreis")
+        assert htk.address_lines[1:] == ["Ludwig-Erhard-Anlage 1-5", "61352 Bad Homburg v. d. Höhe"]
+
+    def test_history_reads_as_it_happened(self):
+        application = wmk_award().application
+        entries = list(audit_entries_for(application))
+        assert [e.action for e in entries] == [
+            "grants.application.created", "grants.application.plan_changed", "grants.application.submitted",
+            "grants.application.review_started", "grants.application.recommended",
+            "grants.application.approved",
+        ]
+        times = [e.created_at for e in entries]
+        assert times == sorted(times)
+        assert times[0].year == 2020 and times[-1].date() == date(2021, 10, 19)
+        assert application.submitted_at.date() <= date(2020, 12, 31)
+        assert not AuditEntry.objects.filter(created_at__date__gt=date(2026, 11, 16)).exists()
+
+    @pytest.mark.parametrize("username", DEMO_ACCOUNTS)
+    def test_demo_account_has_its_role_body_and_default_password(self, username):
+        user = User.objects.get(username=username)
+        role, body = DEMO_ACCOUNTS[username]
+        assert user.role == role
+        assert (user.municipality.name if user.municipality else None) == body
+        assert user.check_password("demo-wir-2021")
+        assert user.email.endswith("@example.org")
+
+    def test_admin_is_superuser_and_staff(self):
+        admin = User.objects.get(username="admin")
+        assert admin.is_superuser and admin.is_staff
+
+    def test_output_summarises_and_lists_the_accounts(self, seeded):
+        assert "Zuwendungen: 21" in seeded
+        assert "500.000,00 €" in seeded
+        assert "koordination-wmk" in seeded and "Werra-Meißner-Kreis" in seeded
+        assert "demo-wir-2021" in seeded
+
+    def test_second_run_changes_nothing(self, settings):
+        settings.DEBUG = True
+        before = snapshot()
+        output = run_seed()
+        assert snapshot() == before
+        assert "bereits vorhanden" in output
+
+    def test_second_run_keeps_changed_passwords(self, settings):
+        settings.DEBUG = True
+        user = User.objects.get(username="koordination-wmk")
+        user.set_password("selbst-gewaehlt-2026")
+        user.save()
+        run_seed()
+        user.refresh_from_db()
+        assert user.check_password("selbst-gewaehlt-2026")
+
+    def test_password_option_sets_the_password_of_every_demo_account(self, settings):
+        settings.DEBUG = True
+        counts = snapshot()["counts"]
+        output = run_seed("--password", "other")
+        for username in DEMO_ACCOUNTS:
+            assert User.objects.get(username=username).check_password("other")
+        assert snapshot()["counts"] == counts
+        assert "other" in output
+
+    def test_force_runs_without_debug(self, settings):
+        settings.DEBUG = False
+        assert "bereits vorhanden" in run_seed("--force")
