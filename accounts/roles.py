@@ -6,6 +6,7 @@ which is why the four-eyes rules are checked on the person, not only on the role
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
@@ -17,14 +18,14 @@ class Role(models.TextChoices):
 
 
 class Capability(models.TextChoices):
-    APPLY = "apply", "Anträge der eigenen Gebietskörperschaft stellen"
-    REVIEW = "review", "Anträge prüfen, Nachforderungen senden, empfehlen"
-    DECIDE = "decide", "Anträge bewilligen oder ablehnen"
-    PREPARE_PAYMENT = "prepare_payment", "Auszahlungen vorbereiten und buchen"
-    RELEASE_PAYMENT = "release_payment", "Auszahlungen freigeben"
-    ISSUE_NOTICE = "issue_notice", "Bescheide erlassen"
-    MANAGE_PROGRAMME = "manage_programme", "Programme, Haushaltsansätze und Obergrenzen pflegen"
-    VIEW_ALL = "view_all", "Daten aller Gebietskörperschaften einsehen"
+    APPLY = "apply", _("Anträge der eigenen Gebietskörperschaft stellen")
+    REVIEW = "review", _("Anträge prüfen, Nachforderungen senden, empfehlen")
+    DECIDE = "decide", _("Anträge bewilligen oder ablehnen")
+    PREPARE_PAYMENT = "prepare_payment", _("Auszahlungen vorbereiten und buchen")
+    RELEASE_PAYMENT = "release_payment", _("Auszahlungen freigeben")
+    ISSUE_NOTICE = "issue_notice", _("Bescheide erlassen")
+    MANAGE_PROGRAMME = "manage_programme", _("Programme, Haushaltsansätze und Obergrenzen pflegen")
+    VIEW_ALL = "view_all", _("Daten aller Gebietskörperschaften einsehen")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {

@@ -4,7 +4,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
 from wirfunding import clock
 
 
@@ -14,10 +16,10 @@ class AuditEntryError(Exception):
 
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AuditEntryError("Protokolleinträge können nicht geändert werden.")
+        raise AuditEntryError(gettext("Protokolleinträge können nicht geändert werden."))
 
     def delete(self):
-        raise AuditEntryError("Protokolleinträge können nicht gelöscht werden.")
+        raise AuditEntryError(gettext("Protokolleinträge können nicht gelöscht werden."))
 
 
 class AuditEntry(models.Model):
@@ -60,8 +62,8 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise AuditEntryError("Protokolleinträge können nicht geändert werden.")
+            raise AuditEntryError(gettext("Protokolleinträge können nicht geändert werden."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AuditEntryError("Protokolleinträge können nicht gelöscht werden.")
+        raise AuditEntryError(gettext("Protokolleinträge können nicht gelöscht werden."))

@@ -49,6 +49,7 @@ from grants.services.notices import notice_record
 from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace
 from grants.services.reviews import application_recommend, application_request_changes, application_start_review
 from municipalities.models import Municipality
+from grants.notifications import muted
 from wirfunding import clock
 
 DEFAULT_PASSWORD = "demo-wir-2021"
@@ -203,7 +204,7 @@ class _History:
     audit entries) carries that moment from the start (see wirfunding.clock)."""
 
     def at(self, when: datetime, service, **kwargs):
-        with clock.frozen_at(when):
+        with clock.frozen_at(when), muted():
             return service(**kwargs)
 
 

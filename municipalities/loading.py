@@ -3,6 +3,8 @@
 import csv
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 CSV_PATH = Path(__file__).resolve().parent / "data" / "hessen-gebietskoerperschaften.csv"
 
 KIND_BY_LABEL = {
@@ -17,9 +19,11 @@ def read_bodies(path: Path = CSV_PATH) -> list[dict]:
         rows = list(csv.DictReader(handle))
     for row in rows:
         if row["kind"] not in KIND_BY_LABEL:
-            raise ValueError(f"Unbekannte Art {row['kind']!r} für {row['name']} in {path.name}.")
+            raise ValueError(_("Unbekannte Art %(kind)r für %(name)s in %(file)s.")
+                             % {"kind": row["kind"], "name": row["name"], "file": path.name})
         if len(row["ags"]) != 8 or not row["ags"].isdigit():
-            raise ValueError(f"Ungültiger AGS {row['ags']!r} für {row['name']} in {path.name}.")
+            raise ValueError(_("Ungültiger AGS %(ags)r für %(name)s in %(file)s.")
+                             % {"ags": row["ags"], "name": row["name"], "file": path.name})
     return rows
 
 
@@ -27,7 +31,7 @@ def load_bodies(Municipality, AdministrativeCourt, path: Path = CSV_PATH) -> int
     """Create or update every body from the CSV, keyed by AGS; postal addresses are kept."""
     rows = read_bodies(path)
     for row in rows:
-        court, _ = AdministrativeCourt.objects.get_or_create(seat=row["verwaltungsgericht"])
+        court, _created = AdministrativeCourt.objects.get_or_create(seat=row["verwaltungsgericht"])
         Municipality.objects.update_or_create(
             ags=row["ags"],
             defaults={

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from grants.models.applications import Application
 from grants.models.awards import Award
@@ -18,11 +18,11 @@ class IssuedQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         if set(kwargs) - {"ceremony", "ceremony_id"}:
-            raise IssuedRecordError("Erlassene Bescheide können nicht geändert werden.")
+            raise IssuedRecordError(gettext("Erlassene Bescheide können nicht geändert werden."))
         return super().update(**kwargs)
 
     def delete(self):
-        raise IssuedRecordError("Erlassene Bescheide können nicht gelöscht werden.")
+        raise IssuedRecordError(gettext("Erlassene Bescheide können nicht gelöscht werden."))
 
 
 class HandoverCeremony(models.Model):
@@ -106,11 +106,11 @@ class Notice(models.Model):
                     if stored[field.attname] != getattr(self, field.attname)
                 }
                 if changed - {f"{name}_id" for name in self.MUTABLE_FIELDS} - self.MUTABLE_FIELDS:
-                    raise IssuedRecordError(
+                    raise IssuedRecordError(gettext(
                         "Ein erlassener Bescheid kann nicht geändert werden; "
                         "eine Korrektur ist ein neuer Änderungsbescheid."
-                    )
+                    ))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise IssuedRecordError("Ein erlassener Bescheid kann nicht gelöscht werden.")
+        raise IssuedRecordError(gettext("Ein erlassener Bescheid kann nicht gelöscht werden."))

@@ -7,15 +7,18 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.errors import DomainError, FieldErrors, PlanInvalid
 from grants.models import Application, ApplicationAttachment, ApplicationStatus, ChangeRequest, FundingProgramme
 from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
+from grants.money import ZERO
+from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_own_body, require_status
 from grants.services.numbering import number_next
-from grants.services.plans import plan_submission_errors
+from grants.services.plans import plan_submission_errors, requested_grant_by_year
 from wirfunding import clock
 
 S = ApplicationStatus
@@ -29,11 +32,12 @@ APPLICATION_FIELDS = ("title", "purpose", "period_start", "period_end", "contact
 
 def _check_open_for_applications(programme: FundingProgramme, today: date) -> None:
     if not programme.accepts_applications:
-        raise DomainError(f"Die Förderperiode „{programme}“ nimmt keine Anträge an.")
+        raise DomainError(
+            _("Die Förderperiode „%(programme)s“ nimmt keine Anträge an.") % {"programme": programme})
     if programme.application_deadline and today > programme.application_deadline:
         raise DomainError(
-            f"Die Antragsfrist der Förderperiode „{programme}“ ist am "
-            f"{programme.application_deadline:%d.%m.%Y} abgelaufen."
+            _("Die Antragsfrist der Förderperiode „%(programme)s“ ist am %(deadline)s abgelaufen.")
+            % {"programme": programme, "deadline": f"{programme.application_deadline:%d.%m.%Y}"}
         )
 
 
@@ -41,16 +45,16 @@ def _field_errors(programme: FundingProgramme, data: dict) -> dict[str, list[str
     errors: dict[str, list[str]] = {}
     for name in ("title", "purpose"):
         if not (data.get(name) or "").strip():
-            errors[name] = ["Dieses Feld ist auszufüllen."]
+            errors[name] = [_("Dieses Feld ist auszufüllen.")]
     start, end = data.get("period_start"), data.get("period_end")
     if not start or not end:
-        errors["period"] = ["Bitte Beginn und Ende des Vorhabens angeben."]
+        errors["period"] = [_("Bitte Beginn und Ende des Vorhabens angeben.")]
     elif start > end:
-        errors["period"] = ["Der Beginn des Vorhabens muss vor seinem Ende liegen."]
+        errors["period"] = [_("Der Beginn des Vorhabens muss vor seinem Ende liegen.")]
     elif start < programme.period_start or end > programme.period_end:
         errors["period"] = [
-            f"Der Vorhabenzeitraum muss in der Förderperiode {programme.period_start:%d.%m.%Y}–"
-            f"{programme.period_end:%d.%m.%Y} liegen."
+            _("Der Vorhabenzeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
+            % {"start": f"{programme.period_start:%d.%m.%Y}", "end": f"{programme.period_end:%d.%m.%Y}"}
         ]
     return errors
 
@@ -69,8 +73,10 @@ def application_create(*, user, programme: FundingProgramme, today: date | None 
         status__in=CLOSED_STATUSES).first()
     if live:
         raise DomainError(
-            f"Für {user.municipality} gibt es in dieser Förderperiode bereits einen Antrag "
-            f"({live.file_reference or 'Entwurf'}, Status „{live.get_status_display()}“)."
+            _("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag "
+              "(%(reference)s, Status „%(status)s“).")
+            % {"body": user.municipality, "reference": live.file_reference or _("Entwurf"),
+               "status": live.get_status_display()}
         )
     try:
         with transaction.atomic():
@@ -81,7 +87,7 @@ def application_create(*, user, programme: FundingProgramme, today: date | None 
     except IntegrityError:
         # A concurrent create won the one-live-application constraint.
         raise DomainError(
-            f"Für {user.municipality} gibt es in dieser Förderperiode bereits einen Antrag."
+            _("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag.") % {"body": user.municipality}
         ) from None
     return application
 
@@ -94,7 +100,7 @@ def application_update(*, application: Application, user, **data) -> Application
         raise TypeError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
-        require_status(application, EDITABLE_STATUSES, "Den Antrag zu ändern")
+        require_status(application, EDITABLE_STATUSES, _("Den Antrag zu ändern"))
         merged = {name: getattr(application, name) for name in APPLICATION_FIELDS} | data
         errors = _field_errors(application.programme, merged)
         if not errors:
@@ -105,9 +111,9 @@ def application_update(*, application: Application, user, **data) -> Application
             )
             if outside:
                 errors["period"] = [
-                    "Der Finanzierungsplan enthält Angaben für "
-                    + ", ".join(str(y) for y in outside)
-                    + "; bitte diese zuerst aus dem Plan entfernen oder den Zeitraum beibehalten."
+                    _("Der Finanzierungsplan enthält Angaben für %(years)s; bitte diese zuerst aus dem "
+                      "Plan entfernen oder den Zeitraum beibehalten.")
+                    % {"years": ", ".join(str(y) for y in outside)}
                 ]
         if errors:
             raise FieldErrors(errors)
@@ -134,17 +140,19 @@ def attachment_add(*, application: Application, user, name: str, content: bytes,
     require_own_body(user, application.municipality)
     limit = settings.MAX_UPLOAD_BYTES
     if not content:
-        raise FieldErrors({"file": ["Die Datei ist leer."]})
+        raise FieldErrors({"file": [_("Die Datei ist leer.")]})
     if len(content) > limit:
         # Decimal comma in the numbers only; the sentence keeps its full stop.
         size_mb = f"{len(content) / 1_048_576:.1f}".replace(".", ",")
         raise FieldErrors({"file": [
-            f"Die Datei ist {size_mb} MB groß; erlaubt sind höchstens {limit / 1_048_576:.0f} MB."]})
+            _("Die Datei ist %(size)s MB groß; erlaubt sind höchstens %(limit)s MB.")
+            % {"size": size_mb, "limit": f"{limit / 1_048_576:.0f}"}]})
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
-        raise FieldErrors({"file": ["Die Datei ist kein gültiges PDF-Dokument. Bitte nur PDF-Dateien hochladen."]})
+        raise FieldErrors({"file": [
+            _("Die Datei ist kein gültiges PDF-Dokument. Bitte nur PDF-Dateien hochladen.")]})
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, EDITABLE_STATUSES, "Anlagen hinzuzufügen")
+        require_status(application, EDITABLE_STATUSES, _("Anlagen hinzuzufügen"))
         attachment = ApplicationAttachment(
             application=application, original_name=_sanitize_filename(name), description=description,
             size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by=user,
@@ -165,7 +173,7 @@ def attachment_remove(*, attachment: ApplicationAttachment, user) -> None:
     require_own_body(user, application.municipality)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, EDITABLE_STATUSES, "Anlagen zu entfernen")
+        require_status(application, EDITABLE_STATUSES, _("Anlagen zu entfernen"))
         name, stored = attachment.original_name, attachment.file.name
         attachment.delete()
         audit_log(actor=user, action="grants.application.attachment_removed", target=application,
@@ -183,7 +191,7 @@ def application_submit(*, application: Application, user, answer: str = "", now:
     now = now or clock.now()
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
-        require_status(application, EDITABLE_STATUSES, "Das Einreichen")
+        require_status(application, EDITABLE_STATUSES, _("Das Einreichen"))
         before = application.status
         open_request = None
         if before == S.DRAFT:
@@ -191,7 +199,7 @@ def application_submit(*, application: Application, user, answer: str = "", now:
         else:
             open_request = application.change_requests.filter(answered_at__isnull=True).last()
             if open_request and not answer.strip():
-                raise FieldErrors({"answer": ["Bitte beantworten Sie die Nachforderung."]})
+                raise FieldErrors({"answer": [_("Bitte beantworten Sie die Nachforderung.")]})
         errors = plan_submission_errors(application)
         if errors:
             raise PlanInvalid(errors)
@@ -211,6 +219,9 @@ def application_submit(*, application: Application, user, answer: str = "", now:
         audit_log(actor=user, action="grants.application.submitted", target=application,
                   changes={"status": [before, application.status]},
                   data={"file_reference": application.file_reference, **({"answer": answer.strip()} if open_request else {})})
+        total = sum(requested_grant_by_year(application).values(), ZERO)
+        notify_applicant(application, "resubmitted" if before == S.CHANGES_REQUESTED else "submitted",
+                         requested_total=str(total))
     return application
 
 
@@ -219,7 +230,7 @@ def application_withdraw(*, application: Application, user, reason: str = "") ->
     require_own_body(user, application.municipality)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, WITHDRAWABLE_STATUSES, "Das Zurückziehen")
+        require_status(application, WITHDRAWABLE_STATUSES, _("Das Zurückziehen"))
         before = application.status
         application.status = S.WITHDRAWN
         application.save(update_fields=["status", "updated_at"])

@@ -6,20 +6,23 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.errors import BudgetExceeded, FieldErrors, NotPermitted
 from grants.models import Application, ApplicationStatus, Award, AwardYear, Budget, Decision
 from grants.money import ZERO, format_eur
+from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_status
 from grants.services.plans import plan_snapshot
 from wirfunding import clock
 
 S = ApplicationStatus
 
-FOUR_EYES_DECISION = ("Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und "
-                      "dürfen ihn deshalb nicht selbst entscheiden.")
+FOUR_EYES_DECISION = gettext_lazy("Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen "
+                                  "und dürfen ihn deshalb nicht selbst entscheiden.")
 
 
 def _current_recommendation(application: Application):
@@ -37,7 +40,7 @@ def application_approve(*, application: Application, user, now: datetime | None 
     now = now or clock.now()
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
-        require_status(application, (S.RECOMMENDED,), "Die Bewilligung")
+        require_status(application, (S.RECOMMENDED,), _("Die Bewilligung"))
         recommendation = _current_recommendation(application)
         if recommendation.recommended_by_id == user.pk:
             raise NotPermitted(FOUR_EYES_DECISION)
@@ -52,8 +55,8 @@ def application_approve(*, application: Application, user, now: datetime | None 
         missing = [year for year in years if year not in budgets]
         if missing:
             raise BudgetExceeded(
-                f"Für {', '.join(map(str, missing))} ist kein Haushaltsansatz angelegt; "
-                "bitte zuerst die Programmverwaltung informieren."
+                _("Für %(years)s ist kein Haushaltsansatz angelegt; bitte zuerst die Programmverwaltung "
+                  "informieren.") % {"years": ", ".join(map(str, missing))}
             )
         committed = defaultdict(lambda: ZERO, {
             row["budget"]: row["total"]
@@ -65,8 +68,10 @@ def application_approve(*, application: Application, user, now: datetime | None 
             remaining = budget.amount - committed[budget.pk]
             if amounts[year] > remaining:
                 raise BudgetExceeded(
-                    f"Haushaltsjahr {year}: Die Bewilligung von {format_eur(amounts[year])} übersteigt den "
-                    f"verfügbaren Haushaltsansatz (noch {format_eur(remaining)} von {format_eur(budget.amount)} frei)."
+                    _("Haushaltsjahr %(year)s: Die Bewilligung von %(amount)s übersteigt den verfügbaren "
+                      "Haushaltsansatz (noch %(remaining)s von %(budget)s frei).")
+                    % {"year": year, "amount": format_eur(amounts[year]), "remaining": format_eur(remaining),
+                       "budget": format_eur(budget.amount)}
                 )
         decision = Decision.objects.create(
             application=application, recommendation=recommendation, outcome=Decision.Outcome.APPROVED,
@@ -86,6 +91,8 @@ def application_approve(*, application: Application, user, now: datetime | None 
                         "amounts": {str(y): str(amounts[y]) for y in years}})
         audit_log(actor=user, action="grants.award.created", target=award,
                   changes={"status": [None, award.status]}, data={"total": str(total)})
+        notify_applicant(application, "approved", total=str(total),
+                         amounts=[(year, str(amounts[year])) for year in years])
     return award
 
 
@@ -93,10 +100,10 @@ def application_reject(*, application: Application, user, reason: str, now: date
     """In Prüfung or Zur Bewilligung empfohlen → Abgelehnt, with a reason."""
     require_capability(user, Capability.DECIDE)
     if not reason.strip():
-        raise FieldErrors({"reason": ["Eine Ablehnung braucht eine Begründung."]})
+        raise FieldErrors({"reason": [_("Eine Ablehnung braucht eine Begründung.")]})
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.IN_REVIEW, S.RECOMMENDED), "Die Ablehnung")
+        require_status(application, (S.IN_REVIEW, S.RECOMMENDED), _("Die Ablehnung"))
         recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
         if recommendation and recommendation.recommended_by_id == user.pk:
             raise NotPermitted(FOUR_EYES_DECISION)
@@ -109,4 +116,5 @@ def application_reject(*, application: Application, user, reason: str, now: date
         application.save(update_fields=["status", "updated_at"])
         audit_log(actor=user, action="grants.application.rejected", target=application,
                   changes={"status": [before, S.REJECTED]}, data={"reason": decision.reason})
+        notify_applicant(application, "rejected", reason=decision.reason)
     return decision

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
@@ -11,6 +12,7 @@ from grants.errors import BudgetExceeded, FieldErrors
 from grants.models import AwardYear, Budget, FundingProgramme
 from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.services.guards import require_capability
+from grants.services.plans import TOO_LARGE
 
 
 def budget_set(*, programme: FundingProgramme, year: int, amount: Decimal, user, note: str | None = None) -> Budget:
@@ -19,13 +21,15 @@ def budget_set(*, programme: FundingProgramme, year: int, amount: Decimal, user,
     try:
         amount = to_money(amount)
     except ValueError:
-        raise FieldErrors({"amount": ["Bitte einen gültigen Betrag angeben."]}) from None
+        raise FieldErrors({"amount": [_("Bitte einen gültigen Betrag angeben.")]}) from None
     if amount > MAX_AMOUNT:
-        raise FieldErrors({"amount": [f"Der Betrag ist zu groß (höchstens {format_eur(MAX_AMOUNT)})."]})
+        raise FieldErrors({"amount": [str(TOO_LARGE)]})
     if year not in programme.years:
-        raise FieldErrors({"year": [f"{year} liegt außerhalb der Förderperiode {programme.years[0]}–{programme.years[-1]}."]})
+        raise FieldErrors({"year": [
+            _("%(year)s liegt außerhalb der Förderperiode %(first)s–%(last)s.")
+            % {"year": year, "first": programme.years[0], "last": programme.years[-1]}]})
     if amount < 0:
-        raise FieldErrors({"amount": ["Der Haushaltsansatz darf nicht negativ sein."]})
+        raise FieldErrors({"amount": [_("Der Haushaltsansatz darf nicht negativ sein.")]})
     with transaction.atomic():
         budget, created = Budget.objects.get_or_create(programme=programme, year=year,
                                                        defaults={"amount": amount, "note": note or ""})
@@ -34,8 +38,9 @@ def budget_set(*, programme: FundingProgramme, year: int, amount: Decimal, user,
         committed = AwardYear.objects.filter(budget=budget).aggregate(total=Sum("amount"))["total"] or ZERO
         if amount < committed:
             raise BudgetExceeded(
-                f"Haushaltsjahr {year}: Bewilligungen binden bereits {format_eur(committed)}; "
-                f"der Ansatz kann nicht auf {format_eur(amount)} sinken."
+                _("Haushaltsjahr %(year)s: Bewilligungen binden bereits %(committed)s; der Ansatz kann nicht "
+                  "auf %(amount)s sinken.")
+                % {"year": year, "committed": format_eur(committed), "amount": format_eur(amount)}
             )
         budget.amount = amount
         if note is not None:

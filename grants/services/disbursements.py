@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
@@ -16,6 +17,10 @@ from grants.services.guards import require_capability, require_own_body, require
 from wirfunding import clock
 
 D = Disbursement.Status
+
+# What `str(disbursement)` reads for the audit entry's object_repr ("Mittelabruf 7 (Zuwendung
+# WIR-26-0001 – Werra-Meißner-Kreis 2026)"); loaded with the disbursement instead of row by row.
+_REPR_RELATED = ("award_year__budget", "award_year__award__application__municipality")
 
 
 def _transition(disbursement: Disbursement, user, to: str, fields: list[str], action: str, **data) -> None:
@@ -35,22 +40,29 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
     try:
         amount = to_money(amount)
     except (TypeError, ValueError):
-        raise FieldErrors({"amount": ["Bitte einen gültigen Betrag angeben."]}) from None
+        raise FieldErrors({"amount": [_("Bitte einen gültigen Betrag angeben.")]}) from None
     if amount <= 0:
-        raise FieldErrors({"amount": ["Der Betrag muss größer als 0,00 € sein."]})
+        raise FieldErrors({"amount": [_("Der Betrag muss größer als 0,00 € sein.")]})
     with transaction.atomic():
-        award_year = AwardYear.objects.select_for_update().filter(award=award, budget__year=year).first()
+        # Locks only the award year (not the joined budget row, which approvals lock); the budget is
+        # loaded for the audit entry's label.
+        award_year = (AwardYear.objects.select_for_update(of=("self",)).select_related("budget")
+                      .filter(award=award, budget__year=year).first())
         if award_year is None:
-            raise FieldErrors({"year": [f"Für {year} ist keine Zuwendung bewilligt."]})
-        if Award.objects.get(pk=award.pk).status != Award.Status.RUNNING:
-            raise InvalidTransition("Die Zuwendung ist abgeschlossen; Mittel können nicht mehr abgerufen werden.")
+            raise FieldErrors({"year": [_("Für %(year)s ist keine Zuwendung bewilligt.") % {"year": year}]})
+        # Read after the lock, so the status is current; with what the audit entry's repr needs.
+        award_year.award = Award.objects.select_related("application__municipality").get(pk=award.pk)
+        if award_year.award.status != Award.Status.RUNNING:
+            raise InvalidTransition(_("Die Zuwendung ist abgeschlossen; Mittel können nicht mehr abgerufen werden."))
         reserved = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
             total=Sum("amount"))["total"] or ZERO
         remaining = award_year.amount - reserved
         if amount > remaining:
             raise BudgetExceeded(
-                f"Für {year} sind {format_eur(award_year.amount)} bewilligt, davon sind bereits "
-                f"{format_eur(reserved)} abgerufen; höchstens {format_eur(remaining)} können noch abgerufen werden."
+                _("Für %(year)s sind %(awarded)s bewilligt, davon sind bereits %(reserved)s abgerufen; "
+                  "höchstens %(remaining)s können noch abgerufen werden.")
+                % {"year": year, "awarded": format_eur(award_year.amount), "reserved": format_eur(reserved),
+                   "remaining": format_eur(remaining)}
             )
         disbursement = Disbursement.objects.create(award_year=award_year, amount=amount, requested_by=user,
                                                    stated_need=stated_need.strip())
@@ -60,7 +72,9 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
 
 
 def _locked(disbursement: Disbursement) -> Disbursement:
-    return Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    """Lock the disbursement row only; the joined rows are read for the audit entry's repr."""
+    return (Disbursement.objects.select_for_update(of=("self",)).select_related(*_REPR_RELATED)
+            .get(pk=disbursement.pk))
 
 
 def disbursement_prepare(*, disbursement: Disbursement, user, now: datetime | None = None) -> Disbursement:
@@ -68,7 +82,7 @@ def disbursement_prepare(*, disbursement: Disbursement, user, now: datetime | No
     require_capability(user, Capability.PREPARE_PAYMENT)
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        require_status(disbursement, (D.REQUESTED,), "Die Vorbereitung")
+        require_status(disbursement, (D.REQUESTED,), _("Die Vorbereitung"))
         disbursement.prepared_by, disbursement.prepared_at = user, now or clock.now()
         _transition(disbursement, user, D.PREPARED, ["prepared_by", "prepared_at"],
                     "grants.disbursement.prepared")
@@ -85,11 +99,11 @@ def disbursement_release(*, disbursement: Disbursement, user, now: datetime | No
     with transaction.atomic():
         disbursement = _locked(disbursement)
         if disbursement.status in (D.RELEASED, D.PAID):
-            raise InvalidTransition("Diese Auszahlung ist bereits freigegeben.")
-        require_status(disbursement, (D.PREPARED,), "Die Freigabe")
+            raise InvalidTransition(_("Diese Auszahlung ist bereits freigegeben."))
+        require_status(disbursement, (D.PREPARED,), _("Die Freigabe"))
         if disbursement.prepared_by_id == user.pk:
-            raise NotPermitted("Vier-Augen-Prinzip: Sie haben diese Auszahlung vorbereitet und dürfen sie "
-                               "nicht selbst freigeben.")
+            raise NotPermitted(_("Vier-Augen-Prinzip: Sie haben diese Auszahlung vorbereitet und dürfen sie "
+                                 "nicht selbst freigeben."))
         disbursement.released_by, disbursement.released_at = user, now or clock.now()
         _transition(disbursement, user, D.RELEASED, ["released_by", "released_at"], "grants.disbursement.released")
     return disbursement
@@ -100,18 +114,18 @@ def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, paymen
     require_capability(user, Capability.PREPARE_PAYMENT)
     errors = {}
     if not payment_reference.strip():
-        errors["payment_reference"] = ["Bitte das Buchungszeichen angeben."]
+        errors["payment_reference"] = [_("Bitte das Buchungszeichen angeben.")]
     if paid_on is None:
-        errors["paid_on"] = ["Bitte das Auszahlungsdatum angeben."]
+        errors["paid_on"] = [_("Bitte das Auszahlungsdatum angeben.")]
     elif paid_on > clock.today():
-        errors["paid_on"] = ["Das Auszahlungsdatum darf nicht in der Zukunft liegen."]
+        errors["paid_on"] = [_("Das Auszahlungsdatum darf nicht in der Zukunft liegen.")]
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        require_status(disbursement, (D.RELEASED,), "Die Buchung")
+        require_status(disbursement, (D.RELEASED,), _("Die Buchung"))
         if paid_on < timezone.localdate(disbursement.released_at):
-            raise FieldErrors({"paid_on": ["Das Auszahlungsdatum liegt vor der Freigabe."]})
+            raise FieldErrors({"paid_on": [_("Das Auszahlungsdatum liegt vor der Freigabe.")]})
         disbursement.paid_on, disbursement.payment_reference, disbursement.booked_by = (
             paid_on, payment_reference.strip(), user)
         _transition(disbursement, user, D.PAID, ["paid_on", "payment_reference", "booked_by"],
@@ -123,10 +137,10 @@ def disbursement_reject(*, disbursement: Disbursement, user, reason: str) -> Dis
     """The ministry refuses a request before release; its amount is free again."""
     require_capability(user, Capability.PREPARE_PAYMENT)
     if not reason.strip():
-        raise FieldErrors({"reason": ["Bitte begründen Sie die Ablehnung."]})
+        raise FieldErrors({"reason": [_("Bitte begründen Sie die Ablehnung.")]})
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        require_status(disbursement, (D.REQUESTED, D.PREPARED), "Die Ablehnung")
+        require_status(disbursement, (D.REQUESTED, D.PREPARED), _("Die Ablehnung"))
         disbursement.rejection_reason = reason.strip()
         _transition(disbursement, user, D.REJECTED, ["rejection_reason"], "grants.disbursement.rejected",
                     reason=disbursement.rejection_reason)
@@ -139,6 +153,6 @@ def disbursement_cancel(*, disbursement: Disbursement, user) -> Disbursement:
     with transaction.atomic():
         disbursement = _locked(disbursement)
         if disbursement.status != D.REQUESTED:
-            raise DomainError("Nur ein noch nicht bearbeiteter Mittelabruf kann zurückgezogen werden.")
+            raise DomainError(_("Nur ein noch nicht bearbeiteter Mittelabruf kann zurückgezogen werden."))
         _transition(disbursement, user, D.CANCELLED, [], "grants.disbursement.cancelled")
     return disbursement

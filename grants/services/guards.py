@@ -1,15 +1,26 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from accounts.roles import Capability
 from grants.errors import InvalidTransition, NotPermitted
 
 _CAPABILITY_REFUSALS = {
-    Capability.APPLY: "Nur die Koordination einer Gebietskörperschaft kann Anträge stellen und Mittel abrufen.",
-    Capability.REVIEW: "Nur die Sachbearbeitung oder Bewilligung im Ministerium kann Anträge prüfen.",
-    Capability.DECIDE: "Nur Personen mit Bewilligungsbefugnis können Anträge bewilligen oder ablehnen.",
-    Capability.PREPARE_PAYMENT: "Nur die Sachbearbeitung oder Bewilligung kann Auszahlungen vorbereiten und buchen.",
-    Capability.RELEASE_PAYMENT: "Nur Personen mit Bewilligungsbefugnis können Auszahlungen freigeben.",
-    Capability.ISSUE_NOTICE: "Nur Personen mit Bewilligungsbefugnis können Bescheide erlassen.",
-    Capability.MANAGE_PROGRAMME: "Nur die Programmverwaltung kann Programme und Haushaltsansätze pflegen.",
-    Capability.VIEW_ALL: "Nur das Ministerium kann die Daten aller Gebietskörperschaften einsehen.",
+    Capability.APPLY: gettext_lazy(
+        "Nur die Koordination einer Gebietskörperschaft kann Anträge stellen und Mittel abrufen."),
+    Capability.REVIEW: gettext_lazy(
+        "Nur die Sachbearbeitung oder Bewilligung im Ministerium kann Anträge prüfen."),
+    Capability.DECIDE: gettext_lazy(
+        "Nur Personen mit Bewilligungsbefugnis können Anträge bewilligen oder ablehnen."),
+    Capability.PREPARE_PAYMENT: gettext_lazy(
+        "Nur die Sachbearbeitung oder Bewilligung kann Auszahlungen vorbereiten und buchen."),
+    Capability.RELEASE_PAYMENT: gettext_lazy(
+        "Nur Personen mit Bewilligungsbefugnis können Auszahlungen freigeben."),
+    Capability.ISSUE_NOTICE: gettext_lazy(
+        "Nur Personen mit Bewilligungsbefugnis können Bescheide erlassen."),
+    Capability.MANAGE_PROGRAMME: gettext_lazy(
+        "Nur die Programmverwaltung kann Programme und Haushaltsansätze pflegen."),
+    Capability.VIEW_ALL: gettext_lazy(
+        "Nur das Ministerium kann die Daten aller Gebietskörperschaften einsehen."),
 }
 
 
@@ -22,11 +33,14 @@ def require_own_body(user, municipality) -> None:
     """Coordinators act only for their own body."""
     require_capability(user, Capability.APPLY)
     if user.municipality_id != municipality.pk:
-        raise NotPermitted("Sie können nur für Ihre eigene Gebietskörperschaft handeln.")
+        raise NotPermitted(_("Sie können nur für Ihre eigene Gebietskörperschaft handeln."))
 
 
 def require_status(obj, allowed, action: str) -> None:
+    """`action` is the already translated subject of the sentence, e.g. "Die Freigabe"."""
     if obj.status not in allowed:
         raise InvalidTransition(
-            f"{action} ist im Status „{obj.get_status_display()}“ nicht möglich."
+            # Translators: %(action)s is the subject, e.g. "Die Freigabe" or "Den Antrag zu ändern".
+            _("%(action)s ist im Status „%(status)s“ nicht möglich.")
+            % {"action": action, "status": obj.get_status_display()}
         )

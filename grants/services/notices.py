@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
@@ -18,21 +19,21 @@ def notice_record(*, application: Application, kind: str, user, issued_on: date,
     require_capability(user, Capability.ISSUE_NOTICE)
     K = Notice.Kind
     if kind not in K.values:
-        raise DomainError(f"Unbekannte Bescheidart „{kind}“.")
+        raise DomainError(_("Unbekannte Bescheidart „%(kind)s“.") % {"kind": kind})
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
         award = getattr(application, "award", None) if application.status == ApplicationStatus.APPROVED else None
         if kind in (K.AWARD, K.AMENDMENT) and award is None:
-            raise DomainError("Zuwendungs- und Änderungsbescheide setzen eine Bewilligung voraus.")
+            raise DomainError(_("Zuwendungs- und Änderungsbescheide setzen eine Bewilligung voraus."))
         if kind == K.REJECTION and application.status != ApplicationStatus.REJECTED:
-            raise DomainError("Ein Ablehnungsbescheid setzt eine Ablehnung voraus.")
+            raise DomainError(_("Ein Ablehnungsbescheid setzt eine Ablehnung voraus."))
         if kind == K.AMENDMENT and (refers_to is None or refers_to.application_id != application.pk):
-            raise DomainError("Ein Änderungsbescheid muss auf einen Bescheid desselben Antrags verweisen.")
+            raise DomainError(_("Ein Änderungsbescheid muss auf einen Bescheid desselben Antrags verweisen."))
         if kind == K.REJECTION and application.notices.filter(kind=K.REJECTION).exists():
-            raise DomainError("Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen.")
+            raise DomainError(_("Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."))
         if kind == K.AWARD and application.notices.filter(kind=K.AWARD).exists():
-            raise DomainError("Für diese Zuwendung ist bereits ein Zuwendungsbescheid erlassen; "
-                              "Korrekturen ergehen als Änderungsbescheid.")
+            raise DomainError(_("Für diese Zuwendung ist bereits ein Zuwendungsbescheid erlassen; "
+                                "Korrekturen ergehen als Änderungsbescheid."))
         programme = application.programme
         number = number_next(key=f"notice:{programme.pk}:{issued_on.year}")
         notice = Notice.objects.create(

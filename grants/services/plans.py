@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from grants.errors import PlanInvalid
@@ -26,7 +28,12 @@ from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.services.guards import require_own_body, require_status
 
 
-TOO_LARGE = f"Der Betrag ist zu groß (höchstens {format_eur(MAX_AMOUNT)})."
+def _too_large() -> str:
+    return _("Der Betrag ist zu groß (höchstens %(maximum)s).") % {"maximum": format_eur(MAX_AMOUNT)}
+
+
+# Lazy: translated into the language active when the message is shown, not at import.
+TOO_LARGE = lazy(_too_large, str)()
 MAX_POSITIONS = Decimal("999.99")
 
 
@@ -65,37 +72,43 @@ def plan_structure_errors(
     for line in expenditures:
         key = f"expenditure-{line.year}-{line.category.code}"
         if line.category.programme_id != application.programme_id:
-            _add(errors, key, f"Die Kostenart „{line.category.name}“ gehört nicht zu diesem Förderprogramm.")
+            _add(errors, key, _("Die Kostenart „%(category)s“ gehört nicht zu diesem Förderprogramm.")
+                 % {"category": line.category.name})
         if line.year not in years:
-            _add(errors, key, f"{line.year} liegt außerhalb des Vorhabenzeitraums ({span}).")
+            _add(errors, key, _("%(year)s liegt außerhalb des Vorhabenzeitraums (%(span)s).")
+                 % {"year": line.year, "span": span})
         if line.amount < 0:
-            _add(errors, key, "Beträge dürfen nicht negativ sein.")
+            _add(errors, key, _("Beträge dürfen nicht negativ sein."))
         elif line.amount > MAX_AMOUNT:
-            _add(errors, key, TOO_LARGE)
+            _add(errors, key, str(TOO_LARGE))
         if line.positions is not None:
             if line.positions > MAX_POSITIONS:
                 _add(errors, f"positions-{line.year}-{line.category.code}",
-                     "Stellenanteile über 999,99 sind nicht möglich.")
+                     _("Stellenanteile über %(maximum)s sind nicht möglich.")
+                     % {"maximum": _fmt_positions(MAX_POSITIONS)})
             if line.positions < 0:
-                _add(errors, f"positions-{line.year}-{line.category.code}", "Stellenanteile dürfen nicht negativ sein.")
+                _add(errors, f"positions-{line.year}-{line.category.code}",
+                     _("Stellenanteile dürfen nicht negativ sein."))
             if not line.category.counts_positions:
                 _add(errors, f"positions-{line.year}-{line.category.code}",
-                     f"Für „{line.category.name}“ werden keine Stellenanteile angegeben.")
+                     _("Für „%(category)s“ werden keine Stellenanteile angegeben.") % {"category": line.category.name})
         if (line.year, line.category.pk) in seen:
-            _add(errors, key, f"„{line.category.name}“ {line.year} ist doppelt angegeben.")
+            _add(errors, key, _("„%(category)s“ %(year)s ist doppelt angegeben.")
+                 % {"category": line.category.name, "year": line.year})
         seen.add((line.year, line.category.pk))
     for line in financings:
         key = f"financing-{line.year}-{line.source}"
         if line.source not in FinancingSource.values:
-            _add(errors, key, f"Unbekannte Finanzierungsquelle „{line.source}“.")
+            _add(errors, key, _("Unbekannte Finanzierungsquelle „%(source)s“.") % {"source": line.source})
         if line.year not in years:
-            _add(errors, key, f"{line.year} liegt außerhalb des Vorhabenzeitraums ({span}).")
+            _add(errors, key, _("%(year)s liegt außerhalb des Vorhabenzeitraums (%(span)s).")
+                 % {"year": line.year, "span": span})
         if line.amount < 0:
-            _add(errors, key, "Beträge dürfen nicht negativ sein.")
+            _add(errors, key, _("Beträge dürfen nicht negativ sein."))
         elif line.amount > MAX_AMOUNT:
-            _add(errors, key, TOO_LARGE)
+            _add(errors, key, str(TOO_LARGE))
         if (line.year, line.source) in seen_sources:
-            _add(errors, key, f"Die Finanzierungsquelle {line.year} ist doppelt angegeben.")
+            _add(errors, key, _("Die Finanzierungsquelle %(year)s ist doppelt angegeben.") % {"year": line.year})
         seen_sources.add((line.year, line.source))
     return errors
 
@@ -135,10 +148,10 @@ def plan_submission_errors(application: Application) -> dict[str, list[str]]:
 
     if application.period_start < programme.period_start or application.period_end > programme.period_end:
         _add(errors, "period",
-             f"Der Vorhabenzeitraum muss in der Förderperiode "
-             f"{programme.period_start:%d.%m.%Y}–{programme.period_end:%d.%m.%Y} liegen.")
+             _("Der Vorhabenzeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
+             % {"start": f"{programme.period_start:%d.%m.%Y}", "end": f"{programme.period_end:%d.%m.%Y}"})
     if not any(line.amount > 0 for line in expenditures):
-        _add(errors, "plan", "Der Finanzierungsplan enthält keine Ausgaben.")
+        _add(errors, "plan", _("Der Finanzierungsplan enthält keine Ausgaben."))
         return errors
 
     spent = defaultdict(lambda: ZERO)
@@ -151,10 +164,12 @@ def plan_submission_errors(application: Application) -> dict[str, list[str]]:
         category = line.category
         key = f"positions-{line.year}-{category.code}"
         if category.counts_positions and line.amount > 0 and not line.positions:
-            _add(errors, key, f"Bitte die Stellenanteile (VZÄ) für „{category.name}“ {line.year} angeben.")
+            _add(errors, key, _("Bitte die Stellenanteile (VZÄ) für „%(category)s“ %(year)s angeben.")
+                 % {"category": category.name, "year": line.year})
         if category.first_year and line.year < category.first_year and line.amount > 0:
             _add(errors, f"expenditure-{line.year}-{category.code}",
-                 f"„{category.name}“ ist erst ab {category.first_year} förderfähig.")
+                 _("„%(category)s“ ist erst ab %(year)s förderfähig.")
+                 % {"category": category.name, "year": category.first_year})
     for line in financings:
         funded[line.year] += line.amount
         if line.source == FinancingSource.GRANT:
@@ -163,24 +178,30 @@ def plan_submission_errors(application: Application) -> dict[str, list[str]]:
     for year in application.years:
         if spent[year] != funded[year]:
             gap = spent[year] - funded[year]
-            what = f"es fehlen {format_eur(gap)}" if gap > 0 else f"die Finanzierung übersteigt die Ausgaben um {format_eur(-gap)}"
-            _add(errors, f"year-{year}",
-                 f"{year}: Ausgaben ({format_eur(spent[year])}) und Finanzierung ({format_eur(funded[year])}) "
-                 f"sind nicht ausgeglichen; {what}.")
+            if gap > 0:
+                message = _("%(year)s: Ausgaben (%(spent)s) und Finanzierung (%(funded)s) sind nicht "
+                            "ausgeglichen; es fehlen %(gap)s.")
+            else:
+                message = _("%(year)s: Ausgaben (%(spent)s) und Finanzierung (%(funded)s) sind nicht "
+                            "ausgeglichen; die Finanzierung übersteigt die Ausgaben um %(gap)s.")
+            _add(errors, f"year-{year}", message % {
+                "year": year, "spent": format_eur(spent[year]), "funded": format_eur(funded[year]),
+                "gap": format_eur(abs(gap))})
         if grant[year] > fundable[year]:
             _add(errors, f"financing-{year}-{FinancingSource.GRANT}",
-                 f"Die beantragte Zuwendung {year} ({format_eur(grant[year])}) übersteigt die nach den "
-                 f"Obergrenzen zuwendungsfähigen Ausgaben ({format_eur(fundable[year])}); der Rest ist aus "
-                 f"Eigen- oder Drittmitteln zu finanzieren.")
+                 _("Die beantragte Zuwendung %(year)s (%(grant)s) übersteigt die nach den Obergrenzen "
+                   "zuwendungsfähigen Ausgaben (%(fundable)s); der Rest ist aus Eigen- oder Drittmitteln "
+                   "zu finanzieren.")
+                 % {"year": year, "grant": format_eur(grant[year]), "fundable": format_eur(fundable[year])})
 
     total_grant = sum(grant.values(), ZERO)
     if total_grant <= 0:
-        _add(errors, "plan", "Es ist keine Zuwendung beantragt.")
+        _add(errors, "plan", _("Es ist keine Zuwendung beantragt."))
     cap = programme.max_grant_per_applicant
     if cap is not None and total_grant > cap:
         _add(errors, "plan",
-             f"Die beantragte Zuwendung insgesamt ({format_eur(total_grant)}) übersteigt den Höchstbetrag "
-             f"von {format_eur(cap)} je Gebietskörperschaft.")
+             _("Die beantragte Zuwendung insgesamt (%(total)s) übersteigt den Höchstbetrag von %(cap)s je "
+               "Gebietskörperschaft.") % {"total": format_eur(total_grant), "cap": format_eur(cap)})
     return errors
 
 
@@ -205,7 +226,7 @@ def financing_plan_replace(
     financings = [FinancingLine(f.year, f.source, to_money(f.amount)) for f in financings]
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, EDITABLE_STATUSES, "Den Finanzierungsplan zu ändern")
+        require_status(application, EDITABLE_STATUSES, _("Den Finanzierungsplan zu ändern"))
         errors = plan_structure_errors(application=application, expenditures=expenditures, financings=financings)
         if errors:
             raise PlanInvalid(errors)

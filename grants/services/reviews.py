@@ -3,14 +3,16 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.errors import FieldErrors
 from grants.models import Application, ApplicationComment, ApplicationStatus, ChangeRequest, Recommendation, RecommendationYear
 from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
+from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_status
-from grants.services.plans import requested_grant_by_year
+from grants.services.plans import TOO_LARGE, requested_grant_by_year
 
 S = ApplicationStatus
 
@@ -27,7 +29,7 @@ def application_start_review(*, application: Application, user) -> Application:
     require_capability(user, Capability.REVIEW)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.SUBMITTED,), "Die Prüfung zu beginnen")
+        require_status(application, (S.SUBMITTED,), _("Die Prüfung zu beginnen"))
         _transition(application, user, S.IN_REVIEW, "grants.application.review_started")
     return application
 
@@ -36,13 +38,14 @@ def application_request_changes(*, application: Application, user, message: str)
     """In Prüfung → Nachforderung, with a message to the coordinator."""
     require_capability(user, Capability.REVIEW)
     if not message.strip():
-        raise FieldErrors({"message": ["Bitte schreiben Sie, was nachgereicht oder geändert werden soll."]})
+        raise FieldErrors({"message": [_("Bitte schreiben Sie, was nachgereicht oder geändert werden soll.")]})
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.IN_REVIEW,), "Eine Nachforderung")
+        require_status(application, (S.IN_REVIEW,), _("Eine Nachforderung"))
         request = ChangeRequest.objects.create(application=application, requested_by=user, message=message.strip())
         _transition(application, user, S.CHANGES_REQUESTED, "grants.application.changes_requested",
                     message=request.message)
+        notify_applicant(application, "changes_requested", message=request.message)
     return request
 
 
@@ -56,34 +59,36 @@ def application_recommend(
     require_capability(user, Capability.REVIEW)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.IN_REVIEW,), "Die Empfehlung")
+        require_status(application, (S.IN_REVIEW,), _("Die Empfehlung"))
         requested = requested_grant_by_year(application)
         errors: dict[str, list[str]] = {}
         cleaned: dict[int, Decimal] = {}
         for year in application.years:
             key = f"amount-{year}"
             if year not in amounts or amounts[year] in (None, ""):
-                errors[key] = [f"Bitte den Betrag für {year} angeben."]
+                errors[key] = [_("Bitte den Betrag für %(year)s angeben.") % {"year": year}]
                 continue
             try:
                 amount = to_money(amounts[year])
             except (TypeError, ValueError):
-                errors[key] = [f"„{amounts[year]}“ ist kein gültiger Betrag."]
+                errors[key] = [_("„%(value)s“ ist kein gültiger Betrag.") % {"value": amounts[year]}]
                 continue
             if amount < 0:
-                errors[key] = ["Der Betrag darf nicht negativ sein."]
+                errors[key] = [_("Der Betrag darf nicht negativ sein.")]
             elif amount > MAX_AMOUNT:
-                errors[key] = [f"Der Betrag ist zu groß (höchstens {format_eur(MAX_AMOUNT)})."]
+                errors[key] = [str(TOO_LARGE)]
             elif amount > requested[year]:
-                errors[key] = [f"Höchstens der beantragte Betrag von {format_eur(requested[year])} kann empfohlen werden."]
+                errors[key] = [_("Höchstens der beantragte Betrag von %(requested)s kann empfohlen werden.")
+                               % {"requested": format_eur(requested[year])}]
             cleaned[year] = amount
         extra = sorted(set(amounts) - set(application.years))
         if extra:
-            errors["amounts"] = [f"{', '.join(map(str, extra))} liegt außerhalb des Vorhabenzeitraums."]
+            errors["amounts"] = [_("%(years)s liegt außerhalb des Vorhabenzeitraums.")
+                                 % {"years": ", ".join(map(str, extra))}]
         if not errors and sum(cleaned.values(), ZERO) <= 0:
-            errors["amounts"] = ["Eine Empfehlung zur Bewilligung braucht einen Betrag über 0,00 €."]
+            errors["amounts"] = [_("Eine Empfehlung zur Bewilligung braucht einen Betrag über 0,00 €.")]
         if not errors and any(cleaned[y] < requested[y] for y in cleaned) and not justification.strip():
-            errors["justification"] = ["Bitte begründen Sie die Kürzung gegenüber dem Antrag."]
+            errors["justification"] = [_("Bitte begründen Sie die Kürzung gegenüber dem Antrag.")]
         if errors:
             raise FieldErrors(errors)
         recommendation = Recommendation.objects.create(
@@ -103,9 +108,9 @@ def comment_add(*, application: Application, user, text: str,
     """Ministry staff comment; internal comments are never shown to the applicant."""
     require_capability(user, Capability.REVIEW)
     if not text.strip():
-        raise FieldErrors({"text": ["Der Kommentar ist leer."]})
+        raise FieldErrors({"text": [_("Der Kommentar ist leer.")]})
     if visibility not in ApplicationComment.Visibility.values:
-        raise FieldErrors({"visibility": ["Unbekannte Sichtbarkeit."]})
+        raise FieldErrors({"visibility": [_("Unbekannte Sichtbarkeit.")]})
     with transaction.atomic():
         comment = ApplicationComment.objects.create(application=application, author=user, text=text.strip(),
                                                     visibility=visibility)
