@@ -12,10 +12,11 @@ from grants.money import ZERO
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Coordinators see their own body's applications; ministry staff all; others none."""
+    """Coordinators see their own body's applications; ministry staff every application once
+    it has been submitted (a draft is the body's own work until then); others none."""
     queryset = Application.objects.select_related("programme", "municipality")
     if user.can(Capability.VIEW_ALL):
-        return queryset
+        return queryset.filter(submitted_at__isnull=False)
     if user.can(Capability.APPLY):
         return queryset.filter(municipality_id=user.municipality_id)
     return queryset.none()

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.roles import Role
-from municipalities.models import Municipality
+from municipalities.loading import load_bodies
+from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
 
 
@@ -31,14 +32,22 @@ def programme(db):
     return factories.make_programme()
 
 
+def _body(name: str) -> Municipality:
+    # The bodies come from a data migration; a transactional test (threads, browser) empties
+    # the tables when it ends, so the official list is loaded again where it is missing.
+    if not Municipality.objects.exists():
+        load_bodies(Municipality, AdministrativeCourt)
+    return Municipality.objects.get(name=name)
+
+
 @pytest.fixture
 def body_a(db):
-    return Municipality.objects.get(name="Werra-Meißner-Kreis")
+    return _body("Werra-Meißner-Kreis")
 
 
 @pytest.fixture
 def body_b(db):
-    return Municipality.objects.get(name="Hochtaunuskreis")
+    return _body("Hochtaunuskreis")
 
 
 @pytest.fixture

@@ -21,12 +21,12 @@ from tests import factories
 
 @pytest.fixture
 def application_a(programme, coordinator_a):
-    return factories.draft_application(programme, coordinator_a)
+    return factories.submitted_application(programme, coordinator_a)
 
 
 @pytest.fixture
 def application_b(programme, coordinator_b):
-    return factories.draft_application(programme, coordinator_b)
+    return factories.submitted_application(programme, coordinator_b)
 
 
 def pay(award, year, amount, coordinator, clerk, approver):
@@ -58,6 +58,21 @@ def test_ministry_staff_see_every_bodies_applications(application_a, application
 
     assert set(applications_visible_to(staff)) == {application_a, application_b}
     assert get_application_for_user(staff, application_b.pk) == application_b
+
+
+@pytest.mark.parametrize("user", ["clerk", "approver", "programme_admin"])
+def test_ministry_staff_do_not_see_drafts_or_drafts_withdrawn_unsubmitted(programme, coordinator_a, coordinator_b,
+                                                                          user, request):
+    from grants.services.applications import application_withdraw
+    draft = factories.draft_application(programme, coordinator_a)
+    withdrawn = factories.draft_application(programme, coordinator_b)
+    application_withdraw(application=withdrawn, user=coordinator_b)
+    staff = request.getfixturevalue(user)
+
+    assert not applications_visible_to(staff).exists()
+    for application in (draft, withdrawn):
+        with pytest.raises(Http404):
+            get_application_for_user(staff, application.pk)
 
 
 def test_inactive_user_sees_no_application(application_a, coordinator_a, clerk):

@@ -1,0 +1,77 @@
+"""Form fields that read German input: amounts like `100.000,00`, shares like `1,5`."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from grants.money import format_eur
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_german_decimal(text: str) -> Decimal:
+    """`100.000,00` / `100000,5` / `100000` / `100.000` / `1,5` → Decimal. A dot is a thousands
+    separator when it groups digits in threes and there is no comma; else a decimal point."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "").replace("€", "")
+    if not value:
+        raise InvalidOperation
+    sign = ""
+    if value[0] in "+-":
+        sign, value = value[0], value[1:]
+    if "," in value:
+        whole, _, fraction = value.rpartition(",")
+        if "," in whole or "." in fraction:
+            raise InvalidOperation
+        if "." in whole and not _GROUPED.match(whole):
+            raise InvalidOperation
+        normal = whole.replace(".", "") + "." + fraction
+    elif _GROUPED.match(value):
+        normal = value.replace(".", "")
+    else:
+        normal = value
+    if not re.fullmatch(r"\d*\.?\d*", normal) or normal in ("", "."):
+        raise InvalidOperation
+    return Decimal(sign + normal)
+
+
+class GermanDecimalField(forms.DecimalField):
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    invalid_message = _("„%(value)s“ ist keine gültige Zahl. Beispiel: 1,5")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_german_decimal(str(value))
+        except InvalidOperation:
+            raise ValidationError(self.invalid_message, code="invalid", params={"value": value}) from None
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.{self.decimal_places or 2}f}".replace(".", ",")
+        return value
+
+
+class MoneyField(GermanDecimalField):
+    """Euro amount ≥ 0 with cents, German input and display (`100.000,00`)."""
+
+    invalid_message = _("„%(value)s“ ist kein gültiger Betrag. Beispiel: 100.000,00")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.00"))
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = _("Beträge dürfen nicht negativ sein.")
+        self.error_messages["max_decimal_places"] = _("Bitte höchstens zwei Nachkommastellen (Cent) angeben.")
+        self.error_messages["max_digits"] = _("Der Betrag ist zu groß.")
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_eur(value).removesuffix(" €")
+        return value

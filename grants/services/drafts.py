@@ -1,0 +1,91 @@
+"""Saving the coordinator's form: the application's details and its whole plan at once.
+
+Details and plan are checked together against the period typed in the same form, and
+written in one transaction: either everything typed is saved, or nothing and every
+error is reported with the field it belongs to.
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.roles import Capability
+from audit.services import audit_log
+from grants.errors import DomainError, FieldErrors
+from grants.models import Application, FundingProgramme, PlanExpenditure, PlanFinancing
+from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
+from grants.money import to_money
+from grants.services.applications import APPLICATION_FIELDS, _check_open_for_applications, _field_errors
+from grants.services.guards import require_capability, require_own_body, require_status
+from grants.services.plans import ExpenditureLine, FinancingLine, _plan_totals, plan_structure_errors
+from wirfunding import clock
+
+
+def application_save(
+    *, user, data: dict, expenditures: list[ExpenditureLine], financings: list[FinancingLine],
+    application: Application | None = None, programme: FundingProgramme | None = None, today: date | None = None,
+) -> Application:
+    """Create a draft (with `programme`) or change an editable one (with `application`)."""
+    unknown = set(data) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
+    expenditures = [ExpenditureLine(e.year, e.category, to_money(e.amount), e.positions) for e in expenditures]
+    financings = [FinancingLine(f.year, f.source, to_money(f.amount)) for f in financings]
+    try:
+        with transaction.atomic():
+            if application is None:
+                require_capability(user, Capability.APPLY)
+                _check_open_for_applications(programme, today or clock.today())
+                live = Application.objects.filter(programme=programme, municipality=user.municipality).exclude(
+                    status__in=CLOSED_STATUSES).first()
+                if live:
+                    raise DomainError(
+                        f"Für {user.municipality} gibt es in dieser Förderperiode bereits einen Antrag "
+                        f"({live.file_reference or 'Entwurf'}, Status „{live.get_status_display()}“)."
+                    )
+                application = Application(programme=programme, municipality=user.municipality, created_by=user)
+                before = {}
+                plan_before = None
+            else:
+                require_own_body(user, application.municipality)
+                application = Application.objects.select_for_update(of=("self",)).select_related(
+                    "programme").get(pk=application.pk)
+                require_status(application, EDITABLE_STATUSES, "Den Antrag zu ändern")
+                before = {name: getattr(application, name) for name in APPLICATION_FIELDS}
+                plan_before = _plan_totals(application)
+
+            merged = before | data
+            errors = _field_errors(application.programme, merged)
+            for name, value in data.items():
+                setattr(application, name, value)
+            if "period" not in errors:
+                errors.update(plan_structure_errors(application=application, expenditures=expenditures,
+                                                    financings=financings))
+            if errors:
+                raise FieldErrors(errors)
+
+            created = application.pk is None
+            application.save()
+            application.expenditures.all().delete()
+            application.financings.all().delete()
+            PlanExpenditure.objects.bulk_create(
+                PlanExpenditure(application=application, year=e.year, category=e.category, amount=e.amount,
+                                positions=e.positions) for e in expenditures)
+            PlanFinancing.objects.bulk_create(
+                PlanFinancing(application=application, year=f.year, source=f.source, amount=f.amount)
+                for f in financings)
+
+            plan_after = _plan_totals(application)
+            if created:
+                audit_log(actor=user, action="grants.application.created", target=application,
+                          changes={"status": [None, application.status]}, data={"plan": plan_after})
+            else:
+                changes = {name: [before[name], value] for name, value in data.items() if before[name] != value}
+                changes |= {f"plan.{key}": [plan_before[key], plan_after[key]]
+                            for key in plan_after if plan_before[key] != plan_after[key]}
+                if changes:
+                    audit_log(actor=user, action="grants.application.changed", target=application, changes=changes)
+    except IntegrityError:
+        raise DomainError(f"Für {user.municipality} gibt es in dieser Förderperiode bereits einen Antrag.") from None
+    return application

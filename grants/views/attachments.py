@@ -1,0 +1,70 @@
+"""Attachments: upload by the coordinator, download only through a checked view."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from grants.errors import DomainError
+from grants.selectors import get_application_for_user
+from grants.services.applications import attachment_add, attachment_remove
+from grants.views.common import require
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("PDF-Datei"))
+    description = forms.CharField(label=gettext_lazy("Beschreibung"), max_length=200, required=False)
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.APPLY)
+    application = get_application_for_user(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("grants:application_detail", pk=application.pk)
+    upload = form.cleaned_data["file"]
+    # Read at most one byte past the limit: enough for the service to refuse it.
+    content = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    try:
+        attachment_add(application=application, user=request.user, name=upload.name, content=content,
+                       description=form.cleaned_data["description"])
+    except DomainError as error:
+        for message in getattr(error, "errors", {}).get("file", [error.message]):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Die Anlage „%(name)s“ ist hochgeladen.") % {"name": upload.name})
+    return redirect("grants:application_detail", pk=application.pk)
+
+
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    application = get_application_for_user(request.user, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Die Datei ist nicht mehr vorhanden.")) from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                        content_type="application/pdf")
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    require(request.user, Capability.APPLY)
+    application = get_application_for_user(request.user, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    try:
+        attachment_remove(attachment=attachment, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Die Anlage „%(name)s“ ist entfernt.") % {"name": attachment.original_name})
+    return redirect("grants:application_detail", pk=application.pk)

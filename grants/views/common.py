@@ -1,0 +1,33 @@
+"""What every view of the grants app shares: capability checks and error handling."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+
+from grants.errors import DomainError, FieldErrors
+from grants.services.guards import _CAPABILITY_REFUSALS
+
+
+def require(user, capability: str) -> None:
+    """403 with the German reason when the user lacks the capability."""
+    if not user.can(capability):
+        raise PermissionDenied(_CAPABILITY_REFUSALS[capability])
+
+
+def apply_domain_error(error: DomainError, *forms, request=None) -> None:
+    """Show a service's refusal where it belongs: field errors beside their fields (in the
+    first form that has the field), everything else as a form-wide error or message."""
+    if isinstance(error, FieldErrors):
+        for key, field_messages in error.errors.items():
+            target = next((form for form in forms if key in form.fields), None)
+            for message in field_messages:
+                if target is not None:
+                    target.add_error(key, message)
+                elif forms:
+                    forms[0].add_error(None, message)
+                elif request is not None:
+                    messages.error(request, message)
+        return
+    if forms:
+        forms[0].add_error(None, error.message)
+    elif request is not None:
+        messages.error(request, error.message)
