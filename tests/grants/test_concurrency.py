@@ -19,7 +19,7 @@ from grants.services.disbursements import disbursement_prepare, disbursement_rel
 from tests import factories
 from tests.concurrency import run_together, slowed
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ONE_YEAR = {"start": date(2026, 1, 1), "end": date(2026, 12, 31)}
 

@@ -1,0 +1,112 @@
+"""Browser tests: Playwright drives Chromium against the live test server; axe-core checks
+every page a test visits for WCAG 2.1 A/AA violations.
+
+Chromium: Debian's /usr/bin/chromium when present (CI installs it), else Playwright's own
+browser if one is installed. Without any, the tests are skipped saying so; with
+REQUIRE_BROWSER=1 (CI) that is a failure instead, so the journey never silently drops out.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between browser steps are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+WCAG_TAGS = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "test-results/screenshots"))
+
+
+def _launch_options():
+    if Path(SYSTEM_CHROMIUM).exists():
+        return {"executable_path": SYSTEM_CHROMIUM, "args": CHROMIUM_ARGS}
+    return {"args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "tests/browser/" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    manager = sync_api.sync_playwright().start()
+    try:
+        try:
+            instance = manager.chromium.launch(**_launch_options())
+        except Exception as error:  # no browser on this machine
+            if os.environ.get("REQUIRE_BROWSER") == "1":
+                raise
+            pytest.skip(f"kein Chromium verfügbar ({error.__class__.__name__}); "
+                        f"Debian-Paket chromium installieren oder REQUIRE_BROWSER=1 setzen")
+        yield instance
+        instance.close()
+    finally:
+        manager.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab. Every page it navigates to must have been checked by axe before
+    the test ends; a visited page that was never checked fails the test."""
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.checked_urls = []
+    page.visited_urls = []
+    page.on("framenavigated", lambda frame: page.visited_urls.append(frame.url) if frame == page.main_frame else None)
+    yield page
+    context.close()
+    unchecked = {_path(url) for url in page.visited_urls} - {_path(url) for url in page.checked_urls}
+    assert not unchecked, f"Seiten ohne axe-Prüfung besucht: {sorted(unchecked)}"
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    return parts.path
+
+
+class AccessibilityViolation(AssertionError):
+    pass
+
+
+@pytest.fixture
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    engine = Axe()
+
+    def check(page, label: str | None = None):
+        """Assert that the page as shown now has no WCAG 2.1 A/AA violation."""
+        results = engine.run(page, options={"runOnly": {"type": "tag", "values": sorted(WCAG_TAGS)},
+                                            "resultTypes": ["violations"]})
+        violations = results.response["violations"]
+        page.checked_urls.append(page.url)
+        if violations:
+            lines = [f"{v['id']} ({v['impact']}): {v['help']} – " +
+                     "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+                               for node in v["nodes"][:5])
+                     for v in violations]
+            raise AccessibilityViolation(f"axe meldet auf {label or page.url}:\n" + "\n".join(lines))
+
+    return check
+
+
+@pytest.fixture
+def shot():
+    def take(page, name: str):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return take
+
+
+def chromium_available() -> bool:
+    return Path(SYSTEM_CHROMIUM).exists() or shutil.which("chromium") is not None

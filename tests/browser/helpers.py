@@ -1,0 +1,16 @@
+from tests import factories
+
+
+def sign_in(page, username: str, axe=None):
+    page.goto("/konto/login/")
+    if axe:
+        axe(page, "Anmeldung")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/")
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_url("**/konto/login/")
