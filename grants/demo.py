@@ -349,8 +349,8 @@ def _build_2021(accounts: dict[str, User], history: _History) -> None:
         review = _workday(date(2021, 1, 11) + timedelta(days=2 * index))
         history.at(_at(review, 9, 30), application_start_review, application=application, user=clerk)
         if centre.change_request:
-            request = history.at(_at(review, 15), application_request_changes, application=application,
-                                 user=clerk, message=centre.change_request)
+            history.at(_at(review, 15), application_request_changes, application=application,
+                       user=clerk, message=centre.change_request)
             answered = _at(_workday(review + timedelta(days=9)), 10, 20)
             history.at(answered, application_submit, application=application, user=coordinator, now=answered,
                        answer="Stelle 1 koordiniert das Netzwerk der Integrationsarbeit, Stelle 2 übernimmt das "
@@ -370,15 +370,15 @@ def _build_2021(accounts: dict[str, User], history: _History) -> None:
             amounts[2021] = centre.cut_first
             justification = ("Kürzung 2021: Die Koordinationsstelle wird laut Antrag erst zum 01.03.2021 "
                              "vollständig besetzt; die Personalausgaben 2021 sind anteilig angesetzt.")
-        recommendation = history.at(recommended, application_recommend, application=application, user=clerk,
-                                    amounts=amounts, justification=justification)
+        history.at(recommended, application_recommend, application=application, user=clerk,
+                   amounts=amounts, justification=justification)
         decided = _at(decided_on, 14, 30)
         award = history.at(decided, application_approve, application=application, user=approver, now=decided)
         Application.objects.filter(pk=application.pk).update(updated_at=decided)
 
         issued_on = date(2021, 10, 29) if centre.body == WMK else _workday(decided_on + timedelta(days=7))
-        notice = history.at(_at(issued_on, 10), notice_record, application=application, kind=Notice.Kind.AWARD,
-                            user=approver, issued_on=issued_on, ceremony=ceremony if centre.body == WMK else None)
+        history.at(_at(issued_on, 10), notice_record, application=application, kind=Notice.Kind.AWARD,
+                   user=approver, issued_on=issued_on, ceremony=ceremony if centre.body == WMK else None)
 
         awarded.append(_Awarded(award, coordinator, amounts, issued_on, index))
 

@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 from accounts.models import User
-from accounts.roles import Role
 from grants.models import Budget, CostCategory, FinancingSource, FundingProgramme, IssuingAuthority
 from grants.services.applications import application_create, application_submit
 from grants.services.awards import application_approve

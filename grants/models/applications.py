@@ -1,5 +1,5 @@
 import uuid
-from decimal import Decimal
+
 
 from django.conf import settings
 from django.db import models

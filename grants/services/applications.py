@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.errors import DomainError, FieldErrors, PlanInvalid
-from grants.models import Application, ApplicationAttachment, ApplicationStatus, ChangeRequest, FundingProgramme
+from grants.models import Application, ApplicationAttachment, ApplicationStatus, FundingProgramme
 from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
 from grants.money import ZERO
 from grants.notifications import notify_applicant

@@ -8,7 +8,6 @@ error is reported with the field it belongs to.
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.roles import Capability
 from audit.services import audit_log

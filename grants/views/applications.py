@@ -21,7 +21,7 @@ from grants.services.applications import application_submit, application_withdra
 from grants.services.drafts import application_save
 from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
 from grants.views import decisions, review
-from grants.views.common import apply_domain_error, require
+from grants.views.common import apply_domain_error, require, run_form_action
 
 S = ApplicationStatus
 
@@ -199,15 +199,11 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_withdraw(application=application, user=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            apply_domain_error(error, form)
-        else:
-            messages.success(request, _("Der Antrag ist zurückgezogen."))
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(request, "grants/application_withdraw.html", {"application": application, "form": form})
+    done = run_form_action(
+        request, form, lambda data: application_withdraw(application=application, user=request.user,
+                                                         reason=data["reason"]),
+        success=_("Der Antrag ist zurückgezogen."), application=application)
+    return done or render(request, "grants/application_withdraw.html", {"application": application, "form": form})
 
 
 @require_POST

@@ -1,7 +1,11 @@
 """What every view of the grants app shares: capability checks and error handling."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from grants.errors import DomainError, FieldErrors
 from grants.services.guards import _CAPABILITY_REFUSALS
@@ -31,3 +35,18 @@ def apply_domain_error(error: DomainError, *forms, request=None) -> None:
         forms[0].add_error(None, error.message)
     elif request is not None:
         messages.error(request, error.message)
+
+
+def run_form_action(request, form, action: Callable[[dict], object], *, success: str, application) -> HttpResponse | None:
+    """The shape of every action form: on a valid POST run the service with the cleaned data;
+    a refusal lands on the form (everything typed stays), success is a message and a redirect
+    to the application. Returns the redirect, or None when the form is to be shown (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        apply_domain_error(error, form)
+        return None
+    messages.success(request, success)
+    return redirect("grants:application_detail", pk=application.pk)

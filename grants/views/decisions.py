@@ -21,7 +21,7 @@ from grants.money import ZERO
 from grants.selectors import applications_visible_to, budget_figures, get_application_for_user
 from grants.services.awards import application_approve, application_reject
 from grants.services.plans import requested_grant_by_year
-from grants.views.common import apply_domain_error, require
+from grants.views.common import require, run_form_action
 
 S = ApplicationStatus
 # Rejection is possible during review as well as after the recommendation (the service decides).
@@ -133,15 +133,12 @@ def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
                       % {"status": application.get_status_display()})
         return redirect("grants:application_detail", pk=application.pk)
     form = RejectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_reject(application=application, user=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            apply_domain_error(error, form)
-        else:
-            messages.success(request, _("Der Antrag ist abgelehnt."))
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(request, "grants/decision_reject.html", {**_decision_context(request, application), "form": form})
+    done = run_form_action(
+        request, form, lambda data: application_reject(application=application, user=request.user,
+                                                       reason=data["reason"]),
+        success=_("Der Antrag ist abgelehnt."), application=application)
+    return done or render(request, "grants/decision_reject.html",
+                          {**_decision_context(request, application), "form": form})
 
 
 def detail_panel(request: HttpRequest, application: Application) -> dict:

@@ -27,7 +27,7 @@ from grants.services.reviews import (
     application_start_review,
     comment_add,
 )
-from grants.views.common import apply_domain_error, require
+from grants.views.common import require, run_form_action
 
 S = ApplicationStatus
 PAGE_SIZE = 25
@@ -108,16 +108,11 @@ def review_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST" and (refusal := _refuse_unless_in_review(request, application, _("Eine Nachforderung"))):
         return refusal
     form = RequestChangesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_request_changes(application=application, user=request.user,
-                                        message=form.cleaned_data["message"])
-        except DomainError as error:
-            apply_domain_error(error, form)
-        else:
-            messages.success(request, _("Die Nachforderung ist an die Koordination gesendet."))
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(request, "grants/review_request_changes.html", {"application": application, "form": form})
+    done = run_form_action(
+        request, form, lambda data: application_request_changes(application=application, user=request.user,
+                                                                message=data["message"]),
+        success=_("Die Nachforderung ist an die Koordination gesendet."), application=application)
+    return done or render(request, "grants/review_request_changes.html", {"application": application, "form": form})
 
 
 def review_recommend(request: HttpRequest, pk: int) -> HttpResponse:
@@ -126,16 +121,12 @@ def review_recommend(request: HttpRequest, pk: int) -> HttpResponse:
         return refusal
     requested = requested_grant_by_year(application)
     form = RecommendForm(request.POST or None, years=application.years, requested=requested)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_recommend(application=application, user=request.user, amounts=form.amounts(),
-                                  justification=form.cleaned_data["justification"])
-        except DomainError as error:
-            apply_domain_error(error, form)
-        else:
-            messages.success(request, _("Der Antrag ist zur Bewilligung empfohlen."))
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(request, "grants/review_recommend.html", {
+    done = run_form_action(
+        request, form, lambda data: application_recommend(application=application, user=request.user,
+                                                          amounts=form.amounts(),
+                                                          justification=data["justification"]),
+        success=_("Der Antrag ist zur Bewilligung empfohlen."), application=application)
+    return done or render(request, "grants/review_recommend.html", {
         "application": application, "form": form,
         "requested_total": sum(requested.values(), ZERO), "recommended_total": form.shown_total(),
     })
@@ -145,13 +136,8 @@ def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """The comment form posts here from the detail page; with errors it is shown on its own page."""
     application = _reviewable_application(request, pk)
     form = CommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment_add(application=application, user=request.user, text=form.cleaned_data["text"],
-                        visibility=form.cleaned_data["visibility"])
-        except DomainError as error:
-            apply_domain_error(error, form)
-        else:
-            messages.success(request, _("Der Kommentar ist gespeichert."))
-            return redirect("grants:application_detail", pk=application.pk)
-    return render(request, "grants/review_comment.html", {"application": application, "form": form})
+    done = run_form_action(
+        request, form, lambda data: comment_add(application=application, user=request.user, text=data["text"],
+                                                visibility=data["visibility"]),
+        success=_("Der Kommentar ist gespeichert."), application=application)
+    return done or render(request, "grants/review_comment.html", {"application": application, "form": form})
