@@ -99,6 +99,8 @@ def _form_page(request, *, programme, application=None):
         "expenditure_rows": expenditure_rows, "financing_rows": financing_rows, "years": grid.years,
         "balance_cells": grid.balance_cells(),
         "open_request": open_request, "answer": answer,
+        "attachments": application.attachments.all() if application else [],
+        "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1_048_576,
     })
 
 

@@ -16,6 +16,13 @@ from grants.services.applications import attachment_add, attachment_remove
 from grants.views.common import require
 
 
+def _back(request, application):
+    """Back to the form the upload came from (the application form or the detail page)."""
+    if request.POST.get("return_to") == "edit" and application.is_editable:
+        return redirect("grants:application_edit", pk=application.pk)
+    return redirect("grants:application_detail", pk=application.pk)
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("PDF-Datei"))
     description = forms.CharField(label=gettext_lazy("Beschreibung"), max_length=200, required=False)
@@ -30,7 +37,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("grants:application_detail", pk=application.pk)
+        return _back(request, application)
     upload = form.cleaned_data["file"]
     # Read at most one byte past the limit: enough for the service to refuse it.
     content = upload.read(settings.MAX_UPLOAD_BYTES + 1)
@@ -42,7 +49,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("Die Anlage „%(name)s“ ist hochgeladen.") % {"name": upload.name})
-    return redirect("grants:application_detail", pk=application.pk)
+    return _back(request, application)
 
 
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
@@ -67,4 +74,4 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
         messages.error(request, error.message)
     else:
         messages.success(request, _("Die Anlage „%(name)s“ ist entfernt.") % {"name": attachment.original_name})
-    return redirect("grants:application_detail", pk=application.pk)
+    return _back(request, application)

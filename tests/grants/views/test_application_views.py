@@ -265,3 +265,15 @@ def test_application_list_queries_do_not_grow_with_rows(client, coordinator_a, p
 
 
 QUERIES_FOR_LIST = 5
+
+
+def test_attachments_can_be_added_from_the_application_form(client, coordinator_a, programme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    application = factories.draft_application(programme, coordinator_a)
+    client.force_login(coordinator_a)
+    edit_url = reverse("grants:application_edit", args=[application.pk])
+    assert "PDF-Datei" in client.get(edit_url).content.decode()
+    response = client.post(reverse("grants:attachment_upload", args=[application.pk]),
+                           {"file": SimpleUploadedFile("Konzept.pdf", PDF, "application/pdf"), "return_to": "edit"})
+    assert response.status_code == 302 and response.url == edit_url
+    assert "Konzept.pdf" in client.get(edit_url).content.decode()
