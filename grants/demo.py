@@ -45,7 +45,7 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
-from grants.services.notices import notice_record
+from grants.services.notices import notice_issue
 from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace
 from grants.services.reviews import application_recommend, application_request_changes, application_start_review
 from municipalities.models import Municipality
@@ -377,7 +377,7 @@ def _build_2021(accounts: dict[str, User], history: _History) -> None:
         Application.objects.filter(pk=application.pk).update(updated_at=decided)
 
         issued_on = date(2021, 10, 29) if centre.body == WMK else _workday(decided_on + timedelta(days=7))
-        history.at(_at(issued_on, 10), notice_record, application=application, kind=Notice.Kind.AWARD,
+        history.at(_at(issued_on, 10), notice_issue, application=application, kind=Notice.Kind.AWARD,
                    user=approver, issued_on=issued_on, ceremony=ceremony if centre.body == WMK else None)
 
         awarded.append(_Awarded(award, coordinator, amounts, issued_on, index))

@@ -33,3 +33,20 @@ def format_eur(value) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return f"{sign}{'.'.join(groups)},{cents} €"
+
+
+def amount_in_words(value) -> str:
+    """`500000` → `fünfhunderttausend Euro`; cents as `… Euro und fünfzig Cent` (num2words)."""
+    from num2words import num2words
+
+    amount = to_money(value)
+    if amount < 0:
+        raise ValueError("Negative Beträge werden nicht in Worten geschrieben.")
+    def say(number: int) -> str:
+        return "ein" if number == 1 else num2words(number, lang="de")  # "ein Euro", not "eins Euro"
+
+    euros, cents = divmod(int(amount * 100), 100)
+    words = f"{say(euros)} Euro"
+    if cents:
+        words += f" und {say(cents)} Cent"
+    return words

@@ -27,7 +27,7 @@ from grants.models import (
 )
 from grants.services.applications import application_submit, attachment_add
 from grants.services.disbursements import disbursement_request
-from grants.services.notices import notice_record
+from grants.services.notices import notice_issue
 from grants.services.reviews import application_request_changes, application_start_review, comment_add
 from municipalities.models import Municipality
 from tests import factories
@@ -73,7 +73,7 @@ def award(programme, coordinator_a, clerk, approver):
 
 @pytest.fixture
 def notice(award, approver):
-    return notice_record(application=award.application, kind=Notice.Kind.AWARD, user=approver,
+    return notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
                          issued_on=date(2026, 1, 15))
 
 

@@ -69,6 +69,10 @@ class Notice(models.Model):
                                   verbose_name=_("erlassen von"))
     ceremony = models.ForeignKey(HandoverCeremony, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="notices", verbose_name=_("Bescheidübergabe"))
+    pdf = models.BinaryField(_("PDF"), editable=False, default=bytes)
+    sha256 = models.CharField(_("SHA-256 des PDF"), max_length=64, editable=False, default="")
+    snapshot = models.JSONField(_("gedruckte Angaben"), editable=False, default=dict,
+                                help_text=_("Jedes im Bescheid gedruckte Datum, wie es beim Erlass galt."))
     created_at = models.DateTimeField(_("erfasst am"), default=clock.now, editable=False)
 
     objects = IssuedQuerySet.as_manager()

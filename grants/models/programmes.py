@@ -76,6 +76,27 @@ class FundingProgramme(models.Model):
         validators=NON_NEGATIVE,
         help_text=_("Obergrenze der Zuwendung über die ganze Periode; leer: keine."),
     )
+    # Texts and periods printed on the notices: data of the programme, not template literals.
+    grant_type = models.CharField(_("Zuwendungsart"), max_length=100, default="Projektförderung")
+    grant_form = models.CharField(_("Form der Zuwendung"), max_length=200,
+                                  default="nicht rückzahlbarer Zuschuss (Zuweisung)")
+    general_conditions = models.TextField(
+        _("Allgemeine Nebenbestimmungen"),
+        default="Die Allgemeinen Nebenbestimmungen für Zuwendungen zur Projektförderung an Gemeinden und "
+                "Gemeindeverbände (ANBest-GK) in der jeweils geltenden Fassung sind Bestandteil dieses Bescheids.",
+    )
+    special_conditions = models.TextField(
+        _("Programmspezifische Nebenbestimmungen"), blank=True,
+        help_text=_("Ein Absatz je Zeile; erscheint nummeriert im Bescheid."),
+    )
+    funds_use_months = models.PositiveSmallIntegerField(
+        _("Verwendung innerhalb von … Monaten nach Auszahlung"), default=2,
+        help_text=_("Mittel dürfen nur angefordert werden, soweit sie innerhalb dieser Frist benötigt werden."),
+    )
+    interim_report_month = models.PositiveSmallIntegerField(_("Zwischennachweis fällig im Monat"), default=3)
+    interim_report_day = models.PositiveSmallIntegerField(_("Zwischennachweis fällig am Tag"), default=31)
+    final_report_months = models.PositiveSmallIntegerField(
+        _("Verwendungsnachweis … Monate nach Ende des Bewilligungszeitraums"), default=6)
 
     class Meta:
         verbose_name = _("Förderprogramm / Förderperiode")
@@ -86,6 +107,12 @@ class FundingProgramme(models.Model):
                 name="programme_period_start_before_end",
                 condition=Q(period_start__lte=F("period_end")),
                 violation_error_message=_("Der Beginn der Förderperiode muss vor ihrem Ende liegen."),
+            ),
+            models.CheckConstraint(
+                name="programme_report_due_date_valid",
+                condition=Q(interim_report_month__gte=1, interim_report_month__lte=12,
+                            interim_report_day__gte=1, interim_report_day__lte=31),
+                violation_error_message=_("Monat und Tag des Zwischennachweises sind kein gültiges Datum."),
             ),
             models.CheckConstraint(
                 name="programme_max_grant_non_negative",
@@ -100,6 +127,12 @@ class FundingProgramme(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.period_start.year, self.period_end.year + 1))
+
+    def clean(self):
+        import calendar
+        month, day = self.interim_report_month, self.interim_report_day
+        if month and day and (not 1 <= month <= 12 or day > calendar.monthrange(2001, month)[1]):
+            raise ValidationError({"interim_report_day": _("Monat und Tag ergeben kein gültiges Datum.")})
 
 
 class CostCategory(models.Model):

@@ -1,54 +1,110 @@
-"""Notices as records (number, date, ceremony); rendering the PDF is a later step."""
+"""Issuing notices: a one-way act. The notice is rendered once, its bytes, their SHA-256 and
+a snapshot of every printed datum are stored, and nothing of it changes afterwards (model,
+queryset, admin and – on PostgreSQL – database triggers refuse). A preview renders the
+same notice marked ENTWURF without numbering or storing anything."""
 
+import hashlib
 from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import DomainError
+from grants.errors import DomainError, FieldErrors, NotPermitted
 from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
+from grants.notices.render import render_notice_pdf
+from grants.notices.snapshot import notice_snapshot
 from grants.services.guards import require_capability
 from grants.services.numbering import number_next
+from wirfunding import clock
+
+K = Notice.Kind
+DRAFT_NUMBER = "ENTWURF"
 
 
-def notice_record(*, application: Application, kind: str, user, issued_on: date,
-                  refers_to: Notice | None = None, ceremony: HandoverCeremony | None = None) -> Notice:
-    """Record an issued notice with the next number of its programme and year."""
-    require_capability(user, Capability.ISSUE_NOTICE)
-    K = Notice.Kind
+def _check_issuable(application: Application, kind: str, user, refers_to: Notice | None, changes: str) -> None:
     if kind not in K.values:
         raise DomainError(_("Unbekannte Bescheidart „%(kind)s“.") % {"kind": kind})
-    with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
-        award = getattr(application, "award", None) if application.status == ApplicationStatus.APPROVED else None
-        if kind in (K.AWARD, K.AMENDMENT) and award is None:
-            raise DomainError(_("Zuwendungs- und Änderungsbescheide setzen eine Bewilligung voraus."))
-        if kind == K.REJECTION and application.status != ApplicationStatus.REJECTED:
-            raise DomainError(_("Ein Ablehnungsbescheid setzt eine Ablehnung voraus."))
-        if kind == K.AMENDMENT and (refers_to is None or refers_to.application_id != application.pk):
+    award = getattr(application, "award", None) if application.status == ApplicationStatus.APPROVED else None
+    if kind in (K.AWARD, K.AMENDMENT) and award is None:
+        raise DomainError(_("Zuwendungs- und Änderungsbescheide setzen eine Bewilligung voraus."))
+    if kind == K.REJECTION and application.status != ApplicationStatus.REJECTED:
+        raise DomainError(_("Ein Ablehnungsbescheid setzt eine Ablehnung voraus."))
+    if kind == K.AMENDMENT:
+        if refers_to is None or refers_to.application_id != application.pk:
             raise DomainError(_("Ein Änderungsbescheid muss auf einen Bescheid desselben Antrags verweisen."))
-        if kind == K.REJECTION and application.notices.filter(kind=K.REJECTION).exists():
-            raise DomainError(_("Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."))
-        if kind == K.AWARD and application.notices.filter(kind=K.AWARD).exists():
-            raise DomainError(_("Für diese Zuwendung ist bereits ein Zuwendungsbescheid erlassen; "
-                                "Korrekturen ergehen als Änderungsbescheid."))
+        if not changes.strip():
+            raise FieldErrors({"changes": [_("Bitte angeben, was der Änderungsbescheid ändert.")]})
+    if kind == K.REJECTION and application.notices.filter(kind=K.REJECTION).exists():
+        raise DomainError(_("Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."))
+    if kind == K.AWARD and application.notices.filter(kind=K.AWARD).exists():
+        raise DomainError(_("Für diese Zuwendung ist bereits ein Zuwendungsbescheid erlassen; "
+                            "Korrekturen ergehen als Änderungsbescheid."))
+    decision = getattr(application, "decision", None)
+    if decision is not None and decision.recommended_by_id == user.pk:
+        raise NotPermitted(_("Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und "
+                             "dürfen den Bescheid deshalb nicht selbst erlassen."))
+
+
+CEREMONY_REJECTION = gettext_lazy("Ablehnungsbescheide werden nicht bei einer Bescheidübergabe überreicht.")
+
+
+def notice_issue(*, application: Application, kind: str, user, issued_on: date | None = None,
+                 refers_to: Notice | None = None, ceremony: HandoverCeremony | None = None,
+                 changes: str = "") -> Notice:
+    """Issue a notice: next number of its programme and year, rendered once, stored for good."""
+    require_capability(user, Capability.ISSUE_NOTICE)
+    if ceremony is not None and kind == K.REJECTION:
+        raise DomainError(str(CEREMONY_REJECTION))
+    issued_on = issued_on or clock.today()
+    with transaction.atomic():
+        application = (Application.objects.select_for_update(of=("self",))
+                       .select_related("programme__issuing_authority", "municipality__administrative_court")
+                       .get(pk=application.pk))
+        _check_issuable(application, kind, user, refers_to, changes)
         programme = application.programme
-        number = number_next(key=f"notice:{programme.pk}:{issued_on.year}")
+        sequence = number_next(key=f"notice:{programme.pk}:{issued_on.year}")
+        number = f"{programme.file_reference_prefix}-B{issued_on.year}-{sequence:03d}"
+        snapshot = notice_snapshot(application=application, kind=kind, number=number, issued_on=issued_on,
+                                   signatory=user, refers_to=refers_to, ceremony=ceremony, changes=changes.strip())
+        pdf = render_notice_pdf(snapshot)
         notice = Notice.objects.create(
-            kind=kind, number=f"{programme.file_reference_prefix}-B{issued_on.year}-{number:03d}",
-            application=application, award=award, refers_to=refers_to, issued_on=issued_on, issued_by=user,
-            ceremony=ceremony)
+            kind=kind, number=number, application=application,
+            award=getattr(application, "award", None) if kind != K.REJECTION else None,
+            refers_to=refers_to, issued_on=issued_on, issued_by=user, ceremony=ceremony,
+            pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), snapshot=snapshot)
         audit_log(actor=user, action="grants.notice.issued", target=notice,
-                  data={"kind": kind, "number": notice.number, "application": application.file_reference})
+                  data={"kind": kind, "number": number, "application": application.file_reference,
+                        "sha256": notice.sha256})
     return notice
 
 
+def notice_preview(*, application: Application, kind: str, user, issued_on: date | None = None,
+                   refers_to: Notice | None = None, ceremony: HandoverCeremony | None = None,
+                   changes: str = "") -> bytes:
+    """The notice as it would be issued today, marked ENTWURF on every page; nothing is stored."""
+    require_capability(user, Capability.ISSUE_NOTICE)
+    application = (Application.objects
+                   .select_related("programme__issuing_authority", "municipality__administrative_court")
+                   .get(pk=application.pk))
+    if kind == K.AMENDMENT and not changes.strip():
+        changes = _("(Die Änderungen werden beim Erlass angegeben.)")
+    _check_issuable(application, kind, user, refers_to, changes)
+    snapshot = notice_snapshot(application=application, kind=kind, number=DRAFT_NUMBER,
+                               issued_on=issued_on or clock.today(), signatory=user, refers_to=refers_to,
+                               ceremony=ceremony, changes=changes.strip())
+    return render_notice_pdf(snapshot, draft=True)
+
+
 def notice_attach_ceremony(*, notice: Notice, ceremony: HandoverCeremony | None, user) -> Notice:
+    """Attach an issued notice to a handover ceremony (the PDF itself stays as issued)."""
     require_capability(user, Capability.ISSUE_NOTICE)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if ceremony is not None and notice.kind == K.REJECTION:
+            raise DomainError(str(CEREMONY_REJECTION))
         before = notice.ceremony_id
         notice.ceremony = ceremony
         notice.save(update_fields=["ceremony"])

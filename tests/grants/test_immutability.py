@@ -7,7 +7,7 @@ import pytest
 
 from audit.models import AuditEntry, AuditEntryError
 from grants.models import HandoverCeremony, IssuedRecordError, Notice
-from grants.services.notices import notice_record
+from grants.services.notices import notice_issue
 from tests import factories
 
 ISSUED = date(2026, 10, 29)
@@ -16,7 +16,7 @@ ISSUED = date(2026, 10, 29)
 @pytest.fixture
 def notice(programme, coordinator_a, clerk, approver):
     award = factories.approved_award(programme, coordinator_a, clerk, approver)
-    return notice_record(application=award.application, kind=Notice.Kind.AWARD, user=approver, issued_on=ISSUED)
+    return notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver, issued_on=ISSUED)
 
 
 @pytest.fixture

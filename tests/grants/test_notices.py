@@ -3,10 +3,10 @@ from datetime import date
 import pytest
 
 from audit.selectors import audit_entries_for
-from grants.errors import DomainError, NotPermitted
+from grants.errors import FieldErrors, DomainError, NotPermitted
 from grants.models import HandoverCeremony, IssuedRecordError, Notice, NumberSequence
 from grants.services.awards import application_reject
-from grants.services.notices import notice_attach_ceremony, notice_record
+from grants.services.notices import notice_attach_ceremony, notice_issue
 from tests import factories
 
 K = Notice.Kind
@@ -38,7 +38,7 @@ def ceremony(db):
 
 
 def record(application, user, kind=K.AWARD, issued_on=ISSUED, **kwargs):
-    return notice_record(application=application, kind=kind, user=user, issued_on=issued_on, **kwargs)
+    return notice_issue(application=application, kind=kind, user=user, issued_on=issued_on, **kwargs)
 
 
 def test_approver_records_the_award_notice_with_the_first_number_of_the_year(award, approver):
@@ -55,7 +55,9 @@ def test_recording_a_notice_writes_an_audit_entry(award, approver):
 
     entry = audit_entries_for(notice).get(action="grants.notice.issued")
     assert entry.actor == approver
-    assert entry.data == {"kind": "zuwendung", "number": "WIR-26-B2026-001", "application": "WIR-26-0001"}
+    assert entry.data == {"kind": "zuwendung", "number": "WIR-26-B2026-001", "application": "WIR-26-0001",
+                          "sha256": notice.sha256}
+    assert len(notice.sha256) == 64
 
 
 def test_notice_numbers_run_on_per_programme_and_year(award, award_b, approver):
@@ -124,10 +126,21 @@ def test_amendment_refers_to_an_earlier_notice_of_the_same_application(award, ap
     original = record(award.application, approver)
 
     amendment = record(award.application, approver, kind=K.AMENDMENT, issued_on=date(2027, 2, 1),
-                       refers_to=original)
+                       refers_to=original, changes="Der Bewilligungszeitraum endet am 31.12.2031.")
 
     assert (amendment.refers_to, amendment.award, amendment.number) == (original, award, "WIR-26-B2027-001")
     assert list(original.amendments.all()) == [amendment]
+    assert amendment.snapshot["amendment"] == {"refers_to_number": original.number,
+                                               "refers_to_date": original.issued_on.isoformat(),
+                                               "changes": "Der Bewilligungszeitraum endet am 31.12.2031."}
+
+
+def test_amendment_must_state_what_changes(award, approver):
+    original = record(award.application, approver)
+    with pytest.raises(FieldErrors) as refusal:
+        record(award.application, approver, kind=K.AMENDMENT, refers_to=original, changes="  ")
+    assert "was der Änderungsbescheid ändert" in refusal.value.errors["changes"][0]
+    assert award.application.notices.count() == 1
 
 
 def test_amendment_without_reference_is_refused(award, approver):

@@ -7,7 +7,7 @@ import pytest
 from grants.errors import DomainError
 from grants.models import Notice, NumberSequence
 from grants.services.awards import application_reject
-from grants.services.notices import notice_record
+from grants.services.notices import notice_issue
 from tests import factories
 
 K = Notice.Kind
@@ -24,13 +24,31 @@ def rejected(programme, coordinator_a, clerk, approver):
 
 def test_second_rejection_notice_is_refused_without_using_up_a_number(
         rejected, programme, coordinator_b, clerk, approver, approver2):
-    first = notice_record(application=rejected, kind=K.REJECTION, user=approver, issued_on=ISSUED)
+    first = notice_issue(application=rejected, kind=K.REJECTION, user=approver, issued_on=ISSUED)
     award_b = factories.approved_award(programme, coordinator_b, clerk, approver)
 
     with pytest.raises(DomainError, match="Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."):
-        notice_record(application=rejected, kind=K.REJECTION, user=approver2, issued_on=ISSUED)
+        notice_issue(application=rejected, kind=K.REJECTION, user=approver2, issued_on=ISSUED)
 
     assert list(rejected.notices.values_list("number", flat=True)) == [first.number] == ["WIR-26-B2026-001"]
     assert NumberSequence.objects.get(key=f"notice:{programme.pk}:2026").last_value == 1
-    following = notice_record(application=award_b.application, kind=K.AWARD, user=approver, issued_on=ISSUED)
+    following = notice_issue(application=award_b.application, kind=K.AWARD, user=approver, issued_on=ISSUED)
     assert following.number == "WIR-26-B2026-002"
+
+
+
+def test_a_rejection_notice_is_never_attached_to_a_handover_ceremony(programme, coordinator_a, clerk, approver):
+    from grants.models import HandoverCeremony
+    from grants.services.awards import application_reject
+    from grants.services.notices import notice_attach_ceremony
+    application = factories.in_review_application(programme, coordinator_a, clerk)
+    application_reject(application=application, user=approver, reason="Nicht förderfähig.")
+    ceremony = HandoverCeremony.objects.create(date=date(2026, 5, 4), place="Wiesbaden",
+                                               official_title="Staatssekretärin", official_name="Anne Janz")
+    with pytest.raises(DomainError, match="nicht bei einer Bescheidübergabe"):
+        notice_issue(application=application, kind="ablehnung", user=approver, ceremony=ceremony)
+    notice = notice_issue(application=application, kind="ablehnung", user=approver)
+    with pytest.raises(DomainError, match="nicht bei einer Bescheidübergabe"):
+        notice_attach_ceremony(notice=notice, ceremony=ceremony, user=approver)
+    notice.refresh_from_db()
+    assert notice.ceremony is None

@@ -1,0 +1,120 @@
+"""Every datum a notice prints, gathered once when it is issued.
+
+The snapshot is plain JSON (dates ISO, amounts as strings with two decimals) and is stored
+with the notice. The PDF is rendered from it alone, so what a notice says never depends on
+data that changes later (a body's new address, a renamed ministry, a changed plan).
+"""
+
+import calendar
+from datetime import date, timedelta
+
+from grants.models import Application, Notice
+from grants.money import ZERO, amount_in_words, format_eur, to_money
+from grants.selectors import award_total
+
+KIND_TITLES = {
+    Notice.Kind.AWARD: "Zuwendungsbescheid",
+    Notice.Kind.REJECTION: "Ablehnungsbescheid",
+    Notice.Kind.AMENDMENT: "Änderungsbescheid",
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day where it is shorter (31.12. + 6 → 30.06.)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _money(value) -> str:
+    return str(to_money(value))
+
+
+def _authority(programme) -> dict:
+    a = programme.issuing_authority
+    return {
+        "name": a.name, "unit": a.unit, "acting_for": a.acting_for, "street": a.street,
+        "postal_code": a.postal_code, "city": a.city, "contact_name": a.contact_name,
+        "contact_phone": a.contact_phone, "contact_email": a.contact_email, "website": a.website,
+    }
+
+
+def _programme(programme) -> dict:
+    return {
+        "code": programme.code, "name": programme.name,
+        "period_start": programme.period_start.isoformat(), "period_end": programme.period_end.isoformat(),
+        "legal_basis": programme.legal_basis,
+        "financing_type": programme.get_financing_type_display(),
+        "grant_type": programme.grant_type, "grant_form": programme.grant_form,
+        "general_conditions": programme.general_conditions,
+        "special_conditions": [line.strip() for line in programme.special_conditions.splitlines() if line.strip()],
+        "funds_use_months": programme.funds_use_months,
+    }
+
+
+def _recipient(municipality) -> dict:
+    court = municipality.administrative_court
+    return {
+        "name": municipality.name, "body": municipality.recipient_body, "ags": municipality.ags,
+        "kind": municipality.get_kind_display(), "address_lines": municipality.address_lines,
+        "court": {"name": court.name, "street": court.street, "postal_code": court.postal_code, "city": court.city},
+    }
+
+
+def _award(application: Application) -> dict:
+    award = application.award
+    programme = application.programme
+    years = [{"year": row.year, "amount": _money(row.amount)} for row in award.years.select_related("budget")]
+    total = award_total(award)
+    interim = []
+    for row in years[:-1]:  # the last year is covered by the final proof of use
+        due = date(row["year"] + 1, programme.interim_report_month,
+                   min(programme.interim_report_day,
+                       calendar.monthrange(row["year"] + 1, programme.interim_report_month)[1]))
+        interim.append({"year": row["year"], "due": due.isoformat()})
+    final_due = add_months(award.period_end + timedelta(days=1), programme.final_report_months) - timedelta(days=1)
+    return {
+        "period_start": award.period_start.isoformat(), "period_end": award.period_end.isoformat(),
+        "total": _money(total), "total_display": format_eur(total), "total_words": amount_in_words(total),
+        "years": years, "plan": award.plan_snapshot,
+        "interim_reports": interim, "final_report_due": final_due.isoformat(),
+    }
+
+
+def notice_snapshot(*, application: Application, kind: str, number: str, issued_on: date, signatory,
+                    refers_to: Notice | None = None, ceremony=None, changes: str = "") -> dict:
+    """Build the snapshot for a notice of `kind` about `application`."""
+    programme = application.programme
+    snapshot = {
+        "kind": kind,
+        "title": KIND_TITLES[kind],
+        "number": number,
+        "issued_on": issued_on.isoformat(),
+        "file_reference": application.file_reference,
+        "authority": _authority(programme),
+        "programme": _programme(programme),
+        "recipient": _recipient(application.municipality),
+        "application": {
+            "title": application.title, "purpose": application.purpose,
+            "submitted_on": application.submitted_at.date().isoformat() if application.submitted_at else None,
+            "period_start": application.period_start.isoformat(), "period_end": application.period_end.isoformat(),
+            "requested_total": _money(sum((f.amount for f in application.financings.filter(source="zuwendung")), ZERO)),
+        },
+        "signatory": {"name": signatory.get_full_name() or signatory.get_username()},
+        "ceremony": None,
+        "award": None,
+        "rejection": None,
+        "amendment": None,
+    }
+    if ceremony is not None:
+        snapshot["ceremony"] = {"date": ceremony.date.isoformat(), "place": ceremony.place,
+                                "official_title": ceremony.official_title, "official_name": ceremony.official_name}
+    if kind in (Notice.Kind.AWARD, Notice.Kind.AMENDMENT):
+        snapshot["award"] = _award(application)
+    if kind == Notice.Kind.REJECTION:
+        decision = application.decision
+        snapshot["rejection"] = {"reason": decision.reason, "decided_on": decision.decided_at.date().isoformat()}
+    if kind == Notice.Kind.AMENDMENT:
+        snapshot["amendment"] = {"refers_to_number": refers_to.number,
+                                 "refers_to_date": refers_to.issued_on.isoformat(), "changes": changes}
+    return snapshot
