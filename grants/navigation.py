@@ -19,6 +19,8 @@ def main_navigation(request):
         items.append((_("Zur Bewilligung"), "grants:decision_queue", None))
     if user.can(Capability.VIEW_ALL):
         items.append((_("Programmübersicht"), "grants:programme_overview", None))
+    if user.can(Capability.VIEW_ALL) or user.can(Capability.ISSUE_NOTICE):
+        items.append((_("Bescheidübergaben"), "grants:ceremony_list", None))
     if user.is_staff:
         items.append((_("Verwaltung"), "admin:index", None))
     current = request.path

@@ -7,7 +7,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from accounts.roles import Capability
-from grants.models import Application, Award, AwardYear, Budget, Disbursement, FundingProgramme
+from grants.models import Application, Award, AwardYear, Budget, Disbursement, FundingProgramme, Notice
 from grants.money import ZERO
 
 
@@ -28,6 +28,15 @@ def get_application_for_user(user, pk) -> Application:
         return applications_visible_to(user).get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404("Antrag nicht gefunden.") from None
+
+
+def get_notice_for_user(user, pk) -> Notice:
+    """The notice, or 404 when it does not exist or its application is hidden from the user."""
+    try:
+        return Notice.objects.select_related("application").get(
+            pk=pk, application__in=applications_visible_to(user))
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404("Bescheid nicht gefunden.") from None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import applications, attachments, decisions, programme, review
+from grants.views import applications, attachments, decisions, notices, programme, review
 
 app_name = "grants"
 
@@ -28,6 +28,16 @@ urlpatterns = [
     path("bewilligung/", decisions.decision_queue, name="decision_queue"),
     path("antraege/<int:pk>/bewilligen/", decisions.decision_approve, name="decision_approve"),
     path("antraege/<int:pk>/ablehnen/", decisions.decision_reject, name="decision_reject"),
+    # Bescheide and handover ceremonies
+    path("antraege/<int:pk>/bescheid-erlassen/", notices.notice_issue_view, name="notice_issue"),
+    path("antraege/<int:pk>/bescheid-vorschau/", notices.notice_preview_view, name="notice_preview"),
+    path("bescheide/<int:pk>/pdf", notices.notice_download, name="notice_download"),
+    path("uebergaben/", notices.ceremony_list, name="ceremony_list"),
+    path("uebergaben/<int:pk>/", notices.ceremony_detail, name="ceremony_detail"),
+    path("uebergaben/<int:pk>/zuordnen/", notices.ceremony_attach, name="ceremony_attach"),
+    path("uebergaben/<int:pk>/bescheide/<int:notice_pk>/loesen/", notices.ceremony_detach, name="ceremony_detach"),
+    path("uebergaben/<int:pk>/uebergabeexemplare.pdf", notices.ceremony_presentation, name="ceremony_presentation"),
+    path("uebergaben/<int:pk>/uebergabemappe.pdf", notices.ceremony_bundle, name="ceremony_bundle"),
     # Programme overview for ministry staff
     path("programm/", programme.programme_overview, name="programme_overview"),
     path("programm/export.<str:fmt>", programme.programme_export, name="programme_export"),

@@ -1,12 +1,19 @@
 """Notices (issued, never changed except for their handover ceremony), ceremonies, and the
 number sequences that notice numbers and file references are drawn from."""
 
+import io
+
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from accounts.roles import Capability
 from grants.admin.base import (
+    EMPTY,
     AuditTrailMixin,
     ReadOnlyModelAdmin,
     ReadOnlyTabularInline,
@@ -55,11 +62,31 @@ class NoticeAdmin(AuditTrailMixin, ServiceModelAdmin):
     search_fields = ("number", "application__file_reference", "application__municipality__name")
     list_select_related = ("application__municipality", "issued_by", "ceremony")
     fields = ("kind", "number", application_column, link_column("award", _("Zuwendung")), "refers_to",
-              issued_on_column, "issued_by", date_column("created_at", _("erfasst am")), "ceremony", "audit_trail")
+              issued_on_column, "issued_by", date_column("created_at", _("erfasst am")), "ceremony",
+              "pdf_download", "sha256", "page_count", "audit_trail")
     readonly_fields = tuple(field for field in fields if field != "ceremony")
 
+    def get_queryset(self, request):
+        # The PDF bytes are read only where they are needed (the page count), never for a list.
+        return super().get_queryset(request).defer("pdf", "snapshot")
+
+    @admin.display(description=_("PDF"))
+    def pdf_download(self, notice):
+        """The stored bytes through the checked download view; the admin never shows them."""
+        if notice is None or notice.pk is None:
+            return EMPTY
+        return format_html('<a href="{}">{}</a>', reverse("grants:notice_download", args=[notice.pk]),
+                           _("PDF herunterladen"))
+
+    @admin.display(description=_("Seitenzahl"))
+    def page_count(self, notice):
+        try:
+            return len(PdfReader(io.BytesIO(bytes(notice.pdf))).pages) if notice.pdf else EMPTY
+        except (PdfReadError, ValueError):
+            return EMPTY
+
     def has_add_permission(self, request):
-        return False  # notices are issued by `notice_record`, with the next number
+        return False  # notices are issued by `notice_issue`, with the next number
 
     def has_delete_permission(self, request, obj=None):
         return False

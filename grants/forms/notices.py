@@ -1,0 +1,91 @@
+"""Forms for issuing notices and for a handover ceremony's notices.
+
+The forms only read input; whether a notice may be issued (status, four-eyes, one award
+notice per award) is decided by grants/services/notices.py, whose FieldErrors ("changes")
+land beside the field of the same name.
+"""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import HandoverCeremony, Notice
+from wirfunding import clock
+
+K = Notice.Kind
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+
+
+def _notice_label(notice: Notice) -> str:
+    return gettext("%(kind)s %(number)s vom %(date)s") % {
+        "kind": notice.get_kind_display(), "number": notice.number, "date": notice.issued_on.strftime("%d.%m.%Y")}
+
+
+class NoticeIssueForm(forms.Form):
+    """Date and ceremony of a notice about to be issued; for an Änderungsbescheid also the
+    notice it changes and what changes."""
+
+    issued_on = forms.DateField(
+        label=_("Bescheiddatum"), input_formats=DATE_INPUT_FORMATS, help_text=_("z. B. 29.10.2021"),
+        widget=forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric",
+                                                         "autocomplete": "off"}),
+        error_messages={"required": _("Bitte das Bescheiddatum angeben."),
+                        "invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")})
+    ceremony = forms.ModelChoiceField(
+        label=_("Bescheidübergabe (optional)"), required=False, queryset=HandoverCeremony.objects.none(),
+        empty_label=_("– keine Übergabe –"),
+        help_text=_("Wird der Bescheid bei einer öffentlichen Übergabe überreicht?"))
+    refers_to = forms.ModelChoiceField(
+        label=_("Geänderter Bescheid"), queryset=Notice.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Bitte einen Bescheid dieses Antrags wählen.")})
+    changes = forms.CharField(
+        label=_("Was ändert sich?"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Erscheint so im Änderungsbescheid."),
+        error_messages={"required": _("Bitte angeben, was der Änderungsbescheid ändert.")})
+
+    def __init__(self, *args, application, kind: str, **kwargs):
+        kwargs.setdefault("auto_id", "bescheid_%s")
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["issued_on"].initial = clock.today()
+        self.fields["ceremony"].queryset = HandoverCeremony.objects.order_by("-date", "-pk")
+        if kind == K.AMENDMENT:
+            referable = (application.notices.exclude(kind=K.REJECTION).defer("pdf", "snapshot")
+                         .order_by("-issued_on", "-number"))
+            self.fields["refers_to"].queryset = referable
+            self.fields["refers_to"].label_from_instance = _notice_label
+            first = referable.first()
+            self.fields["refers_to"].initial = first.pk if first else None
+        else:
+            del self.fields["refers_to"]
+            del self.fields["changes"]
+
+    def service_data(self) -> dict:
+        """The keyword arguments of `notice_issue` this form supplies."""
+        data = {"issued_on": self.cleaned_data["issued_on"], "ceremony": self.cleaned_data["ceremony"]}
+        if self.kind == K.AMENDMENT:
+            data.update(refers_to=self.cleaned_data["refers_to"], changes=self.cleaned_data["changes"])
+        return data
+
+
+class CeremonyAttachForm(forms.Form):
+    """Choose an issued notice without a ceremony; once the ceremony has notices, only
+    notices of the same programme period are offered."""
+
+    notice = forms.ModelChoiceField(
+        label=_("Bescheid"), queryset=Notice.objects.none(), empty_label=_("– Bescheid wählen –"),
+        error_messages={"required": _("Bitte einen Bescheid wählen."),
+                        "invalid_choice": _("Dieser Bescheid kann dieser Übergabe nicht zugeordnet werden.")})
+
+    def __init__(self, *args, ceremony: HandoverCeremony, **kwargs):
+        kwargs.setdefault("auto_id", "zuordnen_%s")
+        super().__init__(*args, **kwargs)
+        candidates = (Notice.objects.filter(ceremony__isnull=True).select_related("application__municipality")
+                      .defer("pdf", "snapshot").order_by("-issued_on", "number"))
+        programmes = ceremony.notices.values("application__programme")
+        if programmes.exists():
+            candidates = candidates.filter(application__programme__in=programmes)
+        self.fields["notice"].queryset = candidates
+        self.fields["notice"].label_from_instance = lambda notice: "%s – %s, %s (%s)" % (
+            notice.number, notice.application.municipality.name, notice.get_kind_display(),
+            notice.issued_on.strftime("%d.%m.%Y"))

@@ -1,0 +1,262 @@
+"""Notices in the browser: the "Bescheide" panel of the application page, issuing (with a
+preview marked ENTWURF), downloading the stored PDF, and the handover ceremonies.
+
+Issued bytes are served exactly as stored. Whether a notice may be issued (status, one award
+notice per award, four-eyes) is decided by grants/services/notices.py; the panel only shows
+beforehand what the service would refuse.
+"""
+
+import re
+import unicodedata
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Capability
+from grants.errors import DomainError
+from grants.forms.notices import CeremonyAttachForm, NoticeIssueForm
+from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
+from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_notices, ceremony_presentation_pdf
+from grants.selectors import get_application_for_user, get_notice_for_user
+from grants.services.notices import notice_attach_ceremony, notice_issue, notice_preview
+from grants.views.common import apply_domain_error, require
+
+S = ApplicationStatus
+K = Notice.Kind
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _pdf_response(content: bytes, filename: str, *, as_attachment: bool) -> HttpResponse:
+    response = HttpResponse(bytes(content), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _kind_from(request: HttpRequest) -> str | None:
+    kind = request.GET.get("art", "")
+    return kind if kind in K.values else None
+
+
+def _unknown_kind(request: HttpRequest, application: Application) -> HttpResponse:
+    """404 that says why: the address names no kind of notice (the page's own text, since the
+    site's 404 page deliberately explains nothing)."""
+    return render(request, "grants/notice_unknown_kind.html", {"application": application}, status=404)
+
+
+def _issuable_kind(application: Application, notices) -> str | None:
+    """The one kind of notice the panel offers next (the service decides whether it may be)."""
+    kinds = {notice.kind for notice in notices}
+    if application.status == S.APPROVED and getattr(application, "award", None) is not None:
+        return K.AMENDMENT if K.AWARD in kinds else K.AWARD
+    if application.status == S.REJECTED and K.REJECTION not in kinds:
+        return K.REJECTION
+    return None
+
+
+def _recommended_by(user, application: Application) -> bool:
+    decision = getattr(application, "decision", None)
+    return decision is not None and decision.recommended_by_id == user.pk
+
+
+def _preview_url(application: Application, kind: str, refers_to=None) -> str:
+    query = {"art": kind}
+    if kind == K.AMENDMENT and refers_to:
+        query["bezug"] = refers_to
+    return f"{reverse('grants:notice_preview', args=[application.pk])}?{urlencode(query)}"
+
+
+def _issue_context(user, application: Application, kind: str, form: NoticeIssueForm) -> dict:
+    return {
+        "notice_kind": kind,
+        "notice_kind_label": K(kind).label,
+        "notice_form": form,
+        "notice_four_eyes": _recommended_by(user, application),
+        "notice_issue_url": f"{reverse('grants:notice_issue', args=[application.pk])}?{urlencode({'art': kind})}",
+        "notice_preview_url": _preview_url(application, kind, form["refers_to"].value() if kind == K.AMENDMENT
+                                           else None),
+    }
+
+
+# --- application page ------------------------------------------------------------------------
+
+def detail_panel(request: HttpRequest, application: Application) -> dict:
+    """The "Bescheide" section: issued notices for everyone who sees the application, and the
+    next notice to issue for people with signing authority."""
+    user = request.user
+    notices = list(application.notices.select_related("ceremony", "refers_to")
+                   .defer("pdf", "snapshot", "refers_to__pdf", "refers_to__snapshot")
+                   .order_by("issued_on", "number"))
+    kind = _issuable_kind(application, notices) if user.can(Capability.ISSUE_NOTICE) else None
+    if not notices and kind is None and application.status not in (S.APPROVED, S.REJECTED):
+        return {}
+    context = {"panels": ["grants/_notices_panel.html"], "notice_list": notices,
+               "notice_show_sha": user.can(Capability.VIEW_ALL)}
+    if kind is not None:
+        context.update(_issue_context(user, application, kind, NoticeIssueForm(application=application, kind=kind)))
+    return context
+
+
+def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows the issue form on its own page; POST issues (and on a refusal shows it again)."""
+    application = get_application_for_user(request.user, pk)
+    require(request.user, Capability.ISSUE_NOTICE)
+    kind = _kind_from(request)
+    if kind is None:
+        return _unknown_kind(request, application)
+    form = NoticeIssueForm(request.POST or None, application=application, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = notice_issue(application=application, kind=kind, user=request.user, **form.service_data())
+        except DomainError as error:
+            apply_domain_error(error, form)
+        else:
+            messages.success(request, _("Der Bescheid %(number)s (%(kind)s) ist erlassen.") % {
+                "number": notice.number, "kind": notice.get_kind_display()})
+            return redirect("grants:application_detail", pk=application.pk)
+    return render(request, "grants/notice_issue.html", {
+        "application": application, **_issue_context(request.user, application, kind, form)})
+
+
+@require_GET
+def notice_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as it would be issued, marked ENTWURF, shown inline; nothing is stored."""
+    application = get_application_for_user(request.user, pk)
+    require(request.user, Capability.ISSUE_NOTICE)
+    kind = _kind_from(request)
+    if kind is None:
+        return _unknown_kind(request, application)
+    refers_to = None
+    reference = request.GET.get("bezug", "")
+    if kind == K.AMENDMENT and reference.isdigit():
+        refers_to = application.notices.defer("pdf").filter(pk=int(reference)).first()
+    try:
+        pdf = notice_preview(application=application, kind=kind, user=request.user, refers_to=refers_to)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("grants:application_detail", pk=application.pk)
+    response = _pdf_response(pdf, f"Entwurf_{K(kind).label}_{application.file_reference}.pdf",
+                             as_attachment=False)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The issued PDF, byte for byte as stored; its SHA-256 is the ETag."""
+    notice = get_notice_for_user(request.user, pk)
+    etag = f'"{notice.sha256}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    response = _pdf_response(notice.pdf, f"{notice.number}.pdf", as_attachment=True)
+    response["ETag"] = etag
+    patch_cache_control(response, private=True)
+    return response
+
+
+# --- handover ceremonies ---------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def _ceremony_filename(prefix: str, ceremony: HandoverCeremony) -> str:
+    """`Uebergabe_2021-10-29_Eschwege.pdf`: ASCII only, so every mail program keeps the name."""
+    place = unicodedata.normalize("NFKD", ceremony.place.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
+    place = re.sub(r"[^A-Za-z0-9]+", "-", place).strip("-") or "Uebergabe"
+    return f"{prefix}_{ceremony.date:%Y-%m-%d}_{place}.pdf"
+
+
+def _ceremony_for_user(request: HttpRequest, pk: int) -> HandoverCeremony:
+    require(request.user, Capability.VIEW_ALL)
+    return get_object_or_404(HandoverCeremony, pk=pk)
+
+
+def ceremony_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Capability.VIEW_ALL)
+    ceremonies = HandoverCeremony.objects.annotate(notice_count=Count("notices")).order_by("-date", "-pk")
+    return render(request, "grants/ceremony_list.html", {
+        "ceremonies": ceremonies,
+        "can_add_ceremony": request.user.is_staff and request.user.has_perm("grants.add_handoverceremony"),
+    })
+
+
+def _ceremony_page(request: HttpRequest, ceremony: HandoverCeremony, attach_form=None) -> HttpResponse:
+    notices = ceremony_notices(ceremony)  # in print order
+    can_issue = request.user.can(Capability.ISSUE_NOTICE)
+    if can_issue and attach_form is None:
+        attach_form = CeremonyAttachForm(ceremony=ceremony)
+    return render(request, "grants/ceremony_detail.html", {
+        "ceremony": ceremony,
+        "ceremony_notices": notices,
+        "can_issue": can_issue,
+        "attach_form": attach_form if can_issue else None,
+        "can_change_ceremony": request.user.is_staff and request.user.has_perm("grants.change_handoverceremony"),
+    })
+
+
+def ceremony_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ceremony_page(request, _ceremony_for_user(request, pk))
+
+
+@require_POST
+def ceremony_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    ceremony = _ceremony_for_user(request, pk)
+    require(request.user, Capability.ISSUE_NOTICE)
+    form = CeremonyAttachForm(request.POST, ceremony=ceremony)
+    if not form.is_valid():
+        return _ceremony_page(request, ceremony, form)
+    notice = form.cleaned_data["notice"]
+    try:
+        notice_attach_ceremony(notice=notice, ceremony=ceremony, user=request.user)
+    except DomainError as error:
+        apply_domain_error(error, form)
+        return _ceremony_page(request, ceremony, form)
+    messages.success(request, _("Der Bescheid %(number)s ist der Übergabe zugeordnet.") % {"number": notice.number})
+    return redirect("grants:ceremony_detail", pk=ceremony.pk)
+
+
+@require_POST
+def ceremony_detach(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
+    ceremony = _ceremony_for_user(request, pk)
+    require(request.user, Capability.ISSUE_NOTICE)
+    notice = get_object_or_404(ceremony.notices.defer("pdf", "snapshot"), pk=notice_pk)
+    try:
+        notice_attach_ceremony(notice=notice, ceremony=None, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Der Bescheid %(number)s ist von der Übergabe gelöst.") % {"number": notice.number})
+    return redirect("grants:ceremony_detail", pk=ceremony.pk)
+
+
+def _ceremony_pdf(request: HttpRequest, pk: int, render_pdf, prefix: str) -> HttpResponse:
+    ceremony = _ceremony_for_user(request, pk)
+    try:
+        pdf = render_pdf(ceremony)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("grants:ceremony_detail", pk=ceremony.pk)
+    response = _pdf_response(pdf, _ceremony_filename(prefix, ceremony), as_attachment=True)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_GET
+def ceremony_presentation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The presentation copies handed over at the ceremony."""
+    return _ceremony_pdf(request, pk, ceremony_presentation_pdf, "Uebergabe")
+
+
+@require_GET
+def ceremony_bundle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Presentation copies followed by the issued notices, as one file."""
+    return _ceremony_pdf(request, pk, ceremony_bundle_pdf, "Uebergabemappe")
