@@ -471,3 +471,42 @@ def test_audit_entry_cannot_be_changed(admin_client, demo_data):
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.action != "gefälscht"
+
+
+def test_programme_administration_edits_the_texts_printed_on_notices(admin_client, programme):
+    url = reverse("admin:grants_fundingprogramme_change", args=[programme.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Texte und Fristen im Bescheid" in page and 'name="special_conditions"' in page
+    from django.forms.models import model_to_dict
+    data = {key: value for key, value in model_to_dict(programme).items() if value is not None}
+    data.update({
+        "period_start": "01.01.2026", "period_end": "31.12.2030", "issuing_authority": programme.issuing_authority_id,
+        "special_conditions": "Die Mikroprojekte sind öffentlich auszuschreiben.",
+        "interim_report_day": "30", "interim_report_month": "4", "funds_use_months": "3",
+        "cost_categories-TOTAL_FORMS": "0", "cost_categories-INITIAL_FORMS": "0",
+        "budgets-TOTAL_FORMS": "0", "budgets-INITIAL_FORMS": "0",
+    })
+    data.pop("id", None)
+    data["application_deadline"] = ""
+    data["max_grant_per_applicant"] = "600000.00"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    programme.refresh_from_db()
+    assert programme.special_conditions == "Die Mikroprojekte sind öffentlich auszuschreiben."
+    assert (programme.interim_report_day, programme.interim_report_month, programme.funds_use_months) == (30, 4, 3)
+
+
+def test_an_impossible_report_due_date_is_refused_in_german(admin_client, programme):
+    from django.forms.models import model_to_dict
+    url = reverse("admin:grants_fundingprogramme_change", args=[programme.pk])
+    data = {key: value for key, value in model_to_dict(programme).items() if value is not None}
+    data.update({"period_start": "01.01.2026", "period_end": "31.12.2030", "application_deadline": "",
+                 "max_grant_per_applicant": "600000.00", "interim_report_day": "31", "interim_report_month": "2",
+                 "cost_categories-TOTAL_FORMS": "0", "cost_categories-INITIAL_FORMS": "0",
+                 "budgets-TOTAL_FORMS": "0", "budgets-INITIAL_FORMS": "0"})
+    data.pop("id", None)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Monat und Tag ergeben kein gültiges Datum." in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.interim_report_month == 3

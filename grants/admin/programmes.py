@@ -83,6 +83,11 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
         (_("Förderperiode und Antragsfrist"), {"fields": ("period_start", "period_end", "application_deadline",
                                                           "accepts_applications")}),
         (_("Förderbedingungen"), {"fields": ("financing_type", "max_grant_per_applicant", "legal_basis")}),
+        (_("Texte und Fristen im Bescheid"), {
+            "fields": ("grant_type", "grant_form", "general_conditions", "special_conditions", "funds_use_months",
+                       ("interim_report_day", "interim_report_month"), "final_report_months"),
+            "description": _("Gilt für künftig erlassene Bescheide; erlassene Bescheide bleiben, wie sie sind."),
+        }),
     )
     inlines = [CostCategoryInline, BudgetInline]
 

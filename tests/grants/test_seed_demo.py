@@ -156,6 +156,20 @@ class TestSeededDemo:
         assert (ceremony.date, ceremony.place) == (date(2021, 10, 29), "Eschwege")
         assert (ceremony.official_title, ceremony.official_name) == ("Staatssekretärin", "Anne Janz")
 
+    def test_wmk_notice_is_issued_as_a_pdf_with_its_amount_in_figures_and_words(self):
+        import hashlib
+        import io
+
+        import pdfplumber
+        notice = Notice.objects.get(application__municipality__name="Werra-Meißner-Kreis",
+                                    application__programme__code="wir-2021")
+        pdf = bytes(notice.pdf)
+        assert hashlib.sha256(pdf).hexdigest() == notice.sha256
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            text = "\n".join(page.extract_text() for page in document.pages)
+        assert "500.000,00 €" in text and "fünfhunderttausend Euro" in text
+        assert "Kreisausschuss des Werra-Meißner-Kreises" in text and "WIR-21-B2021-021" in text
+
     def test_every_award_has_one_award_notice(self):
         awards = Award.objects.filter(application__programme__code="wir-2021")
         assert Notice.objects.filter(award__in=awards, kind=Notice.Kind.AWARD).count() == awards.count()
