@@ -223,3 +223,14 @@ def test_notice_of_an_unknown_kind_is_refused(award, approver):
         record(award.application, approver, kind="mahnung")
 
     assert not Notice.objects.exists()
+
+
+def test_who_recommended_the_award_may_not_issue_its_notice(programme, coordinator_a, approver, approver2):
+    # An approver may also do the clerk's work; having recommended, she may not sign the notice.
+    award = factories.approved_award(programme, coordinator_a, approver, approver2)
+    with pytest.raises(NotPermitted, match="Vier-Augen-Prinzip"):
+        notice_issue(application=award.application, kind=K.AWARD, user=approver, issued_on=ISSUED)
+    assert not Notice.objects.exists()
+    assert not NumberSequence.objects.filter(key__startswith="notice:", last_value__gt=0).exists()
+    assert notice_issue(application=award.application, kind=K.AWARD, user=approver2, issued_on=ISSUED).number \
+        == "WIR-26-B2026-001"
