@@ -410,8 +410,8 @@ def _pay_out(history: _History, awarded: list[_Awarded], years: list[int], clerk
                 part = first if number == 1 else amount - first
                 if year == 2021:  # awarded during the year: the calls follow the notice
                     day = item.issued_on + timedelta(days=10) if number == 1 else date(2021, 12, 1)
-                else:
-                    day = date(year, 2 if number == 1 else 8, 1) + timedelta(days=item.index)
+                else:  # funds may be called as needed within two months: half by April, the rest by October
+                    day = date(year, 4 if number == 1 else 10, 1) + timedelta(days=item.index)
                 requested = _at(_workday(day), 10)
                 disbursement = history.at(
                     requested, disbursement_request, award=item.award, year=year, amount=part,

@@ -95,9 +95,17 @@ def private_storage(settings, tmp_path):
 
 
 @pytest.fixture
-def demo_data(award, notice, disbursement, ceremony, programme, coordinator_b, clerk, private_storage):
-    """Something of every kind: an award with notice and payment request, and a second
-    application with attachment, change request and comment."""
+def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, coordinator_b, clerk, approver,
+              private_storage):
+    """Something of every kind: an award with notice, payment request and an exported
+    released payment, and a second application with attachment, change request and comment."""
+    from grants.services.disbursements import disbursement_prepare, disbursement_release
+    from grants.services.payment_orders import payment_orders_export
+    from wirfunding import clock
+    released = disbursement_request(award=award, year=2026, amount=Decimal("10000.00"), user=coordinator_a)
+    disbursement_prepare(disbursement=released, user=clerk)
+    disbursement_release(disbursement=released, user=approver)
+    payment_orders_export(day=clock.today(), user=clerk)
     application = factories.draft_application(programme, coordinator_b)
     attachment_add(application=application, user=coordinator_b, name="Stellenplan.pdf", content=PDF,
                    description="Stellenplan")

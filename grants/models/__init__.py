@@ -15,12 +15,13 @@ from grants.models.awards import Award, AwardYear
 from grants.models.disbursements import Disbursement
 from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice
 from grants.models.numbering import NumberSequence
+from grants.models.payment_orders import PaymentOrderExport
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
 
 __all__ = [
     "Application", "ApplicationAttachment", "ApplicationComment", "ApplicationStatus", "Award",
     "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",
     "FinancingSource", "FundingProgramme", "HandoverCeremony", "IssuedRecordError",
-    "IssuingAuthority", "Notice", "NumberSequence", "PlanExpenditure", "PlanFinancing",
+    "IssuingAuthority", "Notice", "NumberSequence", "PaymentOrderExport", "PlanExpenditure", "PlanFinancing",
     "Recommendation", "RecommendationYear",
 ]

@@ -47,6 +47,10 @@ class Disbursement(models.Model):
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   null=True, blank=True, verbose_name=_("gebucht von"))
     rejection_reason = models.TextField(_("Ablehnungsgrund"), blank=True)
+    # Set once by `payment_orders_export` when the released payment goes to the treasury.
+    export = models.ForeignKey("grants.PaymentOrderExport", on_delete=models.PROTECT, related_name="disbursements",
+                               null=True, blank=True, editable=False,
+                               verbose_name=_("Export der Zahlungsanordnungen"))
 
     class Meta:
         verbose_name = _("Mittelabruf / Auszahlung")

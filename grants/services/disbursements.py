@@ -1,18 +1,21 @@
 """Mittelabruf and Auszahlung: request → prepare → release (four-eyes) → book."""
 
+import calendar
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import Award, AwardYear, Disbursement
-from grants.money import ZERO, format_eur, to_money
+from grants.money import CENT, ZERO, format_eur, to_money
 from grants.services.guards import require_capability, require_own_body, require_status
 from wirfunding import clock
 
@@ -30,8 +33,77 @@ def _transition(disbursement: Disbursement, user, to: str, fields: list[str], ac
     audit_log(actor=user, action=action, target=disbursement, changes={"status": [before, to]}, data=data)
 
 
+def _add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months (the day clamped to the month's length)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def callable_now(*, award_year: AwardYear, today: date | None = None, called: Decimal | None = None,
+                 months: int | None = None) -> tuple[Decimal, str]:
+    """How much of one award year may be called now, and why (a German sentence for the form).
+
+    Funds may only be called as far as they are needed within N months after payment
+    (`FundingProgramme.funds_use_months`, default 2). For budget year Y with awarded amount A
+    and already called C (the requests holding their amount: requested, prepared, released,
+    paid):
+
+    - horizon = today + N calendar months;
+    - months_needed = the months of Y that have begun by the horizon, clamped to 0..12
+      (horizon before Y: 0; horizon in Y: its month number; horizon after Y: 12 – so a past
+      year, or the current year once the horizon reaches the next one, gives the whole year);
+    - callable = max(0, round_down_to_cents(A × months_needed / 12) − C), capped at A − C.
+
+    Example: A = 100.000,00 €, N = 2, C = 0. On 15.01.2026 the horizon is 15.03.2026: three
+    months (January to March) of 2026 have begun → 25.000,00 €. On 25.11.2026 the horizon is
+    25.01.2027: all of 2026 (100.000,00 €) and one month of 2027 (8.333,33 €). Funds for 2028
+    become callable on 01.11.2027.
+
+    `today` defaults to `clock.today()`; `called` and `months` are read from the database when
+    not given (callers that already hold them pass them, e.g. the locked request).
+    """
+    today = today or clock.today()
+    year, awarded = award_year.year, award_year.amount
+    if months is None:
+        months = award_year.award.application.programme.funds_use_months
+    if called is None:
+        called = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
+            total=Sum("amount"))["total"] or ZERO
+    horizon = _add_months(today, months)
+    months_needed = 0 if horizon.year < year else 12 if horizon.year > year else horizon.month
+    share = (awarded * months_needed / 12).quantize(CENT, rounding=ROUND_DOWN)
+    left = max(ZERO, awarded - called)
+    amount = min(max(ZERO, share - called), left)
+    rule = ngettext(
+        "Mittel dürfen nur angefordert werden, soweit sie innerhalb von %(months)s Monat nach der Auszahlung "
+        "benötigt werden",
+        "Mittel dürfen nur angefordert werden, soweit sie innerhalb von %(months)s Monaten nach der Auszahlung "
+        "benötigt werden", months) % {"months": months}
+    figures = {"year": year, "amount": format_eur(amount), "awarded": format_eur(awarded),
+               "called": format_eur(called), "rule": rule}
+    if left == ZERO:
+        return amount, _("Für %(year)s ist der bewilligte Betrag von %(awarded)s vollständig abgerufen.") % figures
+    if months_needed == 0:
+        # The first day of the month whose horizon reaches January of the year.
+        figures["from"] = _add_months(date(year, 1, 1), -months).strftime("%d.%m.%Y")
+        return amount, _("Für %(year)s sind Mittel erst ab %(from)s abrufbar: %(rule)s.") % figures
+    if year < today.year:
+        return amount, _("Abrufbar sind derzeit höchstens %(amount)s: %(year)s ist abgelaufen; abgerufen werden "
+                         "kann der gesamte Rest der bewilligten %(awarded)s, abzüglich bereits abgerufener "
+                         "%(called)s.") % figures
+    if months_needed == 12:
+        return amount, _("Abrufbar sind derzeit höchstens %(amount)s: %(rule)s; für %(year)s ist das der gesamte "
+                         "bewilligte Betrag von %(awarded)s, abzüglich bereits abgerufener %(called)s.") % figures
+    figures.update(month=MONTHS[months_needed], months_needed=months_needed)
+    return amount, _("Abrufbar sind derzeit höchstens %(amount)s: %(rule)s; für %(year)s sind das bis Ende "
+                     "%(month)s %(months_needed)s/12 der bewilligten %(awarded)s, abzüglich bereits abgerufener "
+                     "%(called)s.") % figures
+
+
 def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stated_need: str = "") -> Disbursement:
-    """The coordinator calls funds of one budget year, at most what remains of that year's award.
+    """The coordinator calls funds of one budget year, at most what remains of that year's award
+    and only as far as they are needed soon after payment (`callable_now`).
 
     The award year's row is locked while the requested sum is checked, so concurrent
     requests can never together exceed the awarded amount.
@@ -51,7 +123,8 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
         if award_year is None:
             raise FieldErrors({"year": [_("Für %(year)s ist keine Zuwendung bewilligt.") % {"year": year}]})
         # Read after the lock, so the status is current; with what the audit entry's repr needs.
-        award_year.award = Award.objects.select_related("application__municipality").get(pk=award.pk)
+        award_year.award = Award.objects.select_related("application__municipality", "application__programme").get(
+            pk=award.pk)
         if award_year.award.status != Award.Status.RUNNING:
             raise InvalidTransition(_("Die Zuwendung ist abgeschlossen; Mittel können nicht mehr abgerufen werden."))
         reserved = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
@@ -64,6 +137,10 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
                 % {"year": year, "awarded": format_eur(award_year.amount), "reserved": format_eur(reserved),
                    "remaining": format_eur(remaining)}
             )
+        allowed, explanation = callable_now(award_year=award_year, today=clock.today(), called=reserved,
+                                            months=award_year.award.application.programme.funds_use_months)
+        if amount > allowed:
+            raise FieldErrors({"amount": [explanation]})
         disbursement = Disbursement.objects.create(award_year=award_year, amount=amount, requested_by=user,
                                                    stated_need=stated_need.strip())
         audit_log(actor=user, action="grants.disbursement.requested", target=disbursement,

@@ -29,14 +29,15 @@ M = Decimal
 #
 # Programme wir-2026 (make_programme): 1.000.000,00 € a year, 2026–2030.
 # Werra-Meißner-Kreis (Kassel):  100.000,00 € a year = 500.000,00 €;
-#   paid 40.000,00 (2026) + 25.000,25 (2027) = 65.000,25; 10.000,00 requested only (2026).
+#   paid 40.000,00 (2026) + 8.000,25 (2027) = 48.000,25; 10.000,00 requested only (2026).
+#   (2027 only up to 1/12 = 8.333,33 €: funds are callable as needed within two months.)
 # Hochtaunuskreis (Darmstadt):   80.000,50 € a year = 400.002,50 €; paid 30.000,00 (2026).
 
 COMMITTED_PER_YEAR = M("180000.50")
-PAID = {2026: M("70000.00"), 2027: M("25000.25"), 2028: M("0.00"), 2029: M("0.00"), 2030: M("0.00")}
+PAID = {2026: M("70000.00"), 2027: M("8000.25"), 2028: M("0.00"), 2029: M("0.00"), 2030: M("0.00")}
 REMAINING_PER_YEAR = M("819999.50")
 TOTAL_BUDGET, TOTAL_COMMITTED = M("5000000.00"), M("900002.50")
-TOTAL_PAID, TOTAL_REMAINING = M("95000.25"), M("4099997.50")
+TOTAL_PAID, TOTAL_REMAINING = M("78000.25"), M("4099997.50")
 
 
 @dataclass
@@ -58,7 +59,7 @@ def build_scenario(programme, coordinator_a, coordinator_b, clerk, approver) -> 
     award_a = factories.approved_award(programme, coordinator_a, clerk, approver)
     award_b = factories.approved_award(programme, coordinator_b, clerk, approver, grant=M("80000.50"))
     pay(award_a, coordinator_a, clerk, approver, year=2026, amount="40000.00", reference="ZA-1")
-    pay(award_a, coordinator_a, clerk, approver, year=2027, amount="25000.25", reference="ZA-2")
+    pay(award_a, coordinator_a, clerk, approver, year=2027, amount="8000.25", reference="ZA-2")
     pay(award_b, coordinator_b, clerk, approver, year=2026, amount="30000.00", reference="ZA-3")
     # Requested but not paid: reserved against the award, yet not "ausgezahlt".
     disbursement_request(award=award_a, year=2026, amount=M("10000.00"), user=coordinator_a)
@@ -94,9 +95,9 @@ def test_body_table_has_each_award_with_total_paid_and_share(scenario):
     ref_b = scenario.award_b.application.file_reference
     assert [values(row) for row in table.rows] == [
         ["Hochtaunuskreis", "Darmstadt", ref_b, M("400002.50"), M("30000.00"), M("7.5")],
-        ["Werra-Meißner-Kreis", "Kassel", ref_a, M("500000.00"), M("65000.25"), M("13.0")],
+        ["Werra-Meißner-Kreis", "Kassel", ref_a, M("500000.00"), M("48000.25"), M("9.6")],
     ]
-    assert values(table.totals) == ["Summe (2 Zuwendungen)", "", "", TOTAL_COMMITTED, TOTAL_PAID, M("10.6")]
+    assert values(table.totals) == ["Summe (2 Zuwendungen)", "", "", TOTAL_COMMITTED, TOTAL_PAID, M("8.7")]
     assert table.rows[0][2].link_id == scenario.award_b.application_id
 
 
@@ -106,7 +107,7 @@ def test_district_table_counts_and_sums_awards_per_regierungsbezirk(scenario):
     assert [values(row) for row in table.rows] == [
         ["Darmstadt", 1, M("400002.50"), M("30000.00")],
         ["Gießen", 0, M("0.00"), M("0.00")],
-        ["Kassel", 1, M("500000.00"), M("65000.25")],
+        ["Kassel", 1, M("500000.00"), M("48000.25")],
     ]
     assert values(table.totals) == ["Summe", 2, TOTAL_COMMITTED, TOTAL_PAID]
 
@@ -154,7 +155,7 @@ def test_csv_has_bom_semicolons_german_header_and_decimal_commas(scenario):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Haushaltsjahr", "Haushaltsansatz", "gebunden (Bewilligungen)", "ausgezahlt", "frei"]
     assert rows[1] == ["2026", "1000000,00", "180000,50", "70000,00", "819999,50"]
-    assert rows[-1] == ["Summe", "5000000,00", "900002,50", "95000,25", "4099997,50"]
+    assert rows[-1] == ["Summe", "5000000,00", "900002,50", "78000,25", "4099997,50"]
     assert len(rows) == 1 + 5 + 1
 
 

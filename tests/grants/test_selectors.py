@@ -108,14 +108,14 @@ def test_budget_figures_show_committed_paid_and_remaining_per_year(programme, co
     factories.approved_award(programme, coordinator_b, clerk, approver, grant=Decimal("120000.00"))
     pay(award_a, 2026, Decimal("25000.00"), coordinator_a, clerk, approver2)
     pay(award_a, 2026, Decimal("5000.50"), coordinator_a, clerk, approver2)
-    pay(award_a, 2027, Decimal("10000.00"), coordinator_a, clerk, approver2)
-    disbursement_request(award=award_a, year=2028, amount=Decimal("7000.00"), user=coordinator_a)  # not paid
+    pay(award_a, 2027, Decimal("8000.00"), coordinator_a, clerk, approver2)  # 2027: at most 1/12 callable yet
+    disbursement_request(award=award_a, year=2026, amount=Decimal("7000.00"), user=coordinator_a)  # not paid
 
     figures = {row.year: row for row in budget_figures(programme)}
 
     assert (figures[2026].committed, figures[2026].paid, figures[2026].remaining) == (
         Decimal("220000.00"), Decimal("30000.50"), Decimal("780000.00"))
-    assert (figures[2027].committed, figures[2027].paid) == (Decimal("220000.00"), Decimal("10000.00"))
+    assert (figures[2027].committed, figures[2027].paid) == (Decimal("220000.00"), Decimal("8000.00"))
     assert (figures[2028].committed, figures[2028].paid) == (Decimal("220000.00"), Decimal("0.00"))
 
 

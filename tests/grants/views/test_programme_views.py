@@ -105,9 +105,9 @@ def test_year_table_shows_hand_computed_figures_and_totals(client, clerk, scenar
 
     assert rows[0] == ["Haushaltsjahr", "Haushaltsansatz", "gebunden (Bewilligungen)", "ausgezahlt", "frei"]
     assert rows[1] == ["2026", "1.000.000,00 €", "180.000,50 €", "70.000,00 €", "819.999,50 €"]
-    assert rows[2] == ["2027", "1.000.000,00 €", "180.000,50 €", "25.000,25 €", "819.999,50 €"]
+    assert rows[2] == ["2027", "1.000.000,00 €", "180.000,50 €", "8.000,25 €", "819.999,50 €"]
     assert rows[3] == ["2028", "1.000.000,00 €", "180.000,50 €", "0,00 €", "819.999,50 €"]
-    assert rows[-1] == ["Summe", "5.000.000,00 €", "900.002,50 €", "95.000,25 €", "4.099.997,50 €"]
+    assert rows[-1] == ["Summe", "5.000.000,00 €", "900.002,50 €", "78.000,25 €", "4.099.997,50 €"]
 
 
 def test_body_and_district_tables_show_hand_computed_figures(client, clerk, scenario):
@@ -119,14 +119,14 @@ def test_body_and_district_tables_show_hand_computed_figures(client, clerk, scen
     ref_b = scenario.award_b.application.file_reference
     assert tables["tabelle-koerperschaften"][1:] == [
         ["Hochtaunuskreis", "Darmstadt", ref_b, "400.002,50 €", "30.000,00 €", "7,5 %"],
-        ["Werra-Meißner-Kreis", "Kassel", ref_a, "500.000,00 €", "65.000,25 €", "13,0 %"],
-        ["Summe (2 Zuwendungen)", "", "", "900.002,50 €", "95.000,25 €", "10,6 %"],
+        ["Werra-Meißner-Kreis", "Kassel", ref_a, "500.000,00 €", "48.000,25 €", "9,6 %"],
+        ["Summe (2 Zuwendungen)", "", "", "900.002,50 €", "78.000,25 €", "8,7 %"],
     ]
     assert tables["tabelle-bezirke"][1:] == [
         ["Darmstadt", "1", "400.002,50 €", "30.000,00 €"],
         ["Gießen", "0", "0,00 €", "0,00 €"],
-        ["Kassel", "1", "500.000,00 €", "65.000,25 €"],
-        ["Summe", "2", "900.002,50 €", "95.000,25 €"],
+        ["Kassel", "1", "500.000,00 €", "48.000,25 €"],
+        ["Summe", "2", "900.002,50 €", "78.000,25 €"],
     ]
 
 
@@ -224,8 +224,8 @@ def test_csv_of_budget_years_has_german_header_and_decimal_commas(client, clerk,
     assert response["Content-Disposition"] == 'attachment; filename="wir-2026_haushaltsjahre.csv"'
     assert rows[0] == ["Haushaltsjahr", "Haushaltsansatz", "gebunden (Bewilligungen)", "ausgezahlt", "frei"]
     assert rows[1:3] == [["2026", "1000000,00", "180000,50", "70000,00", "819999,50"],
-                         ["2027", "1000000,00", "180000,50", "25000,25", "819999,50"]]
-    assert rows[-1] == ["Summe", "5000000,00", "900002,50", "95000,25", "4099997,50"]
+                         ["2027", "1000000,00", "180000,50", "8000,25", "819999,50"]]
+    assert rows[-1] == ["Summe", "5000000,00", "900002,50", "78000,25", "4099997,50"]
 
 
 def test_csv_of_bodies_and_districts_equal_hand_computed_sums(client, clerk, scenario):
@@ -237,12 +237,12 @@ def test_csv_of_bodies_and_districts_equal_hand_computed_sums(client, clerk, sce
     assert bodies[0] == ["Gebietskörperschaft", "Regierungsbezirk", "Aktenzeichen", "bewilligt", "ausgezahlt",
                          "Anteil ausgezahlt"]
     assert bodies[2] == ["Werra-Meißner-Kreis", "Kassel", scenario.award_a.application.file_reference,
-                         "500000,00", "65000,25", "13,0"]
-    assert bodies[-1] == ["Summe (2 Zuwendungen)", "", "", "900002,50", "95000,25", "10,6"]
+                         "500000,00", "48000,25", "9,6"]
+    assert bodies[-1] == ["Summe (2 Zuwendungen)", "", "", "900002,50", "78000,25", "8,7"]
     assert response["Content-Disposition"] == 'attachment; filename="wir-2026_regierungsbezirke.csv"'
     assert districts == [["Regierungsbezirk", "Zuwendungen", "bewilligt", "ausgezahlt"],
                          ["Darmstadt", "1", "400002,50", "30000,00"], ["Gießen", "0", "0,00", "0,00"],
-                         ["Kassel", "1", "500000,00", "65000,25"], ["Summe", "2", "900002,50", "95000,25"]]
+                         ["Kassel", "1", "500000,00", "48000,25"], ["Summe", "2", "900002,50", "78000,25"]]
 
 
 def test_xlsx_export_has_numeric_cells_with_euro_format(client, clerk, scenario):
@@ -263,7 +263,7 @@ def test_xlsx_export_has_numeric_cells_with_euro_format(client, clerk, scenario)
     assert [M(str(c.value)) for c in sheet[2][1:]] == [M("1000000.00"), M("180000.50"), M("70000.00"),
                                                        M("819999.50")]
     assert sheet["A7"].value == "Summe"
-    assert [M(str(c.value)) for c in sheet[7][1:]] == [M("5000000.00"), M("900002.50"), M("95000.25"),
+    assert [M(str(c.value)) for c in sheet[7][1:]] == [M("5000000.00"), M("900002.50"), M("78000.25"),
                                                        M("4099997.50")]
 
 
