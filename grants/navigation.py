@@ -17,6 +17,8 @@ def main_navigation(request):
         items.append((_("Arbeitsvorrat"), "grants:review_queue", None))
     if user.can(Capability.DECIDE):
         items.append((_("Zur Bewilligung"), "grants:decision_queue", None))
+    if user.can(Capability.PREPARE_PAYMENT) or user.can(Capability.RELEASE_PAYMENT):
+        items.append((_("Auszahlungen"), "grants:payment_queue", None))
     if user.can(Capability.VIEW_ALL):
         items.append((_("Programmübersicht"), "grants:programme_overview", None))
     if user.can(Capability.VIEW_ALL) or user.can(Capability.ISSUE_NOTICE):

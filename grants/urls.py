@@ -1,6 +1,7 @@
 from django.urls import path
 
-from grants.views import applications, attachments, decisions, notices, programme, review
+from grants.views import applications, attachments, decisions, notices, payments, programme, review
+from grants.views import payment_orders
 
 app_name = "grants"
 
@@ -38,7 +39,25 @@ urlpatterns = [
     path("uebergaben/<int:pk>/bescheide/<int:notice_pk>/loesen/", notices.ceremony_detach, name="ceremony_detach"),
     path("uebergaben/<int:pk>/uebergabeexemplare.pdf", notices.ceremony_presentation, name="ceremony_presentation"),
     path("uebergaben/<int:pk>/uebergabemappe.pdf", notices.ceremony_bundle, name="ceremony_bundle"),
+    # Mittelabruf (Koordination) and Auszahlung (Sachbearbeitung, Bewilligung)
+    path("antraege/<int:pk>/mittelabruf/", payments.payment_request, name="payment_request"),
+    path("auszahlungen/", payments.payment_queue, name="payment_queue"),
+    path("auszahlungen/<int:pk>/vorbereiten/", payments.payment_prepare, name="payment_prepare"),
+    path("auszahlungen/<int:pk>/freigeben/", payments.payment_release, name="payment_release"),
+    path("auszahlungen/<int:pk>/buchen/", payments.payment_book, name="payment_book"),
+    path("auszahlungen/<int:pk>/ablehnen/", payments.payment_reject, name="payment_reject"),
+    path("auszahlungen/<int:pk>/zurueckziehen/", payments.payment_cancel, name="payment_cancel"),
     # Programme overview for ministry staff
     path("programm/", programme.programme_overview, name="programme_overview"),
     path("programm/export.<str:fmt>", programme.programme_export, name="programme_export"),
+    # Zahlungsanordnungen for the state treasury (Sachbearbeitung, Bewilligung)
+    path("auszahlungen/zahlungsanordnungen/", payment_orders.payment_orders, name="payment_orders"),
+    path("auszahlungen/zahlungsanordnungen/exportieren/", payment_orders.payment_orders_create,
+         name="payment_orders_create"),
+    path("auszahlungen/zahlungsanordnungen/<int:pk>/", payment_orders.payment_order_detail,
+         name="payment_order_detail"),
+    path("auszahlungen/zahlungsanordnungen/<int:pk>/erneut/", payment_orders.payment_order_reexport,
+         name="payment_order_reexport"),
+    path("auszahlungen/zahlungsanordnungen/<int:pk>/datei.<str:fmt>", payment_orders.payment_order_download,
+         name="payment_order_download"),
 ]

@@ -1,0 +1,149 @@
+"""Payment orders for the state treasury (Sachbearbeitung and Bewilligung): the released
+payments of a day, exported once and marked; earlier exports delivered again only on an
+explicit, recorded request."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Capability
+from grants.errors import DomainError
+from grants.models import PaymentOrderExport
+from grants.money import ZERO
+from grants.services.payment_orders import (
+    EXPORT_FORMATS,
+    describe_total,
+    export_rows,
+    payment_orders_export,
+    payment_orders_preview,
+    payment_orders_reexport,
+)
+from grants.views.common import require
+from wirfunding import clock
+
+RECENT_EXPORTS = 50
+
+
+class DayForm(forms.Form):
+    tag = forms.DateField(label=gettext_lazy("Freigabetag"), input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                          widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+                          error_messages={"required": gettext_lazy("Bitte einen Tag angeben."),
+                                          "invalid": gettext_lazy("Bitte einen gültigen Tag angeben.")})
+
+
+class ReexportForm(forms.Form):
+    bestaetigt = forms.BooleanField(
+        label=gettext_lazy("Erneut exportieren – nur nach Rücksprache mit der Landeshauptkasse"),
+        error_messages={"required": gettext_lazy(
+            "Bitte bestätigen Sie, dass der erneute Export mit der Landeshauptkasse abgesprochen ist.")})
+
+
+def _page_url(day) -> str:
+    return f"{reverse('grants:payment_orders')}?{urlencode({'tag': day.isoformat()})}"
+
+
+@login_required
+@require_GET
+def payment_orders(request: HttpRequest) -> HttpResponse:
+    """Pick a day (today by default); its released, not yet exported payments; earlier exports."""
+    require(request.user, Capability.PREPARE_PAYMENT)
+    form = DayForm(request.GET if "tag" in request.GET else None, initial={"tag": clock.today()})
+    day = form.cleaned_data["tag"] if form.is_bound and form.is_valid() else clock.today()
+    rows = payment_orders_preview(day)
+    total = sum((row.amount for row in rows), ZERO)
+    exports = list(PaymentOrderExport.objects.select_related("created_by").defer("snapshot")
+                   [:RECENT_EXPORTS])
+    return render(request, "grants/payment_orders.html", {
+        "form": form, "day": day, "rows": rows, "total": total,
+        "sum_check": describe_total(len(rows), total),
+        "exports": exports, "reexport_form": ReexportForm(),
+    }, status=200 if not form.is_bound or form.is_valid() else 400)
+
+
+@login_required
+@require_POST
+def payment_orders_create(request: HttpRequest) -> HttpResponse:
+    """„Exportieren und markieren“: one service call, then the new export's page with its files."""
+    require(request.user, Capability.PREPARE_PAYMENT)
+    form = DayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("tag", [])))
+        return redirect("grants:payment_orders")
+    day = form.cleaned_data["tag"]
+    try:
+        export = payment_orders_export(day=day, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_page_url(day))
+    messages.success(request, _("Export %(number)s erstellt: %(sum)s. Die Zahlungen sind als exportiert "
+                                "markiert.") % {"number": export.number,
+                                                "sum": describe_total(export.row_count, export.total)})
+    return redirect("grants:payment_order_detail", pk=export.pk)
+
+
+@login_required
+@require_GET
+def payment_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An export's rows, its sum check and its files. Looking records nothing."""
+    require(request.user, Capability.PREPARE_PAYMENT)
+    export = get_object_or_404(PaymentOrderExport.objects.select_related("created_by"), pk=pk)
+    rows = export_rows(export)
+    return render(request, "grants/payment_order_detail.html", {
+        "export": export, "rows": rows,
+        "sum_check": describe_total(export.row_count, export.total),
+        "sum_matches": sum((row.amount for row in rows), ZERO) == export.total and len(rows) == export.row_count,
+        "downloads": [(fmt.upper(), reverse("grants:payment_order_download", args=[export.pk, fmt]))
+                      for fmt in EXPORT_FORMATS],
+        "reexport_form": ReexportForm(),
+    })
+
+
+@login_required
+@require_GET
+def payment_order_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The CSV or XLSX of an export, always the same bytes; a download records nothing."""
+    require(request.user, Capability.PREPARE_PAYMENT)
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseNotFound(_("Dieses Exportformat gibt es nicht. Möglich sind „csv“ und „xlsx“."),
+                                    content_type="text/plain; charset=utf-8")
+    export = get_object_or_404(PaymentOrderExport, pk=pk)
+    writer, content_type = EXPORT_FORMATS[fmt]
+    try:
+        content = writer(export)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("grants:payment_order_detail", pk=export.pk)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename(fmt))
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)  # payment data: no shared caches
+    return response
+
+
+@login_required
+@require_POST
+def payment_order_reexport(request: HttpRequest, pk: int) -> HttpResponse:
+    """„Erneut herunterladen“: confirmed, recorded, and the same files as before."""
+    require(request.user, Capability.PREPARE_PAYMENT)
+    export = get_object_or_404(PaymentOrderExport, pk=pk)
+    form = ReexportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("bestaetigt", [])))
+        return redirect(_page_url(export.day))
+    try:
+        payment_orders_reexport(export=export, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_page_url(export.day))
+    messages.success(request, _("Export %(number)s wird erneut bereitgestellt (%(sum)s); der erneute Export "
+                                "ist protokolliert.") % {"number": export.number,
+                                                         "sum": describe_total(export.row_count, export.total)})
+    return redirect("grants:payment_order_detail", pk=export.pk)
