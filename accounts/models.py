@@ -20,6 +20,10 @@ class User(AbstractUser):
         help_text=_("Nur für die Rolle Koordination: die eine Gebietskörperschaft, für die die Person handelt."),
     )
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    calendar_token = models.CharField(
+        _("Kalender-Schlüssel"), max_length=64, blank=True, db_index=True, editable=False,
+        help_text=_("Geheimer Teil der Adresse des Fristenkalenders (iCalendar); neu erzeugen sperrt die alte."),
+    )
 
     class Meta:
         verbose_name = _("Benutzer")

@@ -16,9 +16,11 @@ from grants.models.disbursements import Disbursement
 from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice
 from grants.models.numbering import NumberSequence
 from grants.models.payment_orders import PaymentOrderExport
+from grants.models.usage_reports import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
 
 __all__ = [
+    "ReminderSent", "UsageReport", "UsageReportExpenditure", "UsageReportFinancing",
     "Application", "ApplicationAttachment", "ApplicationComment", "ApplicationStatus", "Award",
     "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",
     "FinancingSource", "FundingProgramme", "HandoverCeremony", "IssuedRecordError",

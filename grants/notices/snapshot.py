@@ -5,9 +5,9 @@ with the notice. The PDF is rendered from it alone, so what a notice says never 
 data that changes later (a body's new address, a renamed ministry, a changed plan).
 """
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 
+from grants.deadlines import report_deadlines
 from grants.models import Application, Notice
 from grants.money import ZERO, amount_in_words, format_eur, to_money
 from grants.selectors import award_total
@@ -17,13 +17,6 @@ KIND_TITLES = {
     Notice.Kind.REJECTION: "Ablehnungsbescheid",
     Notice.Kind.AMENDMENT: "Änderungsbescheid",
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day where it is shorter (31.12. + 6 → 30.06.)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _money(value) -> str:
@@ -63,16 +56,11 @@ def _recipient(municipality) -> dict:
 
 def _award(application: Application) -> dict:
     award = application.award
-    programme = application.programme
     years = [{"year": row.year, "amount": _money(row.amount)} for row in award.years.select_related("budget")]
     total = award_total(award)
-    interim = []
-    for row in years[:-1]:  # the last year is covered by the final proof of use
-        due = date(row["year"] + 1, programme.interim_report_month,
-                   min(programme.interim_report_day,
-                       calendar.monthrange(row["year"] + 1, programme.interim_report_month)[1]))
-        interim.append({"year": row["year"], "due": due.isoformat()})
-    final_due = add_months(award.period_end + timedelta(days=1), programme.final_report_months) - timedelta(days=1)
+    deadlines = report_deadlines(award)
+    interim = [{"year": d.year, "due": d.due.isoformat()} for d in deadlines if d.year is not None]
+    final_due = next(d.due for d in deadlines if d.year is None)
     return {
         "period_start": award.period_start.isoformat(), "period_end": award.period_end.isoformat(),
         "total": _money(total), "total_display": format_eur(total), "total_words": amount_in_words(total),

@@ -1,0 +1,44 @@
+"""The reporting deadlines of an award, computed from the programme's configuration.
+
+One interim proof of use per budget year of the award except the last, due on the
+programme's day of the following year (default 31 March); the final proof for the whole
+period, due the programme's number of months after its end (default six). The notice
+prints these dates; the deadlines page and the reminders read them from here.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day where it is shorter (31.12. + 6 → 30.06.)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    kind: str  # "zwischennachweis" or "verwendungsnachweis" (UsageReport.Kind)
+    year: int | None
+    covers_from: date
+    covers_to: date
+    due: date
+
+
+def report_deadlines(award) -> list[ReportDeadline]:
+    programme = award.application.programme
+    years = [row.budget.year for row in award.years.select_related("budget")]
+    deadlines = []
+    for year in years[:-1]:  # the last year is covered by the final proof of use
+        following = year + 1
+        day = min(programme.interim_report_day, calendar.monthrange(following, programme.interim_report_month)[1])
+        deadlines.append(ReportDeadline(
+            kind="zwischennachweis", year=year,
+            covers_from=max(date(year, 1, 1), award.period_start), covers_to=min(date(year, 12, 31), award.period_end),
+            due=date(following, programme.interim_report_month, day)))
+    final_due = add_months(award.period_end + timedelta(days=1), programme.final_report_months) - timedelta(days=1)
+    deadlines.append(ReportDeadline(kind="verwendungsnachweis", year=None, covers_from=award.period_start,
+                                    covers_to=award.period_end, due=final_due))
+    return deadlines
