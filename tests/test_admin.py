@@ -106,6 +106,12 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
     disbursement_prepare(disbursement=released, user=clerk)
     disbursement_release(disbursement=released, user=approver)
     payment_orders_export(day=clock.today(), user=clerk)
+    from grants.models import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
+    report = UsageReport.objects.create(award=award, kind=UsageReport.Kind.INTERIM, year=2026)
+    UsageReportExpenditure.objects.create(report=report, category=programme.cost_categories.first(),
+                                          amount=Decimal("118000.00"))
+    UsageReportFinancing.objects.create(report=report, source="zuwendung", amount=Decimal("100000.00"))
+    ReminderSent.objects.create(key=f"{award.pk}:zwischennachweis:2026:faellig:{coordinator_a.pk}")
     application = factories.draft_application(programme, coordinator_b)
     attachment_add(application=application, user=coordinator_b, name="Stellenplan.pdf", content=PDF,
                    description="Stellenplan")
