@@ -66,6 +66,8 @@ LEGAL_BASIS = "Förderrichtlinie des Landesprogramms WIR vom 11. Dezember 2020"
 ADDRESSES = {
     WMK: ("Schlossplatz 1", "37269", "Eschwege"),
     HTK: ("Ludwig-Erhard-Anlage 1-5", "61352", "Bad Homburg v. d. Höhe"),
+    "Bad Homburg v. d. Höhe": ("Rathausplatz 1", "61348", "Bad Homburg v. d. Höhe"),
+    "Hanau": ("Am Markt 14–18", "63450", "Hanau"),
 }
 
 
@@ -155,6 +157,9 @@ CENTRES_2021 = [
 
 HTK_ACCOUNT = Account("koordination-htk", Role.KOORDINATION, "Tobias", "Lehmann", "tobias.lehmann@example.org",
                       body=HTK)
+BAD_HOMBURG = "Bad Homburg v. d. Höhe"
+BAD_HOMBURG_ACCOUNT = Account("koordination-bad-homburg", Role.KOORDINATION, "Miriam", "Schäfer",
+                              "miriam.schaefer@example.org", body=BAD_HOMBURG)
 
 # Personnel cost of one full-time position per year (pay rises make it exceed the cap).
 COST_PER_POSITION = {
@@ -176,7 +181,7 @@ def all_accounts() -> list[Account]:
     ]
     wmk = [a for a in coordinators if a.body == WMK]
     others = [a for a in coordinators if a.body != WMK]
-    return [*MINISTRY_ACCOUNTS, *wmk, HTK_ACCOUNT, *others]
+    return [*MINISTRY_ACCOUNTS, *wmk, HTK_ACCOUNT, BAD_HOMBURG_ACCOUNT, *others]
 
 
 class DemoSetupError(Exception):
@@ -452,6 +457,64 @@ def _build_2026(accounts: dict[str, User], history: _History) -> None:
     submitted = _at(date(2026, 11, 16), 11, 45)
     history.at(submitted, application_submit, application=application, user=coordinator, now=submitted)
     Application.objects.filter(pk=application.pk).update(updated_at=submitted)
+
+    _award_2026(programme, accounts, history)
+
+
+def _award_2026(programme: FundingProgramme, accounts: dict[str, User], history: _History) -> None:
+    """Two centres awarded in March 2026 with 600,000 € each (the brief names such awards
+    for Bad Homburg and Hanau): issued notices, the 2026 calls so far paid out, and a call
+    still waiting for preparation and one waiting for release – so the running period shows
+    payments, notices and deadlines."""
+    clerk, approver = accounts["sachbearbeitung"], accounts["bewilligung"]
+    grants = dict.fromkeys(programme.years, Decimal("120000.00"))
+    reference = 0
+    for index, (body, username) in enumerate(((BAD_HOMBURG, BAD_HOMBURG_ACCOUNT.username), ("Hanau", "koordination-hanau"))):
+        coordinator = accounts[username]
+        created = _workday(date(2025, 11, 3) + timedelta(days=7 * index))
+        application = history.at(
+            _at(created, 9, 30), application_create, user=coordinator, programme=programme, today=created,
+            title=f"WIR-Vielfaltszentrum {body}", purpose=_purpose(body),
+            period_start=programme.period_start, period_end=programme.period_end,
+            contact_name=coordinator.get_full_name(), contact_email=coordinator.email)
+        expenditures, financings = _plan(programme, programme.years, grants, positions=Decimal("2.00"), further=False)
+        history.at(_at(created, 11), financing_plan_replace, application=application, user=coordinator,
+                   expenditures=expenditures, financings=financings)
+        submitted = _at(_workday(created + timedelta(days=7)), 14)
+        history.at(submitted, application_submit, application=application, user=coordinator, now=submitted)
+        history.at(_at(_workday(date(2026, 1, 12) + timedelta(days=index)), 9), application_start_review,
+                   application=application, user=clerk)
+        history.at(_at(_workday(date(2026, 2, 16) + timedelta(days=index)), 11), application_recommend,
+                   application=application, user=clerk, amounts=grants, justification="")
+        decided = _at(_workday(date(2026, 3, 2) + timedelta(days=index)), 14)
+        award = history.at(decided, application_approve, application=application, user=approver, now=decided)
+        issued_on = _workday(date(2026, 3, 10) + timedelta(days=index))
+        history.at(_at(issued_on, 10), notice_issue, application=application, kind=Notice.Kind.AWARD,
+                   user=approver, issued_on=issued_on)
+        Application.objects.filter(pk=application.pk).update(updated_at=decided)
+
+        # Paid: half by April, a further 40,000 € by October (callable as needed within two months).
+        for day, amount, need in ((date(2026, 4, 1), Decimal("60000.00"), "Personal- und Sachausgaben Januar bis Juni"),
+                                  (date(2026, 10, 1), Decimal("40000.00"), "Personal- und Sachausgaben Juli bis Oktober")):
+            requested = _at(_workday(day + timedelta(days=index)), 10)
+            disbursement = history.at(requested, disbursement_request, award=award, year=2026, amount=amount,
+                                      user=coordinator, stated_need=f"{need} 2026.")
+            prepared = _at(_workday(requested.date() + timedelta(days=3)), 9)
+            history.at(prepared, disbursement_prepare, disbursement=disbursement, user=clerk, now=prepared)
+            released = _at(_workday(prepared.date() + timedelta(days=2)), 11)
+            history.at(released, disbursement_release, disbursement=disbursement, user=approver, now=released)
+            paid_on = _workday(released.date() + timedelta(days=2))
+            reference += 1
+            history.at(_at(paid_on, 15), disbursement_book, disbursement=disbursement, user=clerk,
+                       paid_on=paid_on, payment_reference=f"ZA-2026-{reference:04d}")
+        # Still in progress: Bad Homburg's November call awaits preparation, Hanau's its release.
+        requested = _at(_workday(date(2026, 11, 16) + timedelta(days=index)), 10)
+        disbursement = history.at(requested, disbursement_request, award=award, year=2026,
+                                  amount=Decimal("20000.00"), user=coordinator,
+                                  stated_need="Personal- und Sachausgaben November und Dezember 2026.")
+        if body == "Hanau":
+            history.at(_at(date(2026, 11, 23), 9), disbursement_prepare, disbursement=disbursement, user=clerk,
+                       now=_at(date(2026, 11, 23), 9))
 
 
 # ---------------------------------------------------------------------------------------

@@ -194,7 +194,10 @@ class TestSeededDemo:
         decisions = Decision.objects.filter(application__programme__code="wir-2021")
         assert decisions.count() == 21
         assert all(d.decided_by_id != d.recommended_by_id for d in decisions)
-        for disbursement in Disbursement.objects.all():
+        released = Disbursement.objects.exclude(released_by=None)
+        assert released.count() == 214
+        for disbursement in released:
+            assert disbursement.prepared_by_id is not None
             assert disbursement.prepared_by_id != disbursement.released_by_id
 
     def test_period_2021_is_closed_and_names_its_basis_and_authority(self):
@@ -241,7 +244,8 @@ class TestSeededDemo:
         assert times == sorted(times)
         assert times[0].year == 2020 and times[-1].date() == date(2021, 10, 19)
         assert application.submitted_at.date() <= date(2020, 12, 31)
-        assert not AuditEntry.objects.filter(created_at__date__gt=date(2026, 11, 16)).exists()
+        # Every entry carries the moment it stands for; the demo's last step is on 23.11.2026.
+        assert not AuditEntry.objects.filter(created_at__date__gt=date(2026, 11, 23)).exists()
 
     @pytest.mark.parametrize("username", DEMO_ACCOUNTS)
     def test_demo_account_has_its_role_body_and_default_password(self, username):
@@ -256,8 +260,18 @@ class TestSeededDemo:
         admin = User.objects.get(username="admin")
         assert admin.is_superuser and admin.is_staff
 
+    def test_running_period_has_awards_paid_calls_and_calls_in_progress(self):
+        awards = Award.objects.filter(application__programme__code="wir-2026")
+        assert sorted(a.application.municipality.name for a in awards) == ["Bad Homburg v. d. Höhe", "Hanau"]
+        for award in awards:
+            assert award_total(award) == Decimal("600000.00")
+            assert Notice.objects.filter(award=award, kind=Notice.Kind.AWARD).count() == 1
+        statuses = sorted(Disbursement.objects.filter(award_year__award__in=awards)
+                          .exclude(status=Disbursement.Status.PAID).values_list("status", flat=True))
+        assert statuses == [Disbursement.Status.REQUESTED, Disbursement.Status.PREPARED]
+
     def test_output_summarises_and_lists_the_accounts(self, seeded):
-        assert "Zuwendungen: 21" in seeded
+        assert "Zuwendungen: 23" in seeded
         assert "500.000,00 €" in seeded
         assert "koordination-wmk" in seeded and "Werra-Meißner-Kreis" in seeded
         assert "demo-wir-2021" in seeded
