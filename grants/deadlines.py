@@ -27,9 +27,13 @@ class ReportDeadline:
     due: date
 
 
-def report_deadlines(award) -> list[ReportDeadline]:
+def report_deadlines(award, *, years: list[int] | None = None) -> list[ReportDeadline]:
+    """`years`: the award's budget years when the caller has them already (a list page that
+    prefetched them); otherwise they are read."""
     programme = award.application.programme
-    years = [row.budget.year for row in award.years.select_related("budget")]
+    if years is None:
+        years = [row.budget.year for row in award.years.select_related("budget")]
+    years = sorted(years)
     deadlines = []
     for year in years[:-1]:  # the last year is covered by the final proof of use
         following = year + 1

@@ -15,10 +15,14 @@ def main_navigation(request):
         items.append((_("Anträge"), "grants:application_list", None))
     if user.can(Capability.REVIEW):
         items.append((_("Arbeitsvorrat"), "grants:review_queue", None))
+    if user.can(Capability.REVIEW):
+        items.append((_("Verwendungsnachweise"), "grants:usage_report_list", None))
     if user.can(Capability.DECIDE):
         items.append((_("Zur Bewilligung"), "grants:decision_queue", None))
     if user.can(Capability.PREPARE_PAYMENT) or user.can(Capability.RELEASE_PAYMENT):
         items.append((_("Auszahlungen"), "grants:payment_queue", None))
+    if user.can(Capability.APPLY) or user.can(Capability.VIEW_ALL):
+        items.append((_("Fristen"), "grants:deadline_list", None))
     if user.can(Capability.VIEW_ALL):
         items.append((_("Programmübersicht"), "grants:programme_overview", None))
     if user.can(Capability.VIEW_ALL) or user.can(Capability.ISSUE_NOTICE):

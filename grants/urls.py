@@ -1,7 +1,7 @@
 from django.urls import path
 
 from grants.views import applications, attachments, decisions, notices, payments, programme, review
-from grants.views import payment_orders
+from grants.views import deadlines, payment_orders, usage_reports
 
 app_name = "grants"
 
@@ -60,4 +60,24 @@ urlpatterns = [
          name="payment_order_reexport"),
     path("auszahlungen/zahlungsanordnungen/<int:pk>/datei.<str:fmt>", payment_orders.payment_order_download,
          name="payment_order_download"),
+    # Fristen der Verwendungsnachweise: overview and the body's calendar (iCalendar)
+    path("fristen/", deadlines.deadline_list, name="deadline_list"),
+    path("fristen/kalender/", deadlines.deadline_calendar, name="deadline_calendar"),
+    path("fristen/kalender/neu/", deadlines.deadline_calendar_renew, name="deadline_calendar_renew"),
+    path("fristen/kalender/<str:token>.ics", deadlines.deadline_calendar_feed, name="deadline_calendar_feed"),
+    # Verwendungsnachweise: the coordinator drafts and submits, the ministry checks
+    path("antraege/<int:pk>/nachweise/zwischennachweis/<int:year>/", usage_reports.usage_report_interim,
+         name="usage_report_interim"),
+    path("antraege/<int:pk>/nachweise/verwendungsnachweis/", usage_reports.usage_report_final,
+         name="usage_report_final"),
+    path("verwendungsnachweise/", usage_reports.usage_report_list, name="usage_report_list"),
+    path("verwendungsnachweise/<int:pk>/", usage_reports.usage_report_check, name="usage_report_check"),
+    path("verwendungsnachweise/<int:pk>/sachbericht/", usage_reports.usage_report_narrative,
+         name="usage_report_narrative"),
+    path("verwendungsnachweise/<int:pk>/sachbericht.pdf", usage_reports.usage_report_narrative_download,
+         name="usage_report_narrative_download"),
+    path("verwendungsnachweise/<int:pk>/annehmen/", usage_reports.usage_report_accept_view,
+         name="usage_report_accept"),
+    path("verwendungsnachweise/<int:pk>/rueckfragen/", usage_reports.usage_report_send_back_view,
+         name="usage_report_send_back"),
 ]

@@ -135,21 +135,27 @@ def _sanitize_filename(name: str) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:255] or "anlage.pdf"
 
 
-def attachment_add(*, application: Application, user, name: str, content: bytes, description: str = "") -> ApplicationAttachment:
-    """Attach a PDF. Checked by its content, not its name, and by size."""
-    require_own_body(user, application.municipality)
+def check_pdf_upload(content: bytes, *, field: str = "file") -> None:
+    """An uploaded PDF: not empty, within settings.MAX_UPLOAD_BYTES, a PDF by its content (not
+    its name). Refusals are FieldErrors under `field`; also used for the Sachbericht."""
     limit = settings.MAX_UPLOAD_BYTES
     if not content:
-        raise FieldErrors({"file": [_("Die Datei ist leer.")]})
+        raise FieldErrors({field: [_("Die Datei ist leer.")]})
     if len(content) > limit:
         # Decimal comma in the numbers only; the sentence keeps its full stop.
         size_mb = f"{len(content) / 1_048_576:.1f}".replace(".", ",")
-        raise FieldErrors({"file": [
+        raise FieldErrors({field: [
             _("Die Datei ist %(size)s MB groß; erlaubt sind höchstens %(limit)s MB.")
             % {"size": size_mb, "limit": f"{limit / 1_048_576:.0f}"}]})
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
-        raise FieldErrors({"file": [
+        raise FieldErrors({field: [
             _("Die Datei ist kein gültiges PDF-Dokument. Bitte nur PDF-Dateien hochladen.")]})
+
+
+def attachment_add(*, application: Application, user, name: str, content: bytes, description: str = "") -> ApplicationAttachment:
+    """Attach a PDF. Checked by its content, not its name, and by size."""
+    require_own_body(user, application.municipality)
+    check_pdf_upload(content)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         require_status(application, EDITABLE_STATUSES, _("Anlagen hinzuzufügen"))

@@ -20,7 +20,7 @@ from grants.selectors import applications_visible_to, award_total, award_year_fi
 from grants.services.applications import application_submit, application_withdraw
 from grants.services.drafts import application_save
 from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
-from grants.views import decisions, notices, payments, review
+from grants.views import decisions, notices, payments, review, usage_reports
 from grants.views.common import apply_domain_error, require, run_form_action
 
 S = ApplicationStatus
@@ -186,7 +186,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     # The ministry's panels (review actions, decision) each add context and name the
     # partial templates to include under "panels".
-    for panel in (review.detail_panel, decisions.detail_panel, notices.detail_panel, payments.detail_panel):
+    for panel in (review.detail_panel, decisions.detail_panel, notices.detail_panel, payments.detail_panel,
+                  usage_reports.detail_panel):
         extra = dict(panel(request, application) or {})
         context["panels"] += extra.pop("panels", [])
         context.update(extra)

@@ -1,0 +1,71 @@
+"""E-mail the reminders of reporting deadlines that are due today (grants/services/reminders.py).
+
+Safe to run every day (cron, systemd timer): a reminder that went out is never sent again;
+a mail that failed is sent on the next run. `--today` runs for another day (backfill,
+tests), `--dry-run` only lists what would be sent.
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from grants.services.reminders import Reminder, reminders_send
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            _("„%(value)s“ ist kein gültiges Datum für --today; erwartet wird JJJJ-MM-TT, z. B. 2026-03-31.")
+            % {"value": value}) from None
+
+
+def _line(reminder: Reminder) -> str:
+    row = reminder.row
+    return _("%(stage)s · %(ref)s · %(body)s · %(proof)s, fällig am %(due)s → %(address)s") % {
+        "stage": reminder.code, "ref": row.application.file_reference, "body": row.municipality.name,
+        "proof": row.proof_label, "due": f"{row.deadline.due:%d.%m.%Y}", "address": reminder.address}
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Versendet fällige Erinnerungen an Zwischen- und Verwendungsnachweise (14 Tage vor der Frist, "
+             "am Tag nach der Frist und danach alle 30 Tage). Jede Erinnerung geht nur einmal hinaus; "
+             "täglich ausführbar.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true",
+                            help=gettext_lazy("Nur anzeigen, was versandt würde; nichts senden, nichts vermerken."))
+        parser.add_argument("--today", metavar="JJJJ-MM-TT",
+                            help=gettext_lazy("Stichtag statt des heutigen Datums (für Nachholläufe und Tests)."))
+
+    def handle(self, *args, dry_run=False, today=None, **options):
+        day = _day(today) if today else None
+        summary = reminders_send(today=day, dry_run=dry_run)
+        stamp = f"{summary.today:%d.%m.%Y}"
+        if dry_run:
+            for reminder in summary.planned:
+                self.stdout.write(_line(reminder))
+            self.stdout.write(ngettext(
+                "Probelauf für den %(day)s: %(n)s Erinnerung würde versandt, %(old)s bereits früher versandt.",
+                "Probelauf für den %(day)s: %(n)s Erinnerungen würden versandt, %(old)s bereits früher versandt.",
+                len(summary.planned)) % {"day": stamp, "n": len(summary.planned), "old": summary.already_sent})
+            return
+        for reminder in summary.sent:
+            self.stdout.write(_line(reminder))
+        for reminder in summary.failed:
+            self.stderr.write(_("FEHLGESCHLAGEN: %(line)s") % {"line": _line(reminder)})
+        self.stdout.write(ngettext(
+            "Erinnerungen für den %(day)s: %(n)s versandt, %(failed)s fehlgeschlagen (werden beim nächsten Lauf "
+            "erneut versucht), %(old)s bereits früher versandt.",
+            "Erinnerungen für den %(day)s: %(n)s versandt, %(failed)s fehlgeschlagen (werden beim nächsten Lauf "
+            "erneut versucht), %(old)s bereits früher versandt.",
+            len(summary.sent)) % {"day": stamp, "n": len(summary.sent), "failed": len(summary.failed),
+                                  "old": summary.already_sent})
+        if summary.failed:
+            raise CommandError(ngettext("%(n)s Erinnerung konnte nicht gesendet werden.",
+                                        "%(n)s Erinnerungen konnten nicht gesendet werden.",
+                                        len(summary.failed)) % {"n": len(summary.failed)})
