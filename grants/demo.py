@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.roles import Role
 
 from grants.models import (
+    UsageReport,
     Application,
     Award,
     CostCategory,
@@ -36,6 +37,7 @@ from grants.models import (
     Notice,
 )
 from grants.money import ZERO, to_money
+from grants.selectors import award_year_figures
 from grants.services.applications import application_create, application_submit
 from grants.services.awards import application_approve
 from grants.services.budgets import budget_set
@@ -46,6 +48,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from grants.services.notices import notice_issue
+from grants.services.usage_reports import usage_report_accept, usage_report_attach_narrative, usage_report_save, usage_report_submit
 from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace
 from grants.services.reviews import application_recommend, application_request_changes, application_start_review
 from municipalities.models import Municipality
@@ -388,6 +391,7 @@ def _build_2021(accounts: dict[str, User], history: _History) -> None:
         awarded.append(_Awarded(award, coordinator, amounts, issued_on, index))
 
     _pay_out(history, awarded, programme.years, clerk, approver)
+    _prove_use(history, awarded, programme.years, clerk)
 
     programme.accepts_applications = False
     programme.save(update_fields=["accepts_applications"])
@@ -430,6 +434,52 @@ def _pay_out(history: _History, awarded: list[_Awarded], years: list[int], clerk
                 reference += 1
                 history.at(_at(paid_on, 15), disbursement_book, disbursement=disbursement, user=clerk,
                            paid_on=paid_on, payment_reference=f"ZA-{year}-{reference:04d}")
+
+
+def _narrative_pdf() -> bytes:
+    """One small Sachbericht PDF for the demo's proofs of use (rendered once, reused)."""
+    from weasyprint import HTML
+    return HTML(string="<html lang='de'><title>Sachbericht</title><body><h1>Sachbericht</h1>"
+                       "<p>Demodaten: Bericht über die Arbeit des WIR-Vielfaltszentrums.</p></body></html>").write_pdf()
+
+
+def _prove_use(history: _History, awarded: list[_Awarded], years: list[int], clerk: User) -> None:
+    """Interim proofs for 2021–2024, submitted each March and accepted in April. The final
+    proof for 2021–2025 (due 30.06.2026) is in review for every body but the Werra-Meißner-
+    Kreis, whose final proof is still outstanding."""
+    narrative = _narrative_pdf()
+    for item in awarded:
+        plan = {row["year"]: row for row in item.award.plan_snapshot["years"]}
+        paid = {row["year"]: row["paid"] for row in award_year_figures(item.award)}
+
+        def actual(year_list):
+            spent, financing = {}, {}
+            for year in year_list:
+                for line in plan[year]["expenditures"]:
+                    spent[line["category"]] = spent.get(line["category"], ZERO) + Decimal(line["amount"])
+                for source, amount in plan[year]["financing"].items():
+                    value = paid[year] if source == "zuwendung" else Decimal(amount)
+                    financing[source] = financing.get(source, ZERO) + value
+            return spent, financing
+
+        for kind, year, year_list, submit_on in (
+            *((UsageReport.Kind.INTERIM, year, [year], date(year + 1, 3, 10)) for year in years[:-1]),
+            (UsageReport.Kind.FINAL, None, years, date(years[-1] + 1, 6, 22)),
+        ):
+            if kind == UsageReport.Kind.FINAL and item.award.application.municipality.name == WMK:
+                continue
+            spent, financing = actual(year_list)
+            submitted = _at(_workday(submit_on + timedelta(days=item.index % 10)), 10)
+            report = history.at(submitted, usage_report_save, award=item.award, kind=kind, year=year,
+                                user=item.coordinator, expenditures=spent, financings=financing)
+            report = history.at(submitted, usage_report_attach_narrative, report=report, user=item.coordinator,
+                                name=f"Sachbericht_{year or 'gesamt'}.pdf", content=narrative)
+            history.at(submitted, usage_report_submit, report=report, user=item.coordinator, declaration=True,
+                       now=submitted)
+            if kind == UsageReport.Kind.INTERIM:
+                accepted = _at(_workday(submitted.date() + timedelta(days=30)), 11)
+                history.at(accepted, usage_report_accept, report=report, user=clerk, now=accepted,
+                           note="Zwischennachweis geprüft; keine Beanstandungen.")
 
 
 def _build_2026(accounts: dict[str, User], history: _History) -> None:

@@ -270,6 +270,15 @@ class TestSeededDemo:
                           .exclude(status=Disbursement.Status.PAID).values_list("status", flat=True))
         assert statuses == [Disbursement.Status.REQUESTED, Disbursement.Status.PREPARED]
 
+    def test_wmk_interim_proofs_are_accepted_and_its_final_proof_is_outstanding(self):
+        from grants.models import UsageReport
+        reports = UsageReport.objects.filter(award=wmk_award())
+        assert sorted((r.kind, r.year, r.status) for r in reports) == [
+            ("zwischennachweis", year, "angenommen") for year in (2021, 2022, 2023, 2024)]
+        others = UsageReport.objects.filter(kind="verwendungsnachweis",
+                                            award__application__programme__code="wir-2021")
+        assert others.count() == 20 and set(others.values_list("status", flat=True)) == {"eingereicht"}
+
     def test_output_summarises_and_lists_the_accounts(self, seeded):
         assert "Zuwendungen: 23" in seeded
         assert "500.000,00 €" in seeded
