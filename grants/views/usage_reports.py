@@ -335,42 +335,40 @@ def usage_report_check(request: HttpRequest, pk: int) -> HttpResponse:
     return _check_page(request, get_report_for_user(request.user, pk))
 
 
-@require_POST
-def usage_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _check_action(request, pk, form_class, form_name: str, act, success: str) -> HttpResponse:
+    """Accept or send back: the form's refusal stays on the check page with what was typed;
+    a refusal of the state (already accepted, say) is a message."""
     require(request.user, Capability.REVIEW)
     report = get_report_for_user(request.user, pk)
-    form = AcceptForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            usage_report_accept(report=report, user=request.user, note=form.cleaned_data["note"])
+            act(report, form.cleaned_data)
         except FieldErrors as error:
             apply_domain_error(error, form)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("grants:usage_report_check", pk=report.pk)
         else:
-            messages.success(request, _("Der Nachweis ist angenommen."))
+            messages.success(request, success)
             return redirect("grants:usage_report_check", pk=report.pk)
-    return _check_page(request, report, accept_form=form)
+    return _check_page(request, report, **{form_name: form})
+
+
+@require_POST
+def usage_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _check_action(
+        request, pk, AcceptForm, "accept_form",
+        lambda report, data: usage_report_accept(report=report, user=request.user, note=data["note"]),
+        _("Der Nachweis ist angenommen."))
 
 
 @require_POST
 def usage_report_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.REVIEW)
-    report = get_report_for_user(request.user, pk)
-    form = SendBackForm(request.POST)
-    if form.is_valid():
-        try:
-            usage_report_send_back(report=report, user=request.user, questions=form.cleaned_data["questions"])
-        except FieldErrors as error:
-            apply_domain_error(error, form)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("grants:usage_report_check", pk=report.pk)
-        else:
-            messages.success(request, _("Die Rückfragen sind an die Koordination gesendet."))
-            return redirect("grants:usage_report_check", pk=report.pk)
-    return _check_page(request, report, send_back_form=form)
+    return _check_action(
+        request, pk, SendBackForm, "send_back_form",
+        lambda report, data: usage_report_send_back(report=report, user=request.user, questions=data["questions"]),
+        _("Die Rückfragen sind an die Koordination gesendet."))
 
 
 # -- the panel on the application's detail page -------------------------------------------------
