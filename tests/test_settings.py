@@ -59,3 +59,13 @@ def test_database_url_selects_the_database(url, engine):
     result = start(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x", DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", engine]
+
+
+def test_manage_py_names_the_configuration_error_instead_of_a_traceback():
+    clean = {key: value for key, value in os.environ.items()
+             if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=clean,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Konfigurationsfehler: SECRET_KEY ist nicht gesetzt")
+    assert "Traceback" not in result.stderr
