@@ -59,6 +59,32 @@ def _field_errors(programme: FundingProgramme, data: dict) -> dict[str, list[str
     return errors
 
 
+def check_may_start_application(user, programme: FundingProgramme, today: date) -> None:
+    """A coordinator may start an application when the period accepts applications, its
+    deadline has not passed and the body has no live application in it yet."""
+    require_capability(user, Capability.APPLY)
+    _check_open_for_applications(programme, today)
+    _check_no_live_application(user, programme)
+
+
+def _check_no_live_application(user, programme: FundingProgramme) -> None:
+    live = Application.objects.filter(programme=programme, municipality=user.municipality).exclude(
+        status__in=CLOSED_STATUSES).first()
+    if live:
+        raise DomainError(
+            _("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag "
+              "(%(reference)s, Status „%(status)s“).")
+            % {"body": user.municipality, "reference": live.file_reference or _("Entwurf"),
+               "status": live.get_status_display()}
+        )
+
+
+def concurrent_application_refusal(user) -> DomainError:
+    """A concurrent create won the one-live-application constraint."""
+    return DomainError(
+        _("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag.") % {"body": user.municipality})
+
+
 def application_create(*, user, programme: FundingProgramme, today: date | None = None, **data) -> Application:
     """A coordinator starts a draft for their own body in an open programme period."""
     require_capability(user, Capability.APPLY)
@@ -69,15 +95,7 @@ def application_create(*, user, programme: FundingProgramme, today: date | None 
     errors = _field_errors(programme, data)
     if errors:
         raise FieldErrors(errors)
-    live = Application.objects.filter(programme=programme, municipality=user.municipality).exclude(
-        status__in=CLOSED_STATUSES).first()
-    if live:
-        raise DomainError(
-            _("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag "
-              "(%(reference)s, Status „%(status)s“).")
-            % {"body": user.municipality, "reference": live.file_reference or _("Entwurf"),
-               "status": live.get_status_display()}
-        )
+    _check_no_live_application(user, programme)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -85,10 +103,7 @@ def application_create(*, user, programme: FundingProgramme, today: date | None 
             audit_log(actor=user, action="grants.application.created", target=application,
                       changes={"status": [None, application.status]})
     except IntegrityError:
-        # A concurrent create won the one-live-application constraint.
-        raise DomainError(
-            _("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag.") % {"body": user.municipality}
-        ) from None
+        raise concurrent_application_refusal(user) from None
     return application
 
 

@@ -8,15 +8,20 @@ error is reported with the field it belongs to.
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import DomainError, FieldErrors
+from grants.errors import FieldErrors
 from grants.models import Application, FundingProgramme, PlanExpenditure, PlanFinancing
-from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
+from grants.models.applications import EDITABLE_STATUSES
 from grants.money import to_money
-from grants.services.applications import APPLICATION_FIELDS, _check_open_for_applications, _field_errors
-from grants.services.guards import require_capability, require_own_body, require_status
+from grants.services.applications import (
+    APPLICATION_FIELDS,
+    _field_errors,
+    check_may_start_application,
+    concurrent_application_refusal,
+)
+from grants.services.guards import require_own_body, require_status
 from grants.services.plans import ExpenditureLine, FinancingLine, _plan_totals, plan_structure_errors
 from wirfunding import clock
 
@@ -34,15 +39,7 @@ def application_save(
     try:
         with transaction.atomic():
             if application is None:
-                require_capability(user, Capability.APPLY)
-                _check_open_for_applications(programme, today or clock.today())
-                live = Application.objects.filter(programme=programme, municipality=user.municipality).exclude(
-                    status__in=CLOSED_STATUSES).first()
-                if live:
-                    raise DomainError(
-                        f"Für {user.municipality} gibt es in dieser Förderperiode bereits einen Antrag "
-                        f"({live.file_reference or 'Entwurf'}, Status „{live.get_status_display()}“)."
-                    )
+                check_may_start_application(user, programme, today or clock.today())
                 application = Application(programme=programme, municipality=user.municipality, created_by=user)
                 before = {}
                 plan_before = None
@@ -50,7 +47,7 @@ def application_save(
                 require_own_body(user, application.municipality)
                 application = Application.objects.select_for_update(of=("self",)).select_related(
                     "programme").get(pk=application.pk)
-                require_status(application, EDITABLE_STATUSES, "Den Antrag zu ändern")
+                require_status(application, EDITABLE_STATUSES, _("Den Antrag zu ändern"))
                 before = {name: getattr(application, name) for name in APPLICATION_FIELDS}
                 plan_before = _plan_totals(application)
 
@@ -86,5 +83,5 @@ def application_save(
                 if changes:
                     audit_log(actor=user, action="grants.application.changed", target=application, changes=changes)
     except IntegrityError:
-        raise DomainError(f"Für {user.municipality} gibt es in dieser Förderperiode bereits einen Antrag.") from None
+        raise concurrent_application_refusal(user) from None
     return application
