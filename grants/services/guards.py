@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Capability
 from grants.errors import InvalidTransition, NotPermitted
 
-_CAPABILITY_REFUSALS = {
+CAPABILITY_REFUSALS = {
     Capability.APPLY: gettext_lazy(
         "Nur die Koordination einer Gebietskörperschaft kann Anträge stellen und Mittel abrufen."),
     Capability.REVIEW: gettext_lazy(
@@ -26,7 +26,7 @@ _CAPABILITY_REFUSALS = {
 
 def require_capability(user, capability: str) -> None:
     if user is None or not user.can(capability):
-        raise NotPermitted(_CAPABILITY_REFUSALS[capability])
+        raise NotPermitted(CAPABILITY_REFUSALS[capability])
 
 
 def require_own_body(user, municipality) -> None:

@@ -34,7 +34,7 @@ from grants.deadline_overview import DeadlineRow, DeadlineState, deadline_rows, 
 from grants.errors import NotPermitted
 from grants.models import ReminderSent
 from grants.notifications import recipients_for
-from grants.services.guards import _CAPABILITY_REFUSALS
+from grants.services.guards import CAPABILITY_REFUSALS
 from wirfunding import clock
 
 logger = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def reminders_send(*, today: date | None = None, dry_run: bool = False) -> Remin
 
 def _require_coordinator(user) -> None:
     if user is None or not user.can(Capability.APPLY) or not user.municipality_id:
-        raise NotPermitted(_CAPABILITY_REFUSALS[Capability.APPLY])
+        raise NotPermitted(CAPABILITY_REFUSALS[Capability.APPLY])
 
 
 def calendar_token_regenerate(*, user) -> str:

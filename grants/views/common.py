@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from grants.errors import DomainError, FieldErrors
-from grants.services.guards import _CAPABILITY_REFUSALS
+from grants.services.guards import CAPABILITY_REFUSALS
 
 
 def require(user, capability: str) -> None:
     """403 with the German reason when the user lacks the capability."""
     if not user.can(capability):
-        raise PermissionDenied(_CAPABILITY_REFUSALS[capability])
+        raise PermissionDenied(CAPABILITY_REFUSALS[capability])
 
 
 def apply_domain_error(error: DomainError, *forms, request=None) -> None:

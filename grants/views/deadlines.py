@@ -26,7 +26,7 @@ from grants.deadline_overview import (
 )
 from grants.errors import DomainError
 from grants.models import FundingProgramme
-from grants.services.guards import _CAPABILITY_REFUSALS
+from grants.services.guards import CAPABILITY_REFUSALS
 from grants.services.reminders import calendar_token_ensure, calendar_token_regenerate
 from municipalities.models import Municipality
 from wirfunding import clock
@@ -101,7 +101,7 @@ def _calendar_url(token: str) -> str:
 
 def _require_coordinator(user) -> None:
     if not (user.can(Capability.APPLY) and user.municipality_id):
-        raise PermissionDenied(_CAPABILITY_REFUSALS[Capability.APPLY])
+        raise PermissionDenied(CAPABILITY_REFUSALS[Capability.APPLY])
 
 
 @login_required

@@ -38,7 +38,7 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
-from grants.services.guards import _CAPABILITY_REFUSALS
+from grants.services.guards import CAPABILITY_REFUSALS
 from grants.views.common import apply_domain_error, require
 from wirfunding import clock
 
@@ -58,7 +58,7 @@ def _handles_payments(user) -> bool:
 def _require_payments(user) -> None:
     """The queue and its actions: Sachbearbeitung or Bewilligung; everyone else 403."""
     if not _handles_payments(user):
-        raise PermissionDenied(_CAPABILITY_REFUSALS[Capability.PREPARE_PAYMENT])
+        raise PermissionDenied(CAPABILITY_REFUSALS[Capability.PREPARE_PAYMENT])
 
 
 def _disbursement_for(user, pk) -> Disbursement:
