@@ -27,6 +27,7 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "unit", "acting_for")}),
         (_("Anschrift"), {"fields": ("street", "postal_code", "city", "website")}),
         (_("Ansprechperson"), {"fields": ("contact_name", "contact_phone", "contact_email")}),
+        (_("Konto für Rückzahlungen"), {"fields": ("payee", "iban", "bic", "bank_name")}),
     )
 
 
@@ -85,7 +86,7 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
         (_("Förderbedingungen"), {"fields": ("financing_type", "max_grant_per_applicant", "legal_basis")}),
         (_("Texte und Fristen im Bescheid"), {
             "fields": ("grant_type", "grant_form", "general_conditions", "special_conditions", "funds_use_months",
-                       ("interim_report_day", "interim_report_month"), "final_report_months"),
+                       ("interim_report_day", "interim_report_month"), "final_report_months", "reclaim_payment_days"),
             "description": _("Gilt für künftig erlassene Bescheide; erlassene Bescheide bleiben, wie sie sind."),
         }),
     )

@@ -11,15 +11,18 @@ from grants.models.applications import (
     Recommendation,
     RecommendationYear,
 )
+from grants.models.amendments import AmendmentRequest, AwardRevision
 from grants.models.awards import Award, AwardYear
 from grants.models.disbursements import Disbursement
 from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice
 from grants.models.numbering import NumberSequence
 from grants.models.payment_orders import PaymentOrderExport
 from grants.models.usage_reports import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
+from grants.models.reclaims import BaseRate, Reclaim, ReclaimRepayment
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
 
 __all__ = [
+    "AmendmentRequest", "AwardRevision", "BaseRate", "Reclaim", "ReclaimRepayment",
     "ReminderSent", "UsageReport", "UsageReportExpenditure", "UsageReportFinancing",
     "Application", "ApplicationAttachment", "ApplicationComment", "ApplicationStatus", "Award",
     "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",

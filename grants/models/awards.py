@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
@@ -30,6 +31,9 @@ class Award(models.Model):
     period_end = models.DateField(_("Bewilligungszeitraum bis"))
     plan_snapshot = models.JSONField(_("verbindlicher Finanzierungsplan"), encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("bewilligt am"), default=clock.now, editable=False)
+    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                                  verbose_name=_("abgeschlossen von"))
 
     class Meta:
         verbose_name = _("Zuwendung")
@@ -38,6 +42,8 @@ class Award(models.Model):
         constraints = [
             models.CheckConstraint(name="award_period_start_before_end",
                                    condition=Q(period_start__lte=F("period_end"))),
+            models.CheckConstraint(name="award_closed_has_date",
+                                   condition=~Q(status="abgeschlossen") | Q(closed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -55,6 +55,7 @@ class Notice(models.Model):
         AWARD = "zuwendung", pgettext_lazy("Bescheidart", "Zuwendungsbescheid")
         REJECTION = "ablehnung", pgettext_lazy("Bescheidart", "Ablehnungsbescheid")
         AMENDMENT = "aenderung", pgettext_lazy("Bescheidart", "Änderungsbescheid")
+        RECLAIM = "rueckforderung", pgettext_lazy("Bescheidart", "Rückforderungsbescheid")
 
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("Bescheidnummer"), max_length=60, unique=True)
@@ -88,7 +89,7 @@ class Notice(models.Model):
             models.CheckConstraint(
                 name="notice_award_kinds_have_award",
                 condition=Q(kind="ablehnung") | Q(award__isnull=False),
-                violation_error_message=_("Zuwendungs- und Änderungsbescheide gehören zu einer Zuwendung."),
+                violation_error_message=_("Zuwendungs-, Änderungs- und Rückforderungsbescheide gehören zu einer Zuwendung."),
             ),
             models.CheckConstraint(
                 name="notice_amendment_refers_to_earlier",

@@ -26,6 +26,12 @@ class IssuingAuthority(models.Model):
     contact_phone = models.CharField(_("Telefon"), max_length=40)
     contact_email = models.EmailField(_("E-Mail"))
     website = models.CharField(_("Internetadresse"), max_length=200, blank=True)
+    # The account that receives repayments of reclaims (printed on the Rückforderungsbescheid).
+    payee = models.CharField(_("Zahlungsempfänger für Rückzahlungen"), max_length=200, blank=True,
+                             help_text=_("z. B. Hessische Landeshauptkasse"))
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    bank_name = models.CharField(_("Kreditinstitut"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("Bewilligungsbehörde")
@@ -97,6 +103,9 @@ class FundingProgramme(models.Model):
     interim_report_day = models.PositiveSmallIntegerField(_("Zwischennachweis fällig am Tag"), default=31)
     final_report_months = models.PositiveSmallIntegerField(
         _("Verwendungsnachweis … Monate nach Ende des Bewilligungszeitraums"), default=6)
+    reclaim_payment_days = models.PositiveSmallIntegerField(
+        _("Zahlungsfrist für Rückforderungen in Tagen"), default=30,
+        help_text=_("Frist ab dem Datum des Rückforderungsbescheids."))
 
     class Meta:
         verbose_name = _("Förderprogramm / Förderperiode")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.errors import BudgetExceeded, FieldErrors, NotPermitted
-from grants.models import Application, ApplicationStatus, Award, AwardYear, Budget, Decision
+from grants.models import Application, ApplicationStatus, Award, AwardRevision, AwardYear, Budget, Decision
 from grants.money import ZERO, format_eur
 from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_status
@@ -81,6 +81,11 @@ def application_approve(*, application: Application, user, now: datetime | None 
         AwardYear.objects.bulk_create(
             AwardYear(award=award, budget=budgets[year], amount=amounts[year]) for year in years
         )
+        # Fassung 1: the award as approved; approved Änderungsanträge add the next ones.
+        AwardRevision.objects.create(
+            award=award, number=1, period_start=award.period_start, period_end=award.period_end,
+            amounts={str(year): str(amounts[year]) for year in years}, plan_snapshot=award.plan_snapshot,
+            created_at=now, created_by=user)
         application.status = S.APPROVED
         application.save(update_fields=["status", "updated_at"])
         total = sum((amounts[y] for y in years), ZERO)

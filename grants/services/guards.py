@@ -44,3 +44,12 @@ def require_status(obj, allowed, action: str) -> None:
             _("%(action)s ist im Status „%(status)s“ nicht möglich.")
             % {"action": action, "status": obj.get_status_display()}
         )
+
+
+def require_award_running(award) -> None:
+    """A closed award is read-only: no payment requests, proofs, reclaims or amendments.
+    Callers pass the award row as they hold it (locked where the change depends on it)."""
+    if award.status != award.Status.RUNNING:
+        raise InvalidTransition(
+            _("Die Zuwendung ist abgeschlossen und kann nicht mehr geändert werden.")
+        )

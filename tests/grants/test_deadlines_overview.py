@@ -24,6 +24,7 @@ from grants.deadlines import ReportDeadline, report_deadlines
 from grants.models import Application, ApplicationStatus, Award, AwardYear, Decision, UsageReport
 from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
+from wirfunding import clock
 
 S = DeadlineState
 R = UsageReport.Status
@@ -116,7 +117,7 @@ def test_due_today_reads_heute_faellig(award_a):
 
 
 def test_closed_awards_have_no_deadlines(award_a):
-    Award.objects.filter(pk=award_a.pk).update(status=Award.Status.CLOSED)
+    Award.objects.filter(pk=award_a.pk).update(status=Award.Status.CLOSED, closed_at=clock.now())
     assert deadline_rows(running_awards(), today=date(2025, 3, 20)) == []
 
 

@@ -18,6 +18,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from tests import factories
+from wirfunding import clock
 
 D = Disbursement.Status
 
@@ -91,7 +92,7 @@ def test_request_for_a_year_without_award_is_refused(award, coordinator_a):
 
 
 def test_request_on_a_closed_award_is_refused(award, coordinator_a):
-    Award.objects.filter(pk=award.pk).update(status=Award.Status.CLOSED)
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.CLOSED, closed_at=clock.now())
     with pytest.raises(InvalidTransition, match="abgeschlossen"):
         request(award, coordinator_a)
 

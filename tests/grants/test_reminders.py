@@ -13,6 +13,7 @@ from grants.models import Award, ReminderSent, UsageReport
 from grants.services.reminders import reminder_key, reminders_send
 from tests import factories
 from tests.grants.test_deadlines_overview import make_award, report
+from wirfunding import clock
 
 R = UsageReport.Status
 CONTACT = "jana.keller@wmk.example.org"
@@ -112,7 +113,7 @@ def test_a_draft_or_open_questions_do_not_stop_the_reminder(award, mailoutbox):
 
 
 def test_nothing_for_a_closed_award(award, mailoutbox):
-    Award.objects.filter(pk=award.pk).update(status=Award.Status.CLOSED)
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.CLOSED, closed_at=clock.now())
     assert reminders_send(today=date(2025, 4, 1)).sent == []
     assert mailoutbox == []
 

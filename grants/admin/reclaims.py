@@ -1,0 +1,34 @@
+"""Reclaims and their repayments (written by services: read-only here) and the base-rate
+table (data of the programme administration, editable)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from grants.admin.base import AuditTrailMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, date_column, money_column
+from grants.models import BaseRate, Reclaim, ReclaimRepayment
+
+
+@admin.register(BaseRate)
+class BaseRateAdmin(admin.ModelAdmin):
+    list_display = (date_column("valid_from", _("gültig ab")), "rate", "source")
+    fields = ("valid_from", "rate", "source")
+
+
+class ReclaimRepaymentInline(ReadOnlyTabularInline):
+    model = ReclaimRepayment
+    fields = (date_column("received_on", _("eingegangen am")), money_column("amount", _("Betrag")), "reference",
+              "booked_by")
+
+
+@admin.register(Reclaim)
+class ReclaimAdmin(AuditTrailMixin, ReadOnlyModelAdmin):
+    list_display = ("award", "award_year", "status", money_column("principal", _("Erstattungsbetrag")),
+                    date_column("due_on", _("zu zahlen bis")))
+    list_filter = ("status", "ground")
+    search_fields = ("award__application__file_reference", "award__application__municipality__name")
+    list_select_related = ("award__application__municipality", "award_year__budget")
+    fields = ("award", "award_year", "usage_report", "ground", money_column("principal", _("Erstattungsbetrag")),
+              "reason", date_column("interest_from", _("Verzinsung ab")), "interest_waived", "status",
+              "proposed_by", "decided_by", "discard_reason", "notice", date_column("due_on", _("zu zahlen bis")),
+              "audit_trail")
+    inlines = [ReclaimRepaymentInline]
