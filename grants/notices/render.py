@@ -40,6 +40,7 @@ FONT_FILES = (  # (file, font-weight, font-style)
 )
 
 KIND_AWARD, KIND_REJECTION, KIND_AMENDMENT = "zuwendung", "ablehnung", "aenderung"
+KIND_RECLAIM = "rueckforderung"
 FINANCING_LABELS = (
     ("eigenmittel", "Eigenmittel"),
     ("drittmittel", "Drittmittel"),
@@ -221,6 +222,38 @@ def _award_context(award: dict) -> dict:
     }
 
 
+def _percent(value: str) -> str:
+    """`8.12` → `8,12 %`, `-0.88` → `-0,88 %`."""
+    return f"{Decimal(value):.2f} %".replace(".", ",")
+
+
+def _reclaim_context(reclaim: dict) -> dict:
+    """The Rückforderung as printed: dates German, amounts formatted, the interest table."""
+    segments = [{
+        "period": f"{_date(s['start'])} – {_date(s['end'])}", "days": s["days"], "year_days": s["year_days"],
+        "base_rate": _percent(s["base_rate"]), "rate": _percent(s["rate"]), "principal": _amount(s["principal"]),
+        "interest": _amount(s["interest"]),
+    } for s in reclaim.get("segments") or []]
+    proof = reclaim.get("proof") or {}
+    account = reclaim.get("account") or {}
+    return {
+        **reclaim,
+        "principal_display": format_eur(reclaim["principal"]),
+        "refers_to_date": _date(reclaim.get("refers_to_date")),
+        "amended_by": [{"number": a["number"], "date": _date(a["date"])} for a in reclaim.get("amended_by") or []],
+        "proof_label": proof.get("label") or "",
+        "proof_submitted_on": _date(proof.get("submitted_on")),
+        "interest_from": _date(reclaim["interest_from"]),
+        "interest_until": _date(reclaim["interest_until"]),
+        "segments": segments,
+        "interest_total_display": format_eur(reclaim["interest_total"]),
+        "interest_total": _amount(reclaim["interest_total"]),
+        "total_due_display": format_eur(reclaim["total_due"]),
+        "due_on": _date(reclaim["due_on"]),
+        "account": account,
+    }
+
+
 def _description(snapshot: dict) -> str:
     """The PDF's subject line (metadata), one sentence."""
     body = snapshot["recipient"]["body"]
@@ -229,6 +262,10 @@ def _description(snapshot: dict) -> str:
     kind = snapshot["kind"]
     if kind == KIND_REJECTION:
         return f"Ablehnung des Antrags von {body} für „{project}“ (Aktenzeichen {reference})"
+    if kind == KIND_RECLAIM:
+        reclaim = snapshot["reclaim"]
+        return (f"Rückforderung von {format_eur(reclaim['principal'])} zum Zuwendungsbescheid "
+                f"{reclaim['refers_to_number']} an {body} für „{project}“ (Aktenzeichen {reference})")
     if kind == KIND_AMENDMENT:
         amendment = snapshot["amendment"]
         return (f"Änderung des Zuwendungsbescheids {amendment['refers_to_number']} vom "
@@ -275,6 +312,7 @@ def _notice_context(snapshot: dict, draft: bool) -> dict:
         "award": _award_context(snapshot["award"]) if snapshot.get("award") else None,
         "rejection_reason": None,
         "amendment": None,
+        "reclaim": _reclaim_context(snapshot["reclaim"]) if snapshot.get("reclaim") else None,
     }
     if kind == KIND_REJECTION:
         context["rejection_reason"] = (snapshot.get("rejection") or {}).get("reason") or ""
@@ -288,7 +326,7 @@ def _notice_context(snapshot: dict, draft: bool) -> dict:
 
 def render_notice_html(snapshot: dict, *, draft: bool = False) -> str:
     """The notice as HTML (for WeasyPrint; also handy to look at the markup)."""
-    if snapshot["kind"] not in (KIND_AWARD, KIND_REJECTION, KIND_AMENDMENT):
+    if snapshot["kind"] not in (KIND_AWARD, KIND_REJECTION, KIND_AMENDMENT, KIND_RECLAIM):
         raise ValueError(f"Unbekannte Bescheidart: {snapshot['kind']!r}")
     return render_to_string("notices/pdf/notice.html", _notice_context(snapshot, draft))
 

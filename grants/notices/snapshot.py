@@ -5,9 +5,10 @@ with the notice. The PDF is rendered from it alone, so what a notice says never 
 data that changes later (a body's new address, a renamed ministry, a changed plan).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from grants.deadlines import report_deadlines
+from grants.interest import balance_as_of, base_rate_table
 from grants.models import Application, Notice
 from grants.money import ZERO, amount_in_words, format_eur, to_money
 from grants.selectors import award_total
@@ -16,11 +17,18 @@ KIND_TITLES = {
     Notice.Kind.AWARD: "Zuwendungsbescheid",
     Notice.Kind.REJECTION: "Ablehnungsbescheid",
     Notice.Kind.AMENDMENT: "Änderungsbescheid",
+    Notice.Kind.RECLAIM: "Rückforderungsbescheid",
 }
 
 
 def _money(value) -> str:
     return str(to_money(value))
+
+
+def _iban(value: str) -> str:
+    """An IBAN as printed: in groups of four (DIN 5008), e.g. DE89 3704 0044 0532 0130 00."""
+    compact = "".join(value.split()).upper()
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
 
 
 def _authority(programme) -> dict:
@@ -69,8 +77,63 @@ def _award(application: Application) -> dict:
     }
 
 
+def _reclaim(reclaim, *, number: str, issued_on: date, file_reference: str, refers_to: Notice | None) -> dict:
+    """The Rückforderung: amount, ground and reason, the proof it comes from, the interest table
+    from interest_from to the day before the due date (the base rates as recorded now), what
+    is due by then, and the account and payment reference for the repayment."""
+    programme = reclaim.award.application.programme
+    authority = programme.issuing_authority
+    due_on = reclaim.due_on or issued_on + timedelta(days=programme.reclaim_payment_days)
+    rates = base_rate_table()
+    # No repayment precedes the notice, so this is the interest on the full principal.
+    owed = balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from, as_of=due_on,
+                         rates=rates, waived=reclaim.interest_waived)
+    report = reclaim.usage_report
+    proof = None
+    if report is not None:
+        proof = {"label": str(report), "submitted_on": report.submitted_at.date().isoformat()
+                 if report.submitted_at else None}
+    amendments = []
+    if refers_to is not None:
+        amendments = [{"number": n.number, "date": n.issued_on.isoformat()} for n in
+                      Notice.objects.filter(award=reclaim.award_id, kind=Notice.Kind.AMENDMENT,
+                                            issued_on__gte=refers_to.issued_on)
+                      .defer("pdf", "snapshot").order_by("issued_on", "number")]
+    latest_rate = rates[-1].valid_from.isoformat() if rates else None
+    return {
+        "principal": _money(reclaim.principal),
+        "principal_display": format_eur(reclaim.principal),
+        "principal_words": amount_in_words(reclaim.principal),
+        "year": reclaim.award_year.year,
+        "ground": reclaim.ground,
+        "ground_label": str(reclaim.get_ground_display()),
+        "reason": reclaim.reason,
+        "proof": proof,
+        "refers_to_number": refers_to.number if refers_to else None,
+        "refers_to_date": refers_to.issued_on.isoformat() if refers_to else None,
+        "amended_by": amendments,
+        "interest_from": reclaim.interest_from.isoformat(),
+        "interest_waived": reclaim.interest_waived,
+        "interest_until": (due_on - timedelta(days=1)).isoformat(),
+        "segments": [
+            {"start": s.start.isoformat(), "end": s.end.isoformat(), "days": s.days, "year_days": s.year_days,
+             "base_rate": str(s.base_rate), "base_rate_from": s.base_rate_from.isoformat(), "rate": str(s.rate),
+             "principal": _money(s.principal), "interest": _money(s.interest)}
+            for s in owed.segments
+        ],
+        "base_rates_used": [day.isoformat() for day in sorted({s.base_rate_from for s in owed.segments})],
+        "base_rate_table_until": latest_rate,
+        "interest_total": _money(owed.interest_accrued),
+        "total_due": _money(owed.total_outstanding),
+        "due_on": due_on.isoformat(),
+        "account": {"payee": authority.payee or authority.name, "iban": _iban(authority.iban), "bic": authority.bic,
+                    "bank_name": authority.bank_name},
+        "payment_reference": f"{file_reference} {number}",
+    }
+
+
 def notice_snapshot(*, application: Application, kind: str, number: str, issued_on: date, signatory,
-                    refers_to: Notice | None = None, ceremony=None, changes: str = "") -> dict:
+                    refers_to: Notice | None = None, ceremony=None, changes: str = "", reclaim=None) -> dict:
     """Build the snapshot for a notice of `kind` about `application`."""
     programme = application.programme
     snapshot = {
@@ -105,4 +168,7 @@ def notice_snapshot(*, application: Application, kind: str, number: str, issued_
     if kind == Notice.Kind.AMENDMENT:
         snapshot["amendment"] = {"refers_to_number": refers_to.number,
                                  "refers_to_date": refers_to.issued_on.isoformat(), "changes": changes}
+    if kind == Notice.Kind.RECLAIM:
+        snapshot["reclaim"] = _reclaim(reclaim, number=number, issued_on=issued_on,
+                                       file_reference=application.file_reference, refers_to=refers_to)
     return snapshot

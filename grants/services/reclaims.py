@@ -1,0 +1,424 @@
+"""Rückforderung: paid money of one budget year that was not used (or not used for eligible
+expenditure) is reclaimed with interest under § 49a HVwVfG.
+
+Vorgeschlagen → Festgesetzt (Rückforderungsbescheid erlassen) → Erledigt | Verworfen.
+
+- The clerk closes the check of a submitted proof of use with a reclaim proposal
+  (`reclaim_propose`): the report is accepted and the reclaim proposed in one transaction.
+- A second person with signing authority issues the Rückforderungsbescheid
+  (`reclaim_issue`, four-eyes) or discards the proposal (`reclaim_discard`).
+- Repayments are booked (`reclaim_book_repayment`) until principal and interest are paid.
+
+The Basiszinssatz table is data (`base_rate_set`); the interest arithmetic is in
+grants/interest.py.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from audit.services import audit_log
+from grants.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
+from grants.interest import Balance, balance_as_of, base_rate_table
+from grants.models import (
+    Award,
+    AwardYear,
+    BaseRate,
+    Disbursement,
+    FinancingSource,
+    Notice,
+    Reclaim,
+    ReclaimRepayment,
+    UsageReport,
+)
+from grants.money import CENT, MAX_AMOUNT, ZERO, format_eur
+from grants.notifications import notify_applicant
+from grants.services.guards import require_award_running, require_capability, require_status
+from grants.services.notices import notice_issue
+from wirfunding import clock
+
+
+RS = Reclaim.Status
+# Reclaims that count against what was paid in their year (a discarded proposal does not).
+COUNTING_STATUSES = (RS.PROPOSED, RS.ISSUED, RS.SETTLED)
+_RELATED = ("award__application__municipality", "award__application__programme__issuing_authority",
+            "award_year__budget", "usage_report", "proposed_by", "decided_by", "notice")
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+
+def paid_in_year(award_year: AwardYear) -> Decimal:
+    return Disbursement.objects.filter(award_year=award_year, status=Disbursement.Status.PAID).aggregate(
+        total=Sum("amount"))["total"] or ZERO
+
+
+def reclaimed_in_year(award_year: AwardYear, *, exclude: Reclaim | None = None) -> Decimal:
+    """Principal of the proposed and binding reclaims of the year."""
+    reclaims = Reclaim.objects.filter(award_year=award_year, status__in=COUNTING_STATUSES)
+    if exclude is not None:
+        reclaims = reclaims.exclude(pk=exclude.pk)
+    return reclaims.aggregate(total=Sum("principal"))["total"] or ZERO
+
+
+def payment_dates(award_year: AwardYear) -> tuple[date | None, date | None]:
+    """First and last day on which money of the year was paid."""
+    dates = Disbursement.objects.filter(award_year=award_year, status=Disbursement.Status.PAID).aggregate(
+        first=Min("paid_on"), last=Max("paid_on"))
+    return dates["first"], dates["last"]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The principal suggested for the year of a proof of use, and how it was found."""
+
+    paid: Decimal
+    spent: Decimal  # expenditure actually reported
+    other_financing: Decimal  # own funds and third-party money actually reported
+    funded: Decimal  # the part of the expenditure the grant funds: spent − other financing, ≥ 0
+    already_reclaimed: Decimal
+    amount: Decimal  # paid − funded − already reclaimed, ≥ 0
+
+
+def reclaim_suggestion(report: UsageReport, award_year: AwardYear) -> Suggestion:
+    """Paid in the year minus the part of the actual expenditure that the grant funds
+    (expenditure reported minus other financing reported, never below 0). For the final proof,
+    whose figures cover the whole period, the same is computed over all years and capped by
+    what remains reclaimable in the chosen year."""
+    spent = report.expenditures.aggregate(total=Sum("amount"))["total"] or ZERO
+    other = report.financings.exclude(source=FinancingSource.GRANT).aggregate(
+        total=Sum("amount"))["total"] or ZERO
+    funded = max(spent - other, ZERO)
+    paid_year = paid_in_year(award_year)
+    already_year = reclaimed_in_year(award_year)
+    if report.kind == UsageReport.Kind.INTERIM:
+        paid, already = paid_year, already_year
+    else:
+        paid = Disbursement.objects.filter(award_year__award=report.award_id, status=Disbursement.Status.PAID
+                                           ).aggregate(total=Sum("amount"))["total"] or ZERO
+        already = Reclaim.objects.filter(award=report.award_id, status__in=COUNTING_STATUSES).aggregate(
+            total=Sum("principal"))["total"] or ZERO
+    amount = max(paid - funded - already, ZERO)
+    amount = min(amount, max(paid_year - already_year, ZERO))
+    return Suggestion(paid=paid, spent=spent, other_financing=other, funded=funded, already_reclaimed=already,
+                      amount=amount)
+
+
+def reclaim_balance(reclaim: Reclaim, as_of: date | None = None) -> Balance:
+    """Principal and interest outstanding as of `as_of` (default today), repayments applied."""
+    return balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from,
+                         as_of=as_of or clock.today(), rates=base_rate_table(),
+                         repayments=list(reclaim.repayments.all()) if reclaim.pk else (),
+                         waived=reclaim.interest_waived)
+
+
+def _money_errors(amount, *, required: str) -> list[str]:
+    if amount is None:
+        return [required]
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        return [_("Bitte einen gültigen Betrag angeben.")]
+    if amount <= 0:
+        return [_("Der Betrag muss größer als 0,00 € sein.")]
+    if amount > MAX_AMOUNT:
+        return [_("Der Betrag ist zu groß.")]
+    if amount != amount.quantize(CENT):
+        return [_("Bitte höchstens zwei Nachkommastellen (Cent) angeben.")]
+    return []
+
+
+def _date(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+# -- proposal ----------------------------------------------------------------------------------
+
+
+def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground: str, principal: Decimal,
+                    reason: str, interest_from: date, interest_waived: bool = False, note: str = "",
+                    now: datetime | None = None) -> Reclaim:
+    """Close the check of a submitted proof of use with a reclaim proposal: the report is
+    accepted and a reclaim of `principal` for the award year is proposed, in one transaction.
+
+    At most what was paid in the year less the principal already proposed or fixed for it can
+    be reclaimed; for an interim proof only its own year. Interest runs from a day between the
+    first payment of the year and today."""
+    require_capability(user, Capability.REVIEW)
+    now = now or clock.now()
+    today = clock.today()
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if ground not in Reclaim.Ground.values:
+        errors["ground"] = [_("Bitte einen Grund der Rückforderung auswählen.")]
+    if problems := _money_errors(principal, required=_("Bitte den Erstattungsbetrag angeben.")):
+        errors["principal"] = problems
+    if not reason:
+        errors["reason"] = [_("Bitte begründen Sie die Rückforderung; die Begründung steht im Bescheid.")]
+    if interest_from is None:
+        errors["interest_from"] = [_("Bitte angeben, ab wann die Erstattung zu verzinsen ist.")]
+    elif interest_from > today:
+        errors["interest_from"] = [_("Der Zinsbeginn darf nicht in der Zukunft liegen.")]
+    if award_year is None:
+        errors["award_year"] = [_("Bitte das Haushaltsjahr auswählen.")]
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        # Lock order as in usage_report_save: the award, then the report, then the award year.
+        award = (Award.objects.select_for_update(of=("self",))
+                 .select_related("application__municipality", "application__programme").get(pk=report.award_id))
+        report = UsageReport.objects.select_for_update().get(pk=report.pk)
+        report.award = award
+        require_status(report, (UsageReport.Status.SUBMITTED,), _("Die Annahme mit Rückforderung"))
+        require_award_running(award)
+        year_row = (AwardYear.objects.select_for_update(of=("self",)).select_related("budget")
+                    .filter(pk=award_year.pk, award=award).first())
+        if year_row is None:
+            raise FieldErrors({"award_year": [_("Dieses Haushaltsjahr gehört nicht zu dieser Zuwendung.")]})
+        year_row.award = award
+        if report.kind == UsageReport.Kind.INTERIM and year_row.year != report.year:
+            raise FieldErrors({"award_year": [
+                _("Aus dem Zwischennachweis %(year)s kann nur Geld des Haushaltsjahres %(year)s zurückgefordert "
+                  "werden.") % {"year": report.year}]})
+        paid = paid_in_year(year_row)
+        already = reclaimed_in_year(year_row)
+        available = paid - already
+        if principal > available:
+            raise FieldErrors({"principal": [
+                _("Für %(year)s sind %(paid)s ausgezahlt, davon werden bereits %(already)s zurückgefordert; "
+                  "höchstens %(available)s können zurückgefordert werden.")
+                % {"year": year_row.year, "paid": format_eur(paid), "already": format_eur(already),
+                   "available": format_eur(max(available, ZERO))}]})
+        first_paid, _last = payment_dates(year_row)
+        if first_paid is not None and interest_from < first_paid:
+            raise FieldErrors({"interest_from": [
+                _("Der Zinsbeginn darf nicht vor der ersten Auszahlung des Jahres %(year)s (%(date)s) liegen.")
+                % {"year": year_row.year, "date": _date(first_paid)}]})
+        before = report.status
+        report.status = UsageReport.Status.ACCEPTED
+        report.checked_at, report.checked_by = now, user
+        report.check_note = (note or "").strip() or reason
+        report.save(update_fields=["status", "checked_at", "checked_by", "check_note"])
+        audit_log(actor=user, action="grants.usage_report.accepted", target=report,
+                  changes={"status": [before, report.status]}, data={"note": report.check_note, "reclaim": True})
+        reclaim = Reclaim.objects.create(
+            award=award, award_year=year_row, usage_report=report, ground=ground, principal=principal,
+            reason=reason, interest_from=interest_from, interest_waived=bool(interest_waived),
+            proposed_by=user, proposed_at=now)
+        audit_log(actor=user, action="grants.reclaim.proposed", target=reclaim,
+                  changes={"status": [None, reclaim.status]},
+                  data={"year": year_row.year, "principal": str(principal), "ground": ground,
+                        "interest_from": interest_from.isoformat(), "interest_waived": bool(interest_waived),
+                        "usage_report": report.pk})
+    return reclaim
+
+
+# -- issue and discard -------------------------------------------------------------------------
+
+
+def _locked(reclaim: Reclaim) -> Reclaim:
+    return Reclaim.objects.select_for_update(of=("self",)).select_related(*_RELATED).get(pk=reclaim.pk)
+
+
+def _require_other_person(reclaim: Reclaim, user, action: str) -> None:
+    if reclaim.proposed_by_id == user.pk:
+        raise NotPermitted(
+            # Translators: %(action)s is e.g. "festsetzen" or "verwerfen".
+            _("Vier-Augen-Prinzip: Sie haben diese Rückforderung vorgeschlagen und dürfen sie nicht selbst "
+              "%(action)s.") % {"action": action})
+
+
+def award_notice_of(award: Award) -> Notice | None:
+    """The award's Zuwendungsbescheid (the latest one, should there be more)."""
+    return (Notice.objects.filter(award=award, kind=Notice.Kind.AWARD).defer("pdf", "snapshot")
+            .order_by("-issued_on", "-number").first())
+
+
+def due_date(reclaim: Reclaim, issued_on: date) -> date:
+    return issued_on + timedelta(days=reclaim.award.application.programme.reclaim_payment_days)
+
+
+def reclaim_issue(*, reclaim: Reclaim, user, issued_on: date | None = None, now: datetime | None = None) -> Reclaim:
+    """Festsetzen: a second person with signing authority issues the Rückforderungsbescheid in
+    the same transaction; payable within the programme's period from the notice date. A
+    repeated or concurrent issue fails on the locked row: one reclaim, one notice."""
+    require_capability(user, Capability.ISSUE_NOTICE)
+    issued_on = issued_on or clock.today()
+    if issued_on > clock.today():
+        raise FieldErrors({"issued_on": [_("Das Bescheiddatum darf nicht in der Zukunft liegen.")]})
+    with transaction.atomic():
+        reclaim = _locked(reclaim)
+        if reclaim.status in (RS.ISSUED, RS.SETTLED):
+            raise InvalidTransition(_("Diese Rückforderung ist bereits festgesetzt."))
+        require_status(reclaim, (RS.PROPOSED,), _("Die Festsetzung"))
+        _require_other_person(reclaim, user, _("festsetzen"))
+        require_award_running(reclaim.award)
+        if issued_on < timezone.localdate(reclaim.proposed_at):
+            raise FieldErrors({"issued_on": [_("Das Bescheiddatum liegt vor dem Vorschlag.")]})
+        award_notice = award_notice_of(reclaim.award)
+        if award_notice is None:
+            raise DomainError(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen; ein "
+                                "Rückforderungsbescheid kann erst danach ergehen."))
+        reclaim.due_on = due_date(reclaim, issued_on)
+        notice = notice_issue(application=reclaim.award.application, kind=Notice.Kind.RECLAIM, user=user,
+                              issued_on=issued_on, refers_to=award_notice, reclaim=reclaim)
+        before = reclaim.status
+        reclaim.status = RS.ISSUED
+        reclaim.notice = notice
+        reclaim.decided_by, reclaim.decided_at = user, now or clock.now()
+        reclaim.save(update_fields=["status", "notice", "due_on", "decided_by", "decided_at"])
+        audit_log(actor=user, action="grants.reclaim.issued", target=reclaim,
+                  changes={"status": [before, reclaim.status]},
+                  data={"notice": notice.number, "due_on": reclaim.due_on.isoformat(),
+                        "total_due": notice.snapshot["reclaim"]["total_due"]})
+        notify_applicant(reclaim.award.application, "reclaim_issued", notice_number=notice.number,
+                         issued_on=f"{issued_on:%d.%m.%Y}", year=reclaim.award_year.budget.year,
+                         principal=str(reclaim.principal), total_due=notice.snapshot["reclaim"]["total_due"],
+                         due_on=f"{reclaim.due_on:%d.%m.%Y}", interest_waived=reclaim.interest_waived)
+    return reclaim
+
+
+def reclaim_discard(*, reclaim: Reclaim, user, reason: str, now: datetime | None = None) -> Reclaim:
+    """Verwerfen: the second person does not follow the proposal. The proof of use stays
+    accepted; its check note and the history say why."""
+    require_capability(user, Capability.ISSUE_NOTICE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldErrors({"reason": [_("Bitte angeben, warum die Rückforderung verworfen wird.")]})
+    with transaction.atomic():
+        reclaim = _locked(reclaim)
+        require_status(reclaim, (RS.PROPOSED,), _("Das Verwerfen"))
+        _require_other_person(reclaim, user, _("verwerfen"))
+        before = reclaim.status
+        reclaim.status = RS.DISCARDED
+        reclaim.discard_reason = reason
+        reclaim.decided_by, reclaim.decided_at = user, now or clock.now()
+        reclaim.save(update_fields=["status", "discard_reason", "decided_by", "decided_at"])
+        audit_log(actor=user, action="grants.reclaim.discarded", target=reclaim,
+                  changes={"status": [before, reclaim.status]}, data={"reason": reason})
+    return reclaim
+
+
+# -- repayments --------------------------------------------------------------------------------
+
+
+def reclaim_book_repayment(*, reclaim: Reclaim, user, received_on: date, amount: Decimal, reference: str = "",
+                           now: datetime | None = None) -> ReclaimRepayment:
+    """Book money received on a fixed reclaim: at most what is owed on that day (principal and
+    the interest until the day before); applied first to interest, then to principal. When both
+    are paid the reclaim is settled. The reclaim row is locked, so two bookings at the same
+    moment can never together pay more than is owed."""
+    require_capability(user, Capability.PREPARE_PAYMENT)
+    errors: dict[str, list[str]] = {}
+    if problems := _money_errors(amount, required=_("Bitte den eingegangenen Betrag angeben.")):
+        errors["amount"] = problems
+    if received_on is None:
+        errors["received_on"] = [_("Bitte das Eingangsdatum angeben.")]
+    elif received_on > clock.today():
+        errors["received_on"] = [_("Das Eingangsdatum darf nicht in der Zukunft liegen.")]
+    if errors:
+        raise FieldErrors(errors)
+    reference = (reference or "").strip()
+    with transaction.atomic():
+        reclaim = _locked(reclaim)
+        if reclaim.status == RS.SETTLED:
+            raise InvalidTransition(_("Diese Rückforderung ist bereits vollständig bezahlt."))
+        require_status(reclaim, (RS.ISSUED,), _("Eine Rückzahlung zu buchen"))
+        if received_on < reclaim.notice.issued_on:
+            raise FieldErrors({"received_on": [
+                _("Das Eingangsdatum liegt vor dem Datum des Rückforderungsbescheids (%(date)s).")
+                % {"date": _date(reclaim.notice.issued_on)}]})
+        owed = reclaim_balance(reclaim, received_on)
+        if amount > owed.total_outstanding:
+            raise FieldErrors({"amount": [
+                _("Am %(date)s sind noch %(total)s offen (Erstattungsbetrag %(principal)s, Zinsen %(interest)s); "
+                  "mehr kann nicht gebucht werden.")
+                % {"date": _date(received_on), "total": format_eur(owed.total_outstanding),
+                   "principal": format_eur(owed.principal_outstanding),
+                   "interest": format_eur(owed.interest_outstanding)}]})
+        repayment = ReclaimRepayment.objects.create(reclaim=reclaim, received_on=received_on, amount=amount,
+                                                    reference=reference, booked_by=user, booked_at=now or clock.now())
+        after = reclaim_balance(reclaim, received_on)
+        applied = after.repayments[-1]
+        audit_log(actor=user, action="grants.reclaim.repayment_booked", target=reclaim,
+                  data={"received_on": received_on.isoformat(), "amount": str(amount), "reference": reference,
+                        "to_interest": str(applied.to_interest), "to_principal": str(applied.to_principal)})
+        # Settled when nothing is owed on the day of this payment; a later repayment day is
+        # impossible (the date may not lie in the future), an earlier one accrues no more.
+        latest = reclaim.repayments.order_by("-received_on").values_list("received_on", flat=True).first()
+        if reclaim_balance(reclaim, latest).settled:
+            before = reclaim.status
+            reclaim.status = RS.SETTLED
+            reclaim.settled_at = now or clock.now()
+            reclaim.save(update_fields=["status", "settled_at"])
+            audit_log(actor=user, action="grants.reclaim.settled", target=reclaim,
+                      changes={"status": [before, reclaim.status]})
+    return repayment
+
+
+# -- the base-rate table -----------------------------------------------------------------------
+
+
+def base_rate_used_by_issued_notice(valid_from: date) -> Reclaim | None:
+    """A reclaim whose issued notice printed interest at the entry valid from `valid_from`
+    (its table ran from interest_from to the day before due_on)."""
+    later = BaseRate.objects.filter(valid_from__gt=valid_from).order_by("valid_from").values_list(
+        "valid_from", flat=True).first()
+    candidates = Reclaim.objects.filter(notice__isnull=False, interest_waived=False, due_on__gt=valid_from)
+    if later is not None:
+        candidates = candidates.filter(interest_from__lt=later)
+    for reclaim in candidates.select_related("notice").only("pk", "notice__snapshot", "notice__number"):
+        used = ((reclaim.notice.snapshot or {}).get("reclaim") or {}).get("base_rates_used")
+        if used is None or valid_from.isoformat() in used:
+            return reclaim
+    return None
+
+
+def base_rate_set(*, user, valid_from: date, rate: Decimal, source: str) -> BaseRate:
+    """Record the Basiszinssatz valid from a 1 January or 1 July. Correcting an entry is
+    allowed only while no issued Rückforderungsbescheid printed interest at it."""
+    require_capability(user, Capability.MANAGE_PROGRAMME)
+    errors: dict[str, list[str]] = {}
+    if valid_from is None:
+        errors["valid_from"] = [_("Bitte das Datum angeben, ab dem der Basiszinssatz gilt.")]
+    elif (valid_from.month, valid_from.day) not in ((1, 1), (7, 1)):
+        errors["valid_from"] = [_("Der Basiszinssatz ändert sich nur zum 1. Januar und zum 1. Juli.")]
+    if rate is None or not isinstance(rate, Decimal) or not rate.is_finite():
+        errors["rate"] = [_("Bitte den Basiszinssatz in Prozent angeben, z. B. 1,27 oder -0,88.")]
+    elif rate != rate.quantize(CENT):
+        errors["rate"] = [_("Bitte den Basiszinssatz mit höchstens zwei Nachkommastellen angeben.")]
+    elif not Decimal("-10") <= rate <= Decimal("20"):
+        errors["rate"] = [_("Der Basiszinssatz muss zwischen -10 % und 20 % liegen.")]
+    source = (source or "").strip()
+    if len(source) > 200:
+        errors["source"] = [_("Die Quelle darf höchstens 200 Zeichen lang sein.")]
+    if errors:
+        raise FieldErrors(errors)
+    rate = rate.quantize(CENT)
+    with transaction.atomic():
+        entry = BaseRate.objects.select_for_update().filter(valid_from=valid_from).first()
+        if entry is None:
+            entry = BaseRate.objects.create(valid_from=valid_from, rate=rate, source=source, created_by=user)
+            audit_log(actor=user, action="grants.base_rate.created", target=entry,
+                      changes={"rate": [None, str(rate)]}, data={"valid_from": valid_from.isoformat(),
+                                                                 "source": source})
+            return entry
+        if entry.rate == rate and entry.source == source:
+            return entry
+        if entry.rate != rate and (user_of := base_rate_used_by_issued_notice(valid_from)) is not None:
+            raise FieldErrors({"rate": [
+                _("Der Basiszinssatz ab %(date)s ist im Rückforderungsbescheid %(number)s gedruckt; erlassene "
+                  "Bescheide sind unveränderlich. Er kann deshalb nicht mehr geändert werden.")
+                % {"date": _date(valid_from), "number": user_of.notice.number}]})
+        before = {"rate": str(entry.rate), "source": entry.source}
+        entry.rate, entry.source = rate, source
+        entry.save(update_fields=["rate", "source"])
+        audit_log(actor=user, action="grants.base_rate.changed", target=entry,
+                  changes={key: [before[key], after] for key, after in (("rate", str(rate)), ("source", source))
+                           if before[key] != after},
+                  data={"valid_from": valid_from.isoformat()})
+    return entry

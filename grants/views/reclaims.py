@@ -1,0 +1,359 @@
+"""Rückforderungen in the browser: proposing one from the check of a proof of use, the
+ministry's list and detail page (figures, interest table, stale base-rate warning, issuing
+with a preview, discarding, booking repayments), the panel on the application page and the
+Basiszinssatz table of the programme administration.
+
+Every view: capability check, scoped lookup (a reclaim of another body is a 404), form, one
+service call (grants/services/reclaims.py); a refusal is shown beside its field.
+"""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Max, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Capability
+from audit.selectors import audit_entries_for
+from grants.errors import DomainError, FieldErrors
+from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimFilterForm, ReclaimProposeForm, RepaymentForm
+from grants.interest import SURCHARGE, base_rate_stale_since, base_rate_table, interest_for
+from grants.models import Application, ApplicationStatus, BaseRate, Notice, Reclaim, UsageReport
+from grants.money import format_eur
+from grants.services.notices import notice_preview
+from grants.services.reclaims import (
+    award_notice_of,
+    base_rate_set,
+    due_date,
+    payment_dates,
+    reclaim_balance,
+    reclaim_book_repayment,
+    reclaim_discard,
+    reclaim_issue,
+    reclaim_propose,
+    reclaim_suggestion,
+)
+from grants.views.common import apply_domain_error, require
+from grants.views.usage_reports import get_report_for_user
+from wirfunding import clock
+
+RS = Reclaim.Status
+PAGE_SIZE = 50
+_RELATED = ("award__application__municipality", "award__application__programme", "award_year__budget",
+            "usage_report", "proposed_by", "decided_by")
+
+HISTORY_LABELS = {
+    "grants.reclaim.proposed": gettext_lazy("Rückforderung vorgeschlagen"),
+    "grants.reclaim.issued": gettext_lazy("Rückforderungsbescheid erlassen"),
+    "grants.reclaim.discarded": gettext_lazy("Rückforderung verworfen"),
+    "grants.reclaim.repayment_booked": gettext_lazy("Rückzahlung gebucht"),
+    "grants.reclaim.settled": gettext_lazy("Rückforderung erledigt"),
+}
+
+
+# -- scoped lookups --------------------------------------------------------------------------------
+
+
+def reclaims_visible_to(user) -> QuerySet[Reclaim]:
+    """The ministry sees every reclaim; a coordinator the own body's fixed ones (a proposal is
+    the ministry's internal work until the notice is issued); others none."""
+    queryset = Reclaim.objects.select_related(*_RELATED).defer("notice__pdf", "notice__snapshot")
+    if user.can(Capability.VIEW_ALL):
+        return queryset
+    if user.can(Capability.APPLY):
+        return queryset.filter(award__application__municipality_id=user.municipality_id,
+                               status__in=(RS.ISSUED, RS.SETTLED))
+    return queryset.none()
+
+
+def get_reclaim_for_user(user, pk) -> Reclaim:
+    try:
+        return reclaims_visible_to(user).get(pk=pk)
+    except (Reclaim.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Rückforderung nicht gefunden.")) from None
+
+
+def _date(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+def stale_warning(end: date) -> str | None:
+    """The warning when the base-rate table may lack a change for days before `end`."""
+    latest = BaseRate.objects.aggregate(latest=Max("valid_from"))["latest"]
+    since = base_rate_stale_since(latest_valid_from=latest, end=end)
+    if since is None:
+        return None
+    return _("Der Basiszinssatz ist zuletzt zum %(latest)s erfasst; bitte prüfen, ob er sich zum %(since)s "
+             "geändert hat.") % {"latest": _date(latest), "since": _date(since)}
+
+
+# -- proposing from the check of a proof of use ---------------------------------------------------
+
+
+def _default_year(report: UsageReport, award):
+    years = list(award.years.select_related("budget").order_by("budget__year"))
+    if report.kind == UsageReport.Kind.INTERIM:
+        return next((y for y in years if y.year == report.year), None)
+    paid_years = [y for y in years if payment_dates(y)[1] is not None]
+    return paid_years[-1] if paid_years else (years[-1] if years else None)
+
+
+def _principal_help(report: UsageReport, award_year) -> str:
+    if award_year is None:
+        return ""
+    s = reclaim_suggestion(report, award_year)
+    scope = (_("im Haushaltsjahr %(year)s") % {"year": award_year.year}
+             if report.kind == UsageReport.Kind.INTERIM else _("im Bewilligungszeitraum"))
+    text = _("Vorschlag: %(amount)s – ausgezahlt %(scope)s %(paid)s, abzüglich des Teils der tatsächlichen Ausgaben, "
+             "den die Zuwendung finanziert (Ausgaben %(spent)s minus Eigen- und Drittmittel %(other)s = %(funded)s, "
+             "nie unter 0,00 €)") % {
+        "amount": format_eur(s.amount), "scope": scope, "paid": format_eur(s.paid), "spent": format_eur(s.spent),
+        "other": format_eur(s.other_financing), "funded": format_eur(s.funded)}
+    if s.already_reclaimed:
+        text += _(", abzüglich bereits zurückgefordert %(already)s") % {"already": format_eur(s.already_reclaimed)}
+    return text + "."
+
+
+def reclaim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clerk closes the check of a submitted proof with a reclaim proposal."""
+    require(request.user, Capability.REVIEW)
+    report = get_report_for_user(request.user, pk)
+    award = report.award
+    if report.status != UsageReport.Status.SUBMITTED:
+        messages.error(request, _("Nur ein eingereichter Nachweis kann mit einer Rückforderung abgeschlossen werden."))
+        return redirect("grants:usage_report_check", pk=report.pk)
+    default_year = _default_year(report, award)
+    if request.method == "POST":
+        form = ReclaimProposeForm(request.POST, award=award)
+        chosen = form["award_year"].value()
+        year_row = award.years.select_related("budget").filter(pk=chosen).first() if str(chosen).isdigit() else None
+        form.fields["principal"].help_text = _principal_help(report, year_row or default_year)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                reclaim = reclaim_propose(
+                    report=report, user=request.user, award_year=data["award_year"], ground=data["ground"],
+                    principal=data["principal"], reason=data["reason"], interest_from=data["interest_from"],
+                    interest_waived=data["interest_waived"])
+            except DomainError as error:
+                apply_domain_error(error, form)
+            else:
+                messages.success(request, _("Der Nachweis ist angenommen und eine Rückforderung über %(amount)s "
+                                            "vorgeschlagen. Eine zweite Person mit Bewilligungsbefugnis setzt sie "
+                                            "fest.") % {"amount": format_eur(reclaim.principal)})
+                return redirect("grants:reclaim_detail", pk=reclaim.pk)
+    else:
+        initial = {}
+        if default_year is not None:
+            suggestion = reclaim_suggestion(report, default_year)
+            initial = {"award_year": default_year.pk, "interest_from": payment_dates(default_year)[1]}
+            if suggestion.amount > 0:
+                initial["principal"] = suggestion.amount
+        form = ReclaimProposeForm(initial=initial, award=award, principal_help=_principal_help(report, default_year))
+    return render(request, "grants/reclaim_form.html", {
+        "form": form, "report": report, "award": award, "application": award.application})
+
+
+# -- list and detail -------------------------------------------------------------------------------
+
+
+def reclaim_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Capability.VIEW_ALL)
+    form = ReclaimFilterForm(request.GET or None)
+    reclaims = form.filter(reclaims_visible_to(request.user)).order_by("-proposed_at", "-pk")
+    page = Paginator(reclaims, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "grants/reclaim_list.html", {
+        "form": form, "page": page, "reclaims": page.object_list,
+        "perms_manage": request.user.can(Capability.MANAGE_PROGRAMME),
+        "filtered": form.is_bound and form.is_valid() and bool(form.cleaned_data.get("status")),
+    })
+
+
+def _history(reclaim: Reclaim) -> list[dict]:
+    labels = dict(RS.choices)
+    rows = []
+    for entry in audit_entries_for(reclaim):
+        status = entry.changes.get("status")
+        change = None
+        if status and len(status) == 2:
+            change = f"{labels.get(status[0], '–') if status[0] else '–'} → {labels.get(status[1], status[1])}"
+        text = entry.data.get("reason") or ""
+        if entry.action == "grants.reclaim.repayment_booked":
+            text = _("%(amount)s eingegangen am %(date)s (Zinsen %(interest)s, Erstattungsbetrag %(principal)s)") % {
+                "amount": format_eur(entry.data["amount"]), "date": _date(date.fromisoformat(entry.data["received_on"])),
+                "interest": format_eur(entry.data["to_interest"]), "principal": format_eur(entry.data["to_principal"])}
+        elif entry.action == "grants.reclaim.issued":
+            text = _("Bescheid %(number)s, zu zahlen bis %(date)s") % {
+                "number": entry.data.get("notice"), "date": _date(date.fromisoformat(entry.data["due_on"]))}
+        rows.append({"created_at": entry.created_at, "actor": entry.actor,
+                     "label": HISTORY_LABELS.get(entry.action, entry.action), "status_change": change, "text": text})
+    return rows
+
+
+def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_form=None) -> dict:
+    user = request.user
+    today = clock.today()
+    rates = base_rate_table()
+    balance = reclaim_balance(reclaim, today)
+    due_on = reclaim.due_on
+    if due_on is None and reclaim.status == RS.PROPOSED:
+        due_on = due_date(reclaim, today)  # if it were issued today
+    until_due = None
+    if due_on is not None and reclaim.status in (RS.PROPOSED, RS.ISSUED):
+        until_due = interest_for(principal=reclaim.principal, start=reclaim.interest_from, end=due_on, rates=rates,
+                                 waived=reclaim.interest_waived)
+    furthest = max(today, due_on or today)
+    is_ministry = user.can(Capability.VIEW_ALL)
+    proposer = reclaim.proposed_by_id == user.pk
+    can_decide = user.can(Capability.ISSUE_NOTICE) and reclaim.status == RS.PROPOSED
+    award_notice = award_notice_of(reclaim.award) if can_decide else None
+    return {
+        "reclaim": reclaim, "application": reclaim.award.application, "award": reclaim.award,
+        "balance": balance, "balance_until": today - timedelta(days=1),
+        "until_due": until_due, "due_on": due_on,
+        "stale_warning": stale_warning(furthest) if not reclaim.interest_waived and is_ministry else None,
+        "repayments": balance.repayments,
+        "is_ministry": is_ministry,
+        "can_decide": can_decide, "four_eyes": can_decide and proposer,
+        "award_notice": award_notice, "missing_award_notice": can_decide and award_notice is None,
+        "can_book": user.can(Capability.PREPARE_PAYMENT) and reclaim.status == RS.ISSUED,
+        "discard_form": discard_form or ReclaimDiscardForm(),
+        "repayment_form": repayment_form or RepaymentForm(initial={"received_on": today}),
+        "history": _history(reclaim) if is_ministry else [],
+    }
+
+
+def reclaim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reclaim = get_reclaim_for_user(request.user, pk)
+    return render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim))
+
+
+def reclaim_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Rückforderungsbescheid as it would be issued today, marked ENTWURF; nothing stored."""
+    require(request.user, Capability.ISSUE_NOTICE)
+    reclaim = get_reclaim_for_user(request.user, pk)
+    try:
+        pdf = notice_preview(application=reclaim.award.application, kind=Notice.Kind.RECLAIM, user=request.user,
+                             refers_to=award_notice_of(reclaim.award), reclaim=reclaim)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("grants:reclaim_detail", pk=reclaim.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="Entwurf_Rueckforderungsbescheid_{reclaim.award.application.file_reference}.pdf"')
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_POST
+def reclaim_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.ISSUE_NOTICE)
+    reclaim = get_reclaim_for_user(request.user, pk)
+    try:
+        reclaim = reclaim_issue(reclaim=reclaim, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Der Rückforderungsbescheid %(number)s ist erlassen; zu zahlen bis %(date)s.")
+                         % {"number": reclaim.notice.number, "date": _date(reclaim.due_on)})
+    return redirect("grants:reclaim_detail", pk=reclaim.pk)
+
+
+@require_POST
+def reclaim_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.ISSUE_NOTICE)
+    reclaim = get_reclaim_for_user(request.user, pk)
+    form = ReclaimDiscardForm(request.POST)
+    if form.is_valid():
+        try:
+            reclaim_discard(reclaim=reclaim, user=request.user, reason=form.cleaned_data["reason"])
+        except FieldErrors as error:
+            apply_domain_error(error, form)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("grants:reclaim_detail", pk=reclaim.pk)
+        else:
+            messages.success(request, _("Die Rückforderung ist verworfen."))
+            return redirect("grants:reclaim_detail", pk=reclaim.pk)
+    return render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, discard_form=form))
+
+
+@require_POST
+def reclaim_repayment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.PREPARE_PAYMENT)
+    reclaim = get_reclaim_for_user(request.user, pk)
+    form = RepaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            reclaim_book_repayment(reclaim=reclaim, user=request.user, received_on=data["received_on"],
+                                   amount=data["amount"], reference=data["reference"])
+        except FieldErrors as error:
+            apply_domain_error(error, form)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("grants:reclaim_detail", pk=reclaim.pk)
+        else:
+            reclaim.refresh_from_db()
+            if reclaim.status == RS.SETTLED:
+                messages.success(request, _("Die Rückzahlung ist gebucht; die Rückforderung ist vollständig bezahlt "
+                                            "und damit erledigt."))
+            else:
+                messages.success(request, _("Die Rückzahlung über %(amount)s ist gebucht.")
+                                 % {"amount": format_eur(data["amount"])})
+            return redirect("grants:reclaim_detail", pk=reclaim.pk)
+    return render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, repayment_form=form))
+
+
+# -- the panel on the application's detail page -------------------------------------------------
+
+
+def detail_panel(request: HttpRequest, application: Application) -> dict:
+    """The award's reclaims: for the ministry every one, for the own body's coordinator the
+    fixed ones with what is still owed today."""
+    user = request.user
+    if application.status != ApplicationStatus.APPROVED:
+        return {}
+    if not (user.can(Capability.VIEW_ALL) or user.can(Capability.APPLY)):
+        return {}
+    reclaims = list(reclaims_visible_to(user).filter(award__application=application)
+                    .select_related("notice").defer("notice__pdf", "notice__snapshot")
+                    .prefetch_related("repayments").order_by("proposed_at", "pk"))
+    if not reclaims:
+        return {}
+    today = clock.today()
+    rows = [{"reclaim": r, "balance": reclaim_balance(r, today) if r.status == RS.ISSUED else None}
+            for r in reclaims]
+    return {"panels": ["grants/_reclaims_panel.html"], "reclaim_rows": rows}
+
+
+# -- Basiszinssatz ---------------------------------------------------------------------------------
+
+
+def base_rate_list(request: HttpRequest) -> HttpResponse:
+    """The table and, for the programme administration, a form to add or correct an entry."""
+    require(request.user, Capability.MANAGE_PROGRAMME)
+    form = BaseRateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = base_rate_set(user=request.user, valid_from=data["valid_from"], rate=data["rate"],
+                                  source=data["source"])
+        except DomainError as error:
+            apply_domain_error(error, form)
+        else:
+            messages.success(request, _("Der Basiszinssatz ab %(date)s ist mit %(rate)s %% erfasst.")
+                             % {"date": _date(entry.valid_from), "rate": f"{entry.rate:.2f}".replace(".", ",")})
+            return redirect("grants:base_rate_list")
+    entries = list(BaseRate.objects.select_related("created_by").order_by("-valid_from"))
+    return render(request, "grants/base_rate_list.html", {
+        "form": form, "entries": [(entry, entry.rate + SURCHARGE) for entry in entries],
+        "stale_warning": stale_warning(clock.today() + timedelta(days=1)) if entries else None,
+    })
