@@ -33,7 +33,8 @@ def report_deadlines(award, *, years: list[int] | None = None) -> list[ReportDea
     programme = award.application.programme
     if years is None:
         years = [row.budget.year for row in award.years.select_related("budget")]
-    years = sorted(years)
+    # An Änderungsbescheid that shortens the period keeps the dropped years' rows at 0,00 €.
+    years = sorted(year for year in years if award.period_start.year <= year <= award.period_end.year)
     deadlines = []
     for year in years[:-1]:  # the last year is covered by the final proof of use
         following = year + 1

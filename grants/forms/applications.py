@@ -61,10 +61,11 @@ class PlanGridForm(forms.Form):
     """One field per cell: `expenditure-<year>-<category>`, `positions-<year>-<category>`,
     `financing-<year>-<source>` – the same keys the plan rules report errors under."""
 
-    def __init__(self, *args, programme: FundingProgramme, application: Application | None = None, **kwargs):
+    def __init__(self, *args, programme: FundingProgramme, application: Application | None = None,
+                 years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.years = programme.years
+        self.years = programme.years if years is None else years
         self.categories = list(programme.cost_categories.all())
         self.sources = list(FinancingSource.choices)
         for year in self.years:

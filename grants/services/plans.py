@@ -64,14 +64,22 @@ def plan_structure_errors(
     *, application: Application, expenditures: list[ExpenditureLine], financings: list[FinancingLine]
 ) -> dict[str, list[str]]:
     """Errors that make a plan unsavable even as a draft."""
+    return plan_lines_structure_errors(programme_id=application.programme_id, years=application.years,
+                                       expenditures=expenditures, financings=financings)
+
+
+def plan_lines_structure_errors(
+    *, programme_id: int, years: list[int], expenditures: list[ExpenditureLine], financings: list[FinancingLine]
+) -> dict[str, list[str]]:
+    """The structural rules for plan lines of a programme and a run of budget years (an
+    application's, or the period an Änderungsantrag asks for)."""
     errors: dict[str, list[str]] = {}
-    years = application.years
     span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     seen: set[tuple] = set()
     seen_sources: set[tuple] = set()
     for line in expenditures:
         key = f"expenditure-{line.year}-{line.category.code}"
-        if line.category.programme_id != application.programme_id:
+        if line.category.programme_id != programme_id:
             _add(errors, key, _("Die Kostenart „%(category)s“ gehört nicht zu diesem Förderprogramm.")
                  % {"category": line.category.name})
         if line.year not in years:
@@ -142,11 +150,22 @@ def plan_lines(application: Application) -> tuple[list[ExpenditureLine], list[Fi
 
 def plan_submission_errors(application: Application) -> dict[str, list[str]]:
     """Every rule a plan must meet before it can be submitted."""
-    programme = application.programme
     expenditures, financings = plan_lines(application)
-    errors = plan_structure_errors(application=application, expenditures=expenditures, financings=financings)
+    return plan_rule_errors(programme=application.programme, period_start=application.period_start,
+                            period_end=application.period_end, expenditures=expenditures, financings=financings)
 
-    if application.period_start < programme.period_start or application.period_end > programme.period_end:
+
+def plan_rule_errors(
+    *, programme, period_start, period_end, expenditures: list[ExpenditureLine], financings: list[FinancingLine]
+) -> dict[str, list[str]]:
+    """Every rule for plan lines of a programme and a period: structure, balance per year, caps,
+    the maximum per body. Used for an application's plan and for the plan an Änderungsantrag
+    asks for."""
+    years = list(range(period_start.year, period_end.year + 1))
+    errors = plan_lines_structure_errors(programme_id=programme.pk, years=years, expenditures=expenditures,
+                                         financings=financings)
+
+    if period_start < programme.period_start or period_end > programme.period_end:
         _add(errors, "period",
              _("Der Vorhabenzeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
              % {"start": f"{programme.period_start:%d.%m.%Y}", "end": f"{programme.period_end:%d.%m.%Y}"})
@@ -175,7 +194,7 @@ def plan_submission_errors(application: Application) -> dict[str, list[str]]:
         if line.source == FinancingSource.GRANT:
             grant[line.year] += line.amount
 
-    for year in application.years:
+    for year in years:
         if spent[year] != funded[year]:
             gap = spent[year] - funded[year]
             if gap > 0:

@@ -415,7 +415,7 @@ def test_snapshot_text_is_printed_literally_not_as_markup():
     assert "Eine Förderung <b>ist</b> daher nicht möglich." in text
 
 
-def test_amendment_refers_to_the_notice_and_states_the_changes_without_the_plan():
+def test_amendment_refers_to_the_notice_states_the_changes_and_prints_the_binding_plan():
     text = flat(full_text(render_notice_pdf(amendment_snapshot())))
     assert "Änderungsbescheid zum Zuwendungsbescheid WIR-21-B2021-021 vom 29.10.2021" in text
     assert "I. Änderung" in text
@@ -423,8 +423,9 @@ def test_amendment_refers_to_the_notice_and_states_the_changes_without_the_plan(
     assert ("Im Übrigen bleibt der Bescheid Nr. WIR-21-B2021-021 vom 29.10.2021 einschließlich seiner "
             "Nebenbestimmungen unverändert.") in text
     assert "Rechtsbehelfsbelehrung" in text and "WIR-22-B2022-007" in text and "16.05.2022" in text
-    for award_only in ("Finanzierungsplan", "Nachweis der Verwendung", "Gesamtausgaben"):
-        assert award_only not in text, award_only
+    # The award as it stands after the change: period, amounts per year, plan and proof deadlines.
+    for binding in ("Finanzierungsplan", "Gesamtausgaben", "Nachweis der Verwendung"):
+        assert binding in text, binding
 
 
 def test_an_unknown_kind_is_refused():

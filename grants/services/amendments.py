@@ -1,0 +1,563 @@
+"""Änderungsanträge: the body asks to change the binding plan of a running award (shift money
+between years or cost categories, change the end of the period); the ministry reviews,
+recommends and decides in the four-eyes principle. An approval writes the next
+`AwardRevision`, updates the award to it and issues the Änderungsbescheid – all in one
+transaction.
+
+Rules for the requested plan: the plan rules of an application (balance per year, caps,
+lines inside the period, maximum per body – grants/services/plans.py), and further:
+the period ends inside the programme period and not before the award begins; the total
+grant does not rise (an increase needs a new application); a year's grant stays at least
+what has been called for it; a budget year that has ended is not increased.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Capability
+from audit.services import audit_log
+from grants.errors import BudgetExceeded, DomainError, FieldErrors, NotPermitted, PlanInvalid
+from grants.models import (
+    AmendmentRequest,
+    Award,
+    AwardRevision,
+    AwardYear,
+    Budget,
+    CostCategory,
+    Disbursement,
+    FinancingSource,
+    Notice,
+)
+from grants.money import ZERO, format_eur, to_money
+from grants.notifications import notify_applicant
+from grants.services.guards import require_award_running, require_capability, require_own_body, require_status
+from grants.services.notices import notice_issue
+from grants.services.plans import ExpenditureLine, FinancingLine, plan_rule_errors
+from wirfunding import clock
+
+S = AmendmentRequest.Status
+GRANT = FinancingSource.GRANT
+
+FOUR_EYES = gettext_lazy("Vier-Augen-Prinzip: Sie haben diesen Änderungsantrag zur Bewilligung empfohlen und "
+                         "dürfen ihn deshalb nicht selbst entscheiden.")
+NO_INCREASE = gettext_lazy("Eine Erhöhung der Zuwendung ist nur mit einem neuen Antrag möglich.")
+
+
+# -- reading the binding state ---------------------------------------------------------------------
+
+
+def latest_revision(award: Award) -> AwardRevision | None:
+    return award.revisions.order_by("-number").first()
+
+
+def awarded_by_year(award: Award) -> dict[int, Decimal]:
+    """The binding grant per budget year (years dropped by an amendment are kept with 0,00 €)."""
+    return {row.budget.year: row.amount for row in award.years.select_related("budget")}
+
+
+def called_by_year(award: Award) -> dict[int, Decimal]:
+    """What the body has called per budget year (requests that hold their amount)."""
+    rows = (Disbursement.objects.filter(award_year__award=award, status__in=Disbursement.ACTIVE_STATUSES)
+            .values_list("award_year__budget__year").annotate(total=Sum("amount")))
+    return {year: total for year, total in rows}
+
+
+def plan_to_lines(plan: dict, categories: dict[str, CostCategory]) -> tuple[list[ExpenditureLine], list[FinancingLine]]:
+    """The JSON plan (shape of `Award.plan_snapshot`) as plan lines; `categories` by code."""
+    expenditures, financings = [], []
+    for row in plan.get("years", []):
+        year = int(row["year"])
+        for line in row.get("expenditures", []):
+            category = categories.get(line["category"])
+            if category is None:  # a category the programme no longer has: nothing to edit it with
+                continue
+            positions = line.get("positions")
+            expenditures.append(ExpenditureLine(year, category, to_money(line["amount"]),
+                                                None if positions in (None, "") else Decimal(positions)))
+        for source, amount in row.get("financing", {}).items():
+            financings.append(FinancingLine(year, source, to_money(amount)))
+    return expenditures, financings
+
+
+def lines_to_plan(years: list[int], expenditures: list[ExpenditureLine], financings: list[FinancingLine]) -> dict:
+    """Plan lines as the JSON plan: per year the expenditure lines and every source's amount.
+    Nothing is cut, so the requested grant is the grant and the reduction is nil."""
+    rows = []
+    for year in years:
+        financing = {source: ZERO for source in FinancingSource.values}
+        for line in financings:
+            if line.year == year:
+                financing[line.source] += line.amount
+        expenditure_lines = sorted((e for e in expenditures if e.year == year),
+                                   key=lambda e: (e.category.position, e.category.name))
+        rows.append({
+            "year": year,
+            "expenditures": [
+                {"category": e.category.code, "category_name": e.category.name, "amount": str(to_money(e.amount)),
+                 "positions": None if e.positions is None else str(e.positions)}
+                for e in expenditure_lines
+            ],
+            "financing": {source: str(to_money(amount)) for source, amount in financing.items()},
+            "requested_grant": str(to_money(financing[GRANT])),
+            "reduction": str(ZERO),
+        })
+    return {"years": rows}
+
+
+def plan_grant_by_year(plan: dict) -> dict[int, Decimal]:
+    return {int(row["year"]): to_money(row.get("financing", {}).get(GRANT, "0")) for row in plan.get("years", [])}
+
+
+def _categories(award: Award) -> dict[str, CostCategory]:
+    return {c.code: c for c in award.application.programme.cost_categories.all()}
+
+
+def amendment_initial(award: Award) -> tuple[date, list[ExpenditureLine], list[FinancingLine]]:
+    """What a new Änderungsantrag starts from: the current binding period end and plan."""
+    expenditures, financings = plan_to_lines(award.plan_snapshot, _categories(award))
+    return award.period_end, expenditures, financings
+
+
+def open_request(award: Award) -> AmendmentRequest | None:
+    return award.amendment_requests.filter(status__in=AmendmentRequest.OPEN_STATUSES).first()
+
+
+# -- the rules ---------------------------------------------------------------------------------------
+
+
+def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _d(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+def amendment_errors(*, award: Award, period_end: date | None, expenditures: list[ExpenditureLine],
+                     financings: list[FinancingLine], today: date) -> dict[str, list[str]]:
+    """Every rule the requested period and plan must meet, keyed like the form's fields."""
+    programme = award.application.programme
+    errors: dict[str, list[str]] = {}
+    if period_end is None:
+        _add(errors, "period_end", _("Bitte das Ende des Bewilligungszeitraums angeben."))
+        return errors
+    if period_end < award.period_start:
+        _add(errors, "period_end", _("Das Ende darf nicht vor dem Beginn der Zuwendung (%(start)s) liegen.")
+             % {"start": _d(award.period_start)})
+    if period_end > programme.period_end:
+        _add(errors, "period_end", _("Der Bewilligungszeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
+             % {"start": _d(programme.period_start), "end": _d(programme.period_end)})
+    if errors:
+        return errors
+
+    plan_errors = plan_rule_errors(programme=programme, period_start=award.period_start, period_end=period_end,
+                                   expenditures=expenditures, financings=financings)
+    for key, messages in plan_errors.items():
+        for message in messages:
+            _add(errors, "period_end" if key == "period" else key, message)
+
+    requested = defaultdict(lambda: ZERO)
+    for line in financings:
+        if line.source == GRANT:
+            requested[line.year] += line.amount
+    current = awarded_by_year(award)
+    called = called_by_year(award)
+    years = range(award.period_start.year, period_end.year + 1)
+
+    current_total = sum(current.values(), ZERO)
+    requested_total = sum(requested.values(), ZERO)
+    if requested_total > current_total:
+        _add(errors, "plan", _("Die Zuwendung insgesamt (%(requested)s) übersteigt die bewilligte Zuwendung "
+                               "(%(current)s). %(rule)s")
+             % {"requested": format_eur(requested_total), "current": format_eur(current_total), "rule": NO_INCREASE})
+
+    for year in sorted(set(current) | set(called) | set(requested)):
+        new = requested[year] if year in years else ZERO
+        key = f"financing-{year}-{GRANT}"
+        if called.get(year, ZERO) > new:
+            if year in years:
+                _add(errors, key, _("Für %(year)s sind bereits %(called)s abgerufen; die Zuwendung des Jahres kann "
+                                    "nicht darunter sinken.") % {"year": year, "called": format_eur(called[year])})
+            else:
+                _add(errors, "period_end", _("Für %(year)s sind bereits %(called)s abgerufen; das Jahr muss im "
+                                             "Bewilligungszeitraum bleiben.")
+                     % {"year": year, "called": format_eur(called[year])})
+        if year < today.year and new > current.get(year, ZERO):
+            _add(errors, key, _("Das Haushaltsjahr %(year)s ist abgelaufen; seine Zuwendung kann nicht erhöht werden "
+                                "(bisher %(current)s).") % {"year": year, "current": format_eur(current.get(year, ZERO))})
+    return errors
+
+
+def _request_errors(request: AmendmentRequest, award: Award, today: date) -> dict[str, list[str]]:
+    expenditures, financings = plan_to_lines(request.plan, _categories(award))
+    return amendment_errors(award=award, period_end=request.period_end, expenditures=expenditures,
+                            financings=financings, today=today)
+
+
+def _normal(plan: dict) -> list:
+    """A plan reduced to what binds: per year the non-zero lines, for comparing two plans."""
+    result = []
+    for row in plan.get("years", []):
+        lines = sorted((line["category"], str(to_money(line["amount"])),
+                        "" if line.get("positions") in (None, "") else str(Decimal(line["positions"]).normalize()))
+                       for line in row.get("expenditures", []) if to_money(line["amount"]) or line.get("positions"))
+        financing = sorted((source, str(to_money(amount))) for source, amount in row.get("financing", {}).items()
+                           if to_money(amount))
+        if lines or financing:
+            result.append((int(row["year"]), lines, financing))
+    return result
+
+
+def _changes_anything(request: AmendmentRequest, award: Award) -> bool:
+    return request.period_end != award.period_end or _normal(request.plan) != _normal(award.plan_snapshot)
+
+
+# -- the summary of changes (printed in the Änderungsbescheid) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: Decimal
+    after: Decimal
+
+
+def _plan_amounts(plan: dict) -> tuple[dict, dict, dict]:
+    """{(year, category code): amount}, {(year, source): amount}, {category code: name}."""
+    expenditures, financings, names = {}, {}, {}
+    for row in plan.get("years", []):
+        year = int(row["year"])
+        for line in row.get("expenditures", []):
+            key = (year, line["category"])
+            expenditures[key] = expenditures.get(key, ZERO) + to_money(line["amount"])
+            names.setdefault(line["category"], line.get("category_name") or line["category"])
+        for source, amount in row.get("financing", {}).items():
+            financings[(year, source)] = financings.get((year, source), ZERO) + to_money(amount)
+    return expenditures, financings, names
+
+
+def plan_differences(before: dict, after: dict) -> tuple[list[Change], list[Change]]:
+    """Changed expenditure lines (per year and cost category) and financing lines (per year and
+    source), each with the amount before and after."""
+    exp_before, fin_before, names = _plan_amounts(before)
+    exp_after, fin_after, names_after = _plan_amounts(after)
+    names = {**names, **names_after}
+    order = {code: index for index, code in enumerate(dict.fromkeys([*names_after, *names]))}  # plan order
+    expenditure_changes = [
+        Change(f"{names[code]} {year}", exp_before.get((year, code), ZERO), exp_after.get((year, code), ZERO))
+        for year, code in sorted(set(exp_before) | set(exp_after), key=lambda key: (key[0], order[key[1]]))
+        if exp_before.get((year, code), ZERO) != exp_after.get((year, code), ZERO)
+    ]
+    source_labels = dict(FinancingSource.choices)
+    source_labels[GRANT] = _("Zuwendung des Landes")
+    financing_changes = [
+        Change(f"{source_labels.get(source, source)} {year}", fin_before.get((year, source), ZERO),
+               fin_after.get((year, source), ZERO))
+        for year, source in sorted(set(fin_before) | set(fin_after))
+        if source != GRANT and fin_before.get((year, source), ZERO) != fin_after.get((year, source), ZERO)
+    ]
+    return expenditure_changes, financing_changes
+
+
+def changes_summary(*, period_before: tuple[date, date], period_after: tuple[date, date],
+                    amounts_before: dict[int, Decimal], amounts_after: dict[int, Decimal],
+                    plan_before: dict, plan_after: dict) -> str:
+    """The German, line-by-line summary the Änderungsbescheid prints: headings end with a colon,
+    the items under them begin with "– "."""
+    arrow = _("bisher %(before)s, künftig %(after)s")
+    lines = []
+    if period_before != period_after:
+        lines.append(_("Bewilligungszeitraum:"))
+        lines.append("– " + arrow % {"before": f"{_d(period_before[0])} bis {_d(period_before[1])}",
+                                     "after": f"{_d(period_after[0])} bis {_d(period_after[1])}"})
+    changed_years = [year for year in sorted(set(amounts_before) | set(amounts_after))
+                     if amounts_before.get(year, ZERO) != amounts_after.get(year, ZERO)]
+    if changed_years:
+        lines.append(_("Zuwendung nach Haushaltsjahren:"))
+        for year in changed_years:
+            lines.append(f"– {year}: " + arrow % {"before": format_eur(amounts_before.get(year, ZERO)),
+                                                   "after": format_eur(amounts_after.get(year, ZERO))})
+        total_before, total_after = sum(amounts_before.values(), ZERO), sum(amounts_after.values(), ZERO)
+        if total_before == total_after:
+            lines.append("– " + _("insgesamt unverändert %(total)s") % {"total": format_eur(total_after)})
+        else:
+            lines.append("– " + _("insgesamt") + ": " + arrow % {"before": format_eur(total_before),
+                                                                 "after": format_eur(total_after)})
+    expenditure_changes, financing_changes = plan_differences(plan_before, plan_after)
+    if expenditure_changes:
+        lines.append(_("Ausgaben nach Kostenarten:"))
+        lines += [f"– {c.label}: " + arrow % {"before": format_eur(c.before), "after": format_eur(c.after)}
+                  for c in expenditure_changes]
+    if financing_changes:
+        lines.append(_("Weitere Finanzierung:"))
+        lines += [f"– {c.label}: " + arrow % {"before": format_eur(c.before), "after": format_eur(c.after)}
+                  for c in financing_changes]
+    if not lines:
+        lines.append(_("Der Finanzierungsplan wird neu gefasst."))
+    lines.append(_("Der Finanzierungsplan gilt in der unten abgedruckten Fassung."))
+    return "\n".join(lines)
+
+
+# -- the coordinator's side ------------------------------------------------------------------------
+
+
+def _lock_award(award: Award) -> Award:
+    return (Award.objects.select_for_update(of=("self",))
+            .select_related("application__programme", "application__municipality").get(pk=award.pk))
+
+
+def _lock_request(request: AmendmentRequest) -> tuple[Award, AmendmentRequest]:
+    """Lock in one order everywhere – the award, then the request – so two transitions on the
+    same award cannot deadlock. Returns both as they are now."""
+    award_id = AmendmentRequest.objects.values_list("award_id", flat=True).get(pk=request.pk)
+    award = _lock_award(Award(pk=award_id))
+    request = AmendmentRequest.objects.select_for_update().get(pk=request.pk)
+    request.award = award
+    return award, request
+
+
+def _transition(request: AmendmentRequest, user, to: str, action: str, fields: list[str], **data) -> None:
+    before = request.status
+    request.status = to
+    request.save(update_fields=["status", *fields])
+    audit_log(actor=user, action=action, target=request, changes={"status": [before, to]}, data=data)
+
+
+def amendment_save(*, award: Award, user, period_end: date | None, expenditures: list[ExpenditureLine],
+                   financings: list[FinancingLine], reason: str) -> AmendmentRequest:
+    """Create or update the award's one open draft Änderungsantrag with the requested period
+    and plan. The plan must meet every rule; an invalid plan is not stored."""
+    require_own_body(user, award.application.municipality)
+    expenditures = [ExpenditureLine(e.year, e.category, to_money(e.amount), e.positions) for e in expenditures]
+    financings = [FinancingLine(f.year, f.source, to_money(f.amount)) for f in financings]
+    with transaction.atomic():
+        award = _lock_award(award)
+        require_award_running(award)
+        request = (AmendmentRequest.objects.select_for_update()
+                   .filter(award=award, status__in=AmendmentRequest.OPEN_STATUSES).first())
+        if request is not None:
+            require_status(request, (S.DRAFT,), _("Den Änderungsantrag zu bearbeiten"))
+        errors = amendment_errors(award=award, period_end=period_end, expenditures=expenditures,
+                                  financings=financings, today=clock.today())
+        if errors:
+            raise PlanInvalid(errors)
+        years = list(range(award.period_start.year, period_end.year + 1))
+        plan = lines_to_plan(years, expenditures, financings)
+        amounts = {str(year): str(amount) for year, amount in plan_grant_by_year(plan).items()}
+        if request is None:
+            request = AmendmentRequest.objects.create(
+                award=award, period_end=period_end, plan=plan, amounts=amounts, reason=reason.strip(),
+                base_revision=latest_revision(award), created_by=user)
+            audit_log(actor=user, action="grants.amendment.created", target=request,
+                      changes={"status": [None, S.DRAFT]},
+                      data={"period_end": period_end.isoformat(), "amounts": amounts})
+        else:
+            before = {"period_end": request.period_end.isoformat(), "amounts": request.amounts}
+            request.period_end, request.plan, request.amounts = period_end, plan, amounts
+            request.reason = reason.strip()
+            request.save(update_fields=["period_end", "plan", "amounts", "reason"])
+            after = {"period_end": period_end.isoformat(), "amounts": amounts}
+            audit_log(actor=user, action="grants.amendment.saved", target=request,
+                      changes={key: [before[key], after[key]] for key in after if before[key] != after[key]})
+    return request
+
+
+def amendment_submit(*, request: AmendmentRequest, user, now: datetime | None = None) -> AmendmentRequest:
+    """Entwurf → Eingereicht, once the plan meets every rule, it changes something and the
+    change is explained."""
+    require_own_body(user, request.award.application.municipality)
+    with transaction.atomic():
+        award, request = _lock_request(request)
+        require_award_running(award)
+        require_status(request, (S.DRAFT,), _("Das Einreichen"))
+        errors = _request_errors(request, award, clock.today())
+        if not request.reason.strip():
+            _add(errors, "reason", _("Bitte begründen Sie, warum die Änderung nötig ist."))
+        if not errors and not _changes_anything(request, award):
+            _add(errors, "plan", _("Der Änderungsantrag ändert weder den Bewilligungszeitraum noch den "
+                                   "Finanzierungsplan."))
+        if errors:
+            raise PlanInvalid(errors)
+        request.submitted_at = now or clock.now()
+        _transition(request, user, S.SUBMITTED, "grants.amendment.submitted", ["submitted_at"],
+                    period_end=request.period_end.isoformat(), amounts=request.amounts)
+    return request
+
+
+def amendment_withdraw(*, request: AmendmentRequest, user) -> AmendmentRequest:
+    """Entwurf, Eingereicht or Empfohlen → Zurückgezogen: the body withdraws before a decision."""
+    require_own_body(user, request.award.application.municipality)
+    with transaction.atomic():
+        award, request = _lock_request(request)
+        require_status(request, AmendmentRequest.OPEN_STATUSES, _("Das Zurückziehen"))
+        _transition(request, user, S.WITHDRAWN, "grants.amendment.withdrawn", [])
+    return request
+
+
+# -- the ministry's side ---------------------------------------------------------------------------
+
+
+def amendment_send_back(*, request: AmendmentRequest, user, questions: str) -> AmendmentRequest:
+    """Eingereicht → Entwurf, with the clerk's questions; the body answers by changing and
+    submitting again."""
+    require_capability(user, Capability.REVIEW)
+    if not questions.strip():
+        raise FieldErrors({"questions": [_("Bitte schreiben Sie Ihre Rückfragen an die Koordination.")]})
+    with transaction.atomic():
+        award, request = _lock_request(request)
+        require_status(request, (S.SUBMITTED,), _("Eine Rückfrage"))
+        request.review_note = questions.strip()
+        _transition(request, user, S.DRAFT, "grants.amendment.sent_back", ["review_note"],
+                    questions=request.review_note)
+        notify_applicant(award.application, "amendment_sent_back", questions=request.review_note)
+    return request
+
+
+def amendment_recommend(*, request: AmendmentRequest, user, note: str = "",
+                        now: datetime | None = None) -> AmendmentRequest:
+    """Eingereicht → Zur Bewilligung empfohlen, after the rules are checked again."""
+    require_capability(user, Capability.REVIEW)
+    with transaction.atomic():
+        award, request = _lock_request(request)
+        require_award_running(award)
+        require_status(request, (S.SUBMITTED,), _("Die Empfehlung"))
+        errors = _request_errors(request, award, clock.today())
+        if errors:
+            raise PlanInvalid(errors)
+        request.recommended_by, request.recommended_at = user, now or clock.now()
+        request.recommendation_note = note.strip()
+        _transition(request, user, S.RECOMMENDED, "grants.amendment.recommended",
+                    ["recommended_by", "recommended_at", "recommendation_note"], note=request.recommendation_note)
+    return request
+
+
+def amendment_reject(*, request: AmendmentRequest, user, reason: str, now: datetime | None = None) -> AmendmentRequest:
+    """Eingereicht or Empfohlen → Abgelehnt, with a reason; the award stays as it is."""
+    require_capability(user, Capability.DECIDE)
+    if not reason.strip():
+        raise FieldErrors({"reason": [_("Eine Ablehnung braucht eine Begründung.")]})
+    with transaction.atomic():
+        award, request = _lock_request(request)
+        require_status(request, (S.SUBMITTED, S.RECOMMENDED), _("Die Ablehnung"))
+        if request.recommended_by_id == user.pk:
+            raise NotPermitted(FOUR_EYES)
+        request.decided_by, request.decided_at, request.decision_reason = user, now or clock.now(), reason.strip()
+        _transition(request, user, S.REJECTED, "grants.amendment.rejected",
+                    ["decided_by", "decided_at", "decision_reason"], reason=request.decision_reason)
+        notify_applicant(award.application, "amendment_rejected", reason=request.decision_reason)
+    return request
+
+
+def _notice_to_amend(award: Award) -> Notice:
+    """The award's latest Zuwendungs- or Änderungsbescheid, which the new notice refers to."""
+    if not award.notices.filter(kind=Notice.Kind.AWARD).exists():
+        raise DomainError(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen. Bitte zuerst den "
+                            "Zuwendungsbescheid erlassen; erst dann kann ein Änderungsbescheid ergehen."))
+    return (award.notices.filter(kind__in=(Notice.Kind.AWARD, Notice.Kind.AMENDMENT))
+            .order_by("-issued_on", "-created_at", "-pk").first())
+
+
+def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued_on: date | None = None,
+                      now: datetime | None = None) -> AmendmentRequest:
+    """Zur Bewilligung empfohlen → Bewilligt: the award takes the requested period and plan.
+
+    Locks the award, the request, the budget rows of every year whose amount changes (in
+    year order, as approvals of applications do) and the award's year rows; checks the rules
+    again and each raised year against its budget; updates the award's years (a dropped year
+    keeps its row at 0,00 €), period and binding plan; writes the next revision and issues
+    the Änderungsbescheid. Any refusal leaves everything as it was.
+    """
+    require_capability(user, Capability.DECIDE)
+    require_capability(user, Capability.ISSUE_NOTICE)
+    now = now or clock.now()
+    with transaction.atomic():
+        award, request = _lock_request(request)
+        require_status(request, (S.RECOMMENDED,), _("Die Bewilligung"))
+        if request.recommended_by_id == user.pk:
+            raise NotPermitted(FOUR_EYES)
+        require_award_running(award)
+        refers_to = _notice_to_amend(award)
+        errors = _request_errors(request, award, clock.today())
+        if errors:
+            raise PlanInvalid(errors)
+
+        before_years = awarded_by_year(award)
+        after_years = plan_grant_by_year(request.plan)
+        affected = sorted(year for year in set(before_years) | set(after_years)
+                          if before_years.get(year, ZERO) != after_years.get(year, ZERO))
+        budgets = {
+            budget.year: budget
+            for budget in Budget.objects.select_for_update()
+            .filter(programme=award.application.programme, year__in=affected).order_by("year")
+        }
+        raised = [year for year in affected if after_years.get(year, ZERO) > before_years.get(year, ZERO)]
+        missing = [year for year in raised if year not in budgets]
+        if missing:
+            raise BudgetExceeded(
+                _("Für %(years)s ist kein Haushaltsansatz angelegt; die Änderung kann erst bewilligt werden, wenn "
+                  "die Programmverwaltung ihn angelegt hat.") % {"years": ", ".join(map(str, missing))})
+        committed_by_others = defaultdict(lambda: ZERO, {
+            row["budget"]: row["total"]
+            for row in AwardYear.objects.filter(budget__in=[budgets[y] for y in raised]).exclude(award=award)
+            .values("budget").annotate(total=Sum("amount"))
+        })
+        for year in raised:
+            budget = budgets[year]
+            free = budget.amount - committed_by_others[budget.pk]
+            if after_years[year] > free:
+                raise BudgetExceeded(
+                    _("Haushaltsjahr %(year)s: Die geänderte Zuwendung von %(amount)s übersteigt den verfügbaren "
+                      "Haushaltsansatz (für diese Zuwendung höchstens %(free)s von %(budget)s).")
+                    % {"year": year, "amount": format_eur(after_years[year]), "free": format_eur(max(free, ZERO)),
+                       "budget": format_eur(budget.amount)})
+
+        rows = {row.budget.year: row for row in
+                AwardYear.objects.select_for_update(of=("self",)).select_related("budget").filter(award=award)}
+        for year in affected:
+            amount = after_years.get(year, ZERO)
+            if year in rows:
+                rows[year].amount = amount
+                rows[year].save(update_fields=["amount"])
+            elif amount > 0:
+                AwardYear.objects.create(award=award, budget=budgets[year], amount=amount)
+
+        period_before = (award.period_start, award.period_end)
+        plan_before = award.plan_snapshot
+        award.period_end = request.period_end
+        award.plan_snapshot = request.plan
+        award.save(update_fields=["period_end", "plan_snapshot"])
+        number = (award.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        binding = {year: amount for year, amount in sorted(after_years.items())}
+        revision = AwardRevision.objects.create(
+            award=award, number=number, period_start=award.period_start, period_end=award.period_end,
+            amounts={str(year): str(amount) for year, amount in binding.items()}, plan_snapshot=award.plan_snapshot,
+            created_at=now, created_by=user)
+
+        changes = changes_summary(period_before=period_before, period_after=(award.period_start, award.period_end),
+                                  amounts_before=before_years, amounts_after=binding, plan_before=plan_before,
+                                  plan_after=award.plan_snapshot)
+        notice = notice_issue(application=award.application, kind=Notice.Kind.AMENDMENT, user=user,
+                              issued_on=issued_on, refers_to=refers_to, changes=changes, amendment=request)
+
+        request.decided_by, request.decided_at, request.decision_reason = user, now, note.strip()
+        request.revision, request.notice = revision, notice
+        _transition(request, user, S.APPROVED, "grants.amendment.approved",
+                    ["decided_by", "decided_at", "decision_reason", "revision", "notice"],
+                    revision=number, notice=notice.number)
+        audit_log(actor=user, action="grants.award.amended", target=award,
+                  changes={"period_end": [period_before[1].isoformat(), award.period_end.isoformat()],
+                           "amounts": [{str(y): str(a) for y, a in sorted(before_years.items())},
+                                       revision.amounts]},
+                  data={"revision": number, "amendment": request.pk, "notice": notice.number})
+        notify_applicant(award.application, "amendment_approved", notice_number=notice.number,
+                         period_start=_d(award.period_start), period_end=_d(award.period_end),
+                         amounts=[(year, str(amount)) for year, amount in binding.items() if amount > 0],
+                         total=str(sum(binding.values(), ZERO)))
+    return request
