@@ -21,7 +21,7 @@ from grants.errors import DomainError, FieldErrors
 from grants.models import Award, FinancingSource, UsageReport, UsageReportExpenditure, UsageReportFinancing
 from grants.money import CENT, MAX_AMOUNT
 from grants.services.applications import _sanitize_filename, check_pdf_upload
-from grants.services.guards import require_capability, require_own_body, require_status
+from grants.services.guards import require_award_running, require_capability, require_own_body, require_status
 from wirfunding import clock
 
 R = UsageReport.Status
@@ -116,7 +116,7 @@ def usage_report_save(*, award: Award, kind: str, year: int | None, user, expend
     expenditure_lines, financing_lines = _validated_lines(application.programme, expenditures, financings)
     with transaction.atomic():
         # The award row serialises the first save of a report (nothing to lock yet).
-        Award.objects.select_for_update().get(pk=award.pk)
+        require_award_running(Award.objects.select_for_update().get(pk=award.pk))
         report = UsageReport.objects.select_for_update().filter(award=award, kind=kind, year=year).first()
         created = report is None
         if created:
@@ -156,6 +156,7 @@ def usage_report_attach_narrative(*, report: UsageReport, user, name: str, conte
     check_pdf_upload(content, field="narrative")
     with transaction.atomic():
         report = _lock(report)
+        require_award_running(report.award)
         require_status(report, EDITABLE_STATUSES, _("Den Sachbericht hochzuladen"))
         previous = report.narrative.name if report.narrative else ""
         report.narrative.save("sachbericht.pdf", ContentFile(content), save=False)
@@ -181,6 +182,7 @@ def usage_report_submit(*, report: UsageReport, user, declaration: bool, now: da
     now = now or clock.now()
     with transaction.atomic():
         report = _lock(report)
+        require_award_running(report.award)
         require_status(report, EDITABLE_STATUSES, _("Das Einreichen"))
         errors: dict[str, list[str]] = {}
         if not report.expenditures.exists():
@@ -209,6 +211,7 @@ def usage_report_accept(*, report: UsageReport, user, note: str = "", now: datet
     now = now or clock.now()
     with transaction.atomic():
         report = _lock(report)
+        require_award_running(report.award)
         require_status(report, (R.SUBMITTED,), _("Die Annahme"))
         before = report.status
         report.status = R.ACCEPTED
@@ -228,6 +231,7 @@ def usage_report_send_back(*, report: UsageReport, user, questions: str, now: da
     now = now or clock.now()
     with transaction.atomic():
         report = _lock(report)
+        require_award_running(report.award)
         require_status(report, (R.SUBMITTED,), _("Rückfragen zu senden"))
         before = report.status
         report.status = R.QUESTIONS
