@@ -35,6 +35,7 @@ from grants.models import (
     HandoverCeremony,
     IssuingAuthority,
     Notice,
+    Reclaim,
 )
 from grants.money import ZERO, to_money
 from grants.selectors import award_year_figures
@@ -47,7 +48,10 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
+from grants.services.amendments import amendment_approve, amendment_initial, amendment_recommend, amendment_save, amendment_submit
+from grants.services.closing import award_close
 from grants.services.notices import notice_issue
+from grants.services.reclaims import payment_dates, reclaim_balance, reclaim_book_repayment, reclaim_issue, reclaim_propose
 from grants.services.usage_reports import usage_report_accept, usage_report_attach_narrative, usage_report_save, usage_report_submit
 from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace
 from grants.services.reviews import application_recommend, application_request_changes, application_start_review
@@ -268,6 +272,9 @@ def _authority(name: str) -> IssuingAuthority:
             "street": "Sonnenberger Straße 2/2a", "postal_code": "65193", "city": "Wiesbaden",
             "contact_name": "Katrin Weber", "contact_phone": "0611 3219-0",
             "contact_email": "wir-vielfalt@example.org", "website": "https://www.example.org/wir",
+            # Repayments of reclaims: the treasury's account (the demo uses the well-known example IBAN).
+            "payee": "Hessische Landeshauptkasse", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX",
+            "bank_name": "Beispielbank (Demodaten)",
         },
     )
     return authority
@@ -392,6 +399,7 @@ def _build_2021(accounts: dict[str, User], history: _History) -> None:
 
     _pay_out(history, awarded, programme.years, clerk, approver)
     _prove_use(history, awarded, programme.years, clerk)
+    _check_final_proofs(history, awarded, clerk, approver)
 
     programme.accepts_applications = False
     programme.save(update_fields=["accepts_applications"])
@@ -469,6 +477,9 @@ def _prove_use(history: _History, awarded: list[_Awarded], years: list[int], cle
             if kind == UsageReport.Kind.FINAL and item.award.application.municipality.name == WMK:
                 continue
             spent, financing = actual(year_list)
+            body = item.award.application.municipality.name
+            if kind == UsageReport.Kind.FINAL and body in VACANCY_2025:
+                spent["personal"] -= VACANCY_2025[body]
             submitted = _at(_workday(submit_on + timedelta(days=item.index % 10)), 10)
             report = history.at(submitted, usage_report_save, award=item.award, kind=kind, year=year,
                                 user=item.coordinator, expenditures=spent, financings=financing)
@@ -480,6 +491,80 @@ def _prove_use(history: _History, awarded: list[_Awarded], years: list[int], cle
                 accepted = _at(_workday(submitted.date() + timedelta(days=30)), 11)
                 history.at(accepted, usage_report_accept, report=report, user=clerk, now=accepted,
                            note="Zwischennachweis geprüft; keine Beanstandungen.")
+
+
+# Final proofs 2021–2025 with unspent personnel costs in 2025 (a vacancy), by body.
+VACANCY_2025 = {"Wiesbaden": Decimal("8450.00")}
+INELIGIBLE_2024 = Decimal("1236.40")
+
+
+def _final_report(item: _Awarded) -> UsageReport:
+    return UsageReport.objects.get(award=item.award, kind=UsageReport.Kind.FINAL)
+
+
+def _award_year(item: _Awarded, year: int):
+    return item.award.years.select_related("budget").get(budget__year=year)
+
+
+def _check_final_proofs(history: _History, awarded: list[_Awarded], clerk: User, approver: User) -> None:
+    """The ministry's check of the final proofs 2021–2025, as of November 2026:
+
+    - Frankfurt: accepted without findings, the grant closed;
+    - Wiesbaden: 8.450,00 € of 2025 unspent (a vacancy) → reclaim with interest under § 49a
+      HVwVfG, Rückforderungsbescheid, repaid in full, the grant closed;
+    - Kassel: 1.236,40 € of 2024 not eligible (catering) → Rückforderungsbescheid issued, payment
+      still open;
+    - Offenbach: 2.180,00 € of 2025 unspent → proposed, waiting for the second person to issue;
+    - the others are still in review; the Werra-Meißner-Kreis has not yet submitted its proof.
+    """
+    by_body = {item.award.application.municipality.name: item for item in awarded}
+    if not {"Frankfurt am Main", "Wiesbaden", "Kassel", "Offenbach am Main"} <= set(by_body):
+        return  # a reduced demo (tests seed only some centres)
+    frankfurt, wiesbaden, kassel, offenbach = (
+        by_body[name] for name in ("Frankfurt am Main", "Wiesbaden", "Kassel", "Offenbach am Main"))
+
+    accepted = _at(date(2026, 8, 10), 11)
+    history.at(accepted, usage_report_accept, report=_final_report(frankfurt), user=clerk, now=accepted,
+               note="Verwendungsnachweis 2021–2025 geprüft; keine Beanstandungen.")
+    closed = _at(date(2026, 8, 17), 9)
+    history.at(closed, award_close, award=frankfurt.award, user=clerk, now=closed)
+
+    year_2025 = _award_year(wiesbaden, 2025)
+    proposed = _at(date(2026, 9, 7), 10)
+    reclaim = history.at(
+        proposed, reclaim_propose, report=_final_report(wiesbaden), user=clerk, award_year=year_2025,
+        ground=Reclaim.Ground.UNUSED, principal=VACANCY_2025["Wiesbaden"], interest_from=payment_dates(year_2025)[1],
+        reason="Die Stelle der WIR-Koordination war vom 01.09. bis 31.10.2025 unbesetzt; die Personalausgaben "
+               "2025 lagen um 8.450,00 € unter dem verbindlichen Finanzierungsplan. Die Festbetragsfinanzierung "
+               "setzt voraus, dass die zuwendungsfähigen Ausgaben den Festbetrag erreichen.",
+        now=proposed)
+    issued = _at(date(2026, 9, 14), 10)
+    reclaim = history.at(issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued)
+    received_on = date(2026, 10, 9)
+    owed = reclaim_balance(reclaim, received_on).total_outstanding
+    history.at(_at(date(2026, 10, 12), 14), reclaim_book_repayment, reclaim=reclaim, user=clerk,
+               received_on=received_on, amount=owed, reference="RZ-2026-0001", now=_at(date(2026, 10, 12), 14))
+    closed = _at(date(2026, 10, 20), 9)
+    history.at(closed, award_close, award=wiesbaden.award, user=clerk, now=closed)
+
+    year_2024 = _award_year(kassel, 2024)
+    proposed = _at(date(2026, 10, 26), 10)
+    reclaim = history.at(
+        proposed, reclaim_propose, report=_final_report(kassel), user=clerk, award_year=year_2024,
+        ground=Reclaim.Ground.INELIGIBLE, principal=INELIGIBLE_2024, interest_from=payment_dates(year_2024)[1],
+        reason="Die Bewirtung bei den Netzwerktreffen 2024 (Belege 2024-031 bis 2024-044, zusammen 1.236,40 €) "
+               "ist nach der Förderrichtlinie nicht zuwendungsfähig.",
+        note="Verwendungsnachweis geprüft; Bewirtungskosten 2024 nicht zuwendungsfähig.", now=proposed)
+    issued = _at(date(2026, 11, 2), 10)
+    history.at(issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued)
+
+    year_2025 = _award_year(offenbach, 2025)
+    proposed = _at(date(2026, 11, 20), 15)
+    history.at(
+        proposed, reclaim_propose, report=_final_report(offenbach), user=clerk, award_year=year_2025,
+        ground=Reclaim.Ground.UNUSED, principal=Decimal("2180.00"), interest_from=payment_dates(year_2025)[1],
+        reason="Von den Mitteln für Mikroprojekte 2025 wurden 2.180,00 € nicht weitergeleitet; ein Träger hat "
+               "sein Projekt abgesagt.", now=proposed)
 
 
 def _build_2026(accounts: dict[str, User], history: _History) -> None:
@@ -565,6 +650,46 @@ def _award_2026(programme: FundingProgramme, accounts: dict[str, User], history:
         if body == "Hanau":
             history.at(_at(date(2026, 11, 23), 9), disbursement_prepare, disbursement=disbursement, user=clerk,
                        now=_at(date(2026, 11, 23), 9))
+        _amend_2026(history, award, coordinator, clerk, approver, hanau=body == "Hanau")
+
+
+def _amend_2026(history: _History, award: Award, coordinator: User, clerk: User, approver: User, *,
+                hanau: bool) -> None:
+    """Bad Homburg shifted 5.000,00 € of its grant from 2028 to 2027 (approved, Änderungsbescheid
+    of 22.09.2026); Hanau asks to move 8.000,00 € of 2027 from staff to micro-projects
+    (submitted, waiting for the clerk)."""
+    period_end, expenditures, financings = amendment_initial(award)
+    if hanau:
+        expenditures = [
+            ExpenditureLine(e.year, e.category, e.amount + {"personal": -8000, "mikroprojekte": 8000}.get(
+                e.category.code, 0), e.positions) if e.year == 2027 else e
+            for e in expenditures
+        ]
+        reason = ("Eine der beiden Koordinationsstellen wird 2027 für vier Monate in Teilzeit besetzt. "
+                  "Die frei werdenden 8.000,00 € sollen in Mikroprojekte der Sprachpatenschaften fließen.")
+        saved = _at(date(2026, 11, 18), 10)
+    else:
+        shift = {2027: Decimal("5000.00"), 2028: Decimal("-5000.00")}
+        financings = [
+            FinancingLine(f.year, f.source, f.amount + shift.get(f.year, ZERO) * (1 if f.source == "zuwendung" else -1))
+            if f.year in shift and f.source in ("zuwendung", "eigenmittel") else f
+            for f in financings
+        ]
+        reason = ("Wegen der Haushaltssicherung kann die Stadt 2027 nur geringere Eigenmittel bereitstellen; "
+                  "2028 setzt sie entsprechend mehr Eigenmittel ein. Die Zuwendung insgesamt bleibt gleich.")
+        saved = _at(date(2026, 9, 1), 10)
+    request = history.at(saved, amendment_save, award=award, user=coordinator, period_end=period_end,
+                         expenditures=expenditures, financings=financings, reason=reason)
+    submitted = _at(saved.date(), 11)
+    request = history.at(submitted, amendment_submit, request=request, user=coordinator, now=submitted)
+    if hanau:
+        return
+    recommended = _at(date(2026, 9, 8), 10)
+    request = history.at(recommended, amendment_recommend, request=request, user=clerk, now=recommended,
+                         note="Verschiebung zwischen den Jahren; Gesamtbetrag und Haushaltsansätze unverändert "
+                              "ausreichend.")
+    decided = _at(date(2026, 9, 22), 14)
+    history.at(decided, amendment_approve, request=request, user=approver, issued_on=decided.date(), now=decided)
 
 
 # ---------------------------------------------------------------------------------------

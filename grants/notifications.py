@@ -22,7 +22,8 @@ from accounts.roles import Role
 
 logger = logging.getLogger(__name__)
 
-EVENTS = {"submitted", "resubmitted", "changes_requested", "approved", "rejected"}
+EVENTS = {"submitted", "resubmitted", "changes_requested", "approved", "rejected", "closed",
+          "amendment_sent_back", "amendment_approved", "amendment_rejected", "reclaim_issued"}
 
 _muted: ContextVar[bool] = ContextVar("wirfunding_notifications_muted", default=False)
 

@@ -2,6 +2,9 @@ from django.urls import path
 
 from grants.views import applications, attachments, decisions, notices, payments, programme, review
 from grants.views import deadlines, payment_orders, usage_reports
+from grants.views import amendments
+from grants.views import closing, programme_report
+from grants.views import reclaims
 
 app_name = "grants"
 
@@ -80,4 +83,29 @@ urlpatterns = [
          name="usage_report_accept"),
     path("verwendungsnachweise/<int:pk>/rueckfragen/", usage_reports.usage_report_send_back_view,
          name="usage_report_send_back"),
+    # Abschluss einer Zuwendung and the programme report (ministry)
+    path("antraege/<int:pk>/abschliessen/", closing.award_close_view, name="award_close"),
+    path("programm/bericht/", programme_report.programme_report_view, name="programme_report"),
+    path("programm/bericht/export.<str:fmt>", programme_report.programme_report_export,
+         name="programme_report_export"),
+    # Rückforderungen with interest (§ 49a HVwVfG) and the Basiszinssatz table
+    path("verwendungsnachweise/<int:pk>/rueckforderung/", reclaims.reclaim_propose_view, name="reclaim_propose"),
+    path("rueckforderungen/", reclaims.reclaim_list, name="reclaim_list"),
+    path("rueckforderungen/<int:pk>/", reclaims.reclaim_detail, name="reclaim_detail"),
+    path("rueckforderungen/<int:pk>/bescheid-vorschau/", reclaims.reclaim_preview, name="reclaim_preview"),
+    path("rueckforderungen/<int:pk>/festsetzen/", reclaims.reclaim_issue_view, name="reclaim_issue"),
+    path("rueckforderungen/<int:pk>/verwerfen/", reclaims.reclaim_discard_view, name="reclaim_discard"),
+    path("rueckforderungen/<int:pk>/rueckzahlung/", reclaims.reclaim_repayment_view, name="reclaim_repayment"),
+    path("programm/basiszinssatz/", reclaims.base_rate_list, name="base_rate_list"),
+    # Änderungsanträge: the coordinator requests, the ministry reviews and decides
+    path("antraege/<int:pk>/aenderungsantrag/", amendments.amendment_edit, name="amendment_edit"),
+    path("aenderungsantraege/", amendments.amendment_list, name="amendment_list"),
+    path("aenderungsantraege/<int:pk>/", amendments.amendment_detail, name="amendment_detail"),
+    path("aenderungsantraege/<int:pk>/zurueckziehen/", amendments.amendment_withdraw_view,
+         name="amendment_withdraw"),
+    path("aenderungsantraege/<int:pk>/rueckfragen/", amendments.amendment_send_back_view,
+         name="amendment_send_back"),
+    path("aenderungsantraege/<int:pk>/empfehlen/", amendments.amendment_recommend_view, name="amendment_recommend"),
+    path("aenderungsantraege/<int:pk>/bewilligen/", amendments.amendment_approve_view, name="amendment_approve"),
+    path("aenderungsantraege/<int:pk>/ablehnen/", amendments.amendment_reject_view, name="amendment_reject"),
 ]

@@ -112,6 +112,16 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
                                           amount=Decimal("118000.00"))
     UsageReportFinancing.objects.create(report=report, source="zuwendung", amount=Decimal("100000.00"))
     ReminderSent.objects.create(key=f"{award.pk}:zwischennachweis:2026:faellig:{coordinator_a.pk}")
+    from grants.models import AmendmentRequest, Reclaim, ReclaimRepayment
+    reclaim = Reclaim.objects.create(award=award, award_year=award.years.first(), usage_report=report,
+                                     ground=Reclaim.Ground.UNUSED, principal=Decimal("1000.00"),
+                                     reason="Nicht verbrauchte Mittel.", interest_from=date(2026, 6, 1),
+                                     proposed_by=clerk)
+    ReclaimRepayment.objects.create(reclaim=reclaim, received_on=date(2026, 7, 1), amount=Decimal("100.00"),
+                                    booked_by=clerk)
+    AmendmentRequest.objects.create(award=award, period_end=award.period_end, plan=award.plan_snapshot,
+                                    amounts={"2026": "100000.00"}, created_by=coordinator_a,
+                                    reason="Verschiebung zwischen den Jahren.")
     application = factories.draft_application(programme, coordinator_b)
     attachment_add(application=application, user=coordinator_b, name="Stellenplan.pdf", content=PDF,
                    description="Stellenplan")

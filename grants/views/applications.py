@@ -20,7 +20,11 @@ from grants.selectors import applications_visible_to, award_total, award_year_fi
 from grants.services.applications import application_submit, application_withdraw
 from grants.services.drafts import application_save
 from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
+from grants.services.amendments import plan_to_lines
 from grants.views import decisions, notices, payments, review, usage_reports
+from grants.views import amendments
+from grants.views import closing
+from grants.views import reclaims
 from grants.views.common import apply_domain_error, require, run_form_action
 
 S = ApplicationStatus
@@ -121,9 +125,21 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_table(application):
-    """The plan as rows with one amount per year, for read-only display."""
+    """The plan as applied for, as rows with one amount per year, for read-only display."""
     expenditures, financings = plan_lines(application)
-    years = application.years
+    return plan_rows(application.years, expenditures, financings)
+
+
+def binding_plan_table(award):
+    """The award's binding plan (as approved, or as changed by the latest Änderungsbescheid)."""
+    categories = {c.code: c for c in award.application.programme.cost_categories.all()}
+    expenditures, financings = plan_to_lines(award.plan_snapshot, categories)
+    years = sorted({int(row["year"]) for row in award.plan_snapshot.get("years", [])})
+    return plan_rows(years, expenditures, financings)
+
+
+def plan_rows(years, expenditures, financings):
+    """Plan lines as rows with one amount per year and the totals."""
     categories = {}
     for line in expenditures:
         categories.setdefault(line.category.pk, {"label": line.category.name, "position": line.category.position,
@@ -163,9 +179,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if is_applicant:
         comments = comments.filter(visibility=ApplicationComment.Visibility.APPLICANT)
     award = getattr(application, "award", None) if application.status == S.APPROVED else None
+    revision = award.revisions.order_by("-number").first() if award else None
     context = {
         "application": application,
-        "plan": plan_table(application),
+        "plan": binding_plan_table(award) if award else plan_table(application),
+        "applied_plan": plan_table(application) if award else None,
+        "revision": revision,
         "requested": requested_grant_by_year(application),
         "requested_total": sum(requested_grant_by_year(application).values()),
         "attachments": application.attachments.all(),
@@ -187,7 +206,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The ministry's panels (review actions, decision) each add context and name the
     # partial templates to include under "panels".
     for panel in (review.detail_panel, decisions.detail_panel, notices.detail_panel, payments.detail_panel,
-                  usage_reports.detail_panel):
+                  usage_reports.detail_panel, closing.detail_panel, amendments.detail_panel,
+                  reclaims.detail_panel):
         extra = dict(panel(request, application) or {})
         context["panels"] += extra.pop("panels", [])
         context.update(extra)

@@ -275,9 +275,44 @@ class TestSeededDemo:
         reports = UsageReport.objects.filter(award=wmk_award())
         assert sorted((r.kind, r.year, r.status) for r in reports) == [
             ("zwischennachweis", year, "angenommen") for year in (2021, 2022, 2023, 2024)]
-        others = UsageReport.objects.filter(kind="verwendungsnachweis",
-                                            award__application__programme__code="wir-2021")
-        assert others.count() == 20 and set(others.values_list("status", flat=True)) == {"eingereicht"}
+        finals = UsageReport.objects.filter(kind="verwendungsnachweis", award__application__programme__code="wir-2021")
+        checked = {"Frankfurt am Main", "Wiesbaden", "Kassel", "Offenbach am Main"}
+        assert finals.count() == 20
+        assert {r.award.application.municipality.name for r in finals.filter(status="angenommen")} == checked
+        assert set(finals.exclude(award__application__municipality__name__in=checked)
+                   .values_list("status", flat=True)) == {"eingereicht"}
+
+    def test_final_proofs_checked_with_reclaims_settled_open_and_proposed(self):
+        from grants.models import Reclaim
+        from grants.services.reclaims import reclaim_balance
+        reclaims = {r.award.application.municipality.name: r for r in Reclaim.objects.select_related(
+            "award__application__municipality", "notice")}
+        assert {name: r.status for name, r in reclaims.items()} == {
+            "Wiesbaden": "erledigt", "Kassel": "festgesetzt", "Offenbach am Main": "vorgeschlagen"}
+        wiesbaden = reclaims["Wiesbaden"]
+        # 8.450,00 € from the last 2025 payment (10.10.2025) until the day before repayment (09.10.2026),
+        # base rate 1,27 % + 5 = 6,27 %: 83 days in 2025 → 120,48 €, 281 days in 2026 → 407,88 €.
+        assert wiesbaden.interest_from == date(2025, 10, 10)
+        assert [(p.received_on, p.amount) for p in wiesbaden.repayments.all()] == [
+            (date(2026, 10, 9), Decimal("8978.36"))]
+        assert reclaim_balance(wiesbaden, date(2026, 11, 25)).settled
+        assert wiesbaden.notice.kind == "rueckforderung" and reclaims["Kassel"].notice.kind == "rueckforderung"
+        assert reclaims["Offenbach am Main"].notice is None
+        assert wiesbaden.proposed_by != wiesbaden.decided_by
+
+    def test_grants_with_accepted_final_proof_and_no_open_reclaim_are_closed(self):
+        closed = Award.objects.filter(status=Award.Status.CLOSED)
+        assert sorted(a.application.municipality.name for a in closed) == ["Frankfurt am Main", "Wiesbaden"]
+
+    def test_bad_homburg_amendment_is_approved_with_a_notice_and_hanaus_waits(self):
+        from grants.models import AmendmentRequest
+        requests = {r.award.application.municipality.name: r for r in AmendmentRequest.objects.all()}
+        homburg, hanau = requests["Bad Homburg v. d. Höhe"], requests["Hanau"]
+        assert (homburg.status, homburg.notice.kind, homburg.revision.number) == ("bewilligt", "aenderung", 2)
+        years = {row.year: row.amount for row in homburg.award.years.select_related("budget")}
+        assert (years[2027], years[2028], award_total(homburg.award)) == (
+            Decimal("125000.00"), Decimal("115000.00"), Decimal("600000.00"))
+        assert hanau.status == "eingereicht"
 
     def test_output_summarises_and_lists_the_accounts(self, seeded):
         assert "Zuwendungen: 23" in seeded
