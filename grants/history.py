@@ -1,10 +1,14 @@
-"""An application's history in words, as the people involved may see it."""
+"""An application's history in words, as the people involved may see it: the application's
+own steps and, once awarded, the milestones of the grant (amendments decided, reclaims
+fixed and settled, closing). Each of those has its full history on its own page."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability
+from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
-from grants.models import ApplicationStatus
+from grants.models import AmendmentRequest, ApplicationStatus, Award, Reclaim
 
 ACTION_LABELS = {
     "grants.application.created": _("Antrag angelegt"),
@@ -20,7 +24,38 @@ ACTION_LABELS = {
     "grants.application.approved": _("Bewilligt"),
     "grants.application.rejected": _("Abgelehnt"),
     "grants.application.commented": _("Kommentar hinzugefügt"),
+    "grants.amendment.submitted": _("Änderungsantrag eingereicht"),
+    "grants.amendment.approved": _("Änderungsantrag bewilligt, Änderungsbescheid erlassen"),
+    "grants.amendment.rejected": _("Änderungsantrag abgelehnt"),
+    "grants.reclaim.issued": _("Rückforderungsbescheid erlassen"),
+    "grants.reclaim.settled": _("Rückforderung erledigt"),
+    "grants.award.closed": _("Zuwendung abgeschlossen"),
 }
+
+# The grant's milestones shown in the application's history (object model → actions).
+_MILESTONES = {
+    Award: {"grants.award.closed"},
+    AmendmentRequest: {"grants.amendment.submitted", "grants.amendment.approved", "grants.amendment.rejected"},
+    Reclaim: {"grants.reclaim.issued", "grants.reclaim.settled"},
+}
+
+
+def _milestones(application) -> list[AuditEntry]:
+    award = getattr(application, "award", None)
+    if award is None:
+        return []
+    targets = {
+        Award: [award.pk],
+        AmendmentRequest: list(award.amendment_requests.values_list("pk", flat=True)),
+        Reclaim: list(award.reclaims.values_list("pk", flat=True)),
+    }
+    entries = []
+    for model, ids in targets.items():
+        if ids:
+            entries += AuditEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
+                action__in=_MILESTONES[model]).select_related("actor")
+    return entries
 
 _STATUS_LABELS = dict(ApplicationStatus.choices)
 
@@ -28,11 +63,13 @@ _STATUS_LABELS = dict(ApplicationStatus.choices)
 def application_history(application, user) -> list[dict]:
     """Oldest first. Applicants do not see internal comments being written."""
     rows = []
-    for entry in audit_entries_for(application):
+    entries = sorted([*audit_entries_for(application), *_milestones(application)],
+                     key=lambda entry: (entry.created_at, entry.pk))
+    for entry in entries:
         if not user.can(Capability.VIEW_ALL) and entry.action == "grants.application.commented" \
                 and entry.data.get("visibility") != "antragsteller":
             continue
-        status = entry.changes.get("status")
+        status = entry.changes.get("status") if entry.action.startswith("grants.application.") else None
         status_change = None
         if status and len(status) == 2:
             before, after = status

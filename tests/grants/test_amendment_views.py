@@ -406,3 +406,6 @@ def test_application_page_shows_the_binding_plan_of_the_latest_revision(client, 
     assert "Verbindlicher Finanzierungsplan" in binding and "Fassung 2" in binding
     assert ">2029<" in binding and "30.000,00 €" in binding  # the year the amendment added
     assert ">2029<" not in applied  # the application covered 2026–2028
+    history = html[html.index('id="h-verlauf"'):]
+    assert "Änderungsantrag eingereicht" in history
+    assert "Änderungsantrag bewilligt, Änderungsbescheid erlassen" in history

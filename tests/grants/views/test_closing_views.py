@@ -104,6 +104,8 @@ def test_clerk_closes_from_the_page(client, closable, clerk):
     page = response.content.decode()
     assert "Die Zuwendung ist abgeschlossen. Die Koordination wird benachrichtigt." in page
     assert "Abgeschlossen am 01.09.2026 von Sachbearbeitung Test." in page
+    history = page[page.index('id="h-verlauf"'):]
+    assert "Zuwendung abgeschlossen" in history
 
 
 def test_refusal_is_a_message_naming_every_reason(client, award, clerk):
