@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import BudgetExceeded, DomainError, FieldErrors, NotPermitted, PlanInvalid
+from grants.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import (
     AmendmentRequest,
     Award,
@@ -123,6 +123,20 @@ def amendment_initial(award: Award) -> tuple[date, list[ExpenditureLine], list[F
     """What a new Änderungsantrag starts from: the current binding period end and plan."""
     expenditures, financings = plan_to_lines(award.plan_snapshot, _categories(award))
     return award.period_end, expenditures, financings
+
+
+def period_ended_refusal(award: Award, today: date) -> str | None:
+    """Why the body can no longer ask for a change: its period has ended (a request made in time
+    is still decided afterwards). None while changes may be requested."""
+    if today <= award.period_end:
+        return None
+    return _("Der Bewilligungszeitraum ist am %(end)s abgelaufen; eine Änderung kann nur bis zu seinem "
+             "Ende beantragt werden.") % {"end": _d(award.period_end)}
+
+
+def _require_period_running(award: Award) -> None:
+    if refusal := period_ended_refusal(award, clock.today()):
+        raise InvalidTransition(refusal)
 
 
 def open_request(award: Award) -> AmendmentRequest | None:
@@ -340,6 +354,7 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
     with transaction.atomic():
         award = _lock_award(award)
         require_award_running(award)
+        _require_period_running(award)
         request = (AmendmentRequest.objects.select_for_update()
                    .filter(award=award, status__in=AmendmentRequest.OPEN_STATUSES).first())
         if request is not None:
@@ -376,6 +391,7 @@ def amendment_submit(*, request: AmendmentRequest, user, now: datetime | None = 
     with transaction.atomic():
         award, request = _lock_request(request)
         require_award_running(award)
+        _require_period_running(award)
         require_status(request, (S.DRAFT,), _("Das Einreichen"))
         errors = _request_errors(request, award, clock.today())
         if not request.reason.strip():

@@ -46,10 +46,12 @@ from grants.services.amendments import (
     awarded_by_year,
     called_by_year,
     open_request,
+    period_ended_refusal,
     plan_grant_by_year,
     plan_to_lines,
 )
 from grants.views.common import apply_domain_error, require
+from wirfunding import clock
 
 S = AmendmentRequest.Status
 PAGE_SIZE = 50
@@ -214,6 +216,9 @@ def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Für diesen Antrag gibt es keine Zuwendung."))
     if award.status != Award.Status.RUNNING:
         messages.error(request, _("Die Zuwendung ist abgeschlossen und kann nicht mehr geändert werden."))
+        return redirect("grants:application_detail", pk=application.pk)
+    if refusal := period_ended_refusal(award, clock.today()):
+        messages.error(request, refusal)
         return redirect("grants:application_detail", pk=application.pk)
     draft = open_request(award)
     if draft is not None and draft.status != S.DRAFT:
@@ -383,12 +388,14 @@ def detail_panel(request: HttpRequest, application: Application) -> dict:
         return {}
     amendments = requests_visible_to(user).filter(award=award).order_by("-created_at", "-pk")
     current = open_request(award)
+    period_ended = period_ended_refusal(award, clock.today())
     return {
         "panels": ["grants/_amendments_panel.html"],
         "amendment_requests": list(amendments),
         "amendment_revisions": revisions(award),
         "amendment_can_start": (is_coordinator and award.status == Award.Status.RUNNING
-                                and (current is None or current.status == S.DRAFT)),
+                                and period_ended is None and (current is None or current.status == S.DRAFT)),
+        "amendment_period_ended": period_ended if award.status == Award.Status.RUNNING else None,
         "amendment_draft": current if current is not None and current.status == S.DRAFT else None,
         "amendment_edit_url": reverse("grants:amendment_edit", args=[application.pk]),
     }

@@ -7,7 +7,7 @@ The award runs 2026–2028 with 100.000,00 € a year; the clock stands on 01.03
 """
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from html import unescape
 
@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from grants.models import AmendmentRequest, AwardYear, Budget, Notice
 from grants.services.amendments import amendment_approve, amendment_recommend
-from tests.grants.amendment_helpers import SHIFTED, frozen, issued_award, recommended, save, submitted
+from tests.grants.amendment_helpers import BERLIN, SHIFTED, frozen, issued_award, recommended, save, submitted
 from tests.grants.views import error_beside, page_elements
+from wirfunding import clock
 
 D = Decimal
 S = AmendmentRequest.Status
@@ -409,3 +410,15 @@ def test_application_page_shows_the_binding_plan_of_the_latest_revision(client, 
     history = html[html.index('id="h-verlauf"'):]
     assert "Änderungsantrag eingereicht" in history
     assert "Änderungsantrag bewilligt, Änderungsbescheid erlassen" in history
+
+
+def test_after_the_period_the_page_says_why_no_change_can_be_requested(client, award, coordinator_a):
+    client.force_login(coordinator_a)
+    with clock.frozen_at(datetime(2029, 1, 2, 10, tzinfo=BERLIN)):
+        page = unescape(client.get(reverse("grants:application_detail", args=[award.application_id])).content.decode())
+        response = client.get(edit_url(award), follow=True)
+    assert "Änderung beantragen" not in page
+    assert "am 31.12.2028 abgelaufen" in page
+    assert response.redirect_chain[-1][0] == reverse("grants:application_detail", args=[award.application_id])
+    assert "am 31.12.2028 abgelaufen" in unescape(response.content.decode())
+    assert not AmendmentRequest.objects.exists()

@@ -4,7 +4,7 @@ The award runs 2026–2028 with 100.000,00 € a year; its Zuwendungsbescheid is
 stands on 01.03.2027, so 2026 is an ended budget year.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -28,6 +28,7 @@ from grants.services.amendments import (
 )
 from tests import factories
 from tests.grants.amendment_helpers import (
+    BERLIN,
     SHIFTED,
     SHIFTED_END,
     frozen,
@@ -37,6 +38,7 @@ from tests.grants.amendment_helpers import (
     submitted,
     year_row,
 )
+from wirfunding import clock
 
 D = Decimal
 S = AmendmentRequest.Status
@@ -323,6 +325,18 @@ def test_closed_award_refuses_an_amendment(award, coordinator_a):
 
     with pytest.raises(InvalidTransition):
         save(award, coordinator_a)
+
+
+def test_no_amendment_can_be_requested_after_the_period_has_ended(award, coordinator_a):
+    """The award runs 2026–2028; on 02.01.2029 its period is over."""
+    draft = save(award, coordinator_a)
+    with clock.frozen_at(datetime(2029, 1, 2, 10, tzinfo=BERLIN)):
+        with pytest.raises(InvalidTransition, match="am 31.12.2028 abgelaufen"):
+            save(award, coordinator_a)
+        with pytest.raises(InvalidTransition, match="abgelaufen"):
+            amendment_submit(request=draft, user=coordinator_a)
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
 
 
 def test_a_second_open_request_is_not_possible(award, coordinator_a):
