@@ -3,12 +3,23 @@
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import ngettext
 
 from accounts.roles import Capability
-from grants.models import Application, ApplicationStatus, FundingProgramme
+from grants.models import (
+    AmendmentRequest,
+    Application,
+    ApplicationStatus,
+    Disbursement,
+    FundingProgramme,
+    Reclaim,
+    UsageReport,
+)
 from grants.models.applications import CLOSED_STATUSES
 from grants.selectors import applications_visible_to, budget_figures
 from grants.views.applications import open_programmes
+from wirfunding import clock
 
 S = ApplicationStatus
 
@@ -36,4 +47,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["recommended_count"] = Application.objects.filter(status=S.RECOMMENDED).count()
     if context["can_review"]:
         context["submitted_count"] = Application.objects.filter(status=S.SUBMITTED).count()
+    context["tasks"] = _post_award_tasks(user)
     return render(request, "grants/dashboard.html", context)
+
+
+def _post_award_tasks(user) -> list[dict]:
+    """What waits for this person after the award: a link per kind of work that is not empty."""
+    D, R, A = Disbursement.Status, Reclaim.Status, AmendmentRequest.Status
+    wanted = []
+    if user.can(Capability.PREPARE_PAYMENT):
+        wanted.append((Disbursement.objects.filter(status=D.REQUESTED), "grants:payment_queue", f"status={D.REQUESTED}",
+                       lambda n: ngettext("Mittelabruf wartet auf die Vorbereitung",
+                                                  "Mittelabrufe warten auf die Vorbereitung", n)))
+    if user.can(Capability.RELEASE_PAYMENT):
+        wanted.append((Disbursement.objects.filter(status=D.PREPARED), "grants:payment_queue", f"status={D.PREPARED}",
+                       lambda n: ngettext("Auszahlung wartet auf die Freigabe",
+                                                  "Auszahlungen warten auf die Freigabe", n)))
+    if user.can(Capability.REVIEW):
+        wanted.append((UsageReport.objects.filter(status=UsageReport.Status.SUBMITTED), "grants:usage_report_list",
+                       f"status={UsageReport.Status.SUBMITTED}",
+                       lambda n: ngettext("Nachweis wartet auf die Prüfung", "Nachweise warten auf die Prüfung", n)))
+        wanted.append((AmendmentRequest.objects.filter(status=A.SUBMITTED), "grants:amendment_list",
+                       f"status={A.SUBMITTED}",
+                       lambda n: ngettext("Änderungsantrag wartet auf die Prüfung",
+                                                  "Änderungsanträge warten auf die Prüfung", n)))
+    if user.can(Capability.DECIDE):
+        wanted.append((AmendmentRequest.objects.filter(status=A.RECOMMENDED), "grants:amendment_list",
+                       f"status={A.RECOMMENDED}",
+                       lambda n: ngettext("Änderungsantrag ist zur Bewilligung empfohlen",
+                                                  "Änderungsanträge sind zur Bewilligung empfohlen", n)))
+    if user.can(Capability.ISSUE_NOTICE):
+        wanted.append((Reclaim.objects.filter(status=R.PROPOSED), "grants:reclaim_list", f"status={R.PROPOSED}",
+                       lambda n: ngettext("Rückforderung wartet auf die Festsetzung",
+                                                  "Rückforderungen warten auf die Festsetzung", n)))
+    if user.can(Capability.VIEW_ALL):
+        wanted.append((Reclaim.objects.filter(status=R.ISSUED, due_on__lt=clock.today()), "grants:reclaim_list",
+                       f"status={R.ISSUED}",
+                       lambda n: ngettext("festgesetzte Rückforderung ist überfällig",
+                                                  "festgesetzte Rückforderungen sind überfällig", n)))
+    tasks = []
+    for queryset, url_name, query, label in wanted:
+        count = queryset.count()
+        if count:
+            tasks.append({"count": count, "url": f"{reverse(url_name)}?{query}", "label": label(count)})
+    return tasks
