@@ -7,12 +7,13 @@ start from an award whose every proof is accepted and add one obstacle at a time
 """
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from audit.selectors import audit_entries_for
+from audit.services import audit_log
 from grants.errors import InvalidTransition, NotPermitted
 from grants.models import AmendmentRequest, Award, Disbursement, Notice, Reclaim, UsageReport
 from grants.services.closing import AwardNotClosable, award_close, award_closing_blockers
@@ -31,6 +32,7 @@ from grants.services.usage_reports import (
     usage_report_submit,
 )
 from tests import factories
+from tests.concurrency import run_together, slowed
 from wirfunding import clock
 
 M = Decimal
@@ -348,3 +350,28 @@ def test_closed_award_refuses_payment_requests(closable, clerk, coordinator_a):
     with pytest.raises(InvalidTransition, match="abgeschlossen"):
         disbursement_request(award=closable, year=2025, amount=M("10.00"), user=coordinator_a)
     assert not Disbursement.objects.exists()
+
+
+# -- concurrency (PostgreSQL, real threads) ---------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("slow", ["closing", "request"])
+def test_closing_and_a_payment_request_at_the_same_moment_never_both_succeed(monkeypatch, closable, clerk,
+                                                                              coordinator_a, slow):
+    """Either the request comes first (and then blocks the closing) or the closing does (and the
+    request sees a closed award): never a payment request on a closed award."""
+    module = "grants.services.closing" if slow == "closing" else "grants.services.disbursements"
+    monkeypatch.setattr(f"{module}.audit_log", slowed(audit_log))
+
+    results = run_together(
+        lambda: award_close(award=closable, user=clerk),
+        lambda: disbursement_request(award=closable, year=2025, amount=M("10000.00"), user=coordinator_a,
+                                     stated_need="Restmittel 2025"),
+    )
+
+    assert sorted(kind for kind, _ in results) == ["error", "ok"]
+    closable.refresh_from_db()
+    requests = Disbursement.objects.filter(award_year__award=closable).count()
+    assert (closable.status, requests) in {(Award.Status.CLOSED, 0), (Award.Status.RUNNING, 1)}
