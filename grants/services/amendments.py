@@ -484,8 +484,8 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
                       now: datetime | None = None) -> AmendmentRequest:
     """Zur Bewilligung empfohlen → Bewilligt: the award takes the requested period and plan.
 
-    Locks the award, the request, the budget rows of every year whose amount changes (in
-    year order, as approvals of applications do) and the award's year rows; checks the rules
+    Locks the award, the request, the award's year rows and the budget rows of every year
+    whose amount changes (in year order, as approvals of applications do); checks the rules
     again and each raised year against its budget; updates the award's years (a dropped year
     keeps its row at 0,00 €), period and binding plan; writes the next revision and issues
     the Änderungsbescheid. Any refusal leaves everything as it was.
@@ -500,6 +500,10 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
             raise NotPermitted(FOUR_EYES)
         require_award_running(award)
         refers_to = _notice_to_amend(award)
+        # The award's year rows before the checks: a payment request locks its year row, so what
+        # has been called cannot grow between the check "not below what was called" and the change.
+        rows = {row.budget.year: row for row in
+                AwardYear.objects.select_for_update(of=("self",)).select_related("budget").filter(award=award)}
         errors = _request_errors(request, award, clock.today())
         if errors:
             raise PlanInvalid(errors)
@@ -534,8 +538,6 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
                     % {"year": year, "amount": format_eur(after_years[year]), "free": format_eur(max(free, ZERO)),
                        "budget": format_eur(budget.amount)})
 
-        rows = {row.budget.year: row for row in
-                AwardYear.objects.select_for_update(of=("self",)).select_related("budget").filter(award=award)}
         for year in affected:
             amount = after_years.get(year, ZERO)
             if year in rows:

@@ -4,6 +4,7 @@ The award runs 2026–2028 with 100.000,00 € a year; its Zuwendungsbescheid is
 stands on 01.03.2027, so 2026 is an ended budget year.
 """
 
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -14,9 +15,11 @@ from django.db import IntegrityError, transaction
 from pypdf import PdfReader
 
 from audit.selectors import audit_entries_for
+from audit.services import audit_log
 from grants.deadlines import report_deadlines
 from grants.errors import BudgetExceeded, DomainError, InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Budget, Disbursement, Notice
+from grants.services import amendments as amendments_module
 from grants.services.amendments import (
     amendment_approve,
     amendment_initial,
@@ -26,7 +29,9 @@ from grants.services.amendments import (
     amendment_submit,
     amendment_withdraw,
 )
+from grants.services.disbursements import disbursement_request
 from tests import factories
+from tests.concurrency import run_together, slowed
 from tests.grants.amendment_helpers import (
     BERLIN,
     SHIFTED,
@@ -486,9 +491,6 @@ def test_rejection_needs_a_reason(award, coordinator_a, clerk, approver2):
 def test_two_simultaneous_amendment_approvals_exceeding_a_budget_year_only_one_succeeds(
     monkeypatch, programme, coordinator_a, coordinator_b, clerk, approver, approver2
 ):
-    from audit.services import audit_log
-    from tests.concurrency import run_together, slowed
-
     Budget.objects.filter(programme=programme, year=2029).update(amount=D("50000.00"))
     first = recommended(issued_award(programme, coordinator_a, clerk, approver), coordinator_a, clerk)
     second = recommended(issued_award(programme, coordinator_b, clerk, approver), coordinator_b, clerk)
@@ -509,3 +511,41 @@ def test_two_simultaneous_amendment_approvals_exceeding_a_budget_year_only_one_s
     assert committed == D("30000.00")
     assert Notice.objects.filter(kind=Notice.Kind.AMENDMENT).count() == 1
     assert AwardRevision.objects.filter(number=2).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_request_during_an_approval_cannot_push_a_lowered_year_below_what_was_called(
+    monkeypatch, programme, coordinator_a, clerk, approver, approver2
+):
+    """2026 is lowered from 100.000 € to 70.000 € while 60.000 € are called; a request for
+    another 20.000 € at the same moment: the approval or the request is refused, never both
+    succeed (which would leave 80.000 € called against 70.000 € awarded)."""
+    award = issued_award(programme, coordinator_a, clerk, approver)
+    disbursement_request(award=award, year=2026, amount=D("60000.00"), user=coordinator_a)
+    rows = {2026: year_row("70000.00"), 2027: year_row("115000.00"), 2028: year_row("115000.00")}
+    request = recommended(award, coordinator_a, clerk, rows=rows, period_end=date(2028, 12, 31))
+    checks = amendments_module._request_errors
+
+    def checked_then_paused(*args, **kwargs):  # holds the approval open right after its check
+        errors = checks(*args, **kwargs)
+        time.sleep(0.4)
+        return errors
+
+    monkeypatch.setattr(amendments_module, "_request_errors", checked_then_paused)
+
+    def in_frozen_time(fn, after: float = 0.0):
+        time.sleep(after)  # the request arrives while the approval pauses after its check
+        with frozen():  # each thread has its own clock context
+            return fn()
+
+    results = run_together(
+        lambda: in_frozen_time(lambda: amendment_approve(request=request, user=approver2)),
+        lambda: in_frozen_time(lambda: disbursement_request(award=award, year=2026, amount=D("20000.00"),
+                                                            user=coordinator_a), after=0.2),
+    )
+
+    assert sorted(kind for kind, _ in results) == ["error", "ok"]
+    year = AwardYear.objects.get(award=award, budget__year=2026)
+    called = sum(Disbursement.objects.filter(award_year=year).values_list("amount", flat=True))
+    assert called <= year.amount
