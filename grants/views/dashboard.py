@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import Capability
@@ -85,9 +86,31 @@ def _post_award_tasks(user) -> list[dict]:
                        f"status={R.ISSUED}",
                        lambda n: ngettext("festgesetzte Rückforderung ist überfällig",
                                                   "festgesetzte Rückforderungen sind überfällig", n)))
-    tasks = []
+    tasks = _coordinator_tasks(user) if user.can(Capability.APPLY) else []
     for queryset, url_name, query, label in wanted:
         count = queryset.count()
         if count:
             tasks.append({"count": count, "url": f"{reverse(url_name)}?{query}", "label": label(count)})
+    return tasks
+
+
+def _coordinator_tasks(user) -> list[dict]:
+    """For the body: questions to answer and reclaims to pay, each linked to its grant."""
+    own = {"award__application__municipality_id": user.municipality_id}
+    tasks = []
+    for report in (UsageReport.objects.filter(status=UsageReport.Status.QUESTIONS, **own)
+                   .select_related("award__application")):
+        tasks.append({"count": None, "url": reverse("grants:application_detail", args=[report.award.application_id]),
+                      "label": _("Rückfragen zum %(report)s (%(ref)s) beantworten")
+                      % {"report": report, "ref": report.award.application.file_reference}})
+    for request in (AmendmentRequest.objects.filter(status=AmendmentRequest.Status.DRAFT, **own)
+                    .exclude(review_note="").select_related("award__application")):
+        tasks.append({"count": None, "url": reverse("grants:amendment_edit", args=[request.award.application_id]),
+                      "label": _("Rückfragen zum Änderungsantrag (%(ref)s) beantworten")
+                      % {"ref": request.award.application.file_reference}})
+    for reclaim in (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, **own)
+                    .select_related("award__application", "notice")):
+        tasks.append({"count": None, "url": reverse("grants:application_detail", args=[reclaim.award.application_id]),
+                      "label": _("Rückforderungsbescheid %(number)s: bis %(due)s zahlen")
+                      % {"number": reclaim.notice.number, "due": f"{reclaim.due_on:%d.%m.%Y}"}})
     return tasks

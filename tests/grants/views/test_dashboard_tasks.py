@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from grants.models import Reclaim, UsageReport
+from grants.models import Notice, Reclaim, UsageReport
 from grants.services.disbursements import disbursement_prepare, disbursement_request
 from tests import factories
 
@@ -59,3 +59,24 @@ def test_nothing_waiting_lists_nothing_and_coordinators_see_no_ministry_tasks(cl
     for label in ("Vorbereitung", "Freigabe", "Nachweis", "Änderungsantrag", "Rückforderung"):
         assert label not in section
     assert tasks(client, coordinator_a) == ""
+
+
+def test_coordinator_is_asked_to_answer_questions_and_pay_a_fixed_reclaim(client, programme, coordinator_a,
+                                                                           coordinator_b, clerk, approver):
+    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    report = UsageReport.objects.create(award=award, kind=UsageReport.Kind.INTERIM, year=2026,
+                                        status=UsageReport.Status.QUESTIONS, check_note="Belege fehlen.")
+    notice = Notice.objects.create(kind=Notice.Kind.RECLAIM, number="WIR-26-B2027-004", application=award.application,
+                                   award=award, issued_on=date(2027, 5, 3), issued_by=approver)
+    Reclaim.objects.create(award=award, award_year=award.years.first(), usage_report=report,
+                           ground=Reclaim.Ground.UNUSED, principal=Decimal("500.00"), reason="Nicht verbraucht.",
+                           interest_from=date(2026, 6, 1), proposed_by=clerk, decided_by=approver,
+                           status=Reclaim.Status.ISSUED, notice=notice, due_on=date(2027, 6, 2))
+    detail = reverse("grants:application_detail", args=[award.application_id])
+
+    section = tasks(client, coordinator_a)
+
+    assert f'href="{detail}">Rückfragen zum Zwischennachweis 2026 ({award.application.file_reference}) beantworten' \
+        in section
+    assert f'href="{detail}">Rückforderungsbescheid WIR-26-B2027-004: bis 02.06.2027 zahlen' in section
+    assert tasks(client, coordinator_b) == ""  # another body's work is not shown
