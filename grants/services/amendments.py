@@ -12,7 +12,6 @@ what has been called for it; a budget year that has ended is not increased.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted, PlanInvalid
+from grants.errors import (
+    BudgetExceeded,
+    DomainError,
+    FieldErrors,
+    InvalidTransition,
+    NotPermitted,
+    PlanInvalid,
+)
 from grants.models import (
     AmendmentRequest,
     Award,
@@ -37,7 +43,19 @@ from grants.models import (
 )
 from grants.money import ZERO, format_eur, to_money
 from grants.notifications import notify_applicant
-from grants.services.guards import require_award_running, require_capability, require_own_body, require_status
+from grants.plan_changes import (
+    changes_summary,
+    lines_to_plan,
+    normal_plan,
+    plan_grant_by_year,
+    plan_to_lines,
+)
+from grants.services.guards import (
+    require_award_running,
+    require_capability,
+    require_own_body,
+    require_status,
+)
 from grants.services.notices import notice_issue
 from grants.services.plans import ExpenditureLine, FinancingLine, plan_rule_errors
 from wirfunding import clock
@@ -67,52 +85,6 @@ def called_by_year(award: Award) -> dict[int, Decimal]:
     rows = (Disbursement.objects.filter(award_year__award=award, status__in=Disbursement.ACTIVE_STATUSES)
             .values_list("award_year__budget__year").annotate(total=Sum("amount")))
     return {year: total for year, total in rows}
-
-
-def plan_to_lines(plan: dict, categories: dict[str, CostCategory]) -> tuple[list[ExpenditureLine], list[FinancingLine]]:
-    """The JSON plan (shape of `Award.plan_snapshot`) as plan lines; `categories` by code."""
-    expenditures, financings = [], []
-    for row in plan.get("years", []):
-        year = int(row["year"])
-        for line in row.get("expenditures", []):
-            category = categories.get(line["category"])
-            if category is None:  # a category the programme no longer has: nothing to edit it with
-                continue
-            positions = line.get("positions")
-            expenditures.append(ExpenditureLine(year, category, to_money(line["amount"]),
-                                                None if positions in (None, "") else Decimal(positions)))
-        for source, amount in row.get("financing", {}).items():
-            financings.append(FinancingLine(year, source, to_money(amount)))
-    return expenditures, financings
-
-
-def lines_to_plan(years: list[int], expenditures: list[ExpenditureLine], financings: list[FinancingLine]) -> dict:
-    """Plan lines as the JSON plan: per year the expenditure lines and every source's amount.
-    Nothing is cut, so the requested grant is the grant and the reduction is nil."""
-    rows = []
-    for year in years:
-        financing = {source: ZERO for source in FinancingSource.values}
-        for line in financings:
-            if line.year == year:
-                financing[line.source] += line.amount
-        expenditure_lines = sorted((e for e in expenditures if e.year == year),
-                                   key=lambda e: (e.category.position, e.category.name))
-        rows.append({
-            "year": year,
-            "expenditures": [
-                {"category": e.category.code, "category_name": e.category.name, "amount": str(to_money(e.amount)),
-                 "positions": None if e.positions is None else str(e.positions)}
-                for e in expenditure_lines
-            ],
-            "financing": {source: str(to_money(amount)) for source, amount in financing.items()},
-            "requested_grant": str(to_money(financing[GRANT])),
-            "reduction": str(ZERO),
-        })
-    return {"years": rows}
-
-
-def plan_grant_by_year(plan: dict) -> dict[int, Decimal]:
-    return {int(row["year"]): to_money(row.get("financing", {}).get(GRANT, "0")) for row in plan.get("years", [])}
 
 
 def _categories(award: Award) -> dict[str, CostCategory]:
@@ -215,108 +187,8 @@ def _request_errors(request: AmendmentRequest, award: Award, today: date) -> dic
                             financings=financings, today=today)
 
 
-def _normal(plan: dict) -> list:
-    """A plan reduced to what binds: per year the non-zero lines, for comparing two plans."""
-    result = []
-    for row in plan.get("years", []):
-        lines = sorted((line["category"], str(to_money(line["amount"])),
-                        "" if line.get("positions") in (None, "") else str(Decimal(line["positions"]).normalize()))
-                       for line in row.get("expenditures", []) if to_money(line["amount"]) or line.get("positions"))
-        financing = sorted((source, str(to_money(amount))) for source, amount in row.get("financing", {}).items()
-                           if to_money(amount))
-        if lines or financing:
-            result.append((int(row["year"]), lines, financing))
-    return result
-
-
 def _changes_anything(request: AmendmentRequest, award: Award) -> bool:
-    return request.period_end != award.period_end or _normal(request.plan) != _normal(award.plan_snapshot)
-
-
-# -- the summary of changes (printed in the Änderungsbescheid) -------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: Decimal
-    after: Decimal
-
-
-def _plan_amounts(plan: dict) -> tuple[dict, dict, dict]:
-    """{(year, category code): amount}, {(year, source): amount}, {category code: name}."""
-    expenditures, financings, names = {}, {}, {}
-    for row in plan.get("years", []):
-        year = int(row["year"])
-        for line in row.get("expenditures", []):
-            key = (year, line["category"])
-            expenditures[key] = expenditures.get(key, ZERO) + to_money(line["amount"])
-            names.setdefault(line["category"], line.get("category_name") or line["category"])
-        for source, amount in row.get("financing", {}).items():
-            financings[(year, source)] = financings.get((year, source), ZERO) + to_money(amount)
-    return expenditures, financings, names
-
-
-def plan_differences(before: dict, after: dict) -> tuple[list[Change], list[Change]]:
-    """Changed expenditure lines (per year and cost category) and financing lines (per year and
-    source), each with the amount before and after."""
-    exp_before, fin_before, names = _plan_amounts(before)
-    exp_after, fin_after, names_after = _plan_amounts(after)
-    names = {**names, **names_after}
-    order = {code: index for index, code in enumerate(dict.fromkeys([*names_after, *names]))}  # plan order
-    expenditure_changes = [
-        Change(f"{names[code]} {year}", exp_before.get((year, code), ZERO), exp_after.get((year, code), ZERO))
-        for year, code in sorted(set(exp_before) | set(exp_after), key=lambda key: (key[0], order[key[1]]))
-        if exp_before.get((year, code), ZERO) != exp_after.get((year, code), ZERO)
-    ]
-    source_labels = dict(FinancingSource.choices)
-    source_labels[GRANT] = _("Zuwendung des Landes")
-    financing_changes = [
-        Change(f"{source_labels.get(source, source)} {year}", fin_before.get((year, source), ZERO),
-               fin_after.get((year, source), ZERO))
-        for year, source in sorted(set(fin_before) | set(fin_after))
-        if source != GRANT and fin_before.get((year, source), ZERO) != fin_after.get((year, source), ZERO)
-    ]
-    return expenditure_changes, financing_changes
-
-
-def changes_summary(*, period_before: tuple[date, date], period_after: tuple[date, date],
-                    amounts_before: dict[int, Decimal], amounts_after: dict[int, Decimal],
-                    plan_before: dict, plan_after: dict) -> str:
-    """The German, line-by-line summary the Änderungsbescheid prints: headings end with a colon,
-    the items under them begin with "– "."""
-    arrow = _("bisher %(before)s, künftig %(after)s")
-    lines = []
-    if period_before != period_after:
-        lines.append(_("Bewilligungszeitraum:"))
-        lines.append("– " + arrow % {"before": f"{_d(period_before[0])} bis {_d(period_before[1])}",
-                                     "after": f"{_d(period_after[0])} bis {_d(period_after[1])}"})
-    changed_years = [year for year in sorted(set(amounts_before) | set(amounts_after))
-                     if amounts_before.get(year, ZERO) != amounts_after.get(year, ZERO)]
-    if changed_years:
-        lines.append(_("Zuwendung nach Haushaltsjahren:"))
-        for year in changed_years:
-            lines.append(f"– {year}: " + arrow % {"before": format_eur(amounts_before.get(year, ZERO)),
-                                                   "after": format_eur(amounts_after.get(year, ZERO))})
-        total_before, total_after = sum(amounts_before.values(), ZERO), sum(amounts_after.values(), ZERO)
-        if total_before == total_after:
-            lines.append("– " + _("insgesamt unverändert %(total)s") % {"total": format_eur(total_after)})
-        else:
-            lines.append("– " + _("insgesamt") + ": " + arrow % {"before": format_eur(total_before),
-                                                                 "after": format_eur(total_after)})
-    expenditure_changes, financing_changes = plan_differences(plan_before, plan_after)
-    if expenditure_changes:
-        lines.append(_("Ausgaben nach Kostenarten:"))
-        lines += [f"– {c.label}: " + arrow % {"before": format_eur(c.before), "after": format_eur(c.after)}
-                  for c in expenditure_changes]
-    if financing_changes:
-        lines.append(_("Weitere Finanzierung:"))
-        lines += [f"– {c.label}: " + arrow % {"before": format_eur(c.before), "after": format_eur(c.after)}
-                  for c in financing_changes]
-    if not lines:
-        lines.append(_("Der Finanzierungsplan wird neu gefasst."))
-    lines.append(_("Der Finanzierungsplan gilt in der unten abgedruckten Fassung."))
-    return "\n".join(lines)
+    return request.period_end != award.period_end or normal_plan(request.plan) != normal_plan(award.plan_snapshot)
 
 
 # -- the coordinator's side ------------------------------------------------------------------------

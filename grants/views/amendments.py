@@ -31,8 +31,17 @@ from grants.forms.amendments import (
     RejectForm,
     amendment_grid,
 )
-from grants.models import AmendmentRequest, Application, ApplicationStatus, Award, AwardYear, Budget, FinancingSource
+from grants.models import (
+    AmendmentRequest,
+    Application,
+    ApplicationStatus,
+    Award,
+    AwardYear,
+    Budget,
+    FinancingSource,
+)
 from grants.money import ZERO, to_money
+from grants.plan_changes import plan_grant_by_year, plan_to_lines
 from grants.selectors import get_application_for_user
 from grants.services.amendments import (
     amendment_approve,
@@ -47,8 +56,6 @@ from grants.services.amendments import (
     called_by_year,
     open_request,
     period_ended_refusal,
-    plan_grant_by_year,
-    plan_to_lines,
 )
 from grants.views.common import apply_domain_error, require
 from wirfunding import clock

@@ -12,19 +12,39 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from grants.errors import DomainError, FieldErrors
-from grants.history import application_history
 from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
-from grants.models import ApplicationComment, ApplicationStatus, FinancingSource, FundingProgramme
+from grants.history import application_history
+from grants.models import (
+    ApplicationComment,
+    ApplicationStatus,
+    FinancingSource,
+    FundingProgramme,
+)
 from grants.money import ZERO
-from grants.selectors import applications_visible_to, award_total, award_year_figures, get_application_for_user
+from grants.plan_changes import plan_to_lines
+from grants.selectors import (
+    applications_visible_to,
+    award_total,
+    award_year_figures,
+    get_application_for_user,
+)
 from grants.services.applications import application_submit, application_withdraw
 from grants.services.drafts import application_save
-from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
-from grants.services.amendments import plan_to_lines
-from grants.views import decisions, notices, payments, review, usage_reports
-from grants.views import amendments
-from grants.views import closing
-from grants.views import reclaims
+from grants.services.plans import (
+    plan_lines,
+    plan_submission_errors,
+    requested_grant_by_year,
+)
+from grants.views import (
+    amendments,
+    closing,
+    decisions,
+    notices,
+    payments,
+    reclaims,
+    review,
+    usage_reports,
+)
 from grants.views.common import apply_domain_error, require, run_form_action
 
 S = ApplicationStatus
