@@ -8,9 +8,14 @@ REQUIRE_BROWSER=1 (CI) that is a failure instead, so the journey never silently 
 
 import os
 import shutil
+from contextvars import ContextVar
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from wirfunding import clock
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still plain synchronous code.
@@ -110,3 +115,14 @@ def shot():
 
 def chromium_available() -> bool:
     return Path(SYSTEM_CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """Set the application's clock, for every thread (test and live server), to 10:00 Berlin
+    time on the given day: `wirfunding.clock` reads the moment from its context variable, and
+    this swaps in one whose default is that moment."""
+    def set_day(year, month, day):
+        moment = datetime(year, month, day, 10, tzinfo=ZoneInfo("Europe/Berlin"))
+        monkeypatch.setattr(clock, "_frozen", ContextVar("wirfunding_frozen_now", default=moment))
+    return set_day

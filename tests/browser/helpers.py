@@ -14,3 +14,7 @@ def sign_in(page, username: str, axe=None):
 def sign_out(page):
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url("**/konto/login/")
+
+
+def nav(page, label):
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name=label, exact=True).click()

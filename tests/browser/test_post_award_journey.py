@@ -10,34 +10,17 @@ proof, whatever the real date is.
 """
 
 import re
-from contextvars import ContextVar
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from grants.models import Disbursement, UsageReport
 from tests import factories
-from tests.browser.helpers import sign_in, sign_out
-from wirfunding import clock
+from tests.browser.helpers import nav, sign_in, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = Disbursement.Status
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def on_day(monkeypatch):
-    """Set the application's clock, for every thread, to 10:00 Berlin time on the given day."""
-    def set_day(year, month, day):
-        moment = datetime(year, month, day, 10, tzinfo=ZoneInfo("Europe/Berlin"))
-        monkeypatch.setattr(clock, "_frozen", ContextVar("wirfunding_frozen_now", default=moment))
-    return set_day
-
-
-def nav(page, label):
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name=label, exact=True).click()
 
 
 def test_payment_then_interim_proof_then_programme_report(page, axe, shot, on_day, programme, coordinator_a, clerk,
