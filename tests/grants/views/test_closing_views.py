@@ -104,6 +104,7 @@ def test_clerk_closes_from_the_page(client, closable, clerk):
     page = response.content.decode()
     assert "Die Zuwendung ist abgeschlossen. Die Koordination wird benachrichtigt." in page
     assert "Abgeschlossen am 01.09.2026 von Sachbearbeitung Test." in page
+    assert 'text-bg-secondary">abgeschlossen</span>' in page  # beside the status at the top
     history = page[page.index('id="h-verlauf"'):]
     assert "Zuwendung abgeschlossen" in history
 
