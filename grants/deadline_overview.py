@@ -11,11 +11,13 @@ rules); this module adds the state on a given day:
 - *anstehend*: everything else.
 
 Three queries whatever the number of awards: awards with application, programme and body;
-their years with budgets; their proofs of use.
+their years with budgets; their proofs of use. The payment dates of fixed reclaims
+(`reclaim_due_rows`) add three more: reclaims, their repayments, the base-rate table.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, TextChoices
 from django.utils.translation import gettext as _
@@ -23,7 +25,9 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from accounts.roles import Capability
 from grants.deadlines import ReportDeadline, report_deadlines
-from grants.models import Award, AwardYear, UsageReport
+from grants.interest import balance_as_of, base_rate_table
+from grants.models import Award, AwardYear, Reclaim, UsageReport
+from grants.money import format_eur, to_money
 
 DUE_SOON_DAYS = 30
 R = UsageReport.Status
@@ -157,6 +161,49 @@ def deadline_rows(awards, *, today: date) -> list[DeadlineRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class ReclaimDueRow:
+    """The payment date of a fixed reclaim (Rückforderungsbescheid) and what is owed on `today`."""
+
+    reclaim: Reclaim
+    owed: Decimal
+    total_due: Decimal  # as printed in the notice: principal and interest if paid by the due date
+    today: date
+
+    @property
+    def application(self):
+        return self.reclaim.award.application
+
+    @property
+    def municipality(self):
+        return self.reclaim.award.application.municipality
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.reclaim.due_on
+
+    @property
+    def uid(self) -> str:
+        return f"rueckforderung-{self.reclaim.pk}"
+
+
+def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
+    """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date
+    first; four queries whatever their number (reclaims, repayments, base rates)."""
+    reclaims = (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
+                .select_related("award__application__municipality", "award_year__budget", "notice")
+                .prefetch_related("repayments")
+                .order_by("due_on", "award__application__municipality__name", "pk"))
+    rates = base_rate_table()
+    rows = []
+    for reclaim in reclaims:
+        owed = balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from, as_of=today,
+                             rates=rates, repayments=list(reclaim.repayments.all()),
+                             waived=reclaim.interest_waived).total_outstanding
+        rows.append(ReclaimDueRow(reclaim, owed, to_money(reclaim.notice.snapshot["reclaim"]["total_due"]), today))
+    return rows
+
+
 def count_by_state(rows: list[DeadlineRow]) -> dict[str, int]:
     counts = {state.value: 0 for state in STATE_ORDER}
     for row in rows:
@@ -191,9 +238,11 @@ def ical_fold(line: str) -> str:
     return (CRLF + " ").join(parts)
 
 
-def deadlines_ical(rows: list[DeadlineRow], *, calendar_name: str, link_for, now: datetime) -> str:
-    """A VCALENDAR with one all-day VEVENT per deadline and a reminder 14 days before.
-    `link_for(row)` gives the absolute URL named in each entry."""
+def deadlines_ical(rows: list[DeadlineRow], *, calendar_name: str, link_for, now: datetime,
+                   reclaims: list[ReclaimDueRow] = ()) -> str:
+    """A VCALENDAR with one all-day VEVENT per deadline and a reminder 14 days before, and one
+    per payment date of a fixed reclaim. `link_for(row)` gives the absolute URL named in each
+    entry."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -230,6 +279,29 @@ def deadlines_ical(rows: list[DeadlineRow], *, calendar_name: str, link_for, now
             f"DESCRIPTION:{ical_escape(summary)}",
             f"TRIGGER:-P{ALARM_DAYS_BEFORE}D",
             "END:VALARM",
+            "END:VEVENT",
+        ]
+    for row in reclaims:
+        reclaim, ref = row.reclaim, row.application.file_reference or ""
+        summary = _("Rückforderung zahlen – %(ref)s") % {"ref": ref}
+        description = "\n".join([
+            _("Rückforderungsbescheid %(number)s vom %(date)s") % {
+                "number": reclaim.notice.number, "date": f"{reclaim.notice.issued_on:%d.%m.%Y}"},
+            _("Bei Zahlung bis zum %(due)s: %(total)s") % {
+                "due": f"{reclaim.due_on:%d.%m.%Y}", "total": format_eur(row.total_due)},
+            link_for(row),
+        ])
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{row.uid}@wirfunding",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{reclaim.due_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{reclaim.due_on + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{ical_escape(summary)}",
+            f"DESCRIPTION:{ical_escape(description)}",
+            f"URL:{link_for(row)}",
+            "STATUS:CONFIRMED",
+            "TRANSP:TRANSPARENT",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

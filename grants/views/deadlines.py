@@ -23,6 +23,7 @@ from grants.deadline_overview import (
     count_by_state,
     deadline_rows,
     deadlines_ical,
+    reclaim_due_rows,
 )
 from grants.errors import DomainError
 from grants.models import FundingProgramme
@@ -90,6 +91,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     ]
     return render(request, "grants/deadline_list.html", {
         "ministry": ministry, "form": form, "rows": rows, "tabs": tabs, "today": today, "state": state or "",
+        "reclaim_rows": reclaim_due_rows(awards, today=today),
         "state_label": next((t["label"] for t in tabs if t["active"]), ""),
         "filtered": any(form.value(name) for name in ("municipality", "district", "programme")),
     })
@@ -140,11 +142,13 @@ def deadline_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(calendar_token=token, is_active=True).select_related("municipality").first()
     if user is None or not user.can(Capability.APPLY) or not user.municipality_id:
         raise Http404(_("Kalender nicht gefunden."))
-    rows = deadline_rows(awards_visible_to(user), today=clock.today())
+    awards = awards_visible_to(user)
+    rows = deadline_rows(awards, today=clock.today())
     site = settings.SITE_URL.rstrip("/")
     body = deadlines_ical(
         rows, calendar_name=_("WIR-Fristen %(body)s") % {"body": user.municipality.name}, now=clock.now(),
-        link_for=lambda row: site + reverse("grants:application_detail", args=[row.application.pk]))
+        link_for=lambda row: site + reverse("grants:application_detail", args=[row.application.pk]),
+        reclaims=reclaim_due_rows(awards, today=clock.today()))
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="wir-fristen.ics"'
     patch_cache_control(response, private=True, max_age=3600)

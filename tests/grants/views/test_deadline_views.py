@@ -3,7 +3,8 @@ the overview shows for a body and for the ministry, and that the feed is valid R
 that only ever shows the token holder's own body."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +15,10 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEntry
-from grants.models import FundingProgramme, UsageReport
+from grants.models import FundingProgramme, Notice, Reclaim, UsageReport
 from municipalities.models import Municipality
 from tests import factories
+from tests.grants.reclaim_fixtures import ensure_base_rates
 from tests.grants.test_deadlines_overview import make_award, report
 from wirfunding import clock
 
@@ -337,3 +339,56 @@ def test_token_of_a_coordinator_moved_to_the_ministry_is_404(client, coordinator
     calendar_of(client, coordinator_a)
     type(coordinator_a).objects.filter(pk=coordinator_a.pk).update(role=Role.SACHBEARBEITUNG, municipality=None)
     assert client.get(feed_url(coordinator_a.calendar_token)).status_code == 404
+
+
+# -- payment dates of fixed reclaims -------------------------------------------------------------------
+
+
+@pytest.fixture
+def fixed_reclaim(award_a, clerk, approver):
+    """A Rückforderungsbescheid of 03.03.2025 over 1.000,00 € (1.050,00 € with interest by the
+    payment date 15.04.2025), written directly: the deadlines only read it."""
+    ensure_base_rates()
+    notice = Notice.objects.create(kind=Notice.Kind.RECLAIM, number="WIR-21-B2025-007",
+                                   application=award_a.application, award=award_a, issued_on=date(2025, 3, 3),
+                                   issued_by=approver, snapshot={"reclaim": {"total_due": "1050.00"}})
+    return Reclaim.objects.create(
+        award=award_a, award_year=award_a.years.get(budget__year=2022), ground=Reclaim.Ground.UNUSED,
+        principal=Decimal("1000.00"), reason="Nicht verbraucht.", interest_from=date(2023, 1, 2),
+        proposed_by=clerk, decided_by=approver, status=Reclaim.Status.ISSUED, notice=notice,
+        due_on=date(2025, 4, 15))
+
+
+def reclaim_rows_of(response):
+    html = response.content.decode()
+    if 'id="tabelle-zahlungsfristen"' not in html:
+        return []
+    table = html[html.index('id="tabelle-zahlungsfristen"'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r'<tr id="rueckforderung-\d+">(.*?)</tr>', table, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_coordinator_sees_the_payment_date_of_a_fixed_reclaim(client, coordinator_a, coordinator_b, fixed_reclaim,
+                                                               award_b):
+    [row] = reclaim_rows_of(get(client, coordinator_a))
+    assert row.startswith("WIR-21-0021 WIR-21-B2025-007 15.04.2025 1.050,00 €") and row.endswith("offen")
+    assert reclaim_rows_of(get(client, coordinator_b)) == []  # another body's reclaim is never shown
+
+
+def test_the_payment_date_turns_overdue_and_disappears_once_settled(client, clerk, fixed_reclaim):
+    [row] = reclaim_rows_of(get(client, clerk, day=(16, 4, 2025)))
+    assert row.startswith("Werra-Meißner-Kreis WIR-21-0021") and row.endswith("überfällig")
+    Reclaim.objects.filter(pk=fixed_reclaim.pk).update(status=Reclaim.Status.SETTLED)
+    assert reclaim_rows_of(get(client, clerk, day=(16, 4, 2025))) == []
+
+
+def test_feed_has_the_payment_date_of_a_fixed_reclaim(client, coordinator_a, fixed_reclaim):
+    text = unfold(calendar_of(client, coordinator_a).content.decode())
+    event = next(e for e in re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", text, re.S)
+                 if f"UID:rueckforderung-{fixed_reclaim.pk}@wirfunding" in e)
+    props = dict(line.split(":", 1) for line in event.split("\r\n") if line)
+    assert props["DTSTART;VALUE=DATE"] == "20250415"
+    assert props["SUMMARY"] == "Rückforderung zahlen – WIR-21-0021"
+    assert "Rückforderungsbescheid WIR-21-B2025-007 vom 03.03.2025" in props["DESCRIPTION"]
+    assert "Bei Zahlung bis zum 15.04.2025: 1.050\\,00 €" in props["DESCRIPTION"]
