@@ -88,3 +88,15 @@ def programme_admin(db):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Uploaded files (attachments, Sachberichte) go to a temporary directory, not the
+    project's var/; returns that directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
+    return tmp_path

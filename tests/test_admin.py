@@ -84,17 +84,6 @@ def disbursement(award, coordinator_a):
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    """Attachments go to a temporary directory, not the project's var/."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, coordinator_b, clerk, approver,
               private_storage):
     """Something of every kind: an award with notice, payment request and an exported

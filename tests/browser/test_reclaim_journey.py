@@ -24,10 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_propose_fix_repay_and_the_coordinator_sees_it_settled(page, axe, on_day, coordinator_a, clerk, approver,
-                                                                programme_admin, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path), "base_url": None}}}
+                                                                programme_admin, private_storage):
     on_day(2024, 3, 1)
     ensure_base_rates()
     award, _notice = award_with_notice(coordinator_a, clerk, approver)

@@ -38,16 +38,6 @@ def aware(*args):
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def draft(programme, coordinator_a):
     return factories.draft_application(programme, coordinator_a)
 

@@ -10,22 +10,26 @@ import pytest
 from django.urls import reverse
 
 from grants.models import BaseRate, Notice, Reclaim, ReclaimRepayment, UsageReport
-from tests.grants.reclaim_fixtures import TODAY, at, award_with_notice, issued, pay, propose, submitted_interim
+# Shared fixtures (autouse: the clock at TODAY, a temporary private storage) and helpers.
+from tests.grants.reclaim_fixtures import (  # noqa: F401
+    _private_storage,
+    award,
+    fixed,
+    frozen_clock,
+    proposed,
+    report,
+    TODAY,
+    at,
+    award_with_notice,
+    issued,
+    pay,
+    propose,
+    submitted_interim,
+)
 from tests.grants.views import error_beside
 
 M = Decimal
 RS = Reclaim.Status
-
-
-# The shared fixtures (autouse: the clock at TODAY and a temporary private storage).
-from tests.grants.reclaim_fixtures import (  # noqa: F401
-    award,
-    fixed,
-    frozen_clock,
-    private_storage,
-    proposed,
-    report,
-)
 
 
 def login(client, user):

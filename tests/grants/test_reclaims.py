@@ -39,21 +39,25 @@ from grants.services.reclaims import (
 )
 from tests import factories
 from tests.concurrency import run_together, slowed
-from tests.grants.reclaim_fixtures import TODAY, at, award_with_notice, issued, pay, propose, submitted_interim
-
-M = Decimal
-RS = Reclaim.Status
-
-
-# The shared fixtures (autouse: the clock at TODAY and a temporary private storage).
+# Shared fixtures (autouse: the clock at TODAY, a temporary private storage) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
+    _private_storage,
     award,
     fixed,
     frozen_clock,
-    private_storage,
     proposed,
     report,
+    TODAY,
+    at,
+    award_with_notice,
+    issued,
+    pay,
+    propose,
+    submitted_interim,
 )
+
+M = Decimal
+RS = Reclaim.Status
 
 
 def text_of(pdf: bytes) -> str:

@@ -33,16 +33,6 @@ RECEIVED = {"zuwendung": M("100000.00"), "eigenmittel": M("29200.00")}
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def past_programme(db):
     return factories.make_programme(code="wir-2021", start=2021, end=2025)
 

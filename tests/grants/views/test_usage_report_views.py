@@ -43,13 +43,9 @@ def frozen_clock():
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
+def _private_storage(private_storage):
+    """Every test here may write files: into a temporary directory (tests/conftest.py)."""
+    return private_storage
 
 
 @pytest.fixture
