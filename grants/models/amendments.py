@@ -68,8 +68,6 @@ class AmendmentRequest(models.Model):
     period_end = models.DateField(_("beantragtes Ende des Bewilligungszeitraums"))
     plan = models.JSONField(_("beantragter Finanzierungsplan"), encoder=DjangoJSONEncoder,
                             help_text=_("Wie der verbindliche Finanzierungsplan aufgebaut."))
-    amounts = models.JSONField(_("beantragte Jahresbeträge"), encoder=DjangoJSONEncoder,
-                               help_text=_("Haushaltsjahr → Zuwendung"))
     base_revision = models.ForeignKey(AwardRevision, on_delete=models.PROTECT, related_name="+", null=True,
                                       blank=True, verbose_name=_("beantragt auf Grundlage von Fassung"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -114,3 +112,9 @@ class AmendmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Änderungsantrag {self.pk} – {self.award}"
+
+    @property
+    def amounts(self) -> dict[str, str]:
+        """The requested grant per budget year ("2027" → "125000.00"), as the plan states it."""
+        from grants.plan_changes import plan_grant_by_year
+        return {str(year): str(amount) for year, amount in plan_grant_by_year(self.plan).items()}

@@ -237,20 +237,19 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
             raise PlanInvalid(errors)
         years = list(range(award.period_start.year, period_end.year + 1))
         plan = lines_to_plan(years, expenditures, financings)
-        amounts = {str(year): str(amount) for year, amount in plan_grant_by_year(plan).items()}
         if request is None:
             request = AmendmentRequest.objects.create(
-                award=award, period_end=period_end, plan=plan, amounts=amounts, reason=reason.strip(),
+                award=award, period_end=period_end, plan=plan, reason=reason.strip(),
                 base_revision=latest_revision(award), created_by=user)
             audit_log(actor=user, action="grants.amendment.created", target=request,
                       changes={"status": [None, S.DRAFT]},
-                      data={"period_end": period_end.isoformat(), "amounts": amounts})
+                      data={"period_end": period_end.isoformat(), "amounts": request.amounts})
         else:
             before = {"period_end": request.period_end.isoformat(), "amounts": request.amounts}
-            request.period_end, request.plan, request.amounts = period_end, plan, amounts
+            request.period_end, request.plan = period_end, plan
             request.reason = reason.strip()
-            request.save(update_fields=["period_end", "plan", "amounts", "reason"])
-            after = {"period_end": period_end.isoformat(), "amounts": amounts}
+            request.save(update_fields=["period_end", "plan", "reason"])
+            after = {"period_end": period_end.isoformat(), "amounts": request.amounts}
             audit_log(actor=user, action="grants.amendment.saved", target=request,
                       changes={key: [before[key], after[key]] for key in after if before[key] != after[key]})
     return request
