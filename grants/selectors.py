@@ -7,7 +7,15 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from accounts.roles import Capability
-from grants.models import Application, Award, AwardYear, Budget, Disbursement, FundingProgramme, Notice
+from grants.models import (
+    Application,
+    Award,
+    AwardYear,
+    Budget,
+    Disbursement,
+    FundingProgramme,
+    Notice,
+)
 from grants.money import ZERO
 
 
@@ -70,17 +78,31 @@ def award_total(award: Award) -> Decimal:
     return award.years.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
+def _disbursed_by_award_year(award: Award, statuses) -> dict[int, Decimal]:
+    """Sum of the award's requests in `statuses`, per award year (pk)."""
+    return dict(
+        Disbursement.objects.filter(award_year__award=award, status__in=statuses)
+        .values_list("award_year").annotate(Sum("amount"))
+    )
+
+
+def awarded_by_year(award: Award) -> dict[int, Decimal]:
+    """The binding grant per budget year (years dropped by an amendment are kept with 0,00 €)."""
+    return {row.budget.year: row.amount for row in award.years.select_related("budget")}
+
+
+def called_by_year(award: Award) -> dict[int, Decimal]:
+    """What the body has called per budget year: the requests holding their amount
+    (requested, prepared, released, paid)."""
+    called = _disbursed_by_award_year(award, Disbursement.ACTIVE_STATUSES)
+    return {row.budget.year: called[row.pk] for row in award.years.select_related("budget") if row.pk in called}
+
+
 def award_year_figures(award: Award) -> list[dict]:
     """Per year of an award: awarded, called (all live requests), paid, still callable."""
     rows = []
-    called = dict(
-        Disbursement.objects.filter(award_year__award=award, status__in=Disbursement.ACTIVE_STATUSES)
-        .values_list("award_year").annotate(Sum("amount"))
-    )
-    paid = dict(
-        Disbursement.objects.filter(award_year__award=award, status=Disbursement.Status.PAID)
-        .values_list("award_year").annotate(Sum("amount"))
-    )
+    called = _disbursed_by_award_year(award, Disbursement.ACTIVE_STATUSES)
+    paid = _disbursed_by_award_year(award, (Disbursement.Status.PAID,))
     for award_year in award.years.select_related("budget"):
         rows.append({
             "year": award_year.year,

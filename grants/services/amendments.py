@@ -13,7 +13,6 @@ what has been called for it; a budget year that has ended is not increased.
 
 from collections import defaultdict
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -37,7 +36,6 @@ from grants.models import (
     AwardYear,
     Budget,
     CostCategory,
-    Disbursement,
     FinancingSource,
     Notice,
 )
@@ -50,6 +48,7 @@ from grants.plan_changes import (
     plan_grant_by_year,
     plan_to_lines,
 )
+from grants.selectors import awarded_by_year, called_by_year
 from grants.services.guards import (
     require_award_running,
     require_capability,
@@ -73,18 +72,6 @@ NO_INCREASE = gettext_lazy("Eine Erhöhung der Zuwendung ist nur mit einem neuen
 
 def latest_revision(award: Award) -> AwardRevision | None:
     return award.revisions.order_by("-number").first()
-
-
-def awarded_by_year(award: Award) -> dict[int, Decimal]:
-    """The binding grant per budget year (years dropped by an amendment are kept with 0,00 €)."""
-    return {row.budget.year: row.amount for row in award.years.select_related("budget")}
-
-
-def called_by_year(award: Award) -> dict[int, Decimal]:
-    """What the body has called per budget year (requests that hold their amount)."""
-    rows = (Disbursement.objects.filter(award_year__award=award, status__in=Disbursement.ACTIVE_STATUSES)
-            .values_list("award_year__budget__year").annotate(total=Sum("amount")))
-    return {year: total for year, total in rows}
 
 
 def _categories(award: Award) -> dict[str, CostCategory]:

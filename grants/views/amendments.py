@@ -42,7 +42,7 @@ from grants.models import (
 )
 from grants.money import ZERO, to_money
 from grants.plan_changes import plan_grant_by_year, plan_to_lines
-from grants.selectors import get_application_for_user
+from grants.selectors import awarded_by_year, called_by_year, get_application_for_user
 from grants.services.amendments import (
     amendment_approve,
     amendment_initial,
@@ -52,8 +52,6 @@ from grants.services.amendments import (
     amendment_send_back,
     amendment_submit,
     amendment_withdraw,
-    awarded_by_year,
-    called_by_year,
     open_request,
     period_ended_refusal,
 )
