@@ -13,10 +13,21 @@ from django.utils.translation import ngettext
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
+from grants.errors import (
+    BudgetExceeded,
+    DomainError,
+    FieldErrors,
+    InvalidTransition,
+    NotPermitted,
+)
 from grants.models import Award, AwardYear, Disbursement
 from grants.money import CENT, ZERO, format_eur, to_money
-from grants.services.guards import require_capability, require_own_body, require_status
+from grants.services.guards import (
+    require_award_running,
+    require_capability,
+    require_own_body,
+    require_status,
+)
 from wirfunding import clock
 
 D = Disbursement.Status
@@ -125,8 +136,7 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
         # Read after the lock, so the status is current; with what the audit entry's repr needs.
         award_year.award = Award.objects.select_related("application__municipality", "application__programme").get(
             pk=award.pk)
-        if award_year.award.status != Award.Status.RUNNING:
-            raise InvalidTransition(_("Die Zuwendung ist abgeschlossen; Mittel können nicht mehr abgerufen werden."))
+        require_award_running(award_year.award)
         reserved = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
             total=Sum("amount"))["total"] or ZERO
         remaining = award_year.amount - reserved

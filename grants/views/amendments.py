@@ -55,6 +55,7 @@ from grants.services.amendments import (
     open_request,
     period_ended_refusal,
 )
+from grants.services.guards import require_award_running
 from grants.views.common import apply_domain_error, require
 from wirfunding import clock
 
@@ -219,8 +220,10 @@ def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     award = _award_of(application)
     if award is None:
         raise Http404(_("Für diesen Antrag gibt es keine Zuwendung."))
-    if award.status != Award.Status.RUNNING:
-        messages.error(request, _("Die Zuwendung ist abgeschlossen und kann nicht mehr geändert werden."))
+    try:
+        require_award_running(award)
+    except DomainError as error:
+        messages.error(request, error.message)
         return redirect("grants:application_detail", pk=application.pk)
     if refusal := period_ended_refusal(award, clock.today()):
         messages.error(request, refusal)
