@@ -204,6 +204,26 @@ def test_coordinator_of_another_body_gets_404(client, coordinator_b, fixed):
     assert client.get(reverse("grants:notice_download", args=[fixed.notice.pk])).status_code == 404
 
 
+@pytest.mark.parametrize(("name", "data"), [
+    ("reclaim_preview", None), ("reclaim_issue", {}), ("reclaim_discard", {"reason": "Nein."}),
+])
+def test_only_signing_authority_previews_fixes_or_discards(client, clerk, coordinator_a, proposed, name, data):
+    url = reverse(f"grants:{name}", args=[proposed.pk])
+    for user in (clerk, coordinator_a):  # the clerk lacks signing authority, the body is not the ministry
+        login(client, user)
+        response = client.get(url) if data is None else client.post(url, data)
+        assert response.status_code == 403
+    proposed.refresh_from_db()
+    assert proposed.status == RS.PROPOSED and proposed.notice is None
+
+
+def test_coordinator_cannot_book_a_repayment(client, coordinator_a, fixed):
+    response = login(client, coordinator_a).post(reverse("grants:reclaim_repayment", args=[fixed.pk]),
+                                                 {"received_on": "01.03.2024", "amount": "100,00"})
+    assert response.status_code == 403
+    assert not ReclaimRepayment.objects.exists()
+
+
 def test_anonymous_is_sent_to_login(client, fixed):
     response = client.get(reverse("grants:reclaim_detail", args=[fixed.pk]))
     assert response.status_code == 302 and "/konto/login/" in response.url
