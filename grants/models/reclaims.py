@@ -114,6 +114,13 @@ class Reclaim(models.Model):
     def __str__(self) -> str:
         return f"Rückforderung {self.pk} ({self.award_year})"
 
+    def save(self, *args, **kwargs):
+        # `award` repeats `award_year.award` so that lists and reports filter by award in one
+        # join; it is always taken from the award year, never set on its own.
+        if self.award_year_id is not None:
+            self.award_id = AwardYear.objects.values_list("award_id", flat=True).get(pk=self.award_year_id)
+        super().save(*args, **kwargs)
+
 
 class ReclaimRepayment(models.Model):
     """Money received on a reclaim; applied first to interest, then to the principal

@@ -407,3 +407,11 @@ def test_two_simultaneous_issues_produce_one_notice(monkeypatch, proposed, appro
     assert isinstance(next(value for kind, value in results if kind == "error"), InvalidTransition)
     assert Notice.objects.filter(kind=Notice.Kind.RECLAIM).count() == 1
     assert Reclaim.objects.get(pk=proposed.pk).status == RS.ISSUED
+
+
+def test_the_award_of_a_reclaim_is_always_that_of_its_year(award, clerk, coordinator_b, approver):
+    other = factories.approved_award(award.application.programme, coordinator_b, clerk, approver)
+    reclaim = Reclaim.objects.create(award=other, award_year=award.years.get(budget__year=2023),
+                                     ground=Reclaim.Ground.UNUSED, principal=M("100.00"), reason="x",
+                                     interest_from=date(2023, 1, 2), proposed_by=clerk)
+    assert Reclaim.objects.get(pk=reclaim.pk).award_id == award.pk
