@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
+from core.formats import format_datetime
 
 
 @admin.register(AuditEntry)
@@ -20,7 +21,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Zeitpunkt"), ordering="created_at")
     def time(self, entry):
-        return timezone.localtime(entry.created_at).strftime("%d.%m.%Y %H:%M:%S")
+        return format_datetime(entry.created_at, seconds=True)
 
     @admin.display(description=_("Objektart"), ordering="content_type")
     def object_type(self, entry):

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from wirfunding import clock
+from core import clock
+from core.formats import format_datetime
 
 
 class AuditEntryError(Exception):
@@ -58,7 +59,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.created_at):%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+        return f"{format_datetime(self.created_at)} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -58,7 +58,7 @@ from grants.models import (  # noqa: E402
     Recommendation,
     UsageReport,
 )
-from wirfunding import clock  # noqa: E402
+from core import clock  # noqa: E402
 
 
 class Rollback(Exception):

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from grants.money import format_eur
+from core.money import format_eur
 from grants.selectors import BudgetYearFigures
 
 PIXEL = Decimal("0.1")

@@ -27,7 +27,8 @@ from accounts.roles import Capability
 from grants.deadlines import ReportDeadline, report_deadlines
 from grants.interest import balance_as_of, base_rate_table
 from grants.models import Award, AwardYear, Reclaim, UsageReport
-from grants.money import format_eur, to_money
+from core.money import format_eur, to_money
+from core.formats import format_date
 
 DUE_SOON_DAYS = 30
 R = UsageReport.Status
@@ -258,8 +259,8 @@ def deadlines_ical(rows: list[DeadlineRow], *, calendar_name: str, link_for, now
         summary = _("%(proof)s fällig – %(ref)s") % {"proof": row.proof_label, "ref": ref}
         description = "\n".join([
             _("Gebietskörperschaft: %(body)s") % {"body": row.municipality.name},
-            _("Zeitraum: %(start)s bis %(end)s") % {"start": f"{deadline.covers_from:%d.%m.%Y}",
-                                                     "end": f"{deadline.covers_to:%d.%m.%Y}"},
+            _("Zeitraum: %(start)s bis %(end)s") % {"start": format_date(deadline.covers_from),
+                                                     "end": format_date(deadline.covers_to)},
             _("Stand: %(state)s") % {"state": row.state_label},
             link_for(row),
         ])
@@ -286,9 +287,9 @@ def deadlines_ical(rows: list[DeadlineRow], *, calendar_name: str, link_for, now
         summary = _("Rückforderung zahlen – %(ref)s") % {"ref": ref}
         description = "\n".join([
             _("Rückforderungsbescheid %(number)s vom %(date)s") % {
-                "number": reclaim.notice.number, "date": f"{reclaim.notice.issued_on:%d.%m.%Y}"},
+                "number": reclaim.notice.number, "date": format_date(reclaim.notice.issued_on)},
             _("Bei Zahlung bis zum %(due)s: %(total)s") % {
-                "due": f"{reclaim.due_on:%d.%m.%Y}", "total": format_eur(row.total_due)},
+                "due": format_date(reclaim.due_on), "total": format_eur(row.total_due)},
             link_for(row),
         ])
         lines += [

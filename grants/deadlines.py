@@ -10,12 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day where it is shorter (31.12. + 6 → 30.06.)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from core.clock import add_months
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from grants.models import (
     Notice,
     Reclaim,
 )
-from grants.money import ZERO, to_money
+from core.money import ZERO, to_money
 from grants.selectors import award_year_figures
 from grants.services.applications import application_create, application_submit
 from grants.services.awards import application_approve
@@ -57,7 +57,7 @@ from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan
 from grants.services.reviews import application_recommend, application_request_changes, application_start_review
 from municipalities.models import Municipality
 from grants.notifications import muted
-from wirfunding import clock
+from core import clock
 
 DEFAULT_PASSWORD = "demo-wir-2021"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -213,7 +213,7 @@ def _workday(day: date) -> date:
 
 class _History:
     """Runs each service at the moment it stands for: everything it writes (creation times,
-    audit entries) carries that moment from the start (see wirfunding.clock)."""
+    audit entries) carries that moment from the start (see core.clock)."""
 
     def at(self, when: datetime, service, **kwargs):
         with clock.frozen_at(when), muted():

@@ -25,8 +25,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from grants.errors import DomainError
-from grants.money import ZERO, to_money
+from core.errors import DomainError
+from core.money import ZERO, to_money
+from core.formats import format_date
 
 SURCHARGE = Decimal("5.00")  # percentage points above the base rate, § 49a Abs. 3 Satz 1 HVwVfG
 CHANGE_DAYS = ((1, 1), (7, 1))  # the base rate changes on 1 January and 1 July (§ 247 Abs. 1 BGB)
@@ -152,7 +153,7 @@ def rate_entry_on(day: date, rates: Sequence[RateEntry]) -> RateEntry:
         else:
             break
     if valid is None:
-        raise BaseRateMissing(_("Für den %(day)s ist kein Basiszinssatz erfasst.") % {"day": f"{day:%d.%m.%Y}"})
+        raise BaseRateMissing(_("Für den %(day)s ist kein Basiszinssatz erfasst.") % {"day": format_date(day)})
     return valid
 
 

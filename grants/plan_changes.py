@@ -9,14 +9,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from grants.models import CostCategory, FinancingSource
-from grants.money import ZERO, format_eur, to_money
+from core.money import ZERO, format_eur, to_money
+from core.formats import format_date
 from grants.services.plans import ExpenditureLine, FinancingLine
 
 GRANT = FinancingSource.GRANT
-
-
-def _d(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
 
 
 def plan_to_lines(plan: dict, categories: dict[str, CostCategory]) -> tuple[list[ExpenditureLine], list[FinancingLine]]:
@@ -135,8 +132,8 @@ def changes_summary(*, period_before: tuple[date, date], period_after: tuple[dat
     lines = []
     if period_before != period_after:
         lines.append(_("Bewilligungszeitraum:"))
-        lines.append("– " + arrow % {"before": f"{_d(period_before[0])} bis {_d(period_before[1])}",
-                                     "after": f"{_d(period_after[0])} bis {_d(period_after[1])}"})
+        lines.append("– " + arrow % {"before": f"{format_date(period_before[0])} bis {format_date(period_before[1])}",
+                                     "after": f"{format_date(period_after[0])} bis {format_date(period_after[1])}"})
     changed_years = [year for year in sorted(set(amounts_before) | set(amounts_after))
                      if amounts_before.get(year, ZERO) != amounts_after.get(year, ZERO)]
     if changed_years:

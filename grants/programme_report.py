@@ -43,7 +43,8 @@ from grants.models import (
     ReclaimRepayment,
     UsageReport,
 )
-from grants.money import ZERO, format_eur, to_money
+from core.money import ZERO, format_eur, to_money
+from core.formats import format_date
 from grants.reports import COUNT, MONEY, Column, ReportTable
 from municipalities.models import Municipality
 
@@ -227,7 +228,7 @@ def years_table(data: ProgrammeFigures) -> ReportTable:
     return ReportTable(
         programme=data.programme, key="jahre", slug="bericht_haushaltsjahre", title=_("Haushaltsjahre"),
         caption=_("Mittel, Rückforderungen, offene Nachweise (Stand %(date)s) und Zuwendungen je Haushaltsjahr")
-        % {"date": f"{data.today:%d.%m.%Y}"},
+        % {"date": format_date(data.today)},
         columns=columns,
         rows=[_cells(columns, str(row.year), row.figures) for row in data.years],
         totals=_cells(columns, _("Summe"), data.year_total),
@@ -241,7 +242,7 @@ def bodies_table(data: ProgrammeFigures) -> ReportTable:
         programme=data.programme, key="koerperschaften", slug="bericht_koerperschaften",
         title=_("Gebietskörperschaften"),
         caption=_("Mittel, Rückforderungen, offene Nachweise (Stand %(date)s) und Zuwendungen je "
-                  "Gebietskörperschaft über alle Haushaltsjahre") % {"date": f"{data.today:%d.%m.%Y}"},
+                  "Gebietskörperschaft über alle Haushaltsjahre") % {"date": format_date(data.today)},
         columns=columns,
         rows=[_cells(columns, row.name, row.figures) for row in data.bodies],
         totals=_cells(columns, _("Summe"), data.body_total),

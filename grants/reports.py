@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grants.models import Award, AwardYear, Disbursement, FundingProgramme
-from grants.money import ZERO, format_eur, to_money
+from core.money import ZERO, format_eur, to_money
 from grants.selectors import BudgetYearFigures, budget_figures
 from municipalities.models import Municipality
 

@@ -16,7 +16,7 @@ from grants.models import (
     FundingProgramme,
     Notice,
 )
-from grants.money import ZERO
+from core.money import ZERO
 
 
 def applications_visible_to(user) -> QuerySet[Application]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEntry
-from grants.errors import BudgetExceeded
+from core.errors import BudgetExceeded
 from grants.models import (
     Application,
     ApplicationStatus,
@@ -90,7 +90,7 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
     released payment, and a second application with attachment, change request and comment."""
     from grants.services.disbursements import disbursement_prepare, disbursement_release
     from grants.services.payment_orders import payment_orders_export
-    from wirfunding import clock
+    from core import clock
     released = disbursement_request(award=award, year=2026, amount=Decimal("10000.00"), user=coordinator_a)
     disbursement_prepare(disbursement=released, user=clerk)
     disbursement_release(disbursement=released, user=approver)

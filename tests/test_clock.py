@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.selectors import audit_entries_for
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 MOMENT = datetime(2021, 10, 29, 11, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 

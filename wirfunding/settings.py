@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "core",
     "accounts",
     "municipalities",
     "audit",
@@ -81,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "grants.navigation.main_navigation",
             ],
+            # `eur`, `datum` and `datum_zeit` in every template, without {% load %}.
+            "builtins": ["core.templatetags.formats"],
         },
     },
 ]

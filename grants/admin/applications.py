@@ -24,7 +24,7 @@ from grants.models import (
     Recommendation,
     RecommendationYear,
 )
-from grants.money import ZERO, format_eur
+from core.money import ZERO, format_eur
 
 amount_eur = money_column("amount", _("Betrag"))
 application_link = link_column("application", _("Antrag"), ordering="application__file_reference")

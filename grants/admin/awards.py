@@ -16,7 +16,7 @@ from grants.admin.base import (
     money_column,
 )
 from grants.models import Award, AwardYear, Disbursement, FinancingSource, Notice
-from grants.money import ZERO, format_eur
+from core.money import ZERO, format_eur
 
 @admin.display(description=_("Aktenzeichen"), ordering="application__file_reference")
 def file_reference_column(award):

@@ -17,23 +17,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import audit_entries_for
-from grants.errors import DomainError
-from grants.money import format_eur
+from core.errors import DomainError
+from core.money import format_eur
+from core.formats import format_date, format_datetime
 
 
 # What the admin shows for "no value". Read-only fields would print a returned None as
 # "None", so the display helpers return this instead.
 EMPTY = "-"  # as the admin site shows it
-
-
-def format_date(value) -> str:
-    """`29.10.2021`."""
-    return value.strftime("%d.%m.%Y") if value else EMPTY
-
-
-def format_datetime(value) -> str:
-    """`29.10.2021 14:05` in the local time zone."""
-    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else EMPTY
 
 
 def _follow(obj, path: str):
@@ -73,7 +64,7 @@ def date_column(path: str, description):
         value = _follow(obj, path)
         if value is None:
             return EMPTY
-        return format_datetime(value) if hasattr(value, "hour") else format_date(value)
+        return (format_datetime(value) if hasattr(value, "hour") else format_date(value)) or EMPTY
 
     display.__name__ = f"{path}_de"
     return admin.display(description=description, ordering=path)(display)
@@ -153,7 +144,7 @@ class AuditTrailMixin:
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((format_datetime(entry.created_at), entry.actor or "–", _entry_link(entry)) for entry in entries),
+            ((format_datetime(entry.created_at) or EMPTY, entry.actor or "–", _entry_link(entry)) for entry in entries),
         )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",

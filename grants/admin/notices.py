@@ -22,7 +22,7 @@ from grants.admin.base import (
     date_column,
     link_column,
 )
-from grants.errors import NotPermitted
+from core.errors import NotPermitted
 from grants.models import HandoverCeremony, Notice, NumberSequence
 from grants.services.guards import require_capability
 from grants.services.notices import notice_attach_ceremony

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability
 from grants.admin.base import AuditTrailMixin, ServiceForm, ServiceModelAdmin, date_column, money_column
-from grants.errors import NotPermitted
+from core.errors import NotPermitted
 from grants.models import AwardYear, Budget, CostCategory, FundingProgramme, IssuingAuthority
-from grants.money import ZERO, format_eur
+from core.money import ZERO, format_eur
 from grants.services.budgets import budget_set
 from grants.services.guards import require_capability
 

@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from grants.forms.applications import DATE_INPUT_FORMATS, PlanGridForm, _date_widget
+from core.forms import GermanDateField
+from grants.forms.applications import PlanGridForm
 from grants.models import AmendmentRequest, Award
 from grants.services.plans import ExpenditureLine, FinancingLine
 
@@ -16,10 +17,9 @@ S = AmendmentRequest.Status
 
 
 class AmendmentForm(forms.Form):
-    period_end = forms.DateField(
-        label=_("Ende des Bewilligungszeitraums"), input_formats=DATE_INPUT_FORMATS, widget=_date_widget(),
-        error_messages={"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben."),
-                        "required": _("Bitte das Ende des Bewilligungszeitraums angeben.")})
+    period_end = GermanDateField(
+        label=_("Ende des Bewilligungszeitraums"),
+        error_messages={"required": _("Bitte das Ende des Bewilligungszeitraums angeben.")})
     reason = forms.CharField(
         label=_("Begründung der Änderung"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Was sich geändert hat und warum der Finanzierungsplan angepasst werden muss; nötig zum "

@@ -5,27 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.forms.fields import GermanDecimalField, MoneyField
+from core.forms import GermanDateField, GermanDecimalField, MoneyField
 from grants.models import Application, FinancingSource, FundingProgramme
 from grants.services.plans import ExpenditureLine, FinancingLine
 
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-
-
-def _date_widget():
-    # A text field in German format: the browser's own date picker follows the browser's
-    # locale (01/01/2026 on an English system), which confuses more than it helps.
-    return forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric",
-                                                    "autocomplete": "off"})
-
-
 class ApplicationDetailsForm(forms.ModelForm):
-    period_start = forms.DateField(label=_("Beginn des Vorhabens"), input_formats=DATE_INPUT_FORMATS,
-                                   widget=_date_widget(), help_text=_("z. B. 01.01.2026"),
-                                   error_messages={"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")})
-    period_end = forms.DateField(label=_("Ende des Vorhabens"), input_formats=DATE_INPUT_FORMATS,
-                                 widget=_date_widget(), help_text=_("z. B. 31.12.2030"),
-                                 error_messages={"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")})
+    period_start = GermanDateField(label=_("Beginn des Vorhabens"), help_text=_("z. B. 01.01.2026"))
+    period_end = GermanDateField(label=_("Ende des Vorhabens"), help_text=_("z. B. 31.12.2030"))
 
     class Meta:
         model = Application

@@ -10,27 +10,25 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import HandoverCeremony, Notice
-from wirfunding import clock
+from core import clock
+from core.forms import GermanDateField
+from core.formats import format_date
 
 K = Notice.Kind
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
 
 def _notice_label(notice: Notice) -> str:
     return gettext("%(kind)s %(number)s vom %(date)s") % {
-        "kind": notice.get_kind_display(), "number": notice.number, "date": notice.issued_on.strftime("%d.%m.%Y")}
+        "kind": notice.get_kind_display(), "number": notice.number, "date": format_date(notice.issued_on)}
 
 
 class NoticeIssueForm(forms.Form):
     """Date and ceremony of a notice about to be issued; for an Änderungsbescheid also the
     notice it changes and what changes."""
 
-    issued_on = forms.DateField(
-        label=_("Bescheiddatum"), input_formats=DATE_INPUT_FORMATS, help_text=_("z. B. 29.10.2021"),
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric",
-                                                         "autocomplete": "off"}),
-        error_messages={"required": _("Bitte das Bescheiddatum angeben."),
-                        "invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")})
+    issued_on = GermanDateField(
+        label=_("Bescheiddatum"), help_text=_("z. B. 29.10.2021"),
+        error_messages={"required": _("Bitte das Bescheiddatum angeben.")})
     ceremony = forms.ModelChoiceField(
         label=_("Bescheidübergabe (optional)"), required=False, queryset=HandoverCeremony.objects.none(),
         empty_label=_("– keine Übergabe –"),
@@ -88,4 +86,4 @@ class CeremonyAttachForm(forms.Form):
         self.fields["notice"].queryset = candidates
         self.fields["notice"].label_from_instance = lambda notice: "%s – %s, %s (%s)" % (
             notice.number, notice.application.municipality.name, notice.get_kind_display(),
-            notice.issued_on.strftime("%d.%m.%Y"))
+            format_date(notice.issued_on))

@@ -5,8 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from grants.forms.fields import MoneyField
-from grants.forms.notices import DATE_INPUT_FORMATS
+from core.forms import GermanDateField, MoneyField
 from grants.models import Disbursement, FundingProgramme
 from municipalities.models import Municipality
 
@@ -35,12 +34,9 @@ class PaymentRequestForm(forms.Form):
 
 
 class PaymentBookForm(forms.Form):
-    paid_on = forms.DateField(
-        label=_("Auszahlungsdatum"), input_formats=DATE_INPUT_FORMATS, help_text=_("z. B. 25.11.2026"),
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric",
-                                                         "autocomplete": "off"}),
-        error_messages={"required": _("Bitte das Auszahlungsdatum angeben."),
-                        "invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")})
+    paid_on = GermanDateField(
+        label=_("Auszahlungsdatum"), help_text=_("z. B. 25.11.2026"),
+        error_messages={"required": _("Bitte das Auszahlungsdatum angeben.")})
     payment_reference = forms.CharField(
         label=_("Buchungszeichen"), max_length=100, help_text=_("Kassenzeichen oder Buchungsnummer der Zahlung"),
         error_messages={"required": _("Bitte das Buchungszeichen angeben.")})

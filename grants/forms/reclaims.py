@@ -5,20 +5,8 @@ beside its field."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.forms.fields import GermanDecimalField, MoneyField
-from grants.forms.notices import DATE_INPUT_FORMATS
+from core.forms import GermanDateField, GermanDecimalField, MoneyField
 from grants.models import Reclaim
-
-DATE_ERRORS = {"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")}
-
-
-def _date_field(label, *, help_text="", required_message=None, required=True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, input_formats=DATE_INPUT_FORMATS, help_text=help_text,
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric",
-                                                         "autocomplete": "off"}),
-        error_messages={**DATE_ERRORS, **({"required": required_message} if required_message else {})})
-
 
 class AwardYearChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
@@ -36,8 +24,9 @@ class ReclaimProposeForm(forms.Form):
                         "invalid_choice": _("Bitte einen Grund der Rückforderung auswählen.")})
     principal = MoneyField(label=_("Erstattungsbetrag"),
                            error_messages={"required": _("Bitte den Erstattungsbetrag angeben.")})
-    interest_from = _date_field(
-        _("Verzinsung ab"), required_message=_("Bitte angeben, ab wann die Erstattung zu verzinsen ist."),
+    interest_from = GermanDateField(
+        label=_("Verzinsung ab"),
+        error_messages={"required": _("Bitte angeben, ab wann die Erstattung zu verzinsen ist.")},
         help_text=_("In der Regel der Tag der Auszahlung der zurückgeforderten Mittel (§ 49a Abs. 3 HVwVfG)."))
     interest_waived = forms.BooleanField(
         label=_("Zinsen nicht geltend machen"), required=False,
@@ -62,16 +51,17 @@ class ReclaimDiscardForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    received_on = _date_field(_("Eingangsdatum"), help_text=_("Tag der Gutschrift, z. B. 25.11.2026"),
-                              required_message=_("Bitte das Eingangsdatum angeben."))
+    received_on = GermanDateField(label=_("Eingangsdatum"), help_text=_("Tag der Gutschrift, z. B. 25.11.2026"),
+                                  error_messages={"required": _("Bitte das Eingangsdatum angeben.")})
     amount = MoneyField(label=_("Betrag"), help_text=_("in Euro, z. B. 1.234,56"),
                         error_messages={"required": _("Bitte den eingegangenen Betrag angeben.")})
     reference = forms.CharField(label=_("Buchungszeichen (optional)"), max_length=100, required=False)
 
 
 class BaseRateForm(forms.Form):
-    valid_from = _date_field(_("gültig ab"), help_text=_("1. Januar oder 1. Juli, z. B. 01.01.2026"),
-                             required_message=_("Bitte das Datum angeben, ab dem der Basiszinssatz gilt."))
+    valid_from = GermanDateField(
+        label=_("gültig ab"), help_text=_("1. Januar oder 1. Juli, z. B. 01.01.2026"),
+        error_messages={"required": _("Bitte das Datum angeben, ab dem der Basiszinssatz gilt.")})
     rate = GermanDecimalField(
         label=_("Basiszinssatz in %"), help_text=_("z. B. 1,27 oder -0,88"),
         error_messages={"required": _("Bitte den Basiszinssatz in Prozent angeben, z. B. 1,27 oder -0,88.")})

@@ -12,9 +12,9 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from grants.forms.fields import MoneyField
+from core.forms import MoneyField
 from grants.models import ApplicationComment, ApplicationStatus, FundingProgramme
-from grants.money import format_eur
+from core.money import format_eur
 from municipalities.models import Municipality
 
 S = ApplicationStatus

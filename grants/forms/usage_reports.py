@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grants.forms.fields import MoneyField
+from core.forms import MoneyField
 from grants.models import FinancingSource, FundingProgramme, UsageReport
 from municipalities.models import Municipality
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import grants.models.usage_reports
-import wirfunding.clock
+import core.clock
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(help_text='Frist, Stufe und Empfänger, z. B. 12:verwendungsnachweis:-:ueberfaellig:3', max_length=200, unique=True, verbose_name='Schlüssel')),
-                ('sent_at', models.DateTimeField(default=wirfunding.clock.now, editable=False, verbose_name='gesendet am')),
+                ('sent_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='gesendet am')),
             ],
             options={
                 'verbose_name': 'versandte Erinnerung',
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('narrative_name', models.CharField(blank=True, max_length=255, verbose_name='Dateiname des Sachberichts')),
                 ('narrative_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 des Sachberichts')),
                 ('declaration', models.BooleanField(default=False, help_text='Die Ausgaben waren notwendig, wirtschaftlich und sparsam; die Angaben stimmen mit den Büchern und Belegen überein.', verbose_name='Erklärung')),
-                ('created_at', models.DateTimeField(default=wirfunding.clock.now, editable=False, verbose_name='angelegt am')),
+                ('created_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='angelegt am')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='eingereicht am')),
                 ('checked_at', models.DateTimeField(blank=True, null=True, verbose_name='geprüft am')),
                 ('check_note', models.TextField(blank=True, verbose_name='Prüfvermerk / Rückfragen')),

@@ -2,7 +2,7 @@
 
 import django.core.serializers.json
 import django.db.models.deletion
-import wirfunding.clock
+import core.clock
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('period_end', models.DateField(verbose_name='beantragtes Ende des Bewilligungszeitraums')),
                 ('plan', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, help_text='Wie der verbindliche Finanzierungsplan aufgebaut.', verbose_name='beantragter Finanzierungsplan')),
                 ('amounts', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, help_text='Haushaltsjahr → Zuwendung', verbose_name='beantragte Jahresbeträge')),
-                ('created_at', models.DateTimeField(default=wirfunding.clock.now, editable=False, verbose_name='angelegt am')),
+                ('created_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='angelegt am')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='eingereicht am')),
                 ('review_note', models.TextField(blank=True, verbose_name='Rückfragen der Sachbearbeitung')),
                 ('recommended_at', models.DateTimeField(blank=True, null=True, verbose_name='empfohlen am')),
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('period_end', models.DateField(verbose_name='Bewilligungszeitraum bis')),
                 ('amounts', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, help_text='Haushaltsjahr → Betrag', verbose_name='bewilligte Jahresbeträge')),
                 ('plan_snapshot', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='verbindlicher Finanzierungsplan')),
-                ('created_at', models.DateTimeField(default=wirfunding.clock.now, editable=False, verbose_name='gültig seit')),
+                ('created_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='gültig seit')),
             ],
             options={
                 'verbose_name': 'Fassung der Zuwendung',
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('valid_from', models.DateField(unique=True, verbose_name='gültig ab')),
                 ('rate', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='Basiszinssatz in %')),
                 ('source', models.CharField(blank=True, help_text='z. B. Bekanntmachung der Deutschen Bundesbank', max_length=200, verbose_name='Quelle')),
-                ('created_at', models.DateTimeField(default=wirfunding.clock.now, editable=False, verbose_name='erfasst am')),
+                ('created_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='erfasst am')),
             ],
             options={
                 'verbose_name': 'Basiszinssatz',
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('interest_from', models.DateField(verbose_name='Verzinsung ab')),
                 ('interest_waived', models.BooleanField(default=False, help_text='§ 49a Abs. 3 Satz 2 HVwVfG: etwa wenn die Umstände nicht zu vertreten sind und fristgerecht gezahlt wird.', verbose_name='Zinsen nicht geltend machen')),
                 ('status', models.CharField(choices=[('vorgeschlagen', 'Vorgeschlagen'), ('festgesetzt', 'Festgesetzt, offen'), ('erledigt', 'Erledigt'), ('verworfen', 'Verworfen')], db_index=True, default='vorgeschlagen', max_length=20, verbose_name='Status')),
-                ('proposed_at', models.DateTimeField(default=wirfunding.clock.now, editable=False, verbose_name='vorgeschlagen am')),
+                ('proposed_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='vorgeschlagen am')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='entschieden am')),
                 ('discard_reason', models.TextField(blank=True, verbose_name='Grund der Verwerfung')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='zu zahlen bis')),
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('received_on', models.DateField(verbose_name='eingegangen am')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='Betrag')),
                 ('reference', models.CharField(blank=True, max_length=100, verbose_name='Buchungszeichen')),
-                ('booked_at', models.DateTimeField(default=wirfunding.clock.now, editable=False, verbose_name='gebucht am')),
+                ('booked_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='gebucht am')),
             ],
             options={
                 'verbose_name': 'Rückzahlung',

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from grants.models.awards import Award
 from grants.models.notices import Notice
-from wirfunding import clock
+from core import clock
 
 
 class AwardRevision(models.Model):

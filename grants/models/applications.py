@@ -7,9 +7,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grants.money import format_eur
+from core.money import format_eur
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory, FundingProgramme
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 
 class ApplicationStatus(models.TextChoices):
@@ -195,7 +196,7 @@ class ApplicationComment(models.Model):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d.%m.%Y} {self.author}: {self.text[:60]}"
+        return f"{format_date(self.created_at)} {self.author}: {self.text[:60]}"
 
 
 class ChangeRequest(models.Model):
@@ -218,7 +219,7 @@ class ChangeRequest(models.Model):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return f"Nachforderung vom {self.created_at:%d.%m.%Y} zu {self.application}"
+        return f"Nachforderung vom {format_date(self.created_at)} zu {self.application}"
 
 
 class Recommendation(models.Model):

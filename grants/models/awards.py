@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from grants.models.applications import Application, Decision
 from grants.models.programmes import MONEY, NON_NEGATIVE, Budget
-from wirfunding import clock
+from core import clock
 
 
 class Award(models.Model):

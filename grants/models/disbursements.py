@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from grants.models.awards import AwardYear
 from grants.models.programmes import MONEY
-from wirfunding import clock
+from core import clock
 
 
 class Disbursement(models.Model):

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models.applications import Application
 from grants.models.awards import Award
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 
 class IssuedRecordError(Exception):
@@ -41,7 +42,7 @@ class HandoverCeremony(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d.%m.%Y}, {self.place} ({self.official_title} {self.official_name})"
+        return f"{format_date(self.date)}, {self.place} ({self.official_title} {self.official_name})"
 
 
 class Notice(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models.notices import IssuedRecordError
 from grants.models.programmes import MONEY
-from wirfunding import clock
+from core import clock
 
 
 class PaymentOrderExportQuerySet(models.QuerySet):

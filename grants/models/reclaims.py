@@ -8,7 +8,8 @@ from grants.models.awards import Award, AwardYear
 from grants.models.notices import Notice
 from grants.models.programmes import MONEY
 from grants.models.usage_reports import UsageReport
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 
 class BaseRate(models.Model):
@@ -37,7 +38,7 @@ class BaseRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.valid_from:%d.%m.%Y}: {self.rate} %"
+        return f"{format_date(self.valid_from)}: {self.rate} %"
 
 
 class Reclaim(models.Model):
@@ -145,4 +146,4 @@ class ReclaimRepayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Rückzahlung {self.received_on:%d.%m.%Y}: {self.amount}"
+        return f"Rückzahlung {format_date(self.received_on)}: {self.amount}"

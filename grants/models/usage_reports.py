@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from grants.models.applications import FinancingSource
 from grants.models.awards import Award
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory
-from wirfunding import clock
+from core import clock
 
 
 def _narrative_path(instance, filename) -> str:

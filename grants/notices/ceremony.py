@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from grants.errors import DomainError
+from core.errors import DomainError
+from core.formats import format_date
 from grants.models import HandoverCeremony, Notice
 from grants.notices import render
 
@@ -102,7 +103,7 @@ def _stored_pdf(notice: Notice) -> bytes:
 
 
 def ceremony_bundle_title(ceremony: HandoverCeremony) -> str:
-    return _("Bescheidübergabe %(date)s, %(place)s") % {"date": f"{ceremony.date:%d.%m.%Y}",
+    return _("Bescheidübergabe %(date)s, %(place)s") % {"date": format_date(ceremony.date),
                                                        "place": ceremony.place}
 
 

@@ -5,7 +5,7 @@ DIN 5008 letter (Form B) from the plain-JSON snapshot that `grants.notices.snaps
 when the notice was issued; `render_presentation_pdf(snapshots, ceremony)` prints one large
 "Übergabeexemplar" page per recipient for a handover ceremony, all in one render.
 
-Every datum is formatted here (dates `29.10.2021`, amounts via `grants.money.format_eur`),
+Every datum is formatted here (dates `29.10.2021`, amounts via `core.money.format_eur`),
 so the templates under `templates/notices/pdf/` only place text. The PDFs use the Open Sans
 files shipped in `fonts/`, under a family name of our own so that no installed font can
 stand in for them, and are deterministic: the same snapshot gives the same bytes. The dates
@@ -24,7 +24,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from grants.money import ZERO, format_eur, to_money
+from core.money import ZERO, format_eur, to_money
+from core.formats import format_date, format_decimal, format_percent
 
 PDF_VARIANT = "pdf/a-3b"
 GENERATOR = "wirfunding"
@@ -109,19 +110,9 @@ def _write_pdf(html: str, stylesheet: str) -> bytes:
 
 # Formatting ------------------------------------------------------------------------------
 
-def _date(iso: str | None) -> str:
-    """`2021-10-29` → `29.10.2021`."""
-    return date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else ""
-
-
 def _amount(value) -> str:
     """A table cell: `106.750,00` (the column heading says "Euro")."""
     return format_eur(value).removesuffix(" €")
-
-
-def _positions(value: str) -> str:
-    """Full-time equivalents as printed: `1.75` → `1,75`."""
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
 def _months(count: int) -> str:
@@ -180,7 +171,7 @@ def _plan_table(plan: dict | None) -> dict | None:
         positions = [expenditure(y, code, "positions") for y in years]
         if any(positions):
             rows.append(row("davon Stellenanteile (VZÄ)", positions, kind="note", total=False,
-                            formatter=_positions))
+                            formatter=format_decimal))
     rows.append(row("Gesamtausgaben", [sum((to_money(line["amount"]) for line in y["expenditures"]), ZERO)
                                        for y in years], kind="sum"))
     financing = [row(label, [y["financing"].get(key, "0") for y in years]) for key, label in FINANCING_LABELS]
@@ -203,15 +194,15 @@ def _award_context(award: dict) -> dict:
         year = report["year"]
         first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
         proofs.append({"label": f"Zwischennachweis {year}",
-                       "period": f"{first:%d.%m.%Y} – {last:%d.%m.%Y}", "due": _date(report["due"])})
+                       "period": f"{format_date(first)} – {format_date(last)}", "due": format_date(report["due"])})
     proofs.append({"label": "Verwendungsnachweis (Schlussnachweis)",
-                   "period": f"{start:%d.%m.%Y} – {end:%d.%m.%Y}", "due": _date(award["final_report_due"]),
+                   "period": f"{format_date(start)} – {format_date(end)}", "due": format_date(award["final_report_due"]),
                    "final": True})
     years = award.get("years") or []
     year_cells = [_amount(y["amount"]) for y in years]
     years_total = _amount(sum((to_money(y["amount"]) for y in years), ZERO))
     return {
-        "period_start": _date(award["period_start"]), "period_end": _date(award["period_end"]),
+        "period_start": format_date(award["period_start"]), "period_end": format_date(award["period_end"]),
         "total_display": award["total_display"], "total_words": award["total_words"],
         "years": [{"year": str(y["year"]), "amount": cell} for y, cell in zip(years, year_cells)],
         "years_total": years_total,
@@ -222,16 +213,11 @@ def _award_context(award: dict) -> dict:
     }
 
 
-def _percent(value: str) -> str:
-    """`8.12` → `8,12 %`, `-0.88` → `-0,88 %`."""
-    return f"{Decimal(value):.2f} %".replace(".", ",")
-
-
 def _reclaim_context(reclaim: dict) -> dict:
     """The Rückforderung as printed: dates German, amounts formatted, the interest table."""
     segments = [{
-        "period": f"{_date(s['start'])} – {_date(s['end'])}", "days": s["days"], "year_days": s["year_days"],
-        "base_rate": _percent(s["base_rate"]), "rate": _percent(s["rate"]), "principal": _amount(s["principal"]),
+        "period": f"{format_date(s['start'])} – {format_date(s['end'])}", "days": s["days"], "year_days": s["year_days"],
+        "base_rate": format_percent(s["base_rate"]), "rate": format_percent(s["rate"]), "principal": _amount(s["principal"]),
         "interest": _amount(s["interest"]),
     } for s in reclaim.get("segments") or []]
     proof = reclaim.get("proof") or {}
@@ -239,17 +225,17 @@ def _reclaim_context(reclaim: dict) -> dict:
     return {
         **reclaim,
         "principal_display": format_eur(reclaim["principal"]),
-        "refers_to_date": _date(reclaim.get("refers_to_date")),
-        "amended_by": [{"number": a["number"], "date": _date(a["date"])} for a in reclaim.get("amended_by") or []],
+        "refers_to_date": format_date(reclaim.get("refers_to_date")),
+        "amended_by": [{"number": a["number"], "date": format_date(a["date"])} for a in reclaim.get("amended_by") or []],
         "proof_label": proof.get("label") or "",
-        "proof_submitted_on": _date(proof.get("submitted_on")),
-        "interest_from": _date(reclaim["interest_from"]),
-        "interest_until": _date(reclaim["interest_until"]),
+        "proof_submitted_on": format_date(proof.get("submitted_on")),
+        "interest_from": format_date(reclaim["interest_from"]),
+        "interest_until": format_date(reclaim["interest_until"]),
         "segments": segments,
         "interest_total_display": format_eur(reclaim["interest_total"]),
         "interest_total": _amount(reclaim["interest_total"]),
         "total_due_display": format_eur(reclaim["total_due"]),
-        "due_on": _date(reclaim["due_on"]),
+        "due_on": format_date(reclaim["due_on"]),
         "account": account,
     }
 
@@ -269,7 +255,7 @@ def _description(snapshot: dict) -> str:
     if kind == KIND_AMENDMENT:
         amendment = snapshot["amendment"]
         return (f"Änderung des Zuwendungsbescheids {amendment['refers_to_number']} vom "
-                f"{_date(amendment['refers_to_date'])} an {body} für „{project}“ (Aktenzeichen {reference})")
+                f"{format_date(amendment['refers_to_date'])} an {body} für „{project}“ (Aktenzeichen {reference})")
     return f"Zuwendung an {body} für „{project}“ (Aktenzeichen {reference})"
 
 
@@ -293,7 +279,7 @@ def _notice_context(snapshot: dict, draft: bool) -> dict:
         "keywords": ", ".join(k for k in (snapshot["title"], programme["name"], snapshot["file_reference"],
                                           number, recipient["name"]) if k),
         "issued_on_iso": snapshot["issued_on"],
-        "issued_on": _date(snapshot["issued_on"]),
+        "issued_on": format_date(snapshot["issued_on"]),
         "generator": GENERATOR,
         "authority": authority,
         "return_parts": [part for part in (authority["name"], authority["street"],
@@ -305,9 +291,9 @@ def _notice_context(snapshot: dict, draft: bool) -> dict:
         "special_conditions": programme.get("special_conditions") or [],
         "funds_use": _months(int(programme.get("funds_use_months") or 2)),
         "application": application,
-        "submitted_on": _date(application.get("submitted_on")),
-        "application_period_start": _date(application.get("period_start")),
-        "application_period_end": _date(application.get("period_end")),
+        "submitted_on": format_date(application.get("submitted_on")),
+        "application_period_start": format_date(application.get("period_start")),
+        "application_period_end": format_date(application.get("period_end")),
         "signatory": snapshot["signatory"]["name"],
         "award": _award_context(snapshot["award"]) if snapshot.get("award") else None,
         "rejection_reason": None,
@@ -319,7 +305,7 @@ def _notice_context(snapshot: dict, draft: bool) -> dict:
     if kind == KIND_AMENDMENT:
         amendment = snapshot["amendment"]
         context["amendment"] = {"refers_to_number": amendment["refers_to_number"],
-                                "refers_to_date": _date(amendment["refers_to_date"]),
+                                "refers_to_date": format_date(amendment["refers_to_date"]),
                                 "changes": amendment.get("changes") or ""}
     return context
 
@@ -343,7 +329,7 @@ def _ceremony_line(ceremony: dict | None) -> str:
     """`Überreicht am 29.10.2021 in Eschwege durch Staatssekretärin Anne Janz`."""
     if not ceremony:
         return ""
-    line = f"Überreicht am {_date(ceremony['date'])}"
+    line = f"Überreicht am {format_date(ceremony['date'])}"
     if ceremony.get("place"):
         line += f" in {ceremony['place']}"
     official = " ".join(p for p in (ceremony.get("official_title"), ceremony.get("official_name")) if p)
@@ -361,8 +347,8 @@ def _presentation_sheet(snapshot: dict, ceremony: dict | None) -> dict:
         "recipient": snapshot["recipient"]["body"],
         "project": snapshot["application"]["title"],
         "amount": award["total_display"],
-        "period": f"{_date(award['period_start'])} bis {_date(award['period_end'])}",
-        "notice": f"{snapshot['title']} {snapshot['number']} vom {_date(snapshot['issued_on'])}",
+        "period": f"{format_date(award['period_start'])} bis {format_date(award['period_end'])}",
+        "notice": f"{snapshot['title']} {snapshot['number']} vom {format_date(snapshot['issued_on'])}",
         "ceremony_line": _ceremony_line(ceremony or snapshot.get("ceremony")),
         "authority": snapshot["authority"]["name"],
         "unit": snapshot["authority"].get("unit") or "",
@@ -379,7 +365,7 @@ def render_presentation_html(snapshots: list[dict], ceremony: dict | None = None
     occasion = ceremony or first.get("ceremony")
     created = occasion["date"] if occasion else max(s["issued_on"] for s in snapshots)
     if occasion:
-        title = f"Übergabeexemplare – {first['programme']['name']} – {_date(occasion['date'])}"
+        title = f"Übergabeexemplare – {first['programme']['name']} – {format_date(occasion['date'])}"
         if occasion.get("place"):
             title += f", {occasion['place']}"
     else:

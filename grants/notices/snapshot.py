@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from grants.deadlines import report_deadlines
 from grants.interest import balance_as_of, base_rate_table
 from grants.models import Application, Notice
-from grants.money import ZERO, amount_in_words, format_eur, to_money
+from core.money import ZERO, amount_in_words, format_eur, to_money
 from grants.selectors import award_total
 
 KIND_TITLES = {

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import (
+from core.errors import (
     BudgetExceeded,
     DomainError,
     FieldErrors,
@@ -39,7 +39,7 @@ from grants.models import (
     FinancingSource,
     Notice,
 )
-from grants.money import ZERO, format_eur, to_money
+from core.money import ZERO, format_eur, to_money
 from grants.notifications import notify_applicant
 from grants.plan_changes import (
     changes_summary,
@@ -57,7 +57,8 @@ from grants.services.guards import (
 )
 from grants.services.notices import notice_issue
 from grants.services.plans import ExpenditureLine, FinancingLine, plan_rule_errors
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 S = AmendmentRequest.Status
 GRANT = FinancingSource.GRANT
@@ -90,7 +91,7 @@ def period_ended_refusal(award: Award, today: date) -> str | None:
     if today <= award.period_end:
         return None
     return _("Der Bewilligungszeitraum ist am %(end)s abgelaufen; eine Änderung kann nur bis zu seinem "
-             "Ende beantragt werden.") % {"end": _d(award.period_end)}
+             "Ende beantragt werden.") % {"end": format_date(award.period_end)}
 
 
 def _require_period_running(award: Award) -> None:
@@ -109,10 +110,6 @@ def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
 
-def _d(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
-
-
 def amendment_errors(*, award: Award, period_end: date | None, expenditures: list[ExpenditureLine],
                      financings: list[FinancingLine], today: date) -> dict[str, list[str]]:
     """Every rule the requested period and plan must meet, keyed like the form's fields."""
@@ -123,10 +120,10 @@ def amendment_errors(*, award: Award, period_end: date | None, expenditures: lis
         return errors
     if period_end < award.period_start:
         _add(errors, "period_end", _("Das Ende darf nicht vor dem Beginn der Zuwendung (%(start)s) liegen.")
-             % {"start": _d(award.period_start)})
+             % {"start": format_date(award.period_start)})
     if period_end > programme.period_end:
         _add(errors, "period_end", _("Der Bewilligungszeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
-             % {"start": _d(programme.period_start), "end": _d(programme.period_end)})
+             % {"start": format_date(programme.period_start), "end": format_date(programme.period_end)})
     if errors:
         return errors
 
@@ -433,7 +430,7 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
                                        revision.amounts]},
                   data={"revision": number, "amendment": request.pk, "notice": notice.number})
         notify_applicant(award.application, "amendment_approved", notice_number=notice.number,
-                         period_start=_d(award.period_start), period_end=_d(award.period_end),
+                         period_start=format_date(award.period_start), period_end=format_date(award.period_end),
                          amounts=[(year, str(amount)) for year, amount in binding.items() if amount > 0],
                          total=str(sum(binding.values(), ZERO)))
     return request

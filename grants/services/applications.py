@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,15 +12,16 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import DomainError, FieldErrors, PlanInvalid
+from core.errors import DomainError, FieldErrors, PlanInvalid
 from grants.models import Application, ApplicationAttachment, ApplicationStatus, FundingProgramme
 from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
-from grants.money import ZERO
+from core.money import ZERO
 from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_own_body, require_status
 from grants.services.numbering import number_next
 from grants.services.plans import plan_submission_errors, requested_grant_by_year
-from wirfunding import clock
+from core import clock
+from core.formats import format_date, format_decimal
 
 S = ApplicationStatus
 
@@ -37,7 +39,7 @@ def _check_open_for_applications(programme: FundingProgramme, today: date) -> No
     if programme.application_deadline and today > programme.application_deadline:
         raise DomainError(
             _("Die Antragsfrist der Förderperiode „%(programme)s“ ist am %(deadline)s abgelaufen.")
-            % {"programme": programme, "deadline": f"{programme.application_deadline:%d.%m.%Y}"}
+            % {"programme": programme, "deadline": format_date(programme.application_deadline)}
         )
 
 
@@ -54,7 +56,7 @@ def _field_errors(programme: FundingProgramme, data: dict) -> dict[str, list[str
     elif start < programme.period_start or end > programme.period_end:
         errors["period"] = [
             _("Der Vorhabenzeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
-            % {"start": f"{programme.period_start:%d.%m.%Y}", "end": f"{programme.period_end:%d.%m.%Y}"}
+            % {"start": format_date(programme.period_start), "end": format_date(programme.period_end)}
         ]
     return errors
 
@@ -158,7 +160,7 @@ def check_pdf_upload(content: bytes, *, field: str = "file") -> None:
         raise FieldErrors({field: [_("Die Datei ist leer.")]})
     if len(content) > limit:
         # Decimal comma in the numbers only; the sentence keeps its full stop.
-        size_mb = f"{len(content) / 1_048_576:.1f}".replace(".", ",")
+        size_mb = format_decimal(Decimal(len(content)) / 1_048_576, 1)
         raise FieldErrors({field: [
             _("Die Datei ist %(size)s MB groß; erlaubt sind höchstens %(limit)s MB.")
             % {"size": size_mb, "limit": f"{limit / 1_048_576:.0f}"}]})

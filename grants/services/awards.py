@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import BudgetExceeded, FieldErrors, NotPermitted
+from core.errors import BudgetExceeded, FieldErrors, NotPermitted
 from grants.models import Application, ApplicationStatus, Award, AwardRevision, AwardYear, Budget, Decision
-from grants.money import ZERO, format_eur
+from core.money import ZERO, format_eur
 from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_status
 from grants.services.plans import plan_snapshot
-from wirfunding import clock
+from core import clock
 
 S = ApplicationStatus
 

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import BudgetExceeded, FieldErrors
+from core.errors import BudgetExceeded, FieldErrors
 from grants.models import AwardYear, Budget, FundingProgramme
-from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
+from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.services.guards import require_capability
 from grants.services.plans import TOO_LARGE
 

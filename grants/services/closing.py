@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.deadlines import report_deadlines
-from grants.errors import InvalidTransition
+from core.errors import InvalidTransition
 from grants.models import AmendmentRequest, Award, AwardYear, Disbursement, Reclaim, UsageReport
-from grants.money import format_eur
+from core.money import format_eur
 from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_status
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 class AwardNotClosable(InvalidTransition):
     """The award cannot be closed yet; `blockers` lists every reason (German sentences)."""
@@ -51,7 +52,7 @@ def _report_blockers(award: Award) -> list[str]:
             label = _("Der Zwischennachweis %(year)s") % {"year": deadline.year}
         if report is None:
             blockers.append(_("%(report)s liegt noch nicht vor (fällig am %(due)s).")
-                            % {"report": label, "due": f"{deadline.due:%d.%m.%Y}"})
+                            % {"report": label, "due": format_date(deadline.due)})
         elif report.status != UsageReport.Status.ACCEPTED:
             blockers.append(_("%(report)s ist noch nicht angenommen (Stand: %(status)s).")
                             % {"report": label, "status": report.get_status_display()})
@@ -74,12 +75,12 @@ def award_closing_blockers(award: Award) -> list[str]:
         blockers.append(_("Der Mittelabruf über %(amount)s für %(year)s vom %(date)s ist noch nicht erledigt "
                           "(Stand: %(status)s).")
                         % {"amount": format_eur(payment.amount), "year": payment.award_year.year,
-                           "date": f"{timezone.localtime(payment.requested_at):%d.%m.%Y}",
+                           "date": format_date(payment.requested_at),
                            "status": payment.get_status_display()})
     amendments = AmendmentRequest.objects.filter(award=award, status__in=AmendmentRequest.OPEN_STATUSES)
     for amendment in amendments.order_by("created_at", "pk"):
         blockers.append(_("Der Änderungsantrag vom %(date)s ist noch nicht entschieden (Stand: %(status)s).")
-                        % {"date": f"{timezone.localtime(amendment.created_at):%d.%m.%Y}", "status": amendment.get_status_display()})
+                        % {"date": format_date(amendment.created_at), "status": amendment.get_status_display()})
     return blockers
 
 
@@ -107,5 +108,5 @@ def award_close(*, award: Award, user, now: datetime | None = None) -> Award:
         award.save(update_fields=["status", "closed_at", "closed_by"])
         audit_log(actor=user, action="grants.award.closed", target=award,
                   changes={"status": [before, award.status]})
-        notify_applicant(award.application, "closed", closed_on=f"{timezone.localtime(now):%d.%m.%Y}")
+        notify_applicant(award.application, "closed", closed_on=format_date(now))
     return award

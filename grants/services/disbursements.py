@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import (
+from core.errors import (
     BudgetExceeded,
     DomainError,
     FieldErrors,
@@ -21,14 +21,16 @@ from grants.errors import (
     NotPermitted,
 )
 from grants.models import Award, AwardYear, Disbursement
-from grants.money import CENT, ZERO, format_eur, to_money
+from core.money import CENT, ZERO, format_eur, to_money
 from grants.services.guards import (
     require_award_running,
     require_capability,
     require_own_body,
     require_status,
 )
-from wirfunding import clock
+from core import clock
+from core.clock import add_months
+from core.formats import format_date
 
 D = Disbursement.Status
 
@@ -42,13 +44,6 @@ def _transition(disbursement: Disbursement, user, to: str, fields: list[str], ac
     disbursement.status = to
     disbursement.save(update_fields=["status", *fields])
     audit_log(actor=user, action=action, target=disbursement, changes={"status": [before, to]}, data=data)
-
-
-def _add_months(day: date, months: int) -> date:
-    """`day` moved by whole calendar months (the day clamped to the month's length)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def callable_now(*, award_year: AwardYear, today: date | None = None, called: Decimal | None = None,
@@ -81,7 +76,7 @@ def callable_now(*, award_year: AwardYear, today: date | None = None, called: De
     if called is None:
         called = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
             total=Sum("amount"))["total"] or ZERO
-    horizon = _add_months(today, months)
+    horizon = add_months(today, months)
     months_needed = 0 if horizon.year < year else 12 if horizon.year > year else horizon.month
     share = (awarded * months_needed / 12).quantize(CENT, rounding=ROUND_DOWN)
     left = max(ZERO, awarded - called)
@@ -97,7 +92,7 @@ def callable_now(*, award_year: AwardYear, today: date | None = None, called: De
         return amount, _("Für %(year)s ist der bewilligte Betrag von %(awarded)s vollständig abgerufen.") % figures
     if months_needed == 0:
         # The first day of the month whose horizon reaches January of the year.
-        figures["from"] = _add_months(date(year, 1, 1), -months).strftime("%d.%m.%Y")
+        figures["from"] = format_date(add_months(date(year, 1, 1), -months))
         return amount, _("Für %(year)s sind Mittel erst ab %(from)s abrufbar: %(rule)s.") % figures
     if year < today.year:
         return amount, _("Abrufbar sind derzeit höchstens %(amount)s: %(year)s ist abgelaufen; abgerufen werden "

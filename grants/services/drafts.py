@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from grants.errors import FieldErrors
+from core.errors import FieldErrors
 from grants.models import Application, FundingProgramme, PlanExpenditure, PlanFinancing
 from grants.models.applications import EDITABLE_STATUSES
-from grants.money import to_money
+from core.money import to_money
 from grants.services.applications import (
     APPLICATION_FIELDS,
     _field_errors,
@@ -23,7 +23,7 @@ from grants.services.applications import (
 )
 from grants.services.guards import require_own_body, require_status
 from grants.services.plans import ExpenditureLine, FinancingLine, _plan_totals, plan_structure_errors
-from wirfunding import clock
+from core import clock
 
 
 def application_save(

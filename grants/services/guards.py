@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
-from grants.errors import InvalidTransition, NotPermitted
+from core.errors import InvalidTransition, NotPermitted
 
 CAPABILITY_REFUSALS = {
     Capability.APPLY: gettext_lazy(

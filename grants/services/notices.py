@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import DomainError, FieldErrors, NotPermitted
+from core.errors import DomainError, FieldErrors, NotPermitted
 from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
 from grants.notices.render import render_notice_pdf
 from grants.notices.snapshot import notice_snapshot
 from grants.services.guards import require_capability
 from grants.services.numbering import number_next
-from wirfunding import clock
+from core import clock
 
 K = Notice.Kind
 DRAFT_NUMBER = "ENTWURF"

@@ -28,13 +28,14 @@ from django.utils.translation import ngettext
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.models import Disbursement, PaymentOrderExport
-from grants.money import ZERO, format_eur, to_money
+from core.money import ZERO, format_eur, to_money
 from grants.reports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, XLSX_MONEY_FORMAT, german_decimal
 from grants.services.guards import require_capability
 from grants.services.numbering import number_next
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 # SEPA remittance information (unstructured) holds 140 characters.
 PURPOSE_MAX_LENGTH = 140
@@ -86,7 +87,7 @@ def purpose_line(*, title: str, file_reference: str, budget_year: int, requested
     reference, the budget year and the date by which the treasury matches the payment stay whole."""
     # Translators: the fixed part of the payment's purpose line (SEPA, at most 140 characters).
     tail = _("Zuwendung %(reference)s, HHJ %(year)s, Abruf vom %(date)s") % {
-        "reference": file_reference, "year": budget_year, "date": requested_on.strftime("%d.%m.%Y")}
+        "reference": file_reference, "year": budget_year, "date": format_date(requested_on)}
     tail = _clean(tail)[:PURPOSE_MAX_LENGTH]
     room = PURPOSE_MAX_LENGTH - len(tail) - len(", ")
     head = _clean(title)
@@ -249,7 +250,7 @@ def payment_orders_export(*, day: dt.date, user, reexport: bool = False) -> Paym
             message = (_("Für den %(day)s gibt es mehrere Exporte; bitte den erneut zu liefernden Export "
                          "auswählen.") if exports else
                        _("Für den %(day)s gibt es noch keinen Export, der erneut geliefert werden könnte."))
-            raise DomainError(message % {"day": day.strftime("%d.%m.%Y")})
+            raise DomainError(message % {"day": format_date(day)})
         return payment_orders_reexport(export=exports[0], user=user)
     with transaction.atomic():
         start, end = day_bounds(day)
@@ -259,7 +260,7 @@ def payment_orders_export(*, day: dt.date, user, reexport: bool = False) -> Paym
                    .order_by("pk").values_list("pk", flat=True))
         if not pks:
             raise DomainError(_("Für den %(day)s gibt es keine freigegebenen, noch nicht exportierten Zahlungen.")
-                              % {"day": day.strftime("%d.%m.%Y")})
+                              % {"day": format_date(day)})
         disbursements = list(payment_orders_pending(day).filter(pk__in=pks))
         rows = [_row(disbursement) for disbursement in disbursements]
         total = sum((Decimal(row["amount"]) for row in rows), ZERO)

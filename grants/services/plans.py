@@ -15,7 +15,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from grants.errors import PlanInvalid
+from core.errors import PlanInvalid
 from grants.models import (
     Application,
     CostCategory,
@@ -24,7 +24,8 @@ from grants.models import (
     PlanFinancing,
 )
 from grants.models.applications import EDITABLE_STATUSES
-from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
+from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
+from core.formats import format_date, format_decimal
 from grants.services.guards import require_own_body, require_status
 
 
@@ -50,10 +51,6 @@ class FinancingLine:
     year: int
     source: str
     amount: Decimal
-
-
-def _fmt_positions(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
@@ -93,7 +90,7 @@ def plan_lines_structure_errors(
             if line.positions > MAX_POSITIONS:
                 _add(errors, f"positions-{line.year}-{line.category.code}",
                      _("Stellenanteile über %(maximum)s sind nicht möglich.")
-                     % {"maximum": _fmt_positions(MAX_POSITIONS)})
+                     % {"maximum": format_decimal(MAX_POSITIONS, 2)})
             if line.positions < 0:
                 _add(errors, f"positions-{line.year}-{line.category.code}",
                      _("Stellenanteile dürfen nicht negativ sein."))
@@ -168,7 +165,7 @@ def plan_rule_errors(
     if period_start < programme.period_start or period_end > programme.period_end:
         _add(errors, "period",
              _("Der Vorhabenzeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
-             % {"start": f"{programme.period_start:%d.%m.%Y}", "end": f"{programme.period_end:%d.%m.%Y}"})
+             % {"start": format_date(programme.period_start), "end": format_date(programme.period_end)})
     if not any(line.amount > 0 for line in expenditures):
         _add(errors, "plan", _("Der Finanzierungsplan enthält keine Ausgaben."))
         return errors

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
+from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.interest import Balance, balance_as_of, base_rate_table
 from grants.models import (
     Award,
@@ -37,11 +37,12 @@ from grants.models import (
     ReclaimRepayment,
     UsageReport,
 )
-from grants.money import CENT, MAX_AMOUNT, ZERO, format_eur
+from core.money import CENT, MAX_AMOUNT, ZERO, format_eur
 from grants.notifications import notify_applicant
 from grants.services.guards import require_award_running, require_capability, require_status
 from grants.services.notices import notice_issue
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 
 RS = Reclaim.Status
@@ -132,10 +133,6 @@ def _money_errors(amount, *, required: str) -> list[str]:
     return []
 
 
-def _date(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
-
-
 # -- proposal ----------------------------------------------------------------------------------
 
 
@@ -197,7 +194,7 @@ def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground:
         if first_paid is not None and interest_from < first_paid:
             raise FieldErrors({"interest_from": [
                 _("Der Zinsbeginn darf nicht vor der ersten Auszahlung des Jahres %(year)s (%(date)s) liegen.")
-                % {"year": year_row.year, "date": _date(first_paid)}]})
+                % {"year": year_row.year, "date": format_date(first_paid)}]})
         before = report.status
         report.status = UsageReport.Status.ACCEPTED
         report.checked_at, report.checked_by = now, user
@@ -276,9 +273,9 @@ def reclaim_issue(*, reclaim: Reclaim, user, issued_on: date | None = None, now:
                   data={"notice": notice.number, "due_on": reclaim.due_on.isoformat(),
                         "total_due": notice.snapshot["reclaim"]["total_due"]})
         notify_applicant(reclaim.award.application, "reclaim_issued", notice_number=notice.number,
-                         issued_on=f"{issued_on:%d.%m.%Y}", year=reclaim.award_year.budget.year,
+                         issued_on=format_date(issued_on), year=reclaim.award_year.budget.year,
                          principal=str(reclaim.principal), total_due=notice.snapshot["reclaim"]["total_due"],
-                         due_on=f"{reclaim.due_on:%d.%m.%Y}", interest_waived=reclaim.interest_waived)
+                         due_on=format_date(reclaim.due_on), interest_waived=reclaim.interest_waived)
     return reclaim
 
 
@@ -331,13 +328,13 @@ def reclaim_book_repayment(*, reclaim: Reclaim, user, received_on: date, amount:
         if received_on < reclaim.notice.issued_on:
             raise FieldErrors({"received_on": [
                 _("Das Eingangsdatum liegt vor dem Datum des Rückforderungsbescheids (%(date)s).")
-                % {"date": _date(reclaim.notice.issued_on)}]})
+                % {"date": format_date(reclaim.notice.issued_on)}]})
         owed = reclaim_balance(reclaim, received_on)
         if amount > owed.total_outstanding:
             raise FieldErrors({"amount": [
                 _("Am %(date)s sind noch %(total)s offen (Erstattungsbetrag %(principal)s, Zinsen %(interest)s); "
                   "mehr kann nicht gebucht werden.")
-                % {"date": _date(received_on), "total": format_eur(owed.total_outstanding),
+                % {"date": format_date(received_on), "total": format_eur(owed.total_outstanding),
                    "principal": format_eur(owed.principal_outstanding),
                    "interest": format_eur(owed.interest_outstanding)}]})
         repayment = ReclaimRepayment.objects.create(reclaim=reclaim, received_on=received_on, amount=amount,
@@ -413,7 +410,7 @@ def base_rate_set(*, user, valid_from: date, rate: Decimal, source: str) -> Base
             raise FieldErrors({"rate": [
                 _("Der Basiszinssatz ab %(date)s ist im Rückforderungsbescheid %(number)s gedruckt; erlassene "
                   "Bescheide sind unveränderlich. Er kann deshalb nicht mehr geändert werden.")
-                % {"date": _date(valid_from), "number": user_of.notice.number}]})
+                % {"date": format_date(valid_from), "number": user_of.notice.number}]})
         before = {"rate": str(entry.rate), "source": entry.source}
         entry.rate, entry.source = rate, source
         entry.save(update_fields=["rate", "source"])

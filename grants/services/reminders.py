@@ -31,11 +31,11 @@ from django.urls import reverse
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.deadline_overview import DeadlineRow, DeadlineState, deadline_rows, running_awards
-from grants.errors import NotPermitted
+from core.errors import NotPermitted
 from grants.models import ReminderSent
 from grants.notifications import recipients_for
 from grants.services.guards import CAPABILITY_REFUSALS
-from wirfunding import clock
+from core import clock
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.errors import FieldErrors
+from core.errors import FieldErrors
 from grants.models import Application, ApplicationComment, ApplicationStatus, ChangeRequest, Recommendation, RecommendationYear
-from grants.money import MAX_AMOUNT, ZERO, format_eur, to_money
+from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_status
 from grants.services.plans import TOO_LARGE, requested_grant_by_year

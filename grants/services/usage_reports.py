@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from audit.services import audit_log
 from grants.deadlines import ReportDeadline, report_deadlines
-from grants.errors import DomainError, FieldErrors
+from core.errors import DomainError, FieldErrors
 from grants.models import Award, FinancingSource, UsageReport, UsageReportExpenditure, UsageReportFinancing
-from grants.money import CENT, MAX_AMOUNT
+from core.money import CENT, MAX_AMOUNT
 from grants.services.applications import _sanitize_filename, check_pdf_upload
 from grants.services.guards import require_award_running, require_capability, require_own_body, require_status
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 R = UsageReport.Status
 
@@ -55,7 +56,7 @@ def check_period_ended(deadline: ReportDeadline, today: date) -> None:
     else:
         message = _("Der Verwendungsnachweis kann erst nach dem Ende des Bewilligungszeitraums (%(end)s) "
                     "erstellt werden.")
-    raise DomainError(message % {"year": deadline.year, "end": f"{deadline.covers_to:%d.%m.%Y}"})
+    raise DomainError(message % {"year": deadline.year, "end": format_date(deadline.covers_to)})
 
 
 def _amount_errors(amount) -> list[str]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from grants.errors import DomainError, FieldErrors
+from core.errors import DomainError, FieldErrors
 from grants.forms.amendments import (
     AmendmentFilterForm,
     AmendmentForm,
@@ -40,7 +40,7 @@ from grants.models import (
     Budget,
     FinancingSource,
 )
-from grants.money import ZERO, to_money
+from core.money import ZERO, to_money
 from grants.plan_changes import plan_grant_by_year, plan_to_lines
 from grants.selectors import awarded_by_year, called_by_year, get_application_for_user
 from grants.services.amendments import (
@@ -57,7 +57,7 @@ from grants.services.amendments import (
 )
 from grants.services.guards import require_award_running
 from grants.views.common import apply_domain_error, require
-from wirfunding import clock
+from core import clock
 
 S = AmendmentRequest.Status
 PAGE_SIZE = 50

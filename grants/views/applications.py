@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from grants.errors import DomainError, FieldErrors
+from core.errors import DomainError, FieldErrors
 from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
 from grants.history import application_history
 from grants.models import (
@@ -20,7 +20,7 @@ from grants.models import (
     FinancingSource,
     FundingProgramme,
 )
-from grants.money import ZERO
+from core.money import ZERO
 from grants.plan_changes import plan_to_lines
 from grants.selectors import (
     applications_visible_to,

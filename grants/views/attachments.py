@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.selectors import get_application_for_user
 from grants.services.applications import attachment_add, attachment_remove
 from grants.views.common import require

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.models import Application, ApplicationStatus, Award
 from grants.selectors import get_application_for_user
 from grants.services.closing import award_close, award_closing_blockers

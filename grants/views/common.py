@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from grants.errors import DomainError, FieldErrors
+from core.errors import DomainError, FieldErrors
 from grants.services.guards import CAPABILITY_REFUSALS
 
 

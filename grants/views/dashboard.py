@@ -20,7 +20,8 @@ from grants.models import (
 from grants.models.applications import CLOSED_STATUSES
 from grants.selectors import applications_visible_to, budget_figures
 from grants.views.applications import open_programmes
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 S = ApplicationStatus
 
@@ -112,5 +113,5 @@ def _coordinator_tasks(user) -> list[dict]:
                     .select_related("award__application", "notice")):
         tasks.append({"count": None, "url": reverse("grants:application_detail", args=[reclaim.award.application_id]),
                       "label": _("Rückforderungsbescheid %(number)s: bis %(due)s zahlen")
-                      % {"number": reclaim.notice.number, "due": f"{reclaim.due_on:%d.%m.%Y}"}})
+                      % {"number": reclaim.notice.number, "due": format_date(reclaim.due_on)}})
     return tasks

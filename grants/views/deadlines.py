@@ -25,12 +25,12 @@ from grants.deadline_overview import (
     deadlines_ical,
     reclaim_due_rows,
 )
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.models import FundingProgramme
 from grants.services.guards import CAPABILITY_REFUSALS
 from grants.services.reminders import calendar_token_ensure, calendar_token_regenerate
 from municipalities.models import Municipality
-from wirfunding import clock
+from core import clock
 
 
 class DeadlineFilterForm(forms.Form):

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.forms.review import RejectForm
 from grants.models import Application, ApplicationStatus, Recommendation
-from grants.money import ZERO
+from core.money import ZERO
 from grants.selectors import applications_visible_to, budget_figures, get_application_for_user
 from grants.services.awards import application_approve, application_reject
 from grants.services.plans import requested_grant_by_year

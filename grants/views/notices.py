@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Capability
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.forms.notices import CeremonyAttachForm, NoticeIssueForm
 from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
 from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_notices, ceremony_presentation_pdf

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Capability
-from grants.errors import DomainError
+from core.forms import GermanDateField
+from core.errors import DomainError
 from grants.models import PaymentOrderExport
-from grants.money import ZERO
+from core.money import ZERO
 from grants.services.payment_orders import (
     EXPORT_FORMATS,
     describe_total,
@@ -27,13 +28,13 @@ from grants.services.payment_orders import (
     payment_orders_reexport,
 )
 from grants.views.common import require
-from wirfunding import clock
+from core import clock
 
 RECENT_EXPORTS = 50
 
 
 class DayForm(forms.Form):
-    tag = forms.DateField(label=gettext_lazy("Freigabetag"), input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    tag = GermanDateField(label=gettext_lazy("Freigabetag"),
                           widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
                           error_messages={"required": gettext_lazy("Bitte einen Tag angeben."),
                                           "invalid": gettext_lazy("Bitte einen gültigen Tag angeben.")})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from grants.errors import BudgetExceeded, DomainError
+from core.errors import BudgetExceeded, DomainError
 from grants.forms.payments import (
     QUEUE_STATUSES,
     PaymentBookForm,
@@ -27,7 +27,7 @@ from grants.forms.payments import (
     PaymentRequestForm,
 )
 from grants.models import Application, ApplicationStatus, Award, Disbursement
-from grants.money import format_eur
+from core.money import format_eur
 from grants.selectors import applications_visible_to, award_year_figures, get_application_for_user
 from grants.services.disbursements import (
     callable_now,
@@ -40,7 +40,7 @@ from grants.services.disbursements import (
 )
 from grants.services.guards import CAPABILITY_REFUSALS
 from grants.views.common import apply_domain_error, require
-from wirfunding import clock
+from core import clock
 
 D = Disbursement.Status
 PAGE_SIZE = 50

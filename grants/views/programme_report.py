@@ -15,7 +15,7 @@ from accounts.roles import Capability
 from grants import programme_report as report
 from grants import reports
 from grants.views.common import require
-from wirfunding import clock
+from core import clock
 
 ALL_TABLES = "alle"  # ?tabelle=alle: the XLSX workbook with one sheet per table
 

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from audit.selectors import audit_entries_for
-from grants.errors import DomainError, FieldErrors
+from core.errors import DomainError, FieldErrors
 from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimFilterForm, ReclaimProposeForm, RepaymentForm
 from grants.interest import SURCHARGE, base_rate_stale_since, base_rate_table, interest_for
 from grants.models import Application, ApplicationStatus, BaseRate, Notice, Reclaim, UsageReport
-from grants.money import format_eur
+from core.money import format_eur
 from grants.services.notices import notice_preview
 from grants.services.reclaims import (
     award_notice_of,
@@ -41,7 +41,8 @@ from grants.services.reclaims import (
 )
 from grants.views.common import apply_domain_error, require
 from grants.views.usage_reports import get_report_for_user
-from wirfunding import clock
+from core import clock
+from core.formats import format_date, format_decimal
 
 RS = Reclaim.Status
 PAGE_SIZE = 50
@@ -79,10 +80,6 @@ def get_reclaim_for_user(user, pk) -> Reclaim:
         raise Http404(_("Rückforderung nicht gefunden.")) from None
 
 
-def _date(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
-
-
 def stale_warning(end: date) -> str | None:
     """The warning when the base-rate table may lack a change for days before `end`."""
     latest = BaseRate.objects.aggregate(latest=Max("valid_from"))["latest"]
@@ -90,7 +87,7 @@ def stale_warning(end: date) -> str | None:
     if since is None:
         return None
     return _("Der Basiszinssatz ist zuletzt zum %(latest)s erfasst; bitte prüfen, ob er sich zum %(since)s "
-             "geändert hat.") % {"latest": _date(latest), "since": _date(since)}
+             "geändert hat.") % {"latest": format_date(latest), "since": format_date(since)}
 
 
 # -- proposing from the check of a proof of use ---------------------------------------------------
@@ -186,11 +183,11 @@ def _history(reclaim: Reclaim) -> list[dict]:
         text = entry.data.get("reason") or ""
         if entry.action == "grants.reclaim.repayment_booked":
             text = _("%(amount)s eingegangen am %(date)s (Zinsen %(interest)s, Erstattungsbetrag %(principal)s)") % {
-                "amount": format_eur(entry.data["amount"]), "date": _date(date.fromisoformat(entry.data["received_on"])),
+                "amount": format_eur(entry.data["amount"]), "date": format_date(date.fromisoformat(entry.data["received_on"])),
                 "interest": format_eur(entry.data["to_interest"]), "principal": format_eur(entry.data["to_principal"])}
         elif entry.action == "grants.reclaim.issued":
             text = _("Bescheid %(number)s, zu zahlen bis %(date)s") % {
-                "number": entry.data.get("notice"), "date": _date(date.fromisoformat(entry.data["due_on"]))}
+                "number": entry.data.get("notice"), "date": format_date(date.fromisoformat(entry.data["due_on"]))}
         rows.append({"created_at": entry.created_at, "actor": entry.actor,
                      "label": HISTORY_LABELS.get(entry.action, entry.action), "status_change": change, "text": text})
     return rows
@@ -262,7 +259,7 @@ def reclaim_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Der Rückforderungsbescheid %(number)s ist erlassen; zu zahlen bis %(date)s.")
-                         % {"number": reclaim.notice.number, "date": _date(reclaim.due_on)})
+                         % {"number": reclaim.notice.number, "date": format_date(reclaim.due_on)})
     return redirect("grants:reclaim_detail", pk=reclaim.pk)
 
 
@@ -350,7 +347,7 @@ def base_rate_list(request: HttpRequest) -> HttpResponse:
             apply_domain_error(error, form)
         else:
             messages.success(request, _("Der Basiszinssatz ab %(date)s ist mit %(rate)s %% erfasst.")
-                             % {"date": _date(entry.valid_from), "rate": f"{entry.rate:.2f}".replace(".", ",")})
+                             % {"date": format_date(entry.valid_from), "rate": format_decimal(entry.rate, 2)})
             return redirect("grants:base_rate_list")
     entries = list(BaseRate.objects.select_related("created_by").order_by("-valid_from"))
     return render(request, "grants/base_rate_list.html", {

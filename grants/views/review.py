@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.forms.review import CommentForm, RecommendForm, RequestChangesForm, ReviewQueueFilterForm
 from grants.models import Application, ApplicationStatus, FinancingSource
-from grants.money import ZERO
+from core.money import ZERO
 from grants.selectors import applications_visible_to, get_application_for_user
 from grants.services.guards import require_status
 from grants.services.plans import requested_grant_by_year

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability
 from audit.selectors import audit_entries_for
 from grants.deadlines import report_deadlines
-from grants.errors import DomainError, FieldErrors
+from core.errors import DomainError, FieldErrors
 from grants.forms.usage_reports import (
     DECLARATION_TEXT,
     SOURCE_LABELS,
@@ -32,7 +32,7 @@ from grants.forms.usage_reports import (
     UsageReportForm,
 )
 from grants.models import Application, ApplicationStatus, Award, FinancingSource, UsageReport
-from grants.money import ZERO, to_money
+from core.money import ZERO, to_money
 from grants.selectors import award_year_figures, get_application_for_user
 from grants.services.usage_reports import (
     EDITABLE_STATUSES,
@@ -46,7 +46,8 @@ from grants.services.usage_reports import (
     usage_report_submit,
 )
 from grants.views.common import apply_domain_error, require
-from wirfunding import clock
+from core import clock
+from core.formats import format_date
 
 R = UsageReport.Status
 K = UsageReport.Kind
@@ -404,7 +405,7 @@ def detail_panel(request: HttpRequest, application: Application) -> dict:
             else:
                 row["link_label"] = _("Nachweis ansehen")
         elif is_coordinator:
-            row["not_yet"] = _("ab %(date)s") % {"date": f"{deadline.covers_to + timedelta(days=1):%d.%m.%Y}"}
+            row["not_yet"] = _("ab %(date)s") % {"date": format_date(deadline.covers_to + timedelta(days=1))}
         elif user.can(Capability.REVIEW) and report is not None and report.submitted_at is not None:
             row["link"] = reverse("grants:usage_report_check", args=[report.pk])
             row["link_label"] = _("Nachweis prüfen") if report.status == R.SUBMITTED else _("Nachweis ansehen")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wirfunding import clock
+from core import clock
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still plain synchronous code.
@@ -120,7 +120,7 @@ def chromium_available() -> bool:
 @pytest.fixture
 def on_day(monkeypatch):
     """Set the application's clock, for every thread (test and live server), to 10:00 Berlin
-    time on the given day: `wirfunding.clock` reads the moment from its context variable, and
+    time on the given day: `core.clock` reads the moment from its context variable, and
     this swaps in one whose default is that moment."""
     def set_day(year, month, day):
         moment = datetime(year, month, day, 10, tzinfo=ZoneInfo("Europe/Berlin"))

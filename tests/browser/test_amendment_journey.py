@@ -16,7 +16,7 @@ from grants.services.notices import notice_issue
 from tests import factories
 from tests.browser.helpers import sign_in, sign_out
 from tests.grants.amendment_helpers import TODAY
-from wirfunding import clock
+from core import clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

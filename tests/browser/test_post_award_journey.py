@@ -4,7 +4,7 @@ proof of use with the actual figures, uploads the Sachbericht, declares and subm
 accepts it; the programme report then shows the payment. axe-core checks every page.
 
 The application's clock is set for the whole process (test and live server thread alike):
-`wirfunding.clock` reads the moment from its context variable, and `on_day` swaps in one whose
+`core.clock` reads the moment from its context variable, and `on_day` swaps in one whose
 default is the chosen moment – so "today" is 10.03.2026 for the payment and 15.01.2027 for the
 proof, whatever the real date is.
 """

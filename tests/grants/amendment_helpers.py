@@ -10,7 +10,7 @@ from grants.services.amendments import amendment_recommend, amendment_save, amen
 from grants.services.notices import notice_issue
 from grants.services.plans import ExpenditureLine, FinancingLine
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = datetime(2027, 3, 1, 10, tzinfo=BERLIN)

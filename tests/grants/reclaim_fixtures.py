@@ -20,7 +20,7 @@ from grants.services.notices import notice_issue
 from grants.services.reclaims import reclaim_issue, reclaim_propose
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 M = Decimal
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -18,7 +18,7 @@ from grants.models import AmendmentRequest, AwardYear, Budget, Notice
 from grants.services.amendments import amendment_approve, amendment_recommend
 from tests.grants.amendment_helpers import BERLIN, SHIFTED, frozen, issued_award, recommended, save, submitted
 from tests.grants.views import error_beside, page_elements
-from wirfunding import clock
+from core import clock
 
 D = Decimal
 S = AmendmentRequest.Status

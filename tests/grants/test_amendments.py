@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
 from grants.deadlines import report_deadlines
-from grants.errors import BudgetExceeded, DomainError, InvalidTransition, NotPermitted, PlanInvalid
+from core.errors import BudgetExceeded, DomainError, InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Budget, Disbursement, Notice
 from grants.services import amendments as amendments_module
 from grants.services.amendments import (
@@ -43,7 +43,7 @@ from tests.grants.amendment_helpers import (
     submitted,
     year_row,
 )
-from wirfunding import clock
+from core import clock
 
 D = Decimal
 S = AmendmentRequest.Status
@@ -477,7 +477,7 @@ def test_decided_request_cannot_be_withdrawn(award, coordinator_a, clerk, approv
 
 
 def test_rejection_needs_a_reason(award, coordinator_a, clerk, approver2):
-    from grants.errors import FieldErrors
+    from core.errors import FieldErrors
 
     with pytest.raises(FieldErrors):
         amendment_reject(request=recommended(award, coordinator_a, clerk), user=approver2, reason="  ")

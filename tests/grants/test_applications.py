@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.selectors import audit_entries_for
-from grants.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted, PlanInvalid
+from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import Application, ApplicationAttachment, ApplicationStatus, ChangeRequest, NumberSequence
 from grants.services.applications import (
     application_create,

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
-from grants.errors import BudgetExceeded, FieldErrors, InvalidTransition, NotPermitted
+from core.errors import BudgetExceeded, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import ApplicationStatus, Award, AwardYear, Budget, Decision
 from grants.services.awards import application_approve, application_reject
 from grants.services.reviews import application_recommend

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.selectors import audit_entries_for
-from grants.errors import BudgetExceeded, FieldErrors, NotPermitted
+from core.errors import BudgetExceeded, FieldErrors, NotPermitted
 from grants.models import Budget
 from grants.services.budgets import budget_set
 from tests import factories

@@ -14,7 +14,7 @@ import pytest
 
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
-from grants.errors import InvalidTransition, NotPermitted
+from core.errors import InvalidTransition, NotPermitted
 from grants.models import AmendmentRequest, Award, Disbursement, Notice, Reclaim, UsageReport
 from grants.services.closing import AwardNotClosable, award_close, award_closing_blockers
 from grants.services.disbursements import (
@@ -33,7 +33,7 @@ from grants.services.usage_reports import (
 )
 from tests import factories
 from tests.concurrency import run_together, slowed
-from wirfunding import clock
+from core import clock
 
 M = Decimal
 R = UsageReport.Status

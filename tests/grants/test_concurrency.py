@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from audit.services import audit_log
-from grants.errors import BudgetExceeded, InvalidTransition
+from core.errors import BudgetExceeded, InvalidTransition
 from grants.models import Application, Award, AwardYear, Budget, Disbursement, NumberSequence
 from grants.services.applications import application_submit
 from grants.services.awards import application_approve

@@ -24,7 +24,7 @@ from grants.deadlines import ReportDeadline, report_deadlines
 from grants.models import Application, ApplicationStatus, Award, AwardYear, Decision, UsageReport
 from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 S = DeadlineState
 R = UsageReport.Status

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.selectors import audit_entries_for
-from grants.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
+from core.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import Award, Disbursement
 from grants.selectors import award_year_figures
 from grants.services.disbursements import (
@@ -18,7 +18,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 D = Disbursement.Status
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from grants.errors import FieldErrors
+from core.errors import FieldErrors
 from grants.models import AwardYear, Budget, Disbursement
 from grants.services.disbursements import (
     callable_now,
@@ -18,7 +18,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 M = Decimal
 BERLIN = ZoneInfo("Europe/Berlin")

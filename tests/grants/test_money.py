@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.money import format_eur, to_money
+from core.money import format_eur, to_money
 
 
 def test_to_money_rounds_half_up_to_cents():

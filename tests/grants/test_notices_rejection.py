@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.models import Notice, NumberSequence
 from grants.services.awards import application_reject
 from grants.services.notices import notice_issue

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from grants.errors import PlanInvalid
+from core.errors import PlanInvalid
 from grants.models import ApplicationStatus
 from grants.services.applications import application_submit
 from grants.services.awards import application_approve, application_reject

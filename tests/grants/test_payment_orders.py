@@ -21,9 +21,9 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
-from grants.errors import DomainError, NotPermitted
+from core.errors import DomainError, NotPermitted
 from grants.models import Disbursement, IssuedRecordError, PaymentOrderExport
-from grants.money import to_money
+from core.money import to_money
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_prepare,
@@ -43,7 +43,7 @@ from grants.services.payment_orders import (
 from municipalities.models import Municipality
 from tests import factories
 from tests.concurrency import run_together, slowed
-from wirfunding import clock
+from core import clock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2026, 11, 25)

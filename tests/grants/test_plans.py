@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from audit.selectors import audit_entries_for
-from grants.errors import InvalidTransition, NotPermitted, PlanInvalid
+from core.errors import InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import ApplicationStatus, FinancingSource
 from grants.services.applications import application_submit
 from grants.services.plans import (

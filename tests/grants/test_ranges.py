@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.errors import FieldErrors
+from core.errors import FieldErrors
 from grants.models import Budget, FinancingSource, Recommendation
 from grants.services.budgets import budget_set
 from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace

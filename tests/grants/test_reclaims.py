@@ -24,7 +24,7 @@ from pypdf import PdfReader
 
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
-from grants.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
+from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import Award, BaseRate, IssuedRecordError, Notice, Reclaim, ReclaimRepayment, UsageReport
 from grants.services.notices import notice_preview
 from grants.services.reclaims import (

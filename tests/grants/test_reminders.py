@@ -13,7 +13,7 @@ from grants.models import Award, ReminderSent, UsageReport
 from grants.services.reminders import reminder_key, reminders_send
 from tests import factories
 from tests.grants.test_deadlines_overview import make_award, report
-from wirfunding import clock
+from core import clock
 
 R = UsageReport.Status
 CONTACT = "jana.keller@wmk.example.org"

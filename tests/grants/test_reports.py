@@ -21,7 +21,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 M = Decimal
 

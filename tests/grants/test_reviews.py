@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from audit.selectors import audit_entries_for
-from grants.errors import FieldErrors, InvalidTransition, NotPermitted
+from core.errors import FieldErrors, InvalidTransition, NotPermitted
 from grants.models import ApplicationComment, ApplicationStatus, ChangeRequest, Recommendation, RecommendationYear
 from grants.services.applications import application_submit
 from grants.services.reviews import (

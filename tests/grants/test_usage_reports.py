@@ -13,7 +13,7 @@ import pytest
 
 from accounts.roles import Role
 from audit.selectors import audit_entries_for
-from grants.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
+from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import UsageReport, UsageReportExpenditure
 from grants.services.usage_reports import (
     usage_report_accept,

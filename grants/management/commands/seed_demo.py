@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from grants import demo
-from grants.money import format_eur
+from core.money import format_eur
+from core.formats import format_date
 from grants.selectors import award_total
 
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         if figures["wmk_award"] is not None:
             award = figures["wmk_award"]
             self.stdout.write(
-                f"Zuwendung {demo.WMK} {award.period_start:%d.%m.%Y}–{award.period_end:%d.%m.%Y}: "
+                f"Zuwendung {demo.WMK} {format_date(award.period_start)}–{format_date(award.period_end)}: "
                 f"{format_eur(award_total(award))}"
             )
 

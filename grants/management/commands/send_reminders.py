@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
+from core.formats import format_date
 from grants.services.reminders import Reminder, reminders_send
 
 
@@ -28,7 +29,7 @@ def _line(reminder: Reminder) -> str:
     row = reminder.row
     return _("%(stage)s · %(ref)s · %(body)s · %(proof)s, fällig am %(due)s → %(address)s") % {
         "stage": reminder.code, "ref": row.application.file_reference, "body": row.municipality.name,
-        "proof": row.proof_label, "due": f"{row.deadline.due:%d.%m.%Y}", "address": reminder.address}
+        "proof": row.proof_label, "due": format_date(row.deadline.due), "address": reminder.address}
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, today=None, **options):
         day = _day(today) if today else None
         summary = reminders_send(today=day, dry_run=dry_run)
-        stamp = f"{summary.today:%d.%m.%Y}"
+        stamp = format_date(summary.today)
         if dry_run:
             for reminder in summary.planned:
                 self.stdout.write(_line(reminder))

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from accounts.roles import Role
-from grants.errors import DomainError
+from core.errors import DomainError
 from grants.models import HandoverCeremony, Notice
 from grants.notices import ceremony as ceremony_module
 from grants.notices import render

@@ -14,7 +14,7 @@ from grants.models import Award, Disbursement, UsageReport
 from grants.services.closing import award_close
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
-from wirfunding import clock
+from core import clock
 
 M = Decimal
 R = UsageReport.Status

@@ -20,7 +20,7 @@ from municipalities.models import Municipality
 from tests import factories
 from tests.grants.reclaim_fixtures import ensure_base_rates
 from tests.grants.test_deadlines_overview import make_award, report
-from wirfunding import clock
+from core import clock
 
 LIST = reverse("grants:deadline_list")
 CALENDAR = reverse("grants:deadline_calendar")

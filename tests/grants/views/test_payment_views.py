@@ -20,7 +20,7 @@ from grants.selectors import award_year_figures
 from grants.services.disbursements import disbursement_prepare, disbursement_release, disbursement_request
 from tests import factories
 from tests.grants.views import error_beside, page_elements
-from wirfunding import clock
+from core import clock
 
 D = Disbursement.Status
 M = Decimal

@@ -26,7 +26,7 @@ from tests.grants.test_programme_report import (
     build_report_scenario,
 )
 from tests.grants.views.test_programme_views import _bulk_awards, _extra_bodies, tables_of
-from wirfunding import clock
+from core import clock
 
 M = Decimal
 REPORT = reverse("grants:programme_report")

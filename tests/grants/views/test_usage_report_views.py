@@ -27,7 +27,7 @@ from grants.services.usage_reports import (
 )
 from tests import factories
 from tests.grants.views import error_beside, page_elements
-from wirfunding import clock
+from core import clock
 
 M = Decimal
 R = UsageReport.Status

@@ -1,4 +1,5 @@
-"""Form fields that read German input: amounts like `100.000,00`, shares like `1,5`."""
+"""Form fields that read German input: amounts like `100.000,00`, shares like `1,5`, dates like
+`29.10.2021`."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -7,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from grants.money import format_eur
+from core.formats import DATE_FORMAT, DATE_INPUT_FORMATS
+from core.money import format_eur
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
@@ -75,3 +77,20 @@ class MoneyField(GermanDecimalField):
         if isinstance(value, Decimal):
             return format_eur(value).removesuffix(" €")
         return value
+
+
+class GermanDateInput(forms.DateInput):
+    """A text field in German format. The browser's own date picker follows the browser's
+    locale (01/01/2026 on an English system), which confuses more than it helps."""
+
+    def __init__(self, attrs=None):
+        super().__init__(format=DATE_FORMAT, attrs={"placeholder": "TT.MM.JJJJ", "inputmode": "numeric",
+                                                    "autocomplete": "off", **(attrs or {})})
+
+
+class GermanDateField(forms.DateField):
+    """A date typed as `29.10.2021` (ISO `2021-10-29` is accepted too), shown the same way."""
+
+    widget = GermanDateInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")}
