@@ -30,13 +30,14 @@ from grants.models import (
     Award,
     CostCategory,
     Disbursement,
-    FinancingSource,
     FundingProgramme,
     HandoverCeremony,
     IssuingAuthority,
     Notice,
     Reclaim,
 )
+from grants.plan import codec
+from grants.plan.lines import FinancingSource
 from core.money import ZERO, to_money
 from grants.selectors import award_year_figures
 from grants.services.applications import application_create, application_submit
@@ -53,7 +54,8 @@ from grants.services.closing import award_close
 from grants.services.notices import notice_issue
 from grants.services.reclaims import payment_dates, reclaim_balance, reclaim_book_repayment, reclaim_issue, reclaim_propose
 from grants.services.usage_reports import usage_report_accept, usage_report_attach_narrative, usage_report_save, usage_report_submit
-from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace
+from grants.services.plans import financing_plan_replace
+from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.services.reviews import application_recommend, application_request_changes, application_start_review
 from municipalities.models import Municipality
 from grants.notifications import muted
@@ -457,16 +459,16 @@ def _prove_use(history: _History, awarded: list[_Awarded], years: list[int], cle
     Kreis, whose final proof is still outstanding."""
     narrative = _narrative_pdf()
     for item in awarded:
-        plan = {row["year"]: row for row in item.award.plan_snapshot["years"]}
+        plan = codec.decode(item.award.plan_snapshot)
         paid = {row["year"]: row["paid"] for row in award_year_figures(item.award)}
 
         def actual(year_list):
             spent, financing = {}, {}
             for year in year_list:
-                for line in plan[year]["expenditures"]:
-                    spent[line["category"]] = spent.get(line["category"], ZERO) + Decimal(line["amount"])
-                for source, amount in plan[year]["financing"].items():
-                    value = paid[year] if source == "zuwendung" else Decimal(amount)
+                for code, amount in plan.expenditure_by_category(year).items():
+                    spent[code] = spent.get(code, ZERO) + amount
+                for source, amount in plan.financing_by_source(year).items():
+                    value = paid[year] if source == FinancingSource.GRANT else amount
                     financing[source] = financing.get(source, ZERO) + value
             return spent, financing
 

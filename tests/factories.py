@@ -5,10 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 from accounts.models import User
-from grants.models import Budget, CostCategory, FinancingSource, FundingProgramme, IssuingAuthority
+from grants.models import Budget, CostCategory, FundingProgramme, IssuingAuthority
+from grants.plan.lines import FinancingSource
 from grants.services.applications import application_create, application_submit
 from grants.services.awards import application_approve
-from grants.services.plans import ExpenditureLine, FinancingLine, financing_plan_replace
+from grants.services.plans import financing_plan_replace
+from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.services.reviews import application_recommend, application_start_review
 from municipalities.models import Municipality
 

@@ -15,7 +15,9 @@ from grants.admin.base import (
     link_column,
     money_column,
 )
-from grants.models import Award, AwardYear, Disbursement, FinancingSource, Notice
+from grants.models import Award, AwardYear, Disbursement, Notice
+from grants.plan import codec
+from grants.plan.lines import FinancingSource
 from core.money import ZERO, format_eur
 
 @admin.display(description=_("Aktenzeichen"), ordering="application__file_reference")
@@ -47,16 +49,15 @@ def plan_table(award):
     try:
         rows = [
             (
-                row["year"],
+                row.year,
                 format_html_join(mark_safe("<br>"), "{}: {}", (
-                    (line["category_name"], format_eur(line["amount"])) for line in row["expenditures"])),
+                    (line.category_name, format_eur(line.amount)) for line in row.expenditures)),
                 format_html_join(mark_safe("<br>"), "{}: {}", (
-                    (FinancingSource(source).label, format_eur(amount))
-                    for source, amount in row["financing"].items())),
+                    (FinancingSource(source).label, format_eur(amount)) for source, amount in row.financing.items())),
             )
-            for row in award.plan_snapshot["years"]
+            for row in codec.decode(award.plan_snapshot).years
         ]
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, ArithmeticError):
         return award.plan_snapshot  # shown as stored rather than hidden
     return format_html(
         "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import GermanDateField
 from grants.forms.applications import PlanGridForm
 from grants.models import AmendmentRequest, Award
-from grants.services.plans import ExpenditureLine, FinancingLine
+from grants.plan.lines import ExpenditureLine, FinancingLine
 
 S = AmendmentRequest.Status
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import MoneyField
-from grants.models import FinancingSource, FundingProgramme, UsageReport
+from grants.models import FundingProgramme, UsageReport
+from grants.plan.lines import FinancingSource
 from municipalities.models import Municipality
 
 DECLARATION_TEXT = _(

@@ -5,7 +5,6 @@ from grants.models.applications import (
     ApplicationStatus,
     ChangeRequest,
     Decision,
-    FinancingSource,
     PlanExpenditure,
     PlanFinancing,
     Recommendation,
@@ -26,7 +25,7 @@ __all__ = [
     "ReminderSent", "UsageReport", "UsageReportExpenditure", "UsageReportFinancing",
     "Application", "ApplicationAttachment", "ApplicationComment", "ApplicationStatus", "Award",
     "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",
-    "FinancingSource", "FundingProgramme", "HandoverCeremony", "IssuedRecordError",
+    "FundingProgramme", "HandoverCeremony", "IssuedRecordError",
     "IssuingAuthority", "Notice", "NumberSequence", "PaymentOrderExport", "PlanExpenditure", "PlanFinancing",
     "Recommendation", "RecommendationYear",
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from grants.models.awards import Award
 from grants.models.notices import Notice
+from grants.plan import codec
 from core import clock
 
 
@@ -116,5 +117,4 @@ class AmendmentRequest(models.Model):
     @property
     def amounts(self) -> dict[str, str]:
         """The requested grant per budget year ("2027" → "125000.00"), as the plan states it."""
-        from grants.plan_changes import plan_grant_by_year
-        return {str(year): str(amount) for year, amount in plan_grant_by_year(self.plan).items()}
+        return {str(year): str(amount) for year, amount in codec.decode(self.plan).grant_by_year().items()}

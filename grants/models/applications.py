@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.money import format_eur
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory, FundingProgramme
+from grants.plan.lines import FinancingSource
 from core import clock
 from core.formats import format_date
 
@@ -28,12 +29,6 @@ class ApplicationStatus(models.TextChoices):
 CLOSED_STATUSES = (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 # States in which the coordinator may edit the application and its plan.
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
-
-
-class FinancingSource(models.TextChoices):
-    OWN_FUNDS = "eigenmittel", pgettext_lazy("Finanzierungsquelle", "Eigenmittel")
-    THIRD_PARTY = "drittmittel", pgettext_lazy("Finanzierungsquelle", "Drittmittel")
-    GRANT = "zuwendung", pgettext_lazy("Finanzierungsquelle", "beantragte Zuwendung")
 
 
 class Application(models.Model):

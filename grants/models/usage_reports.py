@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grants.models.applications import FinancingSource
+from grants.plan.lines import FinancingSource
 from grants.models.awards import Award
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory
 from core import clock

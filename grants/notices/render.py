@@ -25,6 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from core.money import ZERO, format_eur, to_money
+from grants.plan import codec
 from core.formats import format_date, format_decimal, format_percent
 
 PDF_VARIANT = "pdf/a-3b"
@@ -144,7 +145,7 @@ def _table_fit(columns: int, cells: list[str]) -> dict:
 def _plan_table(plan: dict | None) -> dict | None:
     """The financing plan with the years as columns: expenditure by category, financing by
     source, each with its sum, and the total of every row in the last column."""
-    years = (plan or {}).get("years") or []
+    years = codec.decode(plan).years
     if not years:
         return None
 
@@ -156,34 +157,27 @@ def _plan_table(plan: dict | None) -> dict | None:
 
     categories: dict[str, str] = {}
     for year in years:
-        for line in year["expenditures"]:
-            categories.setdefault(line["category"], line["category_name"])
-
-    def expenditure(year, code, field):
-        for line in year["expenditures"]:
-            if line["category"] == code:
-                return line[field]
-        return None
+        for line in year.expenditures:
+            categories.setdefault(line.category, line.category_name)
 
     rows = []
     for code, name in categories.items():
-        rows.append(row(name, [expenditure(y, code, "amount") or "0" for y in years]))
-        positions = [expenditure(y, code, "positions") for y in years]
-        if any(positions):
+        lines = [year.expenditure(code) for year in years]
+        rows.append(row(name, [line.amount if line else ZERO for line in lines]))
+        positions = [line.positions if line else None for line in lines]
+        if any(value is not None for value in positions):
             rows.append(row("davon Stellenanteile (VZÄ)", positions, kind="note", total=False,
                             formatter=format_decimal))
-    rows.append(row("Gesamtausgaben", [sum((to_money(line["amount"]) for line in y["expenditures"]), ZERO)
-                                       for y in years], kind="sum"))
-    financing = [row(label, [y["financing"].get(key, "0") for y in years]) for key, label in FINANCING_LABELS]
-    financing.append(row("Gesamtfinanzierung", [sum((to_money(v) for v in y["financing"].values()), ZERO)
-                                                for y in years], kind="sum"))
-    if any(to_money(y.get("reduction") or "0") for y in years):
-        financing.append(row("nachrichtlich: beantragte Zuwendung",
-                             [y.get("requested_grant") or "0" for y in years], kind="note"))
-        financing.append(row("nachrichtlich: Kürzung gegenüber dem Antrag",
-                             [y.get("reduction") or "0" for y in years], kind="note"))
+    rows.append(row("Gesamtausgaben", [year.expenditure_total for year in years], kind="sum"))
+    financing = [row(label, [year.financing.get(key, ZERO) for year in years]) for key, label in FINANCING_LABELS]
+    financing.append(row("Gesamtfinanzierung", [year.financing_total for year in years], kind="sum"))
+    if any(year.reduction for year in years):
+        financing.append(row("nachrichtlich: beantragte Zuwendung", [year.requested_grant for year in years],
+                             kind="note"))
+        financing.append(row("nachrichtlich: Kürzung gegenüber dem Antrag", [year.reduction for year in years],
+                             kind="note"))
     cells = [cell for line in rows + financing for cell in [*line["cells"], line["total"]]]
-    return {"years": [str(y["year"]) for y in years], "expenditure": rows, "financing": financing,
+    return {"years": [str(year.year) for year in years], "expenditure": rows, "financing": financing,
             **_table_fit(len(years) + 1, cells)}
 
 

@@ -29,25 +29,13 @@ from core.errors import (
     NotPermitted,
     PlanInvalid,
 )
-from grants.models import (
-    AmendmentRequest,
-    Award,
-    AwardRevision,
-    AwardYear,
-    Budget,
-    CostCategory,
-    FinancingSource,
-    Notice,
-)
+from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Budget, CostCategory, Notice
+from grants.plan.lines import FinancingSource
 from core.money import ZERO, format_eur, to_money
 from grants.notifications import notify_applicant
-from grants.plan_changes import (
-    changes_summary,
-    lines_to_plan,
-    normal_plan,
-    plan_grant_by_year,
-    plan_to_lines,
-)
+from grants.plan import codec, lines
+from grants.plan.changes import changes_summary
+from grants.plan.rules import add_error, rule_errors
 from grants.selectors import awarded_by_year, called_by_year
 from grants.services.guards import (
     require_award_running,
@@ -56,7 +44,7 @@ from grants.services.guards import (
     require_status,
 )
 from grants.services.notices import notice_issue
-from grants.services.plans import ExpenditureLine, FinancingLine, plan_rule_errors
+from grants.plan.lines import ExpenditureLine, FinancingLine
 from core import clock
 from core.formats import format_date
 
@@ -81,7 +69,7 @@ def _categories(award: Award) -> dict[str, CostCategory]:
 
 def amendment_initial(award: Award) -> tuple[date, list[ExpenditureLine], list[FinancingLine]]:
     """What a new Änderungsantrag starts from: the current binding period end and plan."""
-    expenditures, financings = plan_to_lines(award.plan_snapshot, _categories(award))
+    expenditures, financings = codec.decode(award.plan_snapshot).lines(_categories(award))
     return award.period_end, expenditures, financings
 
 
@@ -106,32 +94,28 @@ def open_request(award: Award) -> AmendmentRequest | None:
 # -- the rules ---------------------------------------------------------------------------------------
 
 
-def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
-    errors.setdefault(key, []).append(message)
-
-
 def amendment_errors(*, award: Award, period_end: date | None, expenditures: list[ExpenditureLine],
                      financings: list[FinancingLine], today: date) -> dict[str, list[str]]:
     """Every rule the requested period and plan must meet, keyed like the form's fields."""
     programme = award.application.programme
     errors: dict[str, list[str]] = {}
     if period_end is None:
-        _add(errors, "period_end", _("Bitte das Ende des Bewilligungszeitraums angeben."))
+        add_error(errors, "period_end", _("Bitte das Ende des Bewilligungszeitraums angeben."))
         return errors
     if period_end < award.period_start:
-        _add(errors, "period_end", _("Das Ende darf nicht vor dem Beginn der Zuwendung (%(start)s) liegen.")
-             % {"start": format_date(award.period_start)})
+        add_error(errors, "period_end", _("Das Ende darf nicht vor dem Beginn der Zuwendung (%(start)s) liegen.")
+                  % {"start": format_date(award.period_start)})
     if period_end > programme.period_end:
-        _add(errors, "period_end", _("Der Bewilligungszeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
-             % {"start": format_date(programme.period_start), "end": format_date(programme.period_end)})
+        add_error(errors, "period_end", _("Der Bewilligungszeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
+                  % {"start": format_date(programme.period_start), "end": format_date(programme.period_end)})
     if errors:
         return errors
 
-    plan_errors = plan_rule_errors(programme=programme, period_start=award.period_start, period_end=period_end,
+    plan_errors = rule_errors(programme=programme, period_start=award.period_start, period_end=period_end,
                                    expenditures=expenditures, financings=financings)
     for key, messages in plan_errors.items():
         for message in messages:
-            _add(errors, "period_end" if key == "period" else key, message)
+            add_error(errors, "period_end" if key == "period" else key, message)
 
     requested = defaultdict(lambda: ZERO)
     for line in financings:
@@ -144,35 +128,36 @@ def amendment_errors(*, award: Award, period_end: date | None, expenditures: lis
     current_total = sum(current.values(), ZERO)
     requested_total = sum(requested.values(), ZERO)
     if requested_total > current_total:
-        _add(errors, "plan", _("Die Zuwendung insgesamt (%(requested)s) übersteigt die bewilligte Zuwendung "
+        add_error(errors, "plan", _("Die Zuwendung insgesamt (%(requested)s) übersteigt die bewilligte Zuwendung "
                                "(%(current)s). %(rule)s")
-             % {"requested": format_eur(requested_total), "current": format_eur(current_total), "rule": NO_INCREASE})
+                  % {"requested": format_eur(requested_total), "current": format_eur(current_total), "rule": NO_INCREASE})
 
     for year in sorted(set(current) | set(called) | set(requested)):
         new = requested[year] if year in years else ZERO
         key = f"financing-{year}-{GRANT}"
         if called.get(year, ZERO) > new:
             if year in years:
-                _add(errors, key, _("Für %(year)s sind bereits %(called)s abgerufen; die Zuwendung des Jahres kann "
+                add_error(errors, key, _("Für %(year)s sind bereits %(called)s abgerufen; die Zuwendung des Jahres kann "
                                     "nicht darunter sinken.") % {"year": year, "called": format_eur(called[year])})
             else:
-                _add(errors, "period_end", _("Für %(year)s sind bereits %(called)s abgerufen; das Jahr muss im "
+                add_error(errors, "period_end", _("Für %(year)s sind bereits %(called)s abgerufen; das Jahr muss im "
                                              "Bewilligungszeitraum bleiben.")
-                     % {"year": year, "called": format_eur(called[year])})
+                          % {"year": year, "called": format_eur(called[year])})
         if year < today.year and new > current.get(year, ZERO):
-            _add(errors, key, _("Das Haushaltsjahr %(year)s ist abgelaufen; seine Zuwendung kann nicht erhöht werden "
+            add_error(errors, key, _("Das Haushaltsjahr %(year)s ist abgelaufen; seine Zuwendung kann nicht erhöht werden "
                                 "(bisher %(current)s).") % {"year": year, "current": format_eur(current.get(year, ZERO))})
     return errors
 
 
 def _request_errors(request: AmendmentRequest, award: Award, today: date) -> dict[str, list[str]]:
-    expenditures, financings = plan_to_lines(request.plan, _categories(award))
+    expenditures, financings = codec.decode(request.plan).lines(_categories(award))
     return amendment_errors(award=award, period_end=request.period_end, expenditures=expenditures,
                             financings=financings, today=today)
 
 
 def _changes_anything(request: AmendmentRequest, award: Award) -> bool:
-    return request.period_end != award.period_end or normal_plan(request.plan) != normal_plan(award.plan_snapshot)
+    return (request.period_end != award.period_end
+            or codec.decode(request.plan).binding_lines() != codec.decode(award.plan_snapshot).binding_lines())
 
 
 # -- the coordinator's side ------------------------------------------------------------------------
@@ -205,8 +190,7 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
     """Create or update the award's one open draft Änderungsantrag with the requested period
     and plan. The plan must meet every rule; an invalid plan is not stored."""
     require_own_body(user, award.application.municipality)
-    expenditures = [ExpenditureLine(e.year, e.category, to_money(e.amount), e.positions) for e in expenditures]
-    financings = [FinancingLine(f.year, f.source, to_money(f.amount)) for f in financings]
+    expenditures, financings = lines.rounded(expenditures, financings)
     with transaction.atomic():
         award = _lock_award(award)
         require_award_running(award)
@@ -220,7 +204,7 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
         if errors:
             raise PlanInvalid(errors)
         years = list(range(award.period_start.year, period_end.year + 1))
-        plan = lines_to_plan(years, expenditures, financings)
+        plan = codec.encode(codec.from_lines(years, expenditures, financings))
         if request is None:
             request = AmendmentRequest.objects.create(
                 award=award, period_end=period_end, plan=plan, reason=reason.strip(),
@@ -250,9 +234,9 @@ def amendment_submit(*, request: AmendmentRequest, user, now: datetime | None = 
         require_status(request, (S.DRAFT,), _("Das Einreichen"))
         errors = _request_errors(request, award, clock.today())
         if not request.reason.strip():
-            _add(errors, "reason", _("Bitte begründen Sie, warum die Änderung nötig ist."))
+            add_error(errors, "reason", _("Bitte begründen Sie, warum die Änderung nötig ist."))
         if not errors and not _changes_anything(request, award):
-            _add(errors, "plan", _("Der Änderungsantrag ändert weder den Bewilligungszeitraum noch den "
+            add_error(errors, "plan", _("Der Änderungsantrag ändert weder den Bewilligungszeitraum noch den "
                                    "Finanzierungsplan."))
         if errors:
             raise PlanInvalid(errors)
@@ -364,7 +348,7 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
             raise PlanInvalid(errors)
 
         before_years = awarded_by_year(award)
-        after_years = plan_grant_by_year(request.plan)
+        after_years = codec.decode(request.plan).grant_by_year()
         affected = sorted(year for year in set(before_years) | set(after_years)
                           if before_years.get(year, ZERO) != after_years.get(year, ZERO))
         budgets = {
@@ -414,8 +398,8 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
             created_at=now, created_by=user)
 
         changes = changes_summary(period_before=period_before, period_after=(award.period_start, award.period_end),
-                                  amounts_before=before_years, amounts_after=binding, plan_before=plan_before,
-                                  plan_after=award.plan_snapshot)
+                                  amounts_before=before_years, amounts_after=binding, plan_before=codec.decode(plan_before),
+                                  plan_after=codec.decode(award.plan_snapshot))
         notice = notice_issue(application=award.application, kind=Notice.Kind.AMENDMENT, user=user,
                               issued_on=issued_on, refers_to=refers_to, changes=changes, amendment=request)
 

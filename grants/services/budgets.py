@@ -12,7 +12,7 @@ from core.errors import BudgetExceeded, FieldErrors
 from grants.models import AwardYear, Budget, FundingProgramme
 from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.services.guards import require_capability
-from grants.services.plans import TOO_LARGE
+from grants.plan.rules import TOO_LARGE
 
 
 def budget_set(*, programme: FundingProgramme, year: int, amount: Decimal, user, note: str | None = None) -> Budget:

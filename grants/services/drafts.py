@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.errors import FieldErrors
-from grants.models import Application, FundingProgramme, PlanExpenditure, PlanFinancing
+from grants.models import Application, FundingProgramme
 from grants.models.applications import EDITABLE_STATUSES
-from core.money import to_money
 from grants.services.applications import (
     APPLICATION_FIELDS,
     _field_errors,
@@ -22,7 +21,9 @@ from grants.services.applications import (
     concurrent_application_refusal,
 )
 from grants.services.guards import require_own_body, require_status
-from grants.services.plans import ExpenditureLine, FinancingLine, _plan_totals, plan_structure_errors
+from grants.plan import lines
+from grants.plan.lines import ExpenditureLine, FinancingLine
+from grants.services.plans import plan_structure_errors, plan_totals, plan_write
 from core import clock
 
 
@@ -34,8 +35,7 @@ def application_save(
     unknown = set(data) - set(APPLICATION_FIELDS)
     if unknown:
         raise TypeError(f"Unbekannte Felder: {', '.join(sorted(unknown))}")
-    expenditures = [ExpenditureLine(e.year, e.category, to_money(e.amount), e.positions) for e in expenditures]
-    financings = [FinancingLine(f.year, f.source, to_money(f.amount)) for f in financings]
+    expenditures, financings = lines.rounded(expenditures, financings)
     try:
         with transaction.atomic():
             if application is None:
@@ -49,7 +49,7 @@ def application_save(
                     "programme").get(pk=application.pk)
                 require_status(application, EDITABLE_STATUSES, _("Den Antrag zu ändern"))
                 before = {name: getattr(application, name) for name in APPLICATION_FIELDS}
-                plan_before = _plan_totals(application)
+                plan_before = plan_totals(application)
 
             merged = before | data
             errors = _field_errors(application.programme, merged)
@@ -63,16 +63,9 @@ def application_save(
 
             created = application.pk is None
             application.save()
-            application.expenditures.all().delete()
-            application.financings.all().delete()
-            PlanExpenditure.objects.bulk_create(
-                PlanExpenditure(application=application, year=e.year, category=e.category, amount=e.amount,
-                                positions=e.positions) for e in expenditures)
-            PlanFinancing.objects.bulk_create(
-                PlanFinancing(application=application, year=f.year, source=f.source, amount=f.amount)
-                for f in financings)
+            plan_write(application, expenditures, financings)
 
-            plan_after = _plan_totals(application)
+            plan_after = plan_totals(application)
             if created:
                 audit_log(actor=user, action="grants.application.created", target=application,
                           changes={"status": [None, application.status]}, data={"plan": plan_after})

@@ -31,12 +31,12 @@ from grants.models import (
     AwardYear,
     BaseRate,
     Disbursement,
-    FinancingSource,
     Notice,
     Reclaim,
     ReclaimRepayment,
     UsageReport,
 )
+from grants.plan.lines import FinancingSource
 from core.money import CENT, MAX_AMOUNT, ZERO, format_eur
 from grants.notifications import notify_applicant
 from grants.services.guards import require_award_running, require_capability, require_status

@@ -12,7 +12,8 @@ from grants.models import Application, ApplicationComment, ApplicationStatus, Ch
 from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.notifications import notify_applicant
 from grants.services.guards import require_capability, require_status
-from grants.services.plans import TOO_LARGE, requested_grant_by_year
+from grants.services.plans import requested_grant_by_year
+from grants.plan.rules import TOO_LARGE
 
 S = ApplicationStatus
 

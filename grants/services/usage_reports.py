@@ -18,7 +18,8 @@ from accounts.roles import Capability
 from audit.services import audit_log
 from grants.deadlines import ReportDeadline, report_deadlines
 from core.errors import DomainError, FieldErrors
-from grants.models import Award, FinancingSource, UsageReport, UsageReportExpenditure, UsageReportFinancing
+from grants.models import Award, UsageReport, UsageReportExpenditure, UsageReportFinancing
+from grants.plan.lines import FinancingSource
 from core.money import CENT, MAX_AMOUNT
 from grants.services.applications import _sanitize_filename, check_pdf_upload
 from grants.services.guards import require_award_running, require_capability, require_own_body, require_status

@@ -31,17 +31,10 @@ from grants.forms.amendments import (
     RejectForm,
     amendment_grid,
 )
-from grants.models import (
-    AmendmentRequest,
-    Application,
-    ApplicationStatus,
-    Award,
-    AwardYear,
-    Budget,
-    FinancingSource,
-)
+from grants.models import AmendmentRequest, Application, ApplicationStatus, Award, AwardYear, Budget
+from grants.plan.lines import FinancingSource
 from core.money import ZERO, to_money
-from grants.plan_changes import plan_grant_by_year, plan_to_lines
+from grants.plan import codec
 from grants.selectors import awarded_by_year, called_by_year, get_application_for_user
 from grants.services.amendments import (
     amendment_approve,
@@ -101,14 +94,9 @@ def _diff_row(label, before: Decimal, after: Decimal) -> dict:
 
 
 def _amounts(plan: dict) -> tuple[dict, dict]:
-    expenditures, financings = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
-    for row in plan.get("years", []):
-        year = int(row["year"])
-        for line in row.get("expenditures", []):
-            expenditures[(year, line["category"])] += to_money(line["amount"])
-        for source, amount in row.get("financing", {}).items():
-            financings[(year, source)] += to_money(amount)
-    return expenditures, financings
+    decoded = codec.decode(plan)
+    return (defaultdict(lambda: ZERO, decoded.expenditure_amounts()),
+            defaultdict(lambda: ZERO, decoded.financing_amounts()))
 
 
 def _baseline(award: Award, request: AmendmentRequest) -> tuple[dict[int, Decimal], dict, date]:
@@ -130,7 +118,7 @@ def comparison(award: Award, request: AmendmentRequest) -> dict:
     category and financing source, each with the difference; totals per category over all years."""
     categories = list(award.application.programme.cost_categories.order_by("position", "name"))
     current_grant, current_plan, current_period_end = _baseline(award, request)
-    requested_grant = plan_grant_by_year(request.plan)
+    requested_grant = codec.decode(request.plan).grant_by_year()
     called = called_by_year(award)
     years = sorted(set(current_grant) | set(requested_grant))
     grant_rows = [_diff_row(year, current_grant.get(year, ZERO), requested_grant.get(year, ZERO)) |
@@ -167,7 +155,7 @@ def budget_panel(award: Award, request: AmendmentRequest) -> list[dict]:
     """Per year whose grant the request changes: the budget, what other awards commit, what is
     free for this award, and whether the requested amount fits."""
     current = awarded_by_year(award)
-    requested = plan_grant_by_year(request.plan)
+    requested = codec.decode(request.plan).grant_by_year()
     years = sorted(year for year in set(current) | set(requested)
                    if current.get(year, ZERO) != requested.get(year, ZERO))
     budgets = {b.year: b for b in Budget.objects.filter(programme=award.application.programme, year__in=years)}
@@ -210,7 +198,7 @@ def _awarded_rows(award: Award) -> list[dict]:
 
 def _lines_from_plan(award: Award, plan: dict):
     categories = {c.code: c for c in award.application.programme.cost_categories.all()}
-    return plan_to_lines(plan, categories)
+    return codec.decode(plan).lines(categories)
 
 
 def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:

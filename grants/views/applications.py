@@ -14,14 +14,11 @@ from accounts.roles import Capability
 from core.errors import DomainError, FieldErrors
 from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
 from grants.history import application_history
-from grants.models import (
-    ApplicationComment,
-    ApplicationStatus,
-    FinancingSource,
-    FundingProgramme,
-)
+from grants.models import ApplicationComment, ApplicationStatus, FundingProgramme
+from grants.plan.lines import FinancingSource
 from core.money import ZERO
-from grants.plan_changes import plan_to_lines
+from grants.plan import codec
+from grants.plan.tables import plan_rows
 from grants.selectors import (
     applications_visible_to,
     award_total,
@@ -153,42 +150,10 @@ def plan_table(application):
 def binding_plan_table(award):
     """The award's binding plan (as approved, or as changed by the latest Änderungsbescheid)."""
     categories = {c.code: c for c in award.application.programme.cost_categories.all()}
-    expenditures, financings = plan_to_lines(award.plan_snapshot, categories)
-    years = sorted({int(row["year"]) for row in award.plan_snapshot.get("years", [])})
+    plan = codec.decode(award.plan_snapshot)
+    expenditures, financings = plan.lines(categories)
+    years = sorted(plan.year_numbers)
     return plan_rows(years, expenditures, financings)
-
-
-def plan_rows(years, expenditures, financings):
-    """Plan lines as rows with one amount per year and the totals."""
-    categories = {}
-    for line in expenditures:
-        categories.setdefault(line.category.pk, {"label": line.category.name, "position": line.category.position,
-                                                 "amounts": {}, "positions": {}})
-        categories[line.category.pk]["amounts"][line.year] = line.amount
-        if line.positions is not None:
-            categories[line.category.pk]["positions"][line.year] = line.positions
-    sources = {}
-    for line in financings:
-        sources.setdefault(line.source, {})[line.year] = line.amount
-    zero = ZERO
-    expenditure_rows = [
-        {"label": row["label"], "amounts": [row["amounts"].get(y) for y in years],
-         "total": sum(row["amounts"].values(), zero),
-         "positions": [row["positions"].get(y) for y in years] if row["positions"] else None}
-        for row in sorted(categories.values(), key=lambda r: r["position"])
-    ]
-    financing_rows = [
-        {"label": label, "amounts": [sources.get(source, {}).get(y) for y in years],
-         "total": sum(sources[source].values(), zero)}
-        for source, label in FinancingSource.choices if source in sources
-    ]
-    expenditure_totals = [sum((line.amount for line in expenditures if line.year == y), zero) for y in years]
-    financing_totals = [sum((line.amount for line in financings if line.year == y), zero) for y in years]
-    return {
-        "years": years, "expenditure_rows": expenditure_rows, "financing_rows": financing_rows,
-        "expenditure_totals": expenditure_totals, "financing_totals": financing_totals,
-        "expenditure_total": sum(expenditure_totals, zero), "financing_total": sum(financing_totals, zero),
-    }
 
 
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:

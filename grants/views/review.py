@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability
 from core.errors import DomainError
 from grants.forms.review import CommentForm, RecommendForm, RequestChangesForm, ReviewQueueFilterForm
-from grants.models import Application, ApplicationStatus, FinancingSource
+from grants.models import Application, ApplicationStatus
+from grants.plan.lines import FinancingSource
 from core.money import ZERO
 from grants.selectors import applications_visible_to, get_application_for_user
 from grants.services.guards import require_status

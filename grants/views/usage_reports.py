@@ -31,8 +31,10 @@ from grants.forms.usage_reports import (
     UsageReportFilterForm,
     UsageReportForm,
 )
-from grants.models import Application, ApplicationStatus, Award, FinancingSource, UsageReport
+from grants.models import Application, ApplicationStatus, Award, UsageReport
+from grants.plan.lines import FinancingSource
 from core.money import ZERO, to_money
+from grants.plan import codec
 from grants.selectors import award_year_figures, get_application_for_user
 from grants.services.usage_reports import (
     EDITABLE_STATUSES,
@@ -101,15 +103,8 @@ def report_url(report_or_deadline, application_id: int) -> str:
 def _planned(award: Award, year: int | None) -> tuple[dict, dict]:
     """The binding plan for the year (or summed over all years for the final proof):
     {category code: amount}, {source: amount}."""
-    expenditures, financings = {}, {}
-    for row in award.plan_snapshot.get("years", []):
-        if year is not None and row["year"] != year:
-            continue
-        for line in row.get("expenditures", []):
-            expenditures[line["category"]] = expenditures.get(line["category"], ZERO) + to_money(line["amount"])
-        for source, amount in row.get("financing", {}).items():
-            financings[source] = financings.get(source, ZERO) + to_money(amount)
-    return expenditures, financings
+    plan = codec.decode(award.plan_snapshot)
+    return plan.expenditure_by_category(year), plan.financing_by_source(year)
 
 
 def _paid(award: Award, year: int | None):

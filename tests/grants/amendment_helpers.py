@@ -5,10 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from grants.models import FinancingSource
+from grants.plan.lines import FinancingSource
 from grants.services.amendments import amendment_recommend, amendment_save, amendment_submit
 from grants.services.notices import notice_issue
-from grants.services.plans import ExpenditureLine, FinancingLine
+from grants.plan.lines import ExpenditureLine, FinancingLine
 from tests import factories
 from core import clock
 

@@ -18,7 +18,8 @@ from grants.services.applications import (
     attachment_remove,
 )
 from grants.services.awards import application_reject
-from grants.services.plans import FinancingLine, financing_plan_replace
+from grants.services.plans import financing_plan_replace
+from grants.plan.lines import FinancingLine
 from grants.services.reviews import application_request_changes
 from tests import factories
 
