@@ -118,10 +118,10 @@ def award_notices_for_the_other_bodies() -> list[Notice]:
                                                   municipality=body, first_name="Bench", last_name=body.name)
                 application = application_create(
                     user=coordinator, programme=programme, title=f"WIR-Vielfaltszentrum {body.name}",
-                    purpose=demo._purpose(body.name), period_start=programme.period_start,
+                    purpose=demo.centre_purpose(body.name), period_start=programme.period_start,
                     period_end=programme.period_end, contact_name=coordinator.get_full_name(),
                     contact_email="bench@example.org")
-                expenditures, financings = demo._plan(programme, programme.years, grants,
+                expenditures, financings = demo.balanced_plan(programme, programme.years, grants,
                                                       positions=Decimal("2.00"), further=False)
                 financing_plan_replace(application=application, user=coordinator, expenditures=expenditures,
                                        financings=financings)

@@ -44,7 +44,7 @@ from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from grants import demo  # noqa: E402
-from grants import programme_report as report  # noqa: E402
+from grants.selectors import report  # noqa: E402
 from grants.models import (  # noqa: E402
     Application,
     ApplicationStatus,

@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # The largest amount a DecimalField(max_digits=14, decimal_places=2) column stores.
@@ -50,3 +52,22 @@ def amount_in_words(value) -> str:
     if cents:
         words += f" und {say(cents)} Cent"
     return words
+
+
+def amount_errors(amount, *, positive: bool = False, required: str | None = None) -> list[str]:
+    """Why `amount` (a Decimal from a form) cannot be stored as money: missing (when `required`
+    gives the message), not a number, negative (or zero, with `positive`), too large, or with
+    more than two decimals. An empty list when it is fine."""
+    if amount is None and required is not None:
+        return [required]
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        return [_("Bitte einen gültigen Betrag angeben.")]
+    if positive and amount <= 0:
+        return [_("Der Betrag muss größer als 0,00 € sein.")]
+    if amount < 0:
+        return [_("Beträge dürfen nicht negativ sein.")]
+    if amount > MAX_AMOUNT:
+        return [_("Der Betrag ist zu groß.")]
+    if amount != amount.quantize(CENT):
+        return [_("Bitte höchstens zwei Nachkommastellen (Cent) angeben.")]
+    return []

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from core.money import format_eur
-from grants.selectors import BudgetYearFigures
+from grants.selectors.budgets import BudgetYearFigures
 
 PIXEL = Decimal("0.1")
 CENTS_PER_EURO = 100
@@ -101,7 +101,7 @@ class BarChart:
         return next(s.stroke for s in self.series if s.fill == HATCH)
 
 
-def _px(value) -> str:
+def px(value) -> str:
     """A pixel coordinate as SVG text: one decimal place, no trailing `.0`."""
     text = str(Decimal(value).quantize(PIXEL, rounding=ROUND_HALF_UP))
     return text[:-2] if text.endswith(".0") else text
@@ -167,7 +167,7 @@ def budget_chart(years: list[BudgetYearFigures], *, title: str, width: int = 760
         return Decimal(plot_bottom) - Decimal(cents) * plot_height / top
 
     in_millions = top >= CENTS_PER_MILLION
-    ticks = [Tick(_px(y_of(cents)), axis_label(cents, millions=in_millions)) for cents in range(0, top + 1, step)]
+    ticks = [Tick(px(y_of(cents)), axis_label(cents, millions=in_millions)) for cents in range(0, top + 1, step)]
 
     group = Decimal(plot_right - plot_left) / len(years)
     gap = Decimal(4)
@@ -180,9 +180,9 @@ def budget_chart(years: list[BudgetYearFigures], *, title: str, width: int = 760
         for position, s in enumerate(series):
             value = values[s.key]
             top_y = y_of(_cents(value))
-            bars.append(Bar(year=year.year, series=s, value=value, x=_px(start + position * (bar_width + gap)),
-                            y=_px(top_y), width=_px(bar_width), height=_px(plot_bottom - top_y)))
-        year_labels.append(Label(_px(plot_left + group * index + group / 2), str(plot_bottom + 22), str(year.year)))
+            bars.append(Bar(year=year.year, series=s, value=value, x=px(start + position * (bar_width + gap)),
+                            y=px(top_y), width=px(bar_width), height=px(plot_bottom - top_y)))
+        year_labels.append(Label(px(plot_left + group * index + group / 2), str(plot_bottom + 22), str(year.year)))
 
     legend, x = [], plot_left
     legend_y = 24
@@ -193,5 +193,5 @@ def budget_chart(years: list[BudgetYearFigures], *, title: str, width: int = 760
         series=series, title=title, description=_description(years, series), width=width, height=height,
         plot_left=plot_left, plot_right=plot_right, plot_top=plot_top, plot_bottom=plot_bottom,
         bars=bars, ticks=ticks, year_labels=year_labels, legend=legend,
-        axis_label=Label(_px(Decimal(plot_left + plot_right) / 2), str(plot_bottom + 44), _("Haushaltsjahr")),
+        axis_label=Label(px(Decimal(plot_left + plot_right) / 2), str(plot_bottom + 44), _("Haushaltsjahr")),
     )

@@ -1,10 +1,21 @@
 from django.urls import path
 
-from grants.views import applications, attachments, decisions, notices, payments, programme, review
-from grants.views import deadlines, payment_orders, usage_reports
-from grants.views import amendments
-from grants.views import closing, programme_report
-from grants.views import reclaims
+from grants.views import (
+    amendments,
+    applications,
+    attachments,
+    closing,
+    deadlines,
+    decisions,
+    detail,
+    notices,
+    payment_orders,
+    payments,
+    programme,
+    reclaims,
+    review,
+    usage_reports,
+)
 
 app_name = "grants"
 
@@ -13,7 +24,7 @@ urlpatterns = [
     path("antraege/", applications.application_list, name="application_list"),
     path("antraege/neu/", applications.application_new, name="application_new"),
     path("antraege/neu/<slug:code>/", applications.application_create, name="application_create"),
-    path("antraege/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("antraege/<int:pk>/", detail.application_detail, name="application_detail"),
     path("antraege/<int:pk>/bearbeiten/", applications.application_edit, name="application_edit"),
     path("antraege/<int:pk>/einreichen/", applications.application_submit_view, name="application_submit"),
     path("antraege/<int:pk>/zurueckziehen/", applications.application_withdraw_view, name="application_withdraw"),
@@ -85,8 +96,8 @@ urlpatterns = [
          name="usage_report_send_back"),
     # Abschluss einer Zuwendung and the programme report (ministry)
     path("antraege/<int:pk>/abschliessen/", closing.award_close_view, name="award_close"),
-    path("programm/bericht/", programme_report.programme_report_view, name="programme_report"),
-    path("programm/bericht/export.<str:fmt>", programme_report.programme_report_export,
+    path("programm/bericht/", programme.programme_report_view, name="programme_report"),
+    path("programm/bericht/export.<str:fmt>", programme.programme_report_export,
          name="programme_report_export"),
     # Rückforderungen with interest (§ 49a HVwVfG) and the Basiszinssatz table
     path("verwendungsnachweise/<int:pk>/rueckforderung/", reclaims.reclaim_propose_view, name="reclaim_propose"),

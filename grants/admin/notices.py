@@ -24,7 +24,7 @@ from grants.admin.base import (
 )
 from core.errors import NotPermitted
 from grants.models import HandoverCeremony, Notice, NumberSequence
-from grants.services.guards import require_capability
+from grants.policies import check, refuse_capability
 from grants.services.notices import notice_attach_ceremony
 
 issued_on_column = date_column("issued_on", _("Bescheiddatum"))
@@ -44,7 +44,7 @@ class NoticeForm(ServiceForm):
         cleaned = super().clean()
         if "ceremony" in self.changed_data:
             try:
-                require_capability(self.request_user, Capability.ISSUE_NOTICE)
+                check(refuse_capability(self.request_user, Capability.ISSUE_NOTICE))
             except NotPermitted as refusal:
                 self.add_error("ceremony", refusal.message)
         return cleaned

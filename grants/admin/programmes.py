@@ -14,7 +14,7 @@ from core.errors import NotPermitted
 from grants.models import AwardYear, Budget, CostCategory, FundingProgramme, IssuingAuthority
 from core.money import ZERO, format_eur
 from grants.services.budgets import budget_set
-from grants.services.guards import require_capability
+from grants.policies import check, refuse_capability
 
 MONEY_OUTPUT = DecimalField(max_digits=14, decimal_places=2)
 
@@ -110,7 +110,7 @@ class BudgetForm(ServiceForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            require_capability(self.request_user, Capability.MANAGE_PROGRAMME)
+            check(refuse_capability(self.request_user, Capability.MANAGE_PROGRAMME))
         except NotPermitted as refusal:
             raise ValidationError(refusal.message) from None
         amount = cleaned.get("amount")

@@ -1,11 +1,10 @@
 """Forms of the Änderungsantrag: the coordinator's request (period end, reason; the plan is
 the application's grid, `PlanGridForm`, over the years the period may reach) and the
-ministry's actions and queue filter. Rules live in grants/services/amendments.py, whose
-FieldErrors land beside the fields of the same name ("period_end", "reason", the grid's cells,
-"questions", "note")."""
+ministry's actions (the queue filter is in grants/filters.py). Rules live in
+grants/services/amendments.py, whose FieldErrors land beside the fields of the same name
+("period_end", "reason", the grid's cells, "questions", "note")."""
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import GermanDateField
@@ -63,21 +62,3 @@ class ApproveForm(forms.Form):
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Begründung der Ablehnung"), widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": _("Eine Ablehnung braucht eine Begründung.")})
-
-
-class AmendmentFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("alle offenen"))] + [(v, label) for v, label in S.choices] +
-                               [("alle", _("alle"))])
-
-    def filter(self, queryset: QuerySet) -> QuerySet:
-        status = self.cleaned_data.get("status") if self.is_valid() else ""
-        if status == "alle":
-            return queryset
-        if status:
-            return queryset.filter(status=status)
-        return queryset.filter(status__in=AmendmentRequest.OPEN_STATUSES)
-
-    @property
-    def filtered(self) -> bool:
-        return self.is_bound and bool(self.data.get("status"))

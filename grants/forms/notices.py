@@ -5,11 +5,14 @@ notice per award) is decided by grants/services/notices.py, whose FieldErrors ("
 land beside the field of the same name.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import HandoverCeremony, Notice
+from grants.models import ApplicationStatus, HandoverCeremony, Notice
 from core import clock
 from core.forms import GermanDateField
 from core.formats import format_date
@@ -20,6 +23,17 @@ K = Notice.Kind
 def _notice_label(notice: Notice) -> str:
     return gettext("%(kind)s %(number)s vom %(date)s") % {
         "kind": notice.get_kind_display(), "number": notice.number, "date": format_date(notice.issued_on)}
+
+
+def next_notice_kind(application, notices) -> str | None:
+    """The kind of notice that comes next for the application: the Zuwendungsbescheid of an
+    award, then Änderungsbescheide; the Ablehnungsbescheid of a rejection."""
+    kinds = {notice.kind for notice in notices}
+    if application.status == ApplicationStatus.APPROVED:
+        return K.AMENDMENT if K.AWARD in kinds else K.AWARD
+    if application.status == ApplicationStatus.REJECTED and K.REJECTION not in kinds:
+        return K.REJECTION
+    return None
 
 
 class NoticeIssueForm(forms.Form):
@@ -57,6 +71,22 @@ class NoticeIssueForm(forms.Form):
         else:
             del self.fields["refers_to"]
             del self.fields["changes"]
+
+    def page_context(self, application, refusal) -> dict:
+        """What the issue form's template shows: the kind, the four-eyes refusal (the button is
+        then disabled with the reason), where it posts and the preview of the notice."""
+        kind = self.kind
+        preview = {"art": kind}
+        if kind == K.AMENDMENT and self["refers_to"].value():
+            preview["bezug"] = self["refers_to"].value()
+        return {
+            "notice_kind": kind,
+            "notice_kind_label": K(kind).label,
+            "notice_form": self,
+            "notice_refusal": refusal,
+            "notice_issue_url": f"{reverse('grants:notice_issue', args=[application.pk])}?{urlencode({'art': kind})}",
+            "notice_preview_url": f"{reverse('grants:notice_preview', args=[application.pk])}?{urlencode(preview)}",
+        }
 
     def service_data(self) -> dict:
         """The keyword arguments of `notice_issue` this form supplies."""

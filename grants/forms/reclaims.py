@@ -72,13 +72,3 @@ class BaseRateForm(forms.Form):
         super().__init__(*args, **kwargs)
         # GermanDecimalField.to_python accepts a leading minus sign.
         self.fields["rate"].widget.attrs["inputmode"] = "text"
-
-
-class ReclaimFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("alle"))] + list(Reclaim.Status.choices))
-
-    def filter(self, queryset):
-        if self.is_valid() and self.cleaned_data.get("status"):
-            return queryset.filter(status=self.cleaned_data["status"])
-        return queryset

@@ -1,122 +1,19 @@
-"""Forms of the ministry's side: the work-queue filter, review actions and the decision.
+"""Forms of the ministry's side: review actions and the decision (the work-queue filter is
+grants/filters.py).
 
 The forms only read input; every rule about what may happen lives in the services
 (grants/services/reviews.py, grants/services/awards.py), whose FieldErrors land beside
 the fields of the same name ("message", "amount-2027", "justification", "reason", "text").
 """
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import MoneyField
-from grants.models import ApplicationComment, ApplicationStatus, FundingProgramme
+from grants.models import ApplicationComment
 from core.money import format_eur
-from municipalities.models import Municipality
-
-S = ApplicationStatus
-
-# Statuses in workflow order; drafts never reach the ministry.
-QUEUE_STATUSES = [(value, label) for value, label in S.choices if value != S.DRAFT]
-_STATUS_ORDER = Case(
-    *(When(status=value, then=Value(position)) for position, (value, _label) in enumerate(S.choices)),
-    output_field=IntegerField(),
-)
-
-# Sort key in the URL → (label, ordering expression).
-SORTS = {
-    "aktenzeichen": (_("Aktenzeichen"), F("file_reference")),
-    "koerperschaft": (_("Gebietskörperschaft"), F("municipality__name")),
-    "status": (_("Status"), _STATUS_ORDER),
-    "eingang": (_("Eingereicht am"), F("submitted_at")),
-    "betrag": (_("Beantragte Zuwendung"), F("requested_total")),
-}
-DEFAULT_SORT = "eingang"
-
-
-def _sort_choices():
-    choices = []
-    for key, (label, _expr) in SORTS.items():
-        choices.append((key, _("%(column)s, aufsteigend") % {"column": label}))
-        choices.append((f"-{key}", _("%(column)s, absteigend") % {"column": label}))
-    return choices
-
-
-class ReviewQueueFilterForm(forms.Form):
-    """The work queue's filters, read from GET. Invalid values are reported and ignored."""
-
-    q = forms.CharField(label=_("Suche"), required=False, max_length=100,
-                        help_text=_("Gebietskörperschaft oder Aktenzeichen"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("alle (ohne Entwürfe)"))] + QUEUE_STATUSES)
-    programme = forms.ModelChoiceField(label=_("Förderperiode"), required=False, to_field_name="code",
-                                       queryset=FundingProgramme.objects.order_by("-period_start"),
-                                       empty_label=_("alle"))
-    regierungsbezirk = forms.ChoiceField(label=_("Regierungsbezirk"), required=False,
-                                         choices=[("", _("alle"))] + Municipality.Regierungsbezirk.choices)
-    municipality = forms.ModelChoiceField(label=_("Gebietskörperschaft"), required=False,
-                                          queryset=Municipality.objects.order_by("name"), empty_label=_("alle"))
-    year = forms.TypedChoiceField(label=_("Haushaltsjahr"), required=False, coerce=int, empty_value=None,
-                                  help_text=_("Anträge, deren Vorhabenzeitraum dieses Jahr umfasst"))
-    sort = forms.ChoiceField(label=_("Sortierung"), required=False)
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("sort"):
-            data = data.copy()
-            data["sort"] = DEFAULT_SORT  # so the select shows the order the table is in
-        super().__init__(data, *args, **kwargs)
-        span = FundingProgramme.objects.aggregate(first=Min("period_start"), last=Max("period_end"))
-        years = range(span["first"].year, span["last"].year + 1) if span["first"] else range(0)
-        self.fields["year"].choices = [("", _("alle"))] + [(str(y), str(y)) for y in reversed(years)]
-        self.fields["sort"].choices = _sort_choices()
-        self.fields["sort"].initial = DEFAULT_SORT
-
-    def _value(self, name):
-        """The cleaned value of one filter, or None when it is empty or invalid."""
-        if not self.is_bound:
-            return None
-        self.is_valid()
-        return self.cleaned_data.get(name) or None
-
-    @property
-    def current_sort(self) -> str:
-        return self._value("sort") or DEFAULT_SORT
-
-    def filter(self, queryset: QuerySet) -> QuerySet:
-        if q := (self._value("q") or "").strip():
-            queryset = queryset.filter(Q(municipality__name__icontains=q) | Q(file_reference__icontains=q))
-        if status := self._value("status"):
-            queryset = queryset.filter(status=status)
-        if programme := self._value("programme"):
-            queryset = queryset.filter(programme=programme)
-        if bezirk := self._value("regierungsbezirk"):
-            queryset = queryset.filter(municipality__regierungsbezirk=bezirk)
-        if municipality := self._value("municipality"):
-            queryset = queryset.filter(municipality=municipality)
-        if year := self._value("year"):
-            queryset = queryset.filter(period_start__lte=date(year, 12, 31), period_end__gte=date(year, 1, 1))
-        sort = self.current_sort
-        descending = sort.startswith("-")
-        expression = SORTS[sort.lstrip("-")][1]
-        ordering = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-        return queryset.order_by(ordering, "pk")
-
-    def sort_columns(self) -> dict[str, dict]:
-        """Per sortable column: the sort value its header link sets, and its aria-sort."""
-        current = self.current_sort
-        columns = {}
-        for key in SORTS:
-            if current == key:
-                columns[key] = {"next": f"-{key}", "aria_sort": "ascending"}
-            elif current == f"-{key}":
-                columns[key] = {"next": key, "aria_sort": "descending"}
-            else:
-                columns[key] = {"next": key, "aria_sort": None}
-        return columns
-
 
 class RequestChangesForm(forms.Form):
     message = forms.CharField(

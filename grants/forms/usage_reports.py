@@ -5,27 +5,16 @@ Field names are the service's error keys ("expenditure-<code>", "financing-<sour
 """
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import MoneyField
-from grants.models import FundingProgramme, UsageReport
-from grants.plan.lines import FinancingSource
-from municipalities.models import Municipality
+from grants.plan.lines import RECEIVED_LABELS, FinancingSource
 
 DECLARATION_TEXT = _(
     "Ich bestätige, dass die allgemeinen und besonderen Nebenbestimmungen des Zuwendungsbescheids "
     "(einschließlich ANBest-GK) beachtet wurden, die Ausgaben notwendig waren, wirtschaftlich und sparsam "
     "verfahren worden ist und die Angaben mit den Büchern und Belegen übereinstimmen.")
-
-# How the financing sources read in a proof of use (what was received, not what was applied for).
-SOURCE_LABELS = {
-    FinancingSource.OWN_FUNDS: pgettext_lazy("Finanzierung im Nachweis", "Eigenmittel"),
-    FinancingSource.THIRD_PARTY: pgettext_lazy("Finanzierung im Nachweis", "Drittmittel"),
-    FinancingSource.GRANT: pgettext_lazy("Finanzierung im Nachweis", "Zuwendung des Landes"),
-}
-
 
 class UsageReportForm(forms.Form):
     """Actual expenditure per cost category of the programme, financing per source, declaration."""
@@ -40,7 +29,7 @@ class UsageReportForm(forms.Form):
                 label=_("tatsächliche Ausgaben: %(category)s") % {"category": category.name}, required=False)
         for source in FinancingSource.values:
             self.fields[f"financing-{source}"] = MoneyField(
-                label=_("tatsächlich erhalten: %(source)s") % {"source": SOURCE_LABELS[source]}, required=False)
+                label=_("tatsächlich erhalten: %(source)s") % {"source": RECEIVED_LABELS[source]}, required=False)
 
     def expenditures(self) -> dict:
         return {c.code: self.cleaned_data.get(f"expenditure-{c.code}") for c in self.categories}
@@ -72,35 +61,3 @@ class SendBackForm(forms.Form):
         label=_("Rückfragen an die Koordination"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Die Koordination sieht diesen Text beim Nachweis, ergänzt ihn und reicht erneut ein."),
         error_messages={"required": _("Bitte formulieren Sie Ihre Rückfragen.")})
-
-
-class UsageReportFilterForm(forms.Form):
-    """Status, programme period and body; invalid values are ignored."""
-
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("alle"))] + [
-                                   (s.value, s.label) for s in UsageReport.Status if s != UsageReport.Status.DRAFT])
-    programme = forms.ModelChoiceField(label=_("Förderperiode"), required=False, to_field_name="code",
-                                       queryset=FundingProgramme.objects.order_by("-period_start"),
-                                       empty_label=_("alle"))
-    municipality = forms.ModelChoiceField(label=_("Gebietskörperschaft"), required=False,
-                                          queryset=Municipality.objects.order_by("name"), empty_label=_("alle"))
-
-    def _value(self, name):
-        if not self.is_bound:
-            return None
-        self.is_valid()
-        return self.cleaned_data.get(name) or None
-
-    def filter(self, queryset: QuerySet) -> QuerySet:
-        if status := self._value("status"):
-            queryset = queryset.filter(status=status)
-        if programme := self._value("programme"):
-            queryset = queryset.filter(award__application__programme=programme)
-        if municipality := self._value("municipality"):
-            queryset = queryset.filter(award__application__municipality=municipality)
-        return queryset
-
-    @property
-    def filtered(self) -> bool:
-        return any(self._value(name) for name in ("status", "programme", "municipality"))

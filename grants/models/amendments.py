@@ -115,6 +115,10 @@ class AmendmentRequest(models.Model):
         return f"Änderungsantrag {self.pk} – {self.award}"
 
     @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
     def amounts(self) -> dict[str, str]:
         """The requested grant per budget year ("2027" → "125000.00"), as the plan states it."""
         return {str(year): str(amount) for year, amount in codec.decode(self.plan).grant_by_year().items()}

@@ -29,6 +29,9 @@ class ApplicationStatus(models.TextChoices):
 CLOSED_STATUSES = (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 # States in which the coordinator may edit the application and its plan.
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
+# States from which the applicant may withdraw: everything before a decision.
+WITHDRAWABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW,
+                         ApplicationStatus.CHANGES_REQUESTED, ApplicationStatus.RECOMMENDED)
 
 
 class Application(models.Model):
@@ -93,6 +96,11 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def changes_requested(self) -> bool:
+        """The ministry waits for the body's answer to a request for changes."""
+        return self.status == ApplicationStatus.CHANGES_REQUESTED
 
 
 class PlanExpenditure(models.Model):
@@ -292,3 +300,7 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.application}"
+
+    @property
+    def is_rejection(self) -> bool:
+        return self.outcome == self.Outcome.REJECTED

@@ -49,6 +49,10 @@ class Award(models.Model):
     def __str__(self) -> str:
         return f"Zuwendung {self.application.file_reference} – {self.application.municipality}"
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
 
 class AwardYear(models.Model):
     """The maximum amount awarded for one budget year; commits that year's budget."""

@@ -115,6 +115,15 @@ class Reclaim(models.Model):
     def __str__(self) -> str:
         return f"Rückforderung {self.pk} ({self.award_year})"
 
+    @property
+    def is_proposed(self) -> bool:
+        """Proposed, waiting for the second person's decision."""
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def is_discarded(self) -> bool:
+        return self.status == self.Status.DISCARDED
+
     def save(self, *args, **kwargs):
         # `award` repeats `award_year.award` so that lists and reports filter by award in one
         # join; it is always taken from the award year, never set on its own.

@@ -31,6 +31,9 @@ class UsageReport(models.Model):
         QUESTIONS = "rueckfrage", pgettext_lazy("Nachweisstatus", "Rückfragen")
         ACCEPTED = "angenommen", pgettext_lazy("Nachweisstatus", "Angenommen")
 
+    # The coordinator may change the report while it is a draft or answers the ministry's questions.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.QUESTIONS)
+
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="usage_reports",
                               verbose_name=_("Zuwendung"))
     kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
@@ -75,6 +78,20 @@ class UsageReport(models.Model):
     def __str__(self) -> str:
         label = self.get_kind_display()
         return f"{label} {self.year}" if self.year else str(label)
+
+    @property
+    def in_review(self) -> bool:
+        """Submitted, waiting for the ministry's check."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def has_questions(self) -> bool:
+        """The ministry has asked back and waits for the body's answer."""
+        return self.status == self.Status.QUESTIONS
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
 
 
 class UsageReportExpenditure(models.Model):

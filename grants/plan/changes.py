@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.formats import format_date
 from core.money import ZERO, format_eur
 from grants.plan.codec import Plan
-from grants.plan.lines import GRANT, FinancingSource
+from grants.plan.lines import GRANT, RECEIVED_LABELS
 
 
 
@@ -33,10 +33,8 @@ def plan_differences(before: Plan, after: Plan) -> tuple[list[Change], list[Chan
         for year, code in sorted(set(exp_before) | set(exp_after), key=lambda key: (key[0], order[key[1]]))
         if exp_before.get((year, code), ZERO) != exp_after.get((year, code), ZERO)
     ]
-    source_labels = dict(FinancingSource.choices)
-    source_labels[GRANT] = _("Zuwendung des Landes")
     financing_changes = [
-        Change(f"{source_labels.get(source, source)} {year}", fin_before.get((year, source), ZERO),
+        Change(f"{RECEIVED_LABELS.get(source, source)} {year}", fin_before.get((year, source), ZERO),
                fin_after.get((year, source), ZERO))
         for year, source in sorted(set(fin_before) | set(fin_after))
         if source != GRANT and fin_before.get((year, source), ZERO) != fin_after.get((year, source), ZERO)

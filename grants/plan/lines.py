@@ -20,6 +20,14 @@ class FinancingSource(models.TextChoices):
 
 GRANT = FinancingSource.GRANT
 
+# How the sources read where money was received or granted (a proof of use, an Änderungsbescheid)
+# rather than applied for.
+RECEIVED_LABELS = {
+    FinancingSource.OWN_FUNDS: pgettext_lazy("Finanzierung im Nachweis", "Eigenmittel"),
+    FinancingSource.THIRD_PARTY: pgettext_lazy("Finanzierung im Nachweis", "Drittmittel"),
+    FinancingSource.GRANT: pgettext_lazy("Finanzierung im Nachweis", "Zuwendung des Landes"),
+}
+
 
 class Category(Protocol):
     """What the plan needs of a cost category (`grants.models.CostCategory`)."""

@@ -1,14 +1,21 @@
-"""An application's history in words, as the people involved may see it: the application's
-own steps and, once awarded, the milestones of the grant (amendments decided, reclaims
-fixed and settled, closing). Each of those has its full history on its own page."""
+"""An object's history in words, from its audit trail: an application's own steps and, once
+awarded, the milestones of the grant (amendments decided, reclaims fixed and settled,
+closing) – each of those has its full history on its own page –, and the history of a proof
+of use and of a reclaim."""
+
+from collections.abc import Callable, Iterable
+from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
-from grants.models import AmendmentRequest, ApplicationStatus, Award, Reclaim
+from core.formats import format_date
+from core.money import format_eur
+from grants.models import AmendmentRequest, ApplicationStatus, Award, Reclaim, UsageReport
 
 ACTION_LABELS = {
     "grants.application.created": _("Antrag angelegt"),
@@ -57,25 +64,77 @@ def _milestones(application) -> list[AuditEntry]:
                 action__in=_MILESTONES[model]).select_related("actor")
     return entries
 
-_STATUS_LABELS = dict(ApplicationStatus.choices)
+def _status_change(entry: AuditEntry, labels: dict) -> str | None:
+    """`Eingereicht → In Prüfung` for an entry that changed the status."""
+    status = entry.changes.get("status")
+    if not status or len(status) != 2:
+        return None
+    before, after = status
+    return f"{labels.get(before, '–') if before else '–'} → {labels.get(after, after)}"
+
+
+def history_rows(entries: Iterable[AuditEntry], *, labels: dict, status_labels: dict,
+                 text: Callable[[AuditEntry], str] | None = None) -> list[dict]:
+    """Audit entries as rows: when, who, what (in words), the status change and a text."""
+    return [{"created_at": entry.created_at, "actor": entry.actor, "label": labels.get(entry.action, entry.action),
+             "status_change": _status_change(entry, status_labels), "text": text(entry) if text else ""}
+            for entry in entries]
 
 
 def application_history(application, user) -> list[dict]:
-    """Oldest first. Applicants do not see internal comments being written."""
-    rows = []
+    """Oldest first. Applicants do not see internal comments being written; the grant's
+    milestones show no status change of the application."""
     entries = sorted([*audit_entries_for(application), *_milestones(application)],
                      key=lambda entry: (entry.created_at, entry.pk))
-    for entry in entries:
-        if not user.can(Capability.VIEW_ALL) and entry.action == "grants.application.commented" \
-                and entry.data.get("visibility") != "antragsteller":
-            continue
-        status = entry.changes.get("status") if entry.action.startswith("grants.application.") else None
-        status_change = None
-        if status and len(status) == 2:
-            before, after = status
-            status_change = f"{_STATUS_LABELS.get(before, '–') if before else '–'} → {_STATUS_LABELS.get(after, after)}"
-        rows.append({
-            "created_at": entry.created_at, "actor": entry.actor,
-            "label": ACTION_LABELS.get(entry.action, entry.action), "status_change": status_change,
-        })
+    entries = [entry for entry in entries
+               if user.can(Capability.VIEW_ALL) or entry.action != "grants.application.commented"
+               or entry.data.get("visibility") == "antragsteller"]
+    rows = history_rows(entries, labels=ACTION_LABELS, status_labels=dict(ApplicationStatus.choices))
+    for entry, row in zip(entries, rows, strict=True):
+        if not entry.action.startswith("grants.application."):
+            row["status_change"] = None
     return rows
+
+
+USAGE_REPORT_LABELS = {
+    "grants.usage_report.created": _("Nachweis begonnen"),
+    "grants.usage_report.saved": _("Angaben gespeichert"),
+    "grants.usage_report.narrative_attached": _("Sachbericht hochgeladen"),
+    "grants.usage_report.submitted": _("Nachweis eingereicht"),
+    "grants.usage_report.questions_sent": _("Rückfragen gesendet"),
+    "grants.usage_report.accepted": _("Nachweis angenommen"),
+}
+
+
+def usage_report_history(report: UsageReport | None) -> list[dict]:
+    if report is None:
+        return []
+    return history_rows(audit_entries_for(report), labels=USAGE_REPORT_LABELS,
+                        status_labels=dict(UsageReport.Status.choices),
+                        text=lambda entry: entry.data.get("questions") or entry.data.get("note") or "")
+
+
+RECLAIM_LABELS = {
+    "grants.reclaim.proposed": _("Rückforderung vorgeschlagen"),
+    "grants.reclaim.issued": _("Rückforderungsbescheid erlassen"),
+    "grants.reclaim.discarded": _("Rückforderung verworfen"),
+    "grants.reclaim.repayment_booked": _("Rückzahlung gebucht"),
+    "grants.reclaim.settled": _("Rückforderung erledigt"),
+}
+
+
+def _reclaim_text(entry: AuditEntry) -> str:
+    data = entry.data
+    if entry.action == "grants.reclaim.repayment_booked":
+        return _gettext("%(amount)s eingegangen am %(date)s (Zinsen %(interest)s, Erstattungsbetrag %(principal)s)") % {
+            "amount": format_eur(data["amount"]), "date": format_date(date.fromisoformat(data["received_on"])),
+            "interest": format_eur(data["to_interest"]), "principal": format_eur(data["to_principal"])}
+    if entry.action == "grants.reclaim.issued":
+        return _gettext("Bescheid %(number)s, zu zahlen bis %(date)s") % {
+            "number": data.get("notice"), "date": format_date(date.fromisoformat(data["due_on"]))}
+    return data.get("reason") or ""
+
+
+def reclaim_history(reclaim: Reclaim) -> list[dict]:
+    return history_rows(audit_entries_for(reclaim), labels=RECLAIM_LABELS, status_labels=dict(Reclaim.Status.choices),
+                        text=_reclaim_text)

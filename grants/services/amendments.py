@@ -36,13 +36,22 @@ from grants.notifications import notify_applicant
 from grants.plan import codec, lines
 from grants.plan.changes import changes_summary
 from grants.plan.rules import add_error, rule_errors
-from grants.selectors import awarded_by_year, called_by_year
-from grants.services.guards import (
-    require_award_running,
-    require_capability,
-    require_own_body,
-    require_status,
+from grants.selectors.awards import awarded_by_year, called_by_year
+from grants.policies import (
+    check,
+    may_amendment_approve,
+    may_amendment_edit,
+    may_amendment_recommend,
+    may_amendment_reject,
+    may_amendment_send_back,
+    may_amendment_submit,
+    may_amendment_withdraw,
+    refuse_capability,
 )
+from grants.policies.base import refuse_other_body
+from grants.selectors.amendments import plan_lines_of
+from grants.selectors.awards import binding_notice_of, latest_revision
+from grants.services.budgets import budget_lock_and_check
 from grants.services.notices import notice_issue
 from grants.plan.lines import ExpenditureLine, FinancingLine
 from core import clock
@@ -51,44 +60,7 @@ from core.formats import format_date
 S = AmendmentRequest.Status
 GRANT = FinancingSource.GRANT
 
-FOUR_EYES = gettext_lazy("Vier-Augen-Prinzip: Sie haben diesen Änderungsantrag zur Bewilligung empfohlen und "
-                         "dürfen ihn deshalb nicht selbst entscheiden.")
 NO_INCREASE = gettext_lazy("Eine Erhöhung der Zuwendung ist nur mit einem neuen Antrag möglich.")
-
-
-# -- reading the binding state ---------------------------------------------------------------------
-
-
-def latest_revision(award: Award) -> AwardRevision | None:
-    return award.revisions.order_by("-number").first()
-
-
-def _categories(award: Award) -> dict[str, CostCategory]:
-    return {c.code: c for c in award.application.programme.cost_categories.all()}
-
-
-def amendment_initial(award: Award) -> tuple[date, list[ExpenditureLine], list[FinancingLine]]:
-    """What a new Änderungsantrag starts from: the current binding period end and plan."""
-    expenditures, financings = codec.decode(award.plan_snapshot).lines(_categories(award))
-    return award.period_end, expenditures, financings
-
-
-def period_ended_refusal(award: Award, today: date) -> str | None:
-    """Why the body can no longer ask for a change: its period has ended (a request made in time
-    is still decided afterwards). None while changes may be requested."""
-    if today <= award.period_end:
-        return None
-    return _("Der Bewilligungszeitraum ist am %(end)s abgelaufen; eine Änderung kann nur bis zu seinem "
-             "Ende beantragt werden.") % {"end": format_date(award.period_end)}
-
-
-def _require_period_running(award: Award) -> None:
-    if refusal := period_ended_refusal(award, clock.today()):
-        raise InvalidTransition(refusal)
-
-
-def open_request(award: Award) -> AmendmentRequest | None:
-    return award.amendment_requests.filter(status__in=AmendmentRequest.OPEN_STATUSES).first()
 
 
 # -- the rules ---------------------------------------------------------------------------------------
@@ -150,7 +122,7 @@ def amendment_errors(*, award: Award, period_end: date | None, expenditures: lis
 
 
 def _request_errors(request: AmendmentRequest, award: Award, today: date) -> dict[str, list[str]]:
-    expenditures, financings = codec.decode(request.plan).lines(_categories(award))
+    expenditures, financings = plan_lines_of(award, request.plan)
     return amendment_errors(award=award, period_end=request.period_end, expenditures=expenditures,
                             financings=financings, today=today)
 
@@ -189,16 +161,13 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
                    financings: list[FinancingLine], reason: str) -> AmendmentRequest:
     """Create or update the award's one open draft Änderungsantrag with the requested period
     and plan. The plan must meet every rule; an invalid plan is not stored."""
-    require_own_body(user, award.application.municipality)
+    check(refuse_other_body(user, award.application.municipality_id))
     expenditures, financings = lines.rounded(expenditures, financings)
     with transaction.atomic():
         award = _lock_award(award)
-        require_award_running(award)
-        _require_period_running(award)
         request = (AmendmentRequest.objects.select_for_update()
                    .filter(award=award, status__in=AmendmentRequest.OPEN_STATUSES).first())
-        if request is not None:
-            require_status(request, (S.DRAFT,), _("Den Änderungsantrag zu bearbeiten"))
+        check(may_amendment_edit(user, award, request=request))
         errors = amendment_errors(award=award, period_end=period_end, expenditures=expenditures,
                                   financings=financings, today=clock.today())
         if errors:
@@ -226,12 +195,10 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
 def amendment_submit(*, request: AmendmentRequest, user, now: datetime | None = None) -> AmendmentRequest:
     """Entwurf → Eingereicht, once the plan meets every rule, it changes something and the
     change is explained."""
-    require_own_body(user, request.award.application.municipality)
+    check(refuse_other_body(user, request.award.application.municipality_id))
     with transaction.atomic():
         award, request = _lock_request(request)
-        require_award_running(award)
-        _require_period_running(award)
-        require_status(request, (S.DRAFT,), _("Das Einreichen"))
+        check(may_amendment_submit(user, request))
         errors = _request_errors(request, award, clock.today())
         if not request.reason.strip():
             add_error(errors, "reason", _("Bitte begründen Sie, warum die Änderung nötig ist."))
@@ -248,10 +215,10 @@ def amendment_submit(*, request: AmendmentRequest, user, now: datetime | None = 
 
 def amendment_withdraw(*, request: AmendmentRequest, user) -> AmendmentRequest:
     """Entwurf, Eingereicht or Empfohlen → Zurückgezogen: the body withdraws before a decision."""
-    require_own_body(user, request.award.application.municipality)
+    check(refuse_other_body(user, request.award.application.municipality_id))
     with transaction.atomic():
         award, request = _lock_request(request)
-        require_status(request, AmendmentRequest.OPEN_STATUSES, _("Das Zurückziehen"))
+        check(may_amendment_withdraw(user, request))
         _transition(request, user, S.WITHDRAWN, "grants.amendment.withdrawn", [])
     return request
 
@@ -262,12 +229,12 @@ def amendment_withdraw(*, request: AmendmentRequest, user) -> AmendmentRequest:
 def amendment_send_back(*, request: AmendmentRequest, user, questions: str) -> AmendmentRequest:
     """Eingereicht → Entwurf, with the clerk's questions; the body answers by changing and
     submitting again."""
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     if not questions.strip():
         raise FieldErrors({"questions": [_("Bitte schreiben Sie Ihre Rückfragen an die Koordination.")]})
     with transaction.atomic():
         award, request = _lock_request(request)
-        require_status(request, (S.SUBMITTED,), _("Eine Rückfrage"))
+        check(may_amendment_send_back(user, request))
         request.review_note = questions.strip()
         _transition(request, user, S.DRAFT, "grants.amendment.sent_back", ["review_note"],
                     questions=request.review_note)
@@ -278,11 +245,10 @@ def amendment_send_back(*, request: AmendmentRequest, user, questions: str) -> A
 def amendment_recommend(*, request: AmendmentRequest, user, note: str = "",
                         now: datetime | None = None) -> AmendmentRequest:
     """Eingereicht → Zur Bewilligung empfohlen, after the rules are checked again."""
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     with transaction.atomic():
         award, request = _lock_request(request)
-        require_award_running(award)
-        require_status(request, (S.SUBMITTED,), _("Die Empfehlung"))
+        check(may_amendment_recommend(user, request))
         errors = _request_errors(request, award, clock.today())
         if errors:
             raise PlanInvalid(errors)
@@ -295,28 +261,17 @@ def amendment_recommend(*, request: AmendmentRequest, user, note: str = "",
 
 def amendment_reject(*, request: AmendmentRequest, user, reason: str, now: datetime | None = None) -> AmendmentRequest:
     """Eingereicht or Empfohlen → Abgelehnt, with a reason; the award stays as it is."""
-    require_capability(user, Capability.DECIDE)
+    check(refuse_capability(user, Capability.DECIDE))
     if not reason.strip():
         raise FieldErrors({"reason": [_("Eine Ablehnung braucht eine Begründung.")]})
     with transaction.atomic():
         award, request = _lock_request(request)
-        require_status(request, (S.SUBMITTED, S.RECOMMENDED), _("Die Ablehnung"))
-        if request.recommended_by_id == user.pk:
-            raise NotPermitted(FOUR_EYES)
+        check(may_amendment_reject(user, request))
         request.decided_by, request.decided_at, request.decision_reason = user, now or clock.now(), reason.strip()
         _transition(request, user, S.REJECTED, "grants.amendment.rejected",
                     ["decided_by", "decided_at", "decision_reason"], reason=request.decision_reason)
         notify_applicant(award.application, "amendment_rejected", reason=request.decision_reason)
     return request
-
-
-def _notice_to_amend(award: Award) -> Notice:
-    """The award's latest Zuwendungs- or Änderungsbescheid, which the new notice refers to."""
-    if not award.notices.filter(kind=Notice.Kind.AWARD).exists():
-        raise DomainError(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen. Bitte zuerst den "
-                            "Zuwendungsbescheid erlassen; erst dann kann ein Änderungsbescheid ergehen."))
-    return (award.notices.filter(kind__in=(Notice.Kind.AWARD, Notice.Kind.AMENDMENT))
-            .order_by("-issued_on", "-created_at", "-pk").first())
 
 
 def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued_on: date | None = None,
@@ -329,16 +284,12 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
     keeps its row at 0,00 €), period and binding plan; writes the next revision and issues
     the Änderungsbescheid. Any refusal leaves everything as it was.
     """
-    require_capability(user, Capability.DECIDE)
-    require_capability(user, Capability.ISSUE_NOTICE)
+    check(refuse_capability(user, Capability.DECIDE) or refuse_capability(user, Capability.ISSUE_NOTICE))
     now = now or clock.now()
     with transaction.atomic():
         award, request = _lock_request(request)
-        require_status(request, (S.RECOMMENDED,), _("Die Bewilligung"))
-        if request.recommended_by_id == user.pk:
-            raise NotPermitted(FOUR_EYES)
-        require_award_running(award)
-        refers_to = _notice_to_amend(award)
+        check(may_amendment_approve(user, request))
+        refers_to = binding_notice_of(award)
         # The award's year rows before the checks: a payment request locks its year row, so what
         # has been called cannot grow between the check "not below what was called" and the change.
         rows = {row.budget.year: row for row in
@@ -351,31 +302,10 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
         after_years = codec.decode(request.plan).grant_by_year()
         affected = sorted(year for year in set(before_years) | set(after_years)
                           if before_years.get(year, ZERO) != after_years.get(year, ZERO))
-        budgets = {
-            budget.year: budget
-            for budget in Budget.objects.select_for_update()
-            .filter(programme=award.application.programme, year__in=affected).order_by("year")
-        }
-        raised = [year for year in affected if after_years.get(year, ZERO) > before_years.get(year, ZERO)]
-        missing = [year for year in raised if year not in budgets]
-        if missing:
-            raise BudgetExceeded(
-                _("Für %(years)s ist kein Haushaltsansatz angelegt; die Änderung kann erst bewilligt werden, wenn "
-                  "die Programmverwaltung ihn angelegt hat.") % {"years": ", ".join(map(str, missing))})
-        committed_by_others = defaultdict(lambda: ZERO, {
-            row["budget"]: row["total"]
-            for row in AwardYear.objects.filter(budget__in=[budgets[y] for y in raised]).exclude(award=award)
-            .values("budget").annotate(total=Sum("amount"))
-        })
-        for year in raised:
-            budget = budgets[year]
-            free = budget.amount - committed_by_others[budget.pk]
-            if after_years[year] > free:
-                raise BudgetExceeded(
-                    _("Haushaltsjahr %(year)s: Die geänderte Zuwendung von %(amount)s übersteigt den verfügbaren "
-                      "Haushaltsansatz (für diese Zuwendung höchstens %(free)s von %(budget)s).")
-                    % {"year": year, "amount": format_eur(after_years[year]), "free": format_eur(max(free, ZERO)),
-                       "budget": format_eur(budget.amount)})
+        raised = {year: after_years[year] for year in affected
+                  if after_years.get(year, ZERO) > before_years.get(year, ZERO)}
+        budgets = budget_lock_and_check(programme=award.application.programme, amounts=raised, lock_years=affected,
+                                        award=award)
 
         for year in affected:
             amount = after_years.get(year, ZERO)

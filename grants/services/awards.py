@@ -1,4 +1,5 @@
-"""The decision: approve (creating the award and committing budgets) or reject."""
+"""The decision: approve (creating the award and committing budgets) or reject. Who may decide is
+decided in grants/policies/applications.py; the budget rule is grants/services/budgets.py."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -14,19 +15,13 @@ from core.errors import BudgetExceeded, FieldErrors, NotPermitted
 from grants.models import Application, ApplicationStatus, Award, AwardRevision, AwardYear, Budget, Decision
 from core.money import ZERO, format_eur
 from grants.notifications import notify_applicant
-from grants.services.guards import require_capability, require_status
+from grants.policies import check, may_application_approve, may_application_reject, refuse_capability
+from grants.policies.applications import current_recommendation
+from grants.services.budgets import budget_lock_and_check
 from grants.services.plans import plan_snapshot
 from core import clock
 
 S = ApplicationStatus
-
-FOUR_EYES_DECISION = gettext_lazy("Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen "
-                                  "und dürfen ihn deshalb nicht selbst entscheiden.")
-
-
-def _current_recommendation(application: Application):
-    return application.recommendations.order_by("-created_at", "-pk").first()
-
 
 def application_approve(*, application: Application, user, now: datetime | None = None) -> Award:
     """Zur Bewilligung empfohlen → Bewilligt: creates the award with the recommended amounts.
@@ -35,43 +30,16 @@ def application_approve(*, application: Application, user, now: datetime | None 
     deadlock) before summing what is committed: two approvals that together exceed a
     year's budget cannot both succeed.
     """
-    require_capability(user, Capability.DECIDE)
+    check(refuse_capability(user, Capability.DECIDE))
     now = now or clock.now()
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
-        require_status(application, (S.RECOMMENDED,), _("Die Bewilligung"))
-        recommendation = _current_recommendation(application)
-        if recommendation.recommended_by_id == user.pk:
-            raise NotPermitted(FOUR_EYES_DECISION)
+        recommendation = current_recommendation(application)
+        check(may_application_approve(user, application, recommendation=recommendation))
         amounts = {row.year: row.amount for row in recommendation.years.all()}
         years = sorted(year for year, amount in amounts.items() if amount > 0)
-        budgets = {
-            budget.year: budget
-            for budget in Budget.objects.select_for_update()
-            .filter(programme=application.programme, year__in=years)
-            .order_by("year")
-        }
-        missing = [year for year in years if year not in budgets]
-        if missing:
-            raise BudgetExceeded(
-                _("Für %(years)s ist kein Haushaltsansatz angelegt; bitte zuerst die Programmverwaltung "
-                  "informieren.") % {"years": ", ".join(map(str, missing))}
-            )
-        committed = defaultdict(lambda: ZERO, {
-            row["budget"]: row["total"]
-            for row in AwardYear.objects.filter(budget__in=budgets.values())
-            .values("budget").annotate(total=Sum("amount"))
-        })
-        for year in years:
-            budget = budgets[year]
-            remaining = budget.amount - committed[budget.pk]
-            if amounts[year] > remaining:
-                raise BudgetExceeded(
-                    _("Haushaltsjahr %(year)s: Die Bewilligung von %(amount)s übersteigt den verfügbaren "
-                      "Haushaltsansatz (noch %(remaining)s von %(budget)s frei).")
-                    % {"year": year, "amount": format_eur(amounts[year]), "remaining": format_eur(remaining),
-                       "budget": format_eur(budget.amount)}
-                )
+        budgets = budget_lock_and_check(programme=application.programme,
+                                        amounts={year: amounts[year] for year in years})
         decision = Decision.objects.create(
             application=application, recommendation=recommendation, outcome=Decision.Outcome.APPROVED,
             decided_by=user, recommended_by=recommendation.recommended_by, decided_at=now)
@@ -102,15 +70,13 @@ def application_approve(*, application: Application, user, now: datetime | None 
 
 def application_reject(*, application: Application, user, reason: str, now: datetime | None = None) -> Decision:
     """In Prüfung or Zur Bewilligung empfohlen → Abgelehnt, with a reason."""
-    require_capability(user, Capability.DECIDE)
+    check(refuse_capability(user, Capability.DECIDE))
     if not reason.strip():
         raise FieldErrors({"reason": [_("Eine Ablehnung braucht eine Begründung.")]})
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.IN_REVIEW, S.RECOMMENDED), _("Die Ablehnung"))
-        recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
-        if recommendation and recommendation.recommended_by_id == user.pk:
-            raise NotPermitted(FOUR_EYES_DECISION)
+        recommendation = current_recommendation(application) if application.status == S.RECOMMENDED else None
+        check(may_application_reject(user, application, recommendation=recommendation))
         decision = Decision.objects.create(
             application=application, recommendation=recommendation, outcome=Decision.Outcome.REJECTED,
             decided_by=user, recommended_by=recommendation.recommended_by if recommendation else None,

@@ -1,4 +1,5 @@
-"""Mittelabruf and Auszahlung: request → prepare → release (four-eyes) → book."""
+"""Mittelabruf and Auszahlung: request → prepare → release (four-eyes) → book. Who may do what is
+decided in grants/policies/payments.py; what may be called now in grants/selectors/payments.py."""
 
 import calendar
 from datetime import date, datetime
@@ -22,12 +23,18 @@ from core.errors import (
 )
 from grants.models import Award, AwardYear, Disbursement
 from core.money import CENT, ZERO, format_eur, to_money
-from grants.services.guards import (
-    require_award_running,
-    require_capability,
-    require_own_body,
-    require_status,
+from grants.policies import (
+    check,
+    may_disbursement_book,
+    may_disbursement_cancel,
+    may_disbursement_prepare,
+    may_disbursement_reject,
+    may_disbursement_release,
+    may_disbursement_request,
+    refuse_capability,
 )
+from grants.policies.base import refuse_other_body
+from grants.selectors.payments import callable_now
 from core import clock
 from core.clock import add_months
 from core.formats import format_date
@@ -46,67 +53,6 @@ def _transition(disbursement: Disbursement, user, to: str, fields: list[str], ac
     audit_log(actor=user, action=action, target=disbursement, changes={"status": [before, to]}, data=data)
 
 
-def callable_now(*, award_year: AwardYear, today: date | None = None, called: Decimal | None = None,
-                 months: int | None = None) -> tuple[Decimal, str]:
-    """How much of one award year may be called now, and why (a German sentence for the form).
-
-    Funds may only be called as far as they are needed within N months after payment
-    (`FundingProgramme.funds_use_months`, default 2). For budget year Y with awarded amount A
-    and already called C (the requests holding their amount: requested, prepared, released,
-    paid):
-
-    - horizon = today + N calendar months;
-    - months_needed = the months of Y that have begun by the horizon, clamped to 0..12
-      (horizon before Y: 0; horizon in Y: its month number; horizon after Y: 12 – so a past
-      year, or the current year once the horizon reaches the next one, gives the whole year);
-    - callable = max(0, round_down_to_cents(A × months_needed / 12) − C), capped at A − C.
-
-    Example: A = 100.000,00 €, N = 2, C = 0. On 15.01.2026 the horizon is 15.03.2026: three
-    months (January to March) of 2026 have begun → 25.000,00 €. On 25.11.2026 the horizon is
-    25.01.2027: all of 2026 (100.000,00 €) and one month of 2027 (8.333,33 €). Funds for 2028
-    become callable on 01.11.2027.
-
-    `today` defaults to `clock.today()`; `called` and `months` are read from the database when
-    not given (callers that already hold them pass them, e.g. the locked request).
-    """
-    today = today or clock.today()
-    year, awarded = award_year.year, award_year.amount
-    if months is None:
-        months = award_year.award.application.programme.funds_use_months
-    if called is None:
-        called = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
-            total=Sum("amount"))["total"] or ZERO
-    horizon = add_months(today, months)
-    months_needed = 0 if horizon.year < year else 12 if horizon.year > year else horizon.month
-    share = (awarded * months_needed / 12).quantize(CENT, rounding=ROUND_DOWN)
-    left = max(ZERO, awarded - called)
-    amount = min(max(ZERO, share - called), left)
-    rule = ngettext(
-        "Mittel dürfen nur angefordert werden, soweit sie innerhalb von %(months)s Monat nach der Auszahlung "
-        "benötigt werden",
-        "Mittel dürfen nur angefordert werden, soweit sie innerhalb von %(months)s Monaten nach der Auszahlung "
-        "benötigt werden", months) % {"months": months}
-    figures = {"year": year, "amount": format_eur(amount), "awarded": format_eur(awarded),
-               "called": format_eur(called), "rule": rule}
-    if left == ZERO:
-        return amount, _("Für %(year)s ist der bewilligte Betrag von %(awarded)s vollständig abgerufen.") % figures
-    if months_needed == 0:
-        # The first day of the month whose horizon reaches January of the year.
-        figures["from"] = format_date(add_months(date(year, 1, 1), -months))
-        return amount, _("Für %(year)s sind Mittel erst ab %(from)s abrufbar: %(rule)s.") % figures
-    if year < today.year:
-        return amount, _("Abrufbar sind derzeit höchstens %(amount)s: %(year)s ist abgelaufen; abgerufen werden "
-                         "kann der gesamte Rest der bewilligten %(awarded)s, abzüglich bereits abgerufener "
-                         "%(called)s.") % figures
-    if months_needed == 12:
-        return amount, _("Abrufbar sind derzeit höchstens %(amount)s: %(rule)s; für %(year)s ist das der gesamte "
-                         "bewilligte Betrag von %(awarded)s, abzüglich bereits abgerufener %(called)s.") % figures
-    figures.update(month=MONTHS[months_needed], months_needed=months_needed)
-    return amount, _("Abrufbar sind derzeit höchstens %(amount)s: %(rule)s; für %(year)s sind das bis Ende "
-                     "%(month)s %(months_needed)s/12 der bewilligten %(awarded)s, abzüglich bereits abgerufener "
-                     "%(called)s.") % figures
-
-
 def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stated_need: str = "") -> Disbursement:
     """The coordinator calls funds of one budget year, at most what remains of that year's award
     and only as far as they are needed soon after payment (`callable_now`).
@@ -114,7 +60,7 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
     The award year's row is locked while the requested sum is checked, so concurrent
     requests can never together exceed the awarded amount.
     """
-    require_own_body(user, award.application.municipality)
+    check(refuse_other_body(user, award.application.municipality_id))
     try:
         amount = to_money(amount)
     except (TypeError, ValueError):
@@ -131,7 +77,7 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
         # Read after the lock, so the status is current; with what the audit entry's repr needs.
         award_year.award = Award.objects.select_related("application__municipality", "application__programme").get(
             pk=award.pk)
-        require_award_running(award_year.award)
+        check(may_disbursement_request(user, award_year.award))
         reserved = award_year.disbursements.filter(status__in=Disbursement.ACTIVE_STATUSES).aggregate(
             total=Sum("amount"))["total"] or ZERO
         remaining = award_year.amount - reserved
@@ -161,10 +107,10 @@ def _locked(disbursement: Disbursement) -> Disbursement:
 
 def disbursement_prepare(*, disbursement: Disbursement, user, now: datetime | None = None) -> Disbursement:
     """The clerk has checked the request and prepares the payment."""
-    require_capability(user, Capability.PREPARE_PAYMENT)
+    check(refuse_capability(user, Capability.PREPARE_PAYMENT))
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        require_status(disbursement, (D.REQUESTED,), _("Die Vorbereitung"))
+        check(may_disbursement_prepare(user, disbursement))
         disbursement.prepared_by, disbursement.prepared_at = user, now or clock.now()
         _transition(disbursement, user, D.PREPARED, ["prepared_by", "prepared_at"],
                     "grants.disbursement.prepared")
@@ -177,15 +123,10 @@ def disbursement_release(*, disbursement: Disbursement, user, now: datetime | No
     The row lock makes a repeated or concurrent release of the same request fail: it is
     released, and so paid, once.
     """
-    require_capability(user, Capability.RELEASE_PAYMENT)
+    check(refuse_capability(user, Capability.RELEASE_PAYMENT))
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        if disbursement.status in (D.RELEASED, D.PAID):
-            raise InvalidTransition(_("Diese Auszahlung ist bereits freigegeben."))
-        require_status(disbursement, (D.PREPARED,), _("Die Freigabe"))
-        if disbursement.prepared_by_id == user.pk:
-            raise NotPermitted(_("Vier-Augen-Prinzip: Sie haben diese Auszahlung vorbereitet und dürfen sie "
-                                 "nicht selbst freigeben."))
+        check(may_disbursement_release(user, disbursement))
         disbursement.released_by, disbursement.released_at = user, now or clock.now()
         _transition(disbursement, user, D.RELEASED, ["released_by", "released_at"], "grants.disbursement.released")
     return disbursement
@@ -193,7 +134,7 @@ def disbursement_release(*, disbursement: Disbursement, user, now: datetime | No
 
 def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, payment_reference: str) -> Disbursement:
     """Record that the released payment left the treasury."""
-    require_capability(user, Capability.PREPARE_PAYMENT)
+    check(refuse_capability(user, Capability.PREPARE_PAYMENT))
     errors = {}
     if not payment_reference.strip():
         errors["payment_reference"] = [_("Bitte das Buchungszeichen angeben.")]
@@ -205,7 +146,7 @@ def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, paymen
         raise FieldErrors(errors)
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        require_status(disbursement, (D.RELEASED,), _("Die Buchung"))
+        check(may_disbursement_book(user, disbursement))
         if paid_on < timezone.localdate(disbursement.released_at):
             raise FieldErrors({"paid_on": [_("Das Auszahlungsdatum liegt vor der Freigabe.")]})
         disbursement.paid_on, disbursement.payment_reference, disbursement.booked_by = (
@@ -217,12 +158,12 @@ def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, paymen
 
 def disbursement_reject(*, disbursement: Disbursement, user, reason: str) -> Disbursement:
     """The ministry refuses a request before release; its amount is free again."""
-    require_capability(user, Capability.PREPARE_PAYMENT)
+    check(refuse_capability(user, Capability.PREPARE_PAYMENT))
     if not reason.strip():
         raise FieldErrors({"reason": [_("Bitte begründen Sie die Ablehnung.")]})
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        require_status(disbursement, (D.REQUESTED, D.PREPARED), _("Die Ablehnung"))
+        check(may_disbursement_reject(user, disbursement))
         disbursement.rejection_reason = reason.strip()
         _transition(disbursement, user, D.REJECTED, ["rejection_reason"], "grants.disbursement.rejected",
                     reason=disbursement.rejection_reason)
@@ -231,10 +172,9 @@ def disbursement_reject(*, disbursement: Disbursement, user, reason: str) -> Dis
 
 def disbursement_cancel(*, disbursement: Disbursement, user) -> Disbursement:
     """The coordinator withdraws a request that has not been prepared yet."""
-    require_own_body(user, disbursement.award_year.award.application.municipality)
+    check(refuse_other_body(user, disbursement.award_year.award.application.municipality_id))
     with transaction.atomic():
         disbursement = _locked(disbursement)
-        if disbursement.status != D.REQUESTED:
-            raise DomainError(_("Nur ein noch nicht bearbeiteter Mittelabruf kann zurückgezogen werden."))
+        check(may_disbursement_cancel(user, disbursement))
         _transition(disbursement, user, D.CANCELLED, [], "grants.disbursement.cancelled")
     return disbursement

@@ -4,17 +4,16 @@
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.errors import PlanInvalid
 from core.money import ZERO
 from grants.models import Application, PlanExpenditure, PlanFinancing
-from grants.models.applications import EDITABLE_STATUSES
 from grants.plan import codec, lines
 from grants.plan.lines import GRANT, ExpenditureLine, FinancingLine
 from grants.plan.rules import rule_errors, structure_errors
-from grants.services.guards import require_own_body, require_status
+from grants.policies import check, may_application_plan_edit
+from grants.policies.base import refuse_other_body
 
 
 def plan_lines(application: Application) -> tuple[list[ExpenditureLine], list[FinancingLine]]:
@@ -79,11 +78,11 @@ def financing_plan_replace(
 
     A draft may be unbalanced; the full rules are checked on submission.
     """
-    require_own_body(user, application.municipality)
+    check(refuse_other_body(user, application.municipality_id))
     expenditures, financings = lines.rounded(expenditures, financings)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, EDITABLE_STATUSES, _("Den Finanzierungsplan zu ändern"))
+        check(may_application_plan_edit(user, application))
         errors = plan_structure_errors(application=application, expenditures=expenditures, financings=financings)
         if errors:
             raise PlanInvalid(errors)

@@ -10,7 +10,8 @@ Vorgeschlagen → Festgesetzt (Rückforderungsbescheid erlassen) → Erledigt | 
 - Repayments are booked (`reclaim_book_repayment`) until principal and interest are paid.
 
 The Basiszinssatz table is data (`base_rate_set`); the interest arithmetic is in
-grants/interest.py.
+grants/interest.py, the figures in grants/selectors/reclaims.py, who may do what in
+grants/policies/reclaims.py.
 """
 
 from dataclasses import dataclass
@@ -39,98 +40,33 @@ from grants.models import (
 from grants.plan.lines import FinancingSource
 from core.money import CENT, MAX_AMOUNT, ZERO, format_eur
 from grants.notifications import notify_applicant
-from grants.services.guards import require_award_running, require_capability, require_status
+from core.money import amount_errors
+from grants.policies import (
+    check,
+    may_base_rate_set,
+    may_reclaim_book_repayment,
+    may_reclaim_discard,
+    may_reclaim_issue,
+    may_reclaim_propose,
+    refuse_capability,
+)
+from grants.selectors.awards import award_notice_of
+from grants.selectors.reclaims import (
+    base_rate_used_by_issued_notice,
+    due_date,
+    paid_in_year,
+    payment_dates,
+    reclaim_balance,
+    reclaimed_in_year,
+)
 from grants.services.notices import notice_issue
 from core import clock
 from core.formats import format_date
 
 
 RS = Reclaim.Status
-# Reclaims that count against what was paid in their year (a discarded proposal does not).
-COUNTING_STATUSES = (RS.PROPOSED, RS.ISSUED, RS.SETTLED)
 _RELATED = ("award__application__municipality", "award__application__programme__issuing_authority",
             "award_year__budget", "usage_report", "proposed_by", "decided_by", "notice")
-
-
-# -- figures -----------------------------------------------------------------------------------
-
-
-def paid_in_year(award_year: AwardYear) -> Decimal:
-    return Disbursement.objects.filter(award_year=award_year, status=Disbursement.Status.PAID).aggregate(
-        total=Sum("amount"))["total"] or ZERO
-
-
-def reclaimed_in_year(award_year: AwardYear, *, exclude: Reclaim | None = None) -> Decimal:
-    """Principal of the proposed and binding reclaims of the year."""
-    reclaims = Reclaim.objects.filter(award_year=award_year, status__in=COUNTING_STATUSES)
-    if exclude is not None:
-        reclaims = reclaims.exclude(pk=exclude.pk)
-    return reclaims.aggregate(total=Sum("principal"))["total"] or ZERO
-
-
-def payment_dates(award_year: AwardYear) -> tuple[date | None, date | None]:
-    """First and last day on which money of the year was paid."""
-    dates = Disbursement.objects.filter(award_year=award_year, status=Disbursement.Status.PAID).aggregate(
-        first=Min("paid_on"), last=Max("paid_on"))
-    return dates["first"], dates["last"]
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """The principal suggested for the year of a proof of use, and how it was found."""
-
-    paid: Decimal
-    spent: Decimal  # expenditure actually reported
-    other_financing: Decimal  # own funds and third-party money actually reported
-    funded: Decimal  # the part of the expenditure the grant funds: spent − other financing, ≥ 0
-    already_reclaimed: Decimal
-    amount: Decimal  # paid − funded − already reclaimed, ≥ 0
-
-
-def reclaim_suggestion(report: UsageReport, award_year: AwardYear) -> Suggestion:
-    """Paid in the year minus the part of the actual expenditure that the grant funds
-    (expenditure reported minus other financing reported, never below 0). For the final proof,
-    whose figures cover the whole period, the same is computed over all years and capped by
-    what remains reclaimable in the chosen year."""
-    spent = report.expenditures.aggregate(total=Sum("amount"))["total"] or ZERO
-    other = report.financings.exclude(source=FinancingSource.GRANT).aggregate(
-        total=Sum("amount"))["total"] or ZERO
-    funded = max(spent - other, ZERO)
-    paid_year = paid_in_year(award_year)
-    already_year = reclaimed_in_year(award_year)
-    if report.kind == UsageReport.Kind.INTERIM:
-        paid, already = paid_year, already_year
-    else:
-        paid = Disbursement.objects.filter(award_year__award=report.award_id, status=Disbursement.Status.PAID
-                                           ).aggregate(total=Sum("amount"))["total"] or ZERO
-        already = Reclaim.objects.filter(award=report.award_id, status__in=COUNTING_STATUSES).aggregate(
-            total=Sum("principal"))["total"] or ZERO
-    amount = max(paid - funded - already, ZERO)
-    amount = min(amount, max(paid_year - already_year, ZERO))
-    return Suggestion(paid=paid, spent=spent, other_financing=other, funded=funded, already_reclaimed=already,
-                      amount=amount)
-
-
-def reclaim_balance(reclaim: Reclaim, as_of: date | None = None) -> Balance:
-    """Principal and interest outstanding as of `as_of` (default today), repayments applied."""
-    return balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from,
-                         as_of=as_of or clock.today(), rates=base_rate_table(),
-                         repayments=list(reclaim.repayments.all()) if reclaim.pk else (),
-                         waived=reclaim.interest_waived)
-
-
-def _money_errors(amount, *, required: str) -> list[str]:
-    if amount is None:
-        return [required]
-    if not isinstance(amount, Decimal) or not amount.is_finite():
-        return [_("Bitte einen gültigen Betrag angeben.")]
-    if amount <= 0:
-        return [_("Der Betrag muss größer als 0,00 € sein.")]
-    if amount > MAX_AMOUNT:
-        return [_("Der Betrag ist zu groß.")]
-    if amount != amount.quantize(CENT):
-        return [_("Bitte höchstens zwei Nachkommastellen (Cent) angeben.")]
-    return []
 
 
 # -- proposal ----------------------------------------------------------------------------------
@@ -145,14 +81,14 @@ def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground:
     At most what was paid in the year less the principal already proposed or fixed for it can
     be reclaimed; for an interim proof only its own year. Interest runs from a day between the
     first payment of the year and today."""
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     now = now or clock.now()
     today = clock.today()
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if ground not in Reclaim.Ground.values:
         errors["ground"] = [_("Bitte einen Grund der Rückforderung auswählen.")]
-    if problems := _money_errors(principal, required=_("Bitte den Erstattungsbetrag angeben.")):
+    if problems := amount_errors(principal, positive=True, required=_("Bitte den Erstattungsbetrag angeben.")):
         errors["principal"] = problems
     if not reason:
         errors["reason"] = [_("Bitte begründen Sie die Rückforderung; die Begründung steht im Bescheid.")]
@@ -170,8 +106,7 @@ def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground:
                  .select_related("application__municipality", "application__programme").get(pk=report.award_id))
         report = UsageReport.objects.select_for_update().get(pk=report.pk)
         report.award = award
-        require_status(report, (UsageReport.Status.SUBMITTED,), _("Die Annahme mit Rückforderung"))
-        require_award_running(award)
+        check(may_reclaim_propose(user, report))
         year_row = (AwardYear.objects.select_for_update(of=("self",)).select_related("budget")
                     .filter(pk=award_year.pk, award=award).first())
         if year_row is None:
@@ -221,45 +156,20 @@ def _locked(reclaim: Reclaim) -> Reclaim:
     return Reclaim.objects.select_for_update(of=("self",)).select_related(*_RELATED).get(pk=reclaim.pk)
 
 
-def _require_other_person(reclaim: Reclaim, user, action: str) -> None:
-    if reclaim.proposed_by_id == user.pk:
-        raise NotPermitted(
-            # Translators: %(action)s is e.g. "festsetzen" or "verwerfen".
-            _("Vier-Augen-Prinzip: Sie haben diese Rückforderung vorgeschlagen und dürfen sie nicht selbst "
-              "%(action)s.") % {"action": action})
-
-
-def award_notice_of(award: Award) -> Notice | None:
-    """The award's Zuwendungsbescheid (the latest one, should there be more)."""
-    return (Notice.objects.filter(award=award, kind=Notice.Kind.AWARD).defer("pdf", "snapshot")
-            .order_by("-issued_on", "-number").first())
-
-
-def due_date(reclaim: Reclaim, issued_on: date) -> date:
-    return issued_on + timedelta(days=reclaim.award.application.programme.reclaim_payment_days)
-
-
 def reclaim_issue(*, reclaim: Reclaim, user, issued_on: date | None = None, now: datetime | None = None) -> Reclaim:
     """Festsetzen: a second person with signing authority issues the Rückforderungsbescheid in
     the same transaction; payable within the programme's period from the notice date. A
     repeated or concurrent issue fails on the locked row: one reclaim, one notice."""
-    require_capability(user, Capability.ISSUE_NOTICE)
+    check(refuse_capability(user, Capability.ISSUE_NOTICE))
     issued_on = issued_on or clock.today()
     if issued_on > clock.today():
         raise FieldErrors({"issued_on": [_("Das Bescheiddatum darf nicht in der Zukunft liegen.")]})
     with transaction.atomic():
         reclaim = _locked(reclaim)
-        if reclaim.status in (RS.ISSUED, RS.SETTLED):
-            raise InvalidTransition(_("Diese Rückforderung ist bereits festgesetzt."))
-        require_status(reclaim, (RS.PROPOSED,), _("Die Festsetzung"))
-        _require_other_person(reclaim, user, _("festsetzen"))
-        require_award_running(reclaim.award)
+        award_notice = award_notice_of(reclaim.award)
+        check(may_reclaim_issue(user, reclaim, award_notice=award_notice))
         if issued_on < timezone.localdate(reclaim.proposed_at):
             raise FieldErrors({"issued_on": [_("Das Bescheiddatum liegt vor dem Vorschlag.")]})
-        award_notice = award_notice_of(reclaim.award)
-        if award_notice is None:
-            raise DomainError(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen; ein "
-                                "Rückforderungsbescheid kann erst danach ergehen."))
         reclaim.due_on = due_date(reclaim, issued_on)
         notice = notice_issue(application=reclaim.award.application, kind=Notice.Kind.RECLAIM, user=user,
                               issued_on=issued_on, refers_to=award_notice, reclaim=reclaim)
@@ -282,14 +192,13 @@ def reclaim_issue(*, reclaim: Reclaim, user, issued_on: date | None = None, now:
 def reclaim_discard(*, reclaim: Reclaim, user, reason: str, now: datetime | None = None) -> Reclaim:
     """Verwerfen: the second person does not follow the proposal. The proof of use stays
     accepted; its check note and the history say why."""
-    require_capability(user, Capability.ISSUE_NOTICE)
+    check(refuse_capability(user, Capability.ISSUE_NOTICE))
     reason = (reason or "").strip()
     if not reason:
         raise FieldErrors({"reason": [_("Bitte angeben, warum die Rückforderung verworfen wird.")]})
     with transaction.atomic():
         reclaim = _locked(reclaim)
-        require_status(reclaim, (RS.PROPOSED,), _("Das Verwerfen"))
-        _require_other_person(reclaim, user, _("verwerfen"))
+        check(may_reclaim_discard(user, reclaim))
         before = reclaim.status
         reclaim.status = RS.DISCARDED
         reclaim.discard_reason = reason
@@ -309,9 +218,9 @@ def reclaim_book_repayment(*, reclaim: Reclaim, user, received_on: date, amount:
     the interest until the day before); applied first to interest, then to principal. When both
     are paid the reclaim is settled. The reclaim row is locked, so two bookings at the same
     moment can never together pay more than is owed."""
-    require_capability(user, Capability.PREPARE_PAYMENT)
+    check(refuse_capability(user, Capability.PREPARE_PAYMENT))
     errors: dict[str, list[str]] = {}
-    if problems := _money_errors(amount, required=_("Bitte den eingegangenen Betrag angeben.")):
+    if problems := amount_errors(amount, positive=True, required=_("Bitte den eingegangenen Betrag angeben.")):
         errors["amount"] = problems
     if received_on is None:
         errors["received_on"] = [_("Bitte das Eingangsdatum angeben.")]
@@ -322,9 +231,7 @@ def reclaim_book_repayment(*, reclaim: Reclaim, user, received_on: date, amount:
     reference = (reference or "").strip()
     with transaction.atomic():
         reclaim = _locked(reclaim)
-        if reclaim.status == RS.SETTLED:
-            raise InvalidTransition(_("Diese Rückforderung ist bereits vollständig bezahlt."))
-        require_status(reclaim, (RS.ISSUED,), _("Eine Rückzahlung zu buchen"))
+        check(may_reclaim_book_repayment(user, reclaim))
         if received_on < reclaim.notice.issued_on:
             raise FieldErrors({"received_on": [
                 _("Das Eingangsdatum liegt vor dem Datum des Rückforderungsbescheids (%(date)s).")
@@ -360,25 +267,10 @@ def reclaim_book_repayment(*, reclaim: Reclaim, user, received_on: date, amount:
 # -- the base-rate table -----------------------------------------------------------------------
 
 
-def base_rate_used_by_issued_notice(valid_from: date) -> Reclaim | None:
-    """A reclaim whose issued notice printed interest at the entry valid from `valid_from`
-    (its table ran from interest_from to the day before due_on)."""
-    later = BaseRate.objects.filter(valid_from__gt=valid_from).order_by("valid_from").values_list(
-        "valid_from", flat=True).first()
-    candidates = Reclaim.objects.filter(notice__isnull=False, interest_waived=False, due_on__gt=valid_from)
-    if later is not None:
-        candidates = candidates.filter(interest_from__lt=later)
-    for reclaim in candidates.select_related("notice").only("pk", "notice__snapshot", "notice__number"):
-        used = ((reclaim.notice.snapshot or {}).get("reclaim") or {}).get("base_rates_used")
-        if used is None or valid_from.isoformat() in used:
-            return reclaim
-    return None
-
-
 def base_rate_set(*, user, valid_from: date, rate: Decimal, source: str) -> BaseRate:
     """Record the Basiszinssatz valid from a 1 January or 1 July. Correcting an entry is
     allowed only while no issued Rückforderungsbescheid printed interest at it."""
-    require_capability(user, Capability.MANAGE_PROGRAMME)
+    check(may_base_rate_set(user))
     errors: dict[str, list[str]] = {}
     if valid_from is None:
         errors["valid_from"] = [_("Bitte das Datum angeben, ab dem der Basiszinssatz gilt.")]

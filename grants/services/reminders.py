@@ -30,11 +30,11 @@ from django.urls import reverse
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.deadline_overview import DeadlineRow, DeadlineState, deadline_rows, running_awards
+from grants.selectors.deadlines import DeadlineRow, DeadlineState, deadline_rows, running_awards
 from core.errors import NotPermitted
 from grants.models import ReminderSent
 from grants.notifications import recipients_for
-from grants.services.guards import CAPABILITY_REFUSALS
+from grants.policies import check, may_calendar_subscribe
 from core import clock
 
 logger = logging.getLogger(__name__)
@@ -185,14 +185,9 @@ def reminders_send(*, today: date | None = None, dry_run: bool = False) -> Remin
 # -- the calendar subscription --------------------------------------------------------------------
 
 
-def _require_coordinator(user) -> None:
-    if user is None or not user.can(Capability.APPLY) or not user.municipality_id:
-        raise NotPermitted(CAPABILITY_REFUSALS[Capability.APPLY])
-
-
 def calendar_token_regenerate(*, user) -> str:
     """A new secret for the coordinator's calendar address; the old address stops working."""
-    _require_coordinator(user)
+    check(may_calendar_subscribe(user))
     with transaction.atomic():
         had_token = bool(user.calendar_token)
         user.calendar_token = secrets.token_urlsafe(32)
@@ -204,7 +199,7 @@ def calendar_token_regenerate(*, user) -> str:
 
 def calendar_token_ensure(*, user) -> str:
     """The coordinator's calendar secret, created on first use."""
-    _require_coordinator(user)
+    check(may_calendar_subscribe(user))
     if user.calendar_token:
         return user.calendar_token
     return calendar_token_regenerate(user=user)

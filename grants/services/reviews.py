@@ -1,4 +1,5 @@
-"""The clerk's side: take into review, request changes, recommend, comment."""
+"""The clerk's side: take into review, request changes, recommend, comment. Who may do what is
+decided in grants/policies/applications.py."""
 
 from decimal import Decimal
 
@@ -11,7 +12,14 @@ from core.errors import FieldErrors
 from grants.models import Application, ApplicationComment, ApplicationStatus, ChangeRequest, Recommendation, RecommendationYear
 from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
 from grants.notifications import notify_applicant
-from grants.services.guards import require_capability, require_status
+from grants.policies import (
+    check,
+    may_application_comment,
+    may_application_recommend,
+    may_application_request_changes,
+    may_application_start_review,
+    refuse_capability,
+)
 from grants.services.plans import requested_grant_by_year
 from grants.plan.rules import TOO_LARGE
 
@@ -27,22 +35,22 @@ def _transition(application: Application, user, to: str, action: str, **data) ->
 
 def application_start_review(*, application: Application, user) -> Application:
     """Eingereicht → In Prüfung."""
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.SUBMITTED,), _("Die Prüfung zu beginnen"))
+        check(may_application_start_review(user, application))
         _transition(application, user, S.IN_REVIEW, "grants.application.review_started")
     return application
 
 
 def application_request_changes(*, application: Application, user, message: str) -> ChangeRequest:
     """In Prüfung → Nachforderung, with a message to the coordinator."""
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     if not message.strip():
         raise FieldErrors({"message": [_("Bitte schreiben Sie, was nachgereicht oder geändert werden soll.")]})
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.IN_REVIEW,), _("Eine Nachforderung"))
+        check(may_application_request_changes(user, application))
         request = ChangeRequest.objects.create(application=application, requested_by=user, message=message.strip())
         _transition(application, user, S.CHANGES_REQUESTED, "grants.application.changes_requested",
                     message=request.message)
@@ -57,10 +65,10 @@ def application_recommend(
 
     A cut below the requested amount needs a justification.
     """
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        require_status(application, (S.IN_REVIEW,), _("Die Empfehlung"))
+        check(may_application_recommend(user, application))
         requested = requested_grant_by_year(application)
         errors: dict[str, list[str]] = {}
         cleaned: dict[int, Decimal] = {}
@@ -107,7 +115,7 @@ def application_recommend(
 def comment_add(*, application: Application, user, text: str,
                 visibility: str = ApplicationComment.Visibility.INTERNAL) -> ApplicationComment:
     """Ministry staff comment; internal comments are never shown to the applicant."""
-    require_capability(user, Capability.REVIEW)
+    check(may_application_comment(user, application))
     if not text.strip():
         raise FieldErrors({"text": [_("Der Kommentar ist leer.")]})
     if visibility not in ApplicationComment.Visibility.values:

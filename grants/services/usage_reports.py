@@ -3,7 +3,8 @@ of use of the own body's award; the ministry accepts it or sends questions back.
 
 Entwurf → Eingereicht → (Rückfragen → Eingereicht …) → Angenommen. A report can be started
 only once the period it covers has ended (interim: the budget year; final: the award's
-period); the due dates come from grants/deadlines.py. Every transition locks the report row.
+period); the due dates come from grants/selectors/deadlines.py, who may do what from
+grants/policies/proofs.py. Every transition locks the report row.
 """
 
 import hashlib
@@ -16,61 +17,26 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from grants.deadlines import ReportDeadline, report_deadlines
 from core.errors import DomainError, FieldErrors
 from grants.models import Award, UsageReport, UsageReportExpenditure, UsageReportFinancing
 from grants.plan.lines import FinancingSource
-from core.money import CENT, MAX_AMOUNT
-from grants.services.applications import _sanitize_filename, check_pdf_upload
-from grants.services.guards import require_award_running, require_capability, require_own_body, require_status
+from core.money import amount_errors
+from core.uploads import check_pdf_upload, display_filename
+from grants.policies import (
+    check,
+    may_usage_report_accept,
+    may_usage_report_attach_narrative,
+    may_usage_report_edit,
+    may_usage_report_send_back,
+    may_usage_report_submit,
+    refuse_capability,
+)
+from grants.policies.base import refuse_other_body
+from grants.selectors.proofs import report_deadline
 from core import clock
 from core.formats import format_date
 
 R = UsageReport.Status
-
-# The coordinator may change the report while it is a draft or answers the ministry's questions.
-EDITABLE_STATUSES = (R.DRAFT, R.QUESTIONS)
-
-
-def report_deadline(award: Award, kind: str, year: int | None) -> ReportDeadline:
-    """The deadline of this report of the award; a DomainError when the award has none such
-    (a year outside the award, an interim report for the last year, a year on the final one)."""
-    for deadline in report_deadlines(award):
-        if deadline.kind == kind and deadline.year == year:
-            return deadline
-    if kind == UsageReport.Kind.INTERIM:
-        raise DomainError(_("Für das Haushaltsjahr %(year)s ist kein Zwischennachweis vorgesehen; das letzte "
-                            "Jahr deckt der Verwendungsnachweis ab.") % {"year": year})
-    raise DomainError(_("Diesen Nachweis gibt es für die Zuwendung nicht."))
-
-
-def period_has_ended(deadline: ReportDeadline, today: date) -> bool:
-    return today > deadline.covers_to
-
-
-def check_period_ended(deadline: ReportDeadline, today: date) -> None:
-    if period_has_ended(deadline, today):
-        return
-    if deadline.kind == UsageReport.Kind.INTERIM:
-        message = _("Der Zwischennachweis für %(year)s kann erst nach dem Ende des Haushaltsjahres "
-                    "(%(end)s) erstellt werden.")
-    else:
-        message = _("Der Verwendungsnachweis kann erst nach dem Ende des Bewilligungszeitraums (%(end)s) "
-                    "erstellt werden.")
-    raise DomainError(message % {"year": deadline.year, "end": format_date(deadline.covers_to)})
-
-
-def _amount_errors(amount) -> list[str]:
-    if not isinstance(amount, Decimal) or not amount.is_finite():
-        return [_("Bitte einen gültigen Betrag angeben.")]
-    if amount < 0:
-        return [_("Beträge dürfen nicht negativ sein.")]
-    if amount > MAX_AMOUNT:
-        return [_("Der Betrag ist zu groß.")]
-    if amount != amount.quantize(CENT):
-        return [_("Bitte höchstens zwei Nachkommastellen (Cent) angeben.")]
-    return []
-
 
 def _validated_lines(programme, expenditures: dict, financings: dict) -> tuple[dict, dict]:
     """{category: amount} and {source: amount} without empty entries; FieldErrors otherwise."""
@@ -82,7 +48,7 @@ def _validated_lines(programme, expenditures: dict, financings: dict) -> tuple[d
             errors.setdefault("expenditures", []).append(
                 _("„%(code)s“ ist keine Kostenart dieses Programms.") % {"code": code})
         elif amount is not None:
-            if problems := _amount_errors(amount):
+            if problems := amount_errors(amount):
                 errors[f"expenditure-{code}"] = problems
             else:
                 expenditure_lines[categories[code]] = amount
@@ -91,7 +57,7 @@ def _validated_lines(programme, expenditures: dict, financings: dict) -> tuple[d
             errors.setdefault("financings", []).append(
                 _("„%(source)s“ ist keine Finanzierungsquelle.") % {"source": source})
         elif amount is not None:
-            if problems := _amount_errors(amount):
+            if problems := amount_errors(amount):
                 errors[f"financing-{source}"] = problems
             else:
                 financing_lines[source] = amount
@@ -109,23 +75,23 @@ def usage_report_save(*, award: Award, kind: str, year: int | None, user, expend
     """Create or update the draft: actual expenditure per cost category (code → amount) and
     financing actually received per source. Entries missing or None are removed."""
     application = award.application
-    require_own_body(user, application.municipality)
+    check(refuse_other_body(user, application.municipality_id))
     if kind not in UsageReport.Kind.values:
         raise DomainError(_("Unbekannte Art des Nachweises."))
     year = year if kind == UsageReport.Kind.INTERIM else None
     deadline = report_deadline(award, kind, year)
-    check_period_ended(deadline, today or clock.today())
+    today = today or clock.today()
+    check(may_usage_report_edit(user, award, None, deadline=deadline, today=today))
     expenditure_lines, financing_lines = _validated_lines(application.programme, expenditures, financings)
     with transaction.atomic():
         # The award row serialises the first save of a report (nothing to lock yet).
-        require_award_running(Award.objects.select_for_update().get(pk=award.pk))
+        award = Award.objects.select_for_update(of=("self",)).select_related("application").get(pk=award.pk)
         report = UsageReport.objects.select_for_update().filter(award=award, kind=kind, year=year).first()
-        created = report is None
-        if created:
+        check(may_usage_report_edit(user, award, report, deadline=deadline, today=today))
+        if report is None:
             report = UsageReport.objects.create(award=award, kind=kind, year=year)
             audit_log(actor=user, action="grants.usage_report.created", target=report,
                       changes={"status": [None, report.status]})
-        require_status(report, EDITABLE_STATUSES, _("Den Nachweis zu ändern"))
         before_expenditures = {line.category.code: line.amount
                                for line in report.expenditures.select_related("category")}
         before_financings = {line.source: line.amount for line in report.financings.all()}
@@ -154,15 +120,14 @@ def usage_report_save(*, award: Award, kind: str, year: int | None, user, expend
 def usage_report_attach_narrative(*, report: UsageReport, user, name: str, content: bytes) -> UsageReport:
     """The Sachbericht as a PDF (checked by content and size), stored privately with its
     SHA-256; a new upload replaces the previous one."""
-    require_own_body(user, report.award.application.municipality)
+    check(refuse_other_body(user, report.award.application.municipality_id))
     check_pdf_upload(content, field="narrative")
     with transaction.atomic():
         report = _lock(report)
-        require_award_running(report.award)
-        require_status(report, EDITABLE_STATUSES, _("Den Sachbericht hochzuladen"))
+        check(may_usage_report_attach_narrative(user, report))
         previous = report.narrative.name if report.narrative else ""
         report.narrative.save("sachbericht.pdf", ContentFile(content), save=False)
-        report.narrative_name = _sanitize_filename(name)
+        report.narrative_name = display_filename(name)
         report.narrative_sha256 = hashlib.sha256(content).hexdigest()
         storage, stored = report.narrative.storage, report.narrative.name
         try:
@@ -180,12 +145,11 @@ def usage_report_attach_narrative(*, report: UsageReport, user, name: str, conte
 def usage_report_submit(*, report: UsageReport, user, declaration: bool, now: datetime | None = None) -> UsageReport:
     """Entwurf or Rückfragen → Eingereicht. Needs the Sachbericht, the declaration and at
     least one line of actual expenditure."""
-    require_own_body(user, report.award.application.municipality)
+    check(refuse_other_body(user, report.award.application.municipality_id))
     now = now or clock.now()
     with transaction.atomic():
         report = _lock(report)
-        require_award_running(report.award)
-        require_status(report, EDITABLE_STATUSES, _("Das Einreichen"))
+        check(may_usage_report_submit(user, report))
         errors: dict[str, list[str]] = {}
         if not report.expenditures.exists():
             errors["expenditures"] = [_("Bitte die tatsächlichen Ausgaben mindestens einer Kostenart angeben.")]
@@ -209,12 +173,11 @@ def usage_report_submit(*, report: UsageReport, user, declaration: bool, now: da
 def usage_report_accept(*, report: UsageReport, user, note: str = "", now: datetime | None = None) -> UsageReport:
     """Eingereicht → Angenommen, with an optional note (replaces earlier questions in
     check_note; they stay in the history)."""
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     now = now or clock.now()
     with transaction.atomic():
         report = _lock(report)
-        require_award_running(report.award)
-        require_status(report, (R.SUBMITTED,), _("Die Annahme"))
+        check(may_usage_report_accept(user, report))
         before = report.status
         report.status = R.ACCEPTED
         report.checked_at, report.checked_by, report.check_note = now, user, note.strip()
@@ -226,15 +189,14 @@ def usage_report_accept(*, report: UsageReport, user, note: str = "", now: datet
 
 def usage_report_send_back(*, report: UsageReport, user, questions: str, now: datetime | None = None) -> UsageReport:
     """Eingereicht → Rückfragen: the coordinator answers by editing and submitting again."""
-    require_capability(user, Capability.REVIEW)
+    check(refuse_capability(user, Capability.REVIEW))
     questions = (questions or "").strip()
     if not questions:
         raise FieldErrors({"questions": [_("Bitte formulieren Sie Ihre Rückfragen.")]})
     now = now or clock.now()
     with transaction.atomic():
         report = _lock(report)
-        require_award_running(report.award)
-        require_status(report, (R.SUBMITTED,), _("Rückfragen zu senden"))
+        check(may_usage_report_send_back(user, report))
         before = report.status
         report.status = R.QUESTIONS
         report.checked_at, report.checked_by, report.check_note = now, user, questions

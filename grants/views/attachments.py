@@ -4,14 +4,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from core.errors import DomainError
-from grants.selectors import get_application_for_user
+from grants.selectors.scoping import get_application_for_user, get_attachment_for_user
 from grants.services.applications import attachment_add, attachment_remove
 from grants.views.common import require
 
@@ -53,8 +53,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    application = get_application_for_user(request.user, pk)
-    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    attachment = get_attachment_for_user(request.user, pk, attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -66,8 +65,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     require(request.user, Capability.APPLY)
-    application = get_application_for_user(request.user, pk)
-    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    attachment = get_attachment_for_user(request.user, pk, attachment_pk)
+    application = attachment.application
     try:
         attachment_remove(attachment=attachment, user=request.user)
     except DomainError as error:

@@ -1,20 +1,29 @@
-"""What every view of the grants app shares: capability checks and error handling."""
+"""What every view of the grants app shares: refusing a person (403 with the reason), showing a
+service's refusal where it belongs, the one shape of an action form, safe return addresses,
+and PDF responses. Not a view module: views import this, never each other."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 from core.errors import DomainError, FieldErrors
-from grants.services.guards import CAPABILITY_REFUSALS
+from grants.policies import Refusal, refuse_capability
+
+
+def forbid(refusal: Refusal | None) -> None:
+    """403 with the German reason when a policy refuses the person."""
+    if refusal is not None:
+        raise PermissionDenied(refusal.reason)
 
 
 def require(user, capability: str) -> None:
     """403 with the German reason when the user lacks the capability."""
-    if not user.can(capability):
-        raise PermissionDenied(CAPABILITY_REFUSALS[capability])
+    forbid(refuse_capability(user, capability))
 
 
 def apply_domain_error(error: DomainError, *forms, request=None) -> None:
@@ -37,16 +46,63 @@ def apply_domain_error(error: DomainError, *forms, request=None) -> None:
         messages.error(request, error.message)
 
 
-def run_form_action(request, form, action: Callable[[dict], object], *, success: str, application) -> HttpResponse | None:
+def run_form_action(request: HttpRequest, form, action: Callable[[dict], object], *, success: str | Callable[[], str],
+                    next_url: str, refused_url: str | None = None) -> HttpResponse | None:
     """The shape of every action form: on a valid POST run the service with the cleaned data;
-    a refusal lands on the form (everything typed stays), success is a message and a redirect
-    to the application. Returns the redirect, or None when the form is to be shown (again)."""
+    success is a message and a redirect to `next_url`. A refusal of the input lands beside its
+    field and the form is shown again with everything typed (None is returned: the caller
+    renders). Any other refusal too – unless `refused_url` is given: then the state has moved
+    under the person's feet (already decided, four eyes) and it is a message and a redirect."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         action(form.cleaned_data)
-    except DomainError as error:
+    except FieldErrors as error:
         apply_domain_error(error, form)
         return None
-    messages.success(request, success)
-    return redirect("grants:application_detail", pk=application.pk)
+    except DomainError as error:
+        if refused_url is None:
+            apply_domain_error(error, form)
+            return None
+        messages.error(request, error.message)
+        return redirect(refused_url)
+    messages.success(request, success() if callable(success) else success)
+    return redirect(next_url)
+
+
+def post_action(request: HttpRequest, action: Callable[[], object], *, success: str | Callable[[], str],
+                next_url: str) -> HttpResponse:
+    """A button without a form (start the review, release a payment): run the service; a refusal
+    or the success is a message; back to `next_url` either way."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success() if callable(success) else success)
+    return redirect(next_url)
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """Where to return after an action (`next` in the form or the query), if it is this site."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
+
+
+def pdf_response(content: bytes, filename: str, *, as_attachment: bool) -> HttpResponse:
+    response = HttpResponse(bytes(content), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download (export, payment orders): never cached by a shared cache."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response

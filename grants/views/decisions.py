@@ -1,7 +1,7 @@
 """Bewilligung: the list of recommended applications, approval with its budget panel, rejection.
 
 The four-eyes rule is shown before anyone clicks (disabled buttons with the reason) and
-enforced by the services whatever is posted.
+enforced by the services whatever is posted; both ask grants/policies/applications.py.
 """
 
 from dataclasses import dataclass
@@ -11,21 +11,22 @@ from django.contrib import messages
 from django.db.models import Max, Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core.errors import DomainError
+from core.money import ZERO
 from grants.forms.review import RejectForm
 from grants.models import Application, ApplicationStatus, Recommendation
-from core.money import ZERO
-from grants.selectors import applications_visible_to, budget_figures, get_application_for_user
+from grants.policies import Refusal, may_application_approve, may_application_reject
+from grants.selectors.budgets import Headroom, budget_headroom
+from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.awards import application_approve, application_reject
 from grants.services.plans import requested_grant_by_year
 from grants.views.common import require, run_form_action
 
 S = ApplicationStatus
-# Rejection is possible during review as well as after the recommendation (the service decides).
-REJECTABLE = (S.IN_REVIEW, S.RECOMMENDED)
 
 
 def _current_recommendation(application: Application) -> Recommendation | None:
@@ -59,14 +60,27 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class BudgetRow:
-    year: int
-    budget: Decimal | None
-    committed: Decimal
+    """One budget year as the approval would change it."""
+
+    headroom: Headroom
     this_award: Decimal
 
     @property
+    def year(self) -> int:
+        return self.headroom.year
+
+    @property
+    def budget(self) -> Decimal | None:
+        return self.headroom.amount
+
+    @property
+    def committed(self) -> Decimal:
+        return self.headroom.committed_by_others
+
+    @property
     def remaining_after(self) -> Decimal | None:
-        return None if self.budget is None else self.budget - self.committed - self.this_award
+        free = self.headroom.free
+        return None if free is None else free - self.this_award
 
     @property
     def blocks(self) -> bool:
@@ -76,20 +90,9 @@ class BudgetRow:
         return self.budget is None or self.remaining_after < 0
 
 
-def _budget_rows(application: Application, recommendation: Recommendation) -> list[BudgetRow]:
-    figures = {f.year: f for f in budget_figures(application.programme)}
-    rows = []
-    for line in recommendation.years.all():
-        figure = figures.get(line.year)
-        rows.append(BudgetRow(year=line.year, budget=figure.budget if figure else None,
-                              committed=figure.committed if figure else ZERO, this_award=line.amount))
-    return rows
-
-
-def _decision_context(request: HttpRequest, application: Application) -> dict:
-    recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
-    four_eyes = bool(recommendation and recommendation.recommended_by_id == request.user.pk)
-    return {"application": application, "recommendation": recommendation, "four_eyes": four_eyes}
+def _four_eyes(refusal: Refusal | None) -> Refusal | None:
+    """The refusal a page shows beside disabled buttons (four eyes); others are messages."""
+    return refusal if refusal is not None and refusal.shown else None
 
 
 def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
@@ -104,31 +107,34 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Der Antrag ist bewilligt."))
             return redirect("grants:application_detail", pk=application.pk)
-    context = _decision_context(request, application)
-    recommendation = context["recommendation"]
+    recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
     if recommendation is None:
         if request.method != "POST":
             messages.info(request, _("Der Antrag ist im Status „%(status)s“; bewilligt werden kann nur ein "
                                      "zur Bewilligung empfohlener Antrag.") % {"status": application.get_status_display()})
         return redirect("grants:application_detail", pk=application.pk)
     requested = requested_grant_by_year(application)
-    budget_rows = _budget_rows(application, recommendation)
+    recommended = list(recommendation.years.all())
+    headroom = budget_headroom(application.programme, [line.year for line in recommended])
+    budget_rows = [BudgetRow(headroom[line.year], line.amount) for line in recommended]
     lines = [{"year": line.year, "requested": requested.get(line.year, ZERO), "recommended": line.amount,
               "reduction": requested.get(line.year, ZERO) - line.amount,
-              "cut": line.amount < requested.get(line.year, ZERO)} for line in recommendation.years.all()]
-    context.update({
+              "cut": line.amount < requested.get(line.year, ZERO)} for line in recommended]
+    return render(request, "grants/decision_approve.html", {
+        "application": application, "recommendation": recommendation,
+        "four_eyes": _four_eyes(may_application_approve(request.user, application, recommendation=recommendation)),
         "lines": lines,
         "requested_total": sum(requested.values(), ZERO),
-        "recommended_total": sum((line.amount for line in recommendation.years.all()), ZERO),
+        "recommended_total": sum((line.amount for line in recommended), ZERO),
         "budget_rows": budget_rows,
         "blocked_years": [row.year for row in budget_rows if row.blocks],
     })
-    return render(request, "grants/decision_approve.html", context)
 
 
 def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = _decidable_application(request, pk)
-    if application.status not in REJECTABLE:
+    refusal = may_application_reject(request.user, application)
+    if refusal is not None and not refusal.shown:
         messages.info(request, _("Der Antrag ist im Status „%(status)s“ und kann nicht abgelehnt werden.")
                       % {"status": application.get_status_display()})
         return redirect("grants:application_detail", pk=application.pk)
@@ -136,14 +142,8 @@ def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
     done = run_form_action(
         request, form, lambda data: application_reject(application=application, user=request.user,
                                                        reason=data["reason"]),
-        success=_("Der Antrag ist abgelehnt."), application=application)
-    return done or render(request, "grants/decision_reject.html",
-                          {**_decision_context(request, application), "form": form})
-
-
-def detail_panel(request: HttpRequest, application: Application) -> dict:
-    """Links to approve or reject (or the four-eyes reason) for a recommended application."""
-    if not request.user.can(Capability.DECIDE) or application.status != S.RECOMMENDED:
-        return {}
-    context = _decision_context(request, application)
-    return {"panels": ["grants/_decision_panel.html"], "decision_four_eyes": context["four_eyes"]}
+        success=_("Der Antrag ist abgelehnt."), next_url=reverse("grants:application_detail", args=[application.pk]))
+    recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
+    return done or render(request, "grants/decision_reject.html", {
+        "application": application, "recommendation": recommendation, "four_eyes": _four_eyes(refusal),
+        "form": form})

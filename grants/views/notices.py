@@ -1,9 +1,9 @@
-"""Notices in the browser: the "Bescheide" panel of the application page, issuing (with a
+"""Notices in the browser: issuing (with a
 preview marked ENTWURF), downloading the stored PDF, and the handover ceremonies.
 
 Issued bytes are served exactly as stored. Whether a notice may be issued (status, one award
-notice per award, four-eyes) is decided by grants/services/notices.py; the panel only shows
-beforehand what the service would refuse.
+notice per award, four-eyes) is decided by grants/policies/notices.py, for the service and
+for the page alike. The "Bescheide" panel of the application page is in grants/views/detail.py.
 """
 
 import re
@@ -24,22 +24,21 @@ from core.errors import DomainError
 from grants.forms.notices import CeremonyAttachForm, NoticeIssueForm
 from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
 from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_notices, ceremony_presentation_pdf
-from grants.selectors import get_application_for_user, get_notice_for_user
+from grants.selectors.scoping import (
+    get_application_for_user,
+    get_ceremony_for_user,
+    get_ceremony_notice,
+    get_notice_for_user,
+)
 from grants.services.notices import notice_attach_ceremony, notice_issue, notice_preview
-from grants.views.common import apply_domain_error, require
+from grants.policies import may_notice_issue
+from grants.views.common import apply_domain_error, pdf_response, require
 
 S = ApplicationStatus
 K = Notice.Kind
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def _pdf_response(content: bytes, filename: str, *, as_attachment: bool) -> HttpResponse:
-    response = HttpResponse(bytes(content), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
 
 def _kind_from(request: HttpRequest) -> str | None:
     kind = request.GET.get("art", "")
@@ -52,58 +51,7 @@ def _unknown_kind(request: HttpRequest, application: Application) -> HttpRespons
     return render(request, "grants/notice_unknown_kind.html", {"application": application}, status=404)
 
 
-def _issuable_kind(application: Application, notices) -> str | None:
-    """The one kind of notice the panel offers next (the service decides whether it may be)."""
-    kinds = {notice.kind for notice in notices}
-    if application.status == S.APPROVED and getattr(application, "award", None) is not None:
-        return K.AMENDMENT if K.AWARD in kinds else K.AWARD
-    if application.status == S.REJECTED and K.REJECTION not in kinds:
-        return K.REJECTION
-    return None
-
-
-def _recommended_by(user, application: Application) -> bool:
-    decision = getattr(application, "decision", None)
-    return decision is not None and decision.recommended_by_id == user.pk
-
-
-def _preview_url(application: Application, kind: str, refers_to=None) -> str:
-    query = {"art": kind}
-    if kind == K.AMENDMENT and refers_to:
-        query["bezug"] = refers_to
-    return f"{reverse('grants:notice_preview', args=[application.pk])}?{urlencode(query)}"
-
-
-def _issue_context(user, application: Application, kind: str, form: NoticeIssueForm) -> dict:
-    return {
-        "notice_kind": kind,
-        "notice_kind_label": K(kind).label,
-        "notice_form": form,
-        "notice_four_eyes": _recommended_by(user, application),
-        "notice_issue_url": f"{reverse('grants:notice_issue', args=[application.pk])}?{urlencode({'art': kind})}",
-        "notice_preview_url": _preview_url(application, kind, form["refers_to"].value() if kind == K.AMENDMENT
-                                           else None),
-    }
-
-
-# --- application page ------------------------------------------------------------------------
-
-def detail_panel(request: HttpRequest, application: Application) -> dict:
-    """The "Bescheide" section: issued notices for everyone who sees the application, and the
-    next notice to issue for people with signing authority."""
-    user = request.user
-    notices = list(application.notices.select_related("ceremony", "refers_to")
-                   .defer("pdf", "snapshot", "refers_to__pdf", "refers_to__snapshot")
-                   .order_by("issued_on", "number"))
-    kind = _issuable_kind(application, notices) if user.can(Capability.ISSUE_NOTICE) else None
-    if not notices and kind is None and application.status not in (S.APPROVED, S.REJECTED):
-        return {}
-    context = {"panels": ["grants/_notices_panel.html"], "notice_list": notices,
-               "notice_show_sha": user.can(Capability.VIEW_ALL)}
-    if kind is not None:
-        context.update(_issue_context(user, application, kind, NoticeIssueForm(application=application, kind=kind)))
-    return context
-
+# --- issuing ------------------------------------------------------------------------------------
 
 def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the issue form on its own page; POST issues (and on a refusal shows it again)."""
@@ -113,6 +61,8 @@ def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     if kind is None:
         return _unknown_kind(request, application)
     form = NoticeIssueForm(request.POST or None, application=application, kind=kind)
+    refusal = may_notice_issue(request.user, application, kind,
+                               refers_to=form.fields["refers_to"].queryset.first() if "refers_to" in form.fields else None)
     if request.method == "POST" and form.is_valid():
         try:
             notice = notice_issue(application=application, kind=kind, user=request.user, **form.service_data())
@@ -123,7 +73,7 @@ def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "number": notice.number, "kind": notice.get_kind_display()})
             return redirect("grants:application_detail", pk=application.pk)
     return render(request, "grants/notice_issue.html", {
-        "application": application, **_issue_context(request.user, application, kind, form)})
+        "application": application, **form.page_context(application, refusal if refusal and refusal.shown else None)})
 
 
 @require_GET
@@ -143,8 +93,7 @@ def notice_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("grants:application_detail", pk=application.pk)
-    response = _pdf_response(pdf, f"Entwurf_{K(kind).label}_{application.file_reference}.pdf",
-                             as_attachment=False)
+    response = pdf_response(pdf, f"Entwurf_{K(kind).label}_{application.file_reference}.pdf", as_attachment=False)
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -157,7 +106,7 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    response = _pdf_response(notice.pdf, f"{notice.number}.pdf", as_attachment=True)
+    response = pdf_response(notice.pdf, f"{notice.number}.pdf", as_attachment=True)
     response["ETag"] = etag
     patch_cache_control(response, private=True)
     return response
@@ -177,7 +126,7 @@ def _ceremony_filename(prefix: str, ceremony: HandoverCeremony) -> str:
 
 def _ceremony_for_user(request: HttpRequest, pk: int) -> HandoverCeremony:
     require(request.user, Capability.VIEW_ALL)
-    return get_object_or_404(HandoverCeremony, pk=pk)
+    return get_ceremony_for_user(request.user, pk)
 
 
 def ceremony_list(request: HttpRequest) -> HttpResponse:
@@ -228,7 +177,7 @@ def ceremony_attach(request: HttpRequest, pk: int) -> HttpResponse:
 def ceremony_detach(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
     ceremony = _ceremony_for_user(request, pk)
     require(request.user, Capability.ISSUE_NOTICE)
-    notice = get_object_or_404(ceremony.notices.defer("pdf", "snapshot"), pk=notice_pk)
+    notice = get_ceremony_notice(ceremony, notice_pk)
     try:
         notice_attach_ceremony(notice=notice, ceremony=None, user=request.user)
     except DomainError as error:
@@ -245,7 +194,7 @@ def _ceremony_pdf(request: HttpRequest, pk: int, render_pdf, prefix: str) -> Htt
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("grants:ceremony_detail", pk=ceremony.pk)
-    response = _pdf_response(pdf, _ceremony_filename(prefix, ceremony), as_attachment=True)
+    response = pdf_response(pdf, _ceremony_filename(prefix, ceremony), as_attachment=True)
     patch_cache_control(response, private=True, no_cache=True)
     return response
 

@@ -22,12 +22,12 @@ from core.money import ZERO
 from grants.services.payment_orders import (
     EXPORT_FORMATS,
     describe_total,
-    export_rows,
     payment_orders_export,
-    payment_orders_preview,
     payment_orders_reexport,
 )
-from grants.views.common import require
+from grants.selectors.payments import export_rows, payment_orders_preview
+from grants.selectors.scoping import get_payment_order_export_for_user
+from grants.views.common import file_response, require
 from core import clock
 
 RECENT_EXPORTS = 50
@@ -95,7 +95,7 @@ def payment_orders_create(request: HttpRequest) -> HttpResponse:
 def payment_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An export's rows, its sum check and its files. Looking records nothing."""
     require(request.user, Capability.PREPARE_PAYMENT)
-    export = get_object_or_404(PaymentOrderExport.objects.select_related("created_by"), pk=pk)
+    export = get_payment_order_export_for_user(request.user, pk)
     rows = export_rows(export)
     return render(request, "grants/payment_order_detail.html", {
         "export": export, "rows": rows,
@@ -115,18 +115,14 @@ def payment_order_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     if fmt not in EXPORT_FORMATS:
         return HttpResponseNotFound(_("Dieses Exportformat gibt es nicht. Möglich sind „csv“ und „xlsx“."),
                                     content_type="text/plain; charset=utf-8")
-    export = get_object_or_404(PaymentOrderExport, pk=pk)
+    export = get_payment_order_export_for_user(request.user, pk)
     writer, content_type = EXPORT_FORMATS[fmt]
     try:
         content = writer(export)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("grants:payment_order_detail", pk=export.pk)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename(fmt))
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)  # payment data: no shared caches
-    return response
+    return file_response(content, export.filename(fmt), content_type)
 
 
 @login_required
@@ -134,7 +130,7 @@ def payment_order_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
 def payment_order_reexport(request: HttpRequest, pk: int) -> HttpResponse:
     """„Erneut herunterladen“: confirmed, recorded, and the same files as before."""
     require(request.user, Capability.PREPARE_PAYMENT)
-    export = get_object_or_404(PaymentOrderExport, pk=pk)
+    export = get_payment_order_export_for_user(request.user, pk)
     form = ReexportForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("bestaetigt", [])))

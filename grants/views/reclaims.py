@@ -7,87 +7,43 @@ Every view: capability check, scoped lookup (a reclaim of another body is a 404)
 service call (grants/services/reclaims.py); a refusal is shown beside its field.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from audit.selectors import audit_entries_for
-from core.errors import DomainError, FieldErrors
-from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimFilterForm, ReclaimProposeForm, RepaymentForm
-from grants.interest import SURCHARGE, base_rate_stale_since, base_rate_table, interest_for
-from grants.models import Application, ApplicationStatus, BaseRate, Notice, Reclaim, UsageReport
+from core import clock
+from core.errors import DomainError
+from core.formats import format_date, format_decimal
 from core.money import format_eur
+from grants.filters import ReclaimFilterSet
+from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimProposeForm, RepaymentForm
+from grants.interest import SURCHARGE, base_rate_table, interest_for
+from grants.models import BaseRate, Notice, Reclaim, UsageReport
+from grants.policies import may_reclaim_discard, may_reclaim_issue, may_reclaim_propose
+from grants.selectors.awards import award_notice_of
+from grants.selectors.history import reclaim_history
+from grants.selectors.reclaims import due_date, payment_dates, reclaim_balance, reclaim_suggestion, stale_warning
+from grants.selectors.scoping import get_reclaim_for_user, get_usage_report_for_user, reclaims_visible_to
 from grants.services.notices import notice_preview
 from grants.services.reclaims import (
-    award_notice_of,
     base_rate_set,
-    due_date,
-    payment_dates,
-    reclaim_balance,
     reclaim_book_repayment,
     reclaim_discard,
     reclaim_issue,
     reclaim_propose,
-    reclaim_suggestion,
 )
-from grants.views.common import apply_domain_error, require
-from grants.views.usage_reports import get_report_for_user
-from core import clock
-from core.formats import format_date, format_decimal
+from grants.views.common import apply_domain_error, pdf_response, require, run_form_action
 
 RS = Reclaim.Status
 PAGE_SIZE = 50
-_RELATED = ("award__application__municipality", "award__application__programme", "award_year__budget",
-            "usage_report", "proposed_by", "decided_by")
-
-HISTORY_LABELS = {
-    "grants.reclaim.proposed": gettext_lazy("Rückforderung vorgeschlagen"),
-    "grants.reclaim.issued": gettext_lazy("Rückforderungsbescheid erlassen"),
-    "grants.reclaim.discarded": gettext_lazy("Rückforderung verworfen"),
-    "grants.reclaim.repayment_booked": gettext_lazy("Rückzahlung gebucht"),
-    "grants.reclaim.settled": gettext_lazy("Rückforderung erledigt"),
-}
-
-
-# -- scoped lookups --------------------------------------------------------------------------------
-
-
-def reclaims_visible_to(user) -> QuerySet[Reclaim]:
-    """The ministry sees every reclaim; a coordinator the own body's fixed ones (a proposal is
-    the ministry's internal work until the notice is issued); others none."""
-    queryset = Reclaim.objects.select_related(*_RELATED).defer("notice__pdf", "notice__snapshot")
-    if user.can(Capability.VIEW_ALL):
-        return queryset
-    if user.can(Capability.APPLY):
-        return queryset.filter(award__application__municipality_id=user.municipality_id,
-                               status__in=(RS.ISSUED, RS.SETTLED))
-    return queryset.none()
-
-
-def get_reclaim_for_user(user, pk) -> Reclaim:
-    try:
-        return reclaims_visible_to(user).get(pk=pk)
-    except (Reclaim.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Rückforderung nicht gefunden.")) from None
-
-
-def stale_warning(end: date) -> str | None:
-    """The warning when the base-rate table may lack a change for days before `end`."""
-    latest = BaseRate.objects.aggregate(latest=Max("valid_from"))["latest"]
-    since = base_rate_stale_since(latest_valid_from=latest, end=end)
-    if since is None:
-        return None
-    return _("Der Basiszinssatz ist zuletzt zum %(latest)s erfasst; bitte prüfen, ob er sich zum %(since)s "
-             "geändert hat.") % {"latest": format_date(latest), "since": format_date(since)}
 
 
 # -- proposing from the check of a proof of use ---------------------------------------------------
@@ -120,9 +76,9 @@ def _principal_help(report: UsageReport, award_year) -> str:
 def reclaim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The clerk closes the check of a submitted proof with a reclaim proposal."""
     require(request.user, Capability.REVIEW)
-    report = get_report_for_user(request.user, pk)
+    report = get_usage_report_for_user(request.user, pk)
     award = report.award
-    if report.status != UsageReport.Status.SUBMITTED:
+    if may_reclaim_propose(request.user, report) is not None:
         messages.error(request, _("Nur ein eingereichter Nachweis kann mit einer Rückforderung abgeschlossen werden."))
         return redirect("grants:usage_report_check", pk=report.pk)
     default_year = _default_year(report, award)
@@ -162,35 +118,12 @@ def reclaim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def reclaim_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
-    form = ReclaimFilterForm(request.GET or None)
-    reclaims = form.filter(reclaims_visible_to(request.user)).order_by("-proposed_at", "-pk")
-    page = Paginator(reclaims, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = ReclaimFilterSet(request.GET, queryset=reclaims_visible_to(request.user))
+    page = Paginator(filterset.qs.order_by("-proposed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "grants/reclaim_list.html", {
-        "form": form, "page": page, "reclaims": page.object_list,
+        "filterset": filterset, "page": page, "reclaims": page.object_list,
         "perms_manage": request.user.can(Capability.MANAGE_PROGRAMME),
-        "filtered": form.is_bound and form.is_valid() and bool(form.cleaned_data.get("status")),
     })
-
-
-def _history(reclaim: Reclaim) -> list[dict]:
-    labels = dict(RS.choices)
-    rows = []
-    for entry in audit_entries_for(reclaim):
-        status = entry.changes.get("status")
-        change = None
-        if status and len(status) == 2:
-            change = f"{labels.get(status[0], '–') if status[0] else '–'} → {labels.get(status[1], status[1])}"
-        text = entry.data.get("reason") or ""
-        if entry.action == "grants.reclaim.repayment_booked":
-            text = _("%(amount)s eingegangen am %(date)s (Zinsen %(interest)s, Erstattungsbetrag %(principal)s)") % {
-                "amount": format_eur(entry.data["amount"]), "date": format_date(date.fromisoformat(entry.data["received_on"])),
-                "interest": format_eur(entry.data["to_interest"]), "principal": format_eur(entry.data["to_principal"])}
-        elif entry.action == "grants.reclaim.issued":
-            text = _("Bescheid %(number)s, zu zahlen bis %(date)s") % {
-                "number": entry.data.get("notice"), "date": format_date(date.fromisoformat(entry.data["due_on"]))}
-        rows.append({"created_at": entry.created_at, "actor": entry.actor,
-                     "label": HISTORY_LABELS.get(entry.action, entry.action), "status_change": change, "text": text})
-    return rows
 
 
 def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_form=None) -> dict:
@@ -207,9 +140,9 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
                                  waived=reclaim.interest_waived)
     furthest = max(today, due_on or today)
     is_ministry = user.can(Capability.VIEW_ALL)
-    proposer = reclaim.proposed_by_id == user.pk
-    can_decide = user.can(Capability.ISSUE_NOTICE) and reclaim.status == RS.PROPOSED
-    award_notice = award_notice_of(reclaim.award) if can_decide else None
+    award_notice = award_notice_of(reclaim.award) if user.can(Capability.ISSUE_NOTICE) else None
+    issue_refusal = may_reclaim_issue(user, reclaim, award_notice=award_notice)
+    discard_refusal = may_reclaim_discard(user, reclaim)
     return {
         "reclaim": reclaim, "application": reclaim.award.application, "award": reclaim.award,
         "balance": balance, "balance_until": today - timedelta(days=1),
@@ -217,12 +150,12 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
         "stale_warning": stale_warning(furthest) if not reclaim.interest_waived and is_ministry else None,
         "repayments": balance.repayments,
         "is_ministry": is_ministry,
-        "can_decide": can_decide, "four_eyes": can_decide and proposer,
-        "award_notice": award_notice, "missing_award_notice": can_decide and award_notice is None,
-        "can_book": user.can(Capability.PREPARE_PAYMENT) and reclaim.status == RS.ISSUED,
+        "issue_refusal": issue_refusal, "discard_refusal": discard_refusal,
+        "can_decide": issue_refusal is None or issue_refusal.shown or discard_refusal is None or discard_refusal.shown,
+        "award_notice": award_notice,
         "discard_form": discard_form or ReclaimDiscardForm(),
         "repayment_form": repayment_form or RepaymentForm(initial={"received_on": today}),
-        "history": _history(reclaim) if is_ministry else [],
+        "history": reclaim_history(reclaim) if is_ministry else [],
     }
 
 
@@ -241,10 +174,8 @@ def reclaim_preview(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("grants:reclaim_detail", pk=reclaim.pk)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="Entwurf_Rueckforderungsbescheid_{reclaim.award.application.file_reference}.pdf"')
-    response["X-Content-Type-Options"] = "nosniff"
+    response = pdf_response(pdf, f"Entwurf_Rueckforderungsbescheid_{reclaim.award.application.file_reference}.pdf",
+                            as_attachment=False)
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -268,18 +199,11 @@ def reclaim_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.ISSUE_NOTICE)
     reclaim = get_reclaim_for_user(request.user, pk)
     form = ReclaimDiscardForm(request.POST)
-    if form.is_valid():
-        try:
-            reclaim_discard(reclaim=reclaim, user=request.user, reason=form.cleaned_data["reason"])
-        except FieldErrors as error:
-            apply_domain_error(error, form)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("grants:reclaim_detail", pk=reclaim.pk)
-        else:
-            messages.success(request, _("Die Rückforderung ist verworfen."))
-            return redirect("grants:reclaim_detail", pk=reclaim.pk)
-    return render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, discard_form=form))
+    detail_url = reverse("grants:reclaim_detail", args=[reclaim.pk])
+    done = run_form_action(
+        request, form, lambda data: reclaim_discard(reclaim=reclaim, user=request.user, reason=data["reason"]),
+        success=_("Die Rückforderung ist verworfen."), next_url=detail_url, refused_url=detail_url)
+    return done or render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, discard_form=form))
 
 
 @require_POST
@@ -287,48 +211,20 @@ def reclaim_repayment_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.PREPARE_PAYMENT)
     reclaim = get_reclaim_for_user(request.user, pk)
     form = RepaymentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            reclaim_book_repayment(reclaim=reclaim, user=request.user, received_on=data["received_on"],
-                                   amount=data["amount"], reference=data["reference"])
-        except FieldErrors as error:
-            apply_domain_error(error, form)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("grants:reclaim_detail", pk=reclaim.pk)
-        else:
-            reclaim.refresh_from_db()
-            if reclaim.status == RS.SETTLED:
-                messages.success(request, _("Die Rückzahlung ist gebucht; die Rückforderung ist vollständig bezahlt "
-                                            "und damit erledigt."))
-            else:
-                messages.success(request, _("Die Rückzahlung über %(amount)s ist gebucht.")
-                                 % {"amount": format_eur(data["amount"])})
-            return redirect("grants:reclaim_detail", pk=reclaim.pk)
-    return render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, repayment_form=form))
+    detail_url = reverse("grants:reclaim_detail", args=[reclaim.pk])
 
+    def success() -> str:
+        reclaim.refresh_from_db()
+        if reclaim.status == RS.SETTLED:
+            return _("Die Rückzahlung ist gebucht; die Rückforderung ist vollständig bezahlt und damit erledigt.")
+        return _("Die Rückzahlung über %(amount)s ist gebucht.") % {"amount": format_eur(form.cleaned_data["amount"])}
 
-# -- the panel on the application's detail page -------------------------------------------------
-
-
-def detail_panel(request: HttpRequest, application: Application) -> dict:
-    """The award's reclaims: for the ministry every one, for the own body's coordinator the
-    fixed ones with what is still owed today."""
-    user = request.user
-    if application.status != ApplicationStatus.APPROVED:
-        return {}
-    if not (user.can(Capability.VIEW_ALL) or user.can(Capability.APPLY)):
-        return {}
-    reclaims = list(reclaims_visible_to(user).filter(award__application=application)
-                    .select_related("notice").defer("notice__pdf", "notice__snapshot")
-                    .prefetch_related("repayments").order_by("proposed_at", "pk"))
-    if not reclaims:
-        return {}
-    today = clock.today()
-    rows = [{"reclaim": r, "balance": reclaim_balance(r, today) if r.status == RS.ISSUED else None}
-            for r in reclaims]
-    return {"panels": ["grants/_reclaims_panel.html"], "reclaim_rows": rows}
+    done = run_form_action(
+        request, form, lambda data: reclaim_book_repayment(reclaim=reclaim, user=request.user,
+                                                           received_on=data["received_on"], amount=data["amount"],
+                                                           reference=data["reference"]),
+        success=success, next_url=detail_url, refused_url=detail_url)
+    return done or render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, repayment_form=form))
 
 
 # -- Basiszinssatz ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from grants.models import Application, ApplicationStatus, Award
-from grants.selectors import award_total
+from grants.selectors.awards import award_total
 from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,19 +16,19 @@ from pypdf import PdfReader
 
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
-from grants.deadlines import report_deadlines
+from grants.selectors.deadlines import report_deadlines
 from core.errors import BudgetExceeded, DomainError, InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Budget, Disbursement, Notice
 from grants.services import amendments as amendments_module
 from grants.services.amendments import (
     amendment_approve,
-    amendment_initial,
     amendment_recommend,
     amendment_reject,
     amendment_send_back,
     amendment_submit,
     amendment_withdraw,
 )
+from grants.selectors.amendments import amendment_initial
 from grants.services.disbursements import disbursement_request
 from tests import factories
 from tests.concurrency import run_together, slowed

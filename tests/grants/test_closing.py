@@ -16,7 +16,8 @@ from audit.selectors import audit_entries_for
 from audit.services import audit_log
 from core.errors import InvalidTransition, NotPermitted
 from grants.models import AmendmentRequest, Award, Disbursement, Notice, Reclaim, UsageReport
-from grants.services.closing import AwardNotClosable, award_close, award_closing_blockers
+from grants.services.closing import award_close
+from grants.policies.awards import AwardNotClosable, award_closing_blockers
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_prepare,

@@ -1,6 +1,6 @@
-"""The read side of the deadlines (grants/deadline_overview.py): the state of every reporting
+"""The read side of the deadlines (grants/selectors/deadlines.py): the state of every reporting
 deadline on a known day, who sees which, that the queries do not grow with the awards, and
-the iCalendar text helpers."""
+the iCalendar feed's text (grants/exports/ical.py)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -9,18 +9,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from grants.deadline_overview import (
+from grants.selectors.scoping import awards_visible_to
+from grants.exports.ical import deadlines_ical
+from grants.selectors.deadlines import (
     DeadlineState,
-    awards_visible_to,
     count_by_state,
     deadline_rows,
     deadline_state,
-    deadlines_ical,
-    ical_escape,
-    ical_fold,
     running_awards,
 )
-from grants.deadlines import ReportDeadline, report_deadlines
+from grants.selectors.deadlines import ReportDeadline, report_deadlines
 from grants.models import Application, ApplicationStatus, Award, AwardYear, Decision, UsageReport
 from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
@@ -147,7 +145,7 @@ def test_person_without_role_sees_nothing(award_a):
     assert list(awards_visible_to(outsider)) == []
 
 
-def _extra_bodies(count):
+def extra_bodies(count):
     court = AdministrativeCourt.objects.first()
     return Municipality.objects.bulk_create(
         Municipality(name=f"Testkörperschaft {n}", kind=Municipality.Kind.LANDKREIS, ags=f"98{n:06d}",
@@ -166,7 +164,7 @@ def test_queries_do_not_grow_with_the_number_of_awards(clerk, approver):
     """5 then 50 awards across two programme periods: the same number of queries."""
     older = factories.make_programme(code="wir-2021", start=2021, end=2025)
     newer = factories.make_programme(code="wir-2026", start=2026, end=2030)
-    bodies = list(Municipality.objects.order_by("name")) + _extra_bodies(17)
+    bodies = list(Municipality.objects.order_by("name")) + extra_bodies(17)
     assert len(bodies) == 50
     for number, body in enumerate(bodies[:5]):
         make_award(older if number % 2 else newer, body, clerk, approver, number=number)
@@ -184,22 +182,29 @@ def test_queries_do_not_grow_with_the_number_of_awards(clerk, approver):
 # -- iCalendar helpers ----------------------------------------------------------------------------
 
 
-def test_ical_escapes_backslash_semicolon_comma_and_newline():
-    assert ical_escape("a\\b;c,d\ne\r\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
+def _feed(award_a, calendar_name: str) -> str:
+    rows = deadline_rows(running_awards(), today=date(2025, 3, 20))
+    return deadlines_ical(rows, calendar_name=calendar_name, now=datetime(2025, 3, 20, 8, tzinfo=UTC),
+                          link_for=lambda row: "https://wir.example.org/")
 
 
-def test_ical_fold_keeps_every_line_within_75_octets_and_never_splits_a_character():
-    line = "DESCRIPTION:" + "Gebietskörperschaft Werra-Meißner-Kreis – Zwischennachweis " * 5
-    folded = ical_fold(line)
-    parts = folded.split("\r\n")
-    assert len(parts) > 1
-    assert all(len(part.encode("utf-8")) <= 75 for part in parts)
-    assert all(part.startswith(" ") for part in parts[1:])
-    assert "".join([parts[0]] + [part[1:] for part in parts[1:]]) == line
+def test_ical_escapes_backslash_semicolon_comma_and_newline(award_a):
+    text = _feed(award_a, "a\\b;c,d\ne\r\nf")
+    assert "\r\nX-WR-CALNAME:a\\\\b\\;c\\,d\\ne\\nf\r\n" in text
 
 
-def test_ical_short_line_is_not_folded():
-    assert ical_fold("VERSION:2.0") == "VERSION:2.0"
+def test_ical_fold_keeps_every_line_within_75_octets_and_never_splits_a_character(award_a):
+    name = "Gebietskörperschaft Werra-Meißner-Kreis – Zwischennachweis " * 5
+    raw = _feed(award_a, name).encode("utf-8")
+    parts = raw.split(b"\r\n")
+    assert all(len(part) <= 75 for part in parts)
+    assert all(part.decode("utf-8") for part in parts if part)  # no part ends inside a character
+    lines = raw.decode("utf-8").replace("\r\n ", "").split("\r\n")
+    assert "X-WR-CALNAME:" + name.replace(",", "\\,") in lines
+
+
+def test_ical_short_line_is_not_folded(award_a):
+    assert "\r\nVERSION:2.0\r\n" in _feed(award_a, "WIR-Fristen")
 
 
 def test_ical_has_one_event_per_deadline(award_a):

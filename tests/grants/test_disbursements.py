@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.selectors import audit_entries_for
 from core.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import Award, Disbursement
-from grants.selectors import award_year_figures
+from grants.selectors.awards import award_year_figures
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_cancel,

@@ -11,12 +11,8 @@ import pytest
 
 from core.errors import FieldErrors
 from grants.models import AwardYear, Budget, Disbursement
-from grants.services.disbursements import (
-    callable_now,
-    disbursement_cancel,
-    disbursement_reject,
-    disbursement_request,
-)
+from grants.services.disbursements import disbursement_cancel, disbursement_reject, disbursement_request
+from grants.selectors.payments import callable_now
 from tests import factories
 from core import clock
 

@@ -31,15 +31,12 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from grants.services.payment_orders import (
-    PURPOSE_MAX_LENGTH,
     export_csv,
-    export_rows,
     export_xlsx,
     payment_orders_export,
-    payment_orders_preview,
     payment_orders_reexport,
-    purpose_line,
 )
+from grants.selectors.payments import PURPOSE_MAX_LENGTH, export_rows, payment_orders_preview, purpose_line
 from municipalities.models import Municipality
 from tests import factories
 from tests.concurrency import run_together, slowed

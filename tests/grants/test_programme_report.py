@@ -1,4 +1,4 @@
-"""Programmbericht (grants/programme_report.py): figures equal hand-computed sums, the sum rows
+"""Programmbericht (grants/selectors/report.py): figures equal hand-computed sums, the sum rows
 add up, the CSV and XLSX exports carry the same rows, the chart says in words what it shows.
 
 The scenario: programme wir-2021 with two budget years (2021, 2022), two bodies, one binding
@@ -21,7 +21,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from grants import programme_report as report
+from grants.exports.csv_writer import table_csv
+from grants.exports.xlsx_writer import tables_xlsx
+from grants.selectors import report
 from grants.models import Award, Notice, Reclaim, ReclaimRepayment, UsageReport
 from grants.services.disbursements import disbursement_request
 from tests import factories
@@ -184,19 +186,19 @@ def test_tables_show_rows_and_totals_in_german_format(figures):
 
 def test_csv_has_bom_semicolons_decimal_commas_and_the_sum_row(figures):
     years, bodies = report.report_tables(figures)
-    data = report.to_csv(years)
+    data = table_csv(years)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Haushaltsjahr", *HEADER]
     assert rows[1] == ["2021", "180000,50", "70000,00", "5000,00", "1750,25", "65000,00", "1", "1", "1"]
     assert rows[-1] == ["Summe", "360001,00", "78000,25", "5000,00", "1750,25", "73000,25", "3", "1", "1"]
-    body_rows = list(csv.reader(io.StringIO(report.to_csv(bodies).decode("utf-8-sig")), delimiter=";"))
+    body_rows = list(csv.reader(io.StringIO(table_csv(bodies).decode("utf-8-sig")), delimiter=";"))
     assert body_rows[-1][0] == "Summe"
     assert len(body_rows) == 1 + 2 + 1
 
 
 def test_xlsx_has_one_sheet_per_table_with_real_numbers_and_euro_format(figures):
-    workbook = load_workbook(io.BytesIO(report.to_xlsx(report.report_tables(figures), title="Programmbericht")))
+    workbook = load_workbook(io.BytesIO(tables_xlsx(report.report_tables(figures), title="Programmbericht")))
     assert workbook.sheetnames == ["Haushaltsjahre", "Gebietskörperschaften"]
     years = [[cell.value for cell in row] for row in workbook["Haushaltsjahre"].iter_rows()]
     assert years[0] == ["Haushaltsjahr", *HEADER]

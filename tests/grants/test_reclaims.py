@@ -28,15 +28,14 @@ from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitte
 from grants.models import Award, BaseRate, IssuedRecordError, Notice, Reclaim, ReclaimRepayment, UsageReport
 from grants.services.notices import notice_preview
 from grants.services.reclaims import (
-    award_notice_of,
     base_rate_set,
-    reclaim_balance,
     reclaim_book_repayment,
     reclaim_discard,
     reclaim_issue,
     reclaim_propose,
-    reclaim_suggestion,
 )
+from grants.selectors.awards import award_notice_of
+from grants.selectors.reclaims import reclaim_balance, reclaim_suggestion
 from tests import factories
 from tests.concurrency import run_together, slowed
 # Shared fixtures (autouse: the clock at TODAY, a temporary private storage) and helpers.

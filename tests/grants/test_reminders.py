@@ -159,7 +159,7 @@ def test_a_failure_for_one_address_does_not_stop_the_others(award, mailoutbox, m
 
 
 def test_long_addresses_are_hashed_so_the_key_fits(award):
-    from grants.deadline_overview import deadline_rows, running_awards
+    from grants.selectors.deadlines import deadline_rows, running_awards
 
     row = next(r for r in deadline_rows(running_awards(), today=DUE) if r.deadline.year == 2024)
     address = "a" * 190 + "@example.org"

@@ -1,4 +1,4 @@
-"""The programme report (grants/reports.py) and its chart (grants/charts.py): figures equal
+"""The programme report (grants/selectors/overview.py) and its chart (grants/charts.py): figures equal
 hand-computed sums, the exports are what German Excel expects, the chart is accessible."""
 
 import csv
@@ -10,10 +10,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from grants import reports
+from grants.exports.csv_writer import table_csv
+from grants.exports.xlsx_writer import tables_xlsx
+from grants.selectors import overview as reports
 from grants.charts import HATCH, WHITE, axis_label, budget_chart, nice_step
 from grants.models import Award
-from grants.selectors import BudgetYearFigures
+from grants.selectors.budgets import BudgetYearFigures
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_prepare,
@@ -149,7 +151,7 @@ def test_default_programme_is_the_newest_when_none_has_awards(db):
 
 
 def test_csv_has_bom_semicolons_german_header_and_decimal_commas(scenario):
-    data = reports.to_csv(reports.years_table(scenario.programme))
+    data = table_csv(reports.years_table(scenario.programme))
 
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -161,7 +163,7 @@ def test_csv_has_bom_semicolons_german_header_and_decimal_commas(scenario):
 
 def test_xlsx_has_numeric_euro_cells_bold_header_widths_and_german_title(scenario):
     table = reports.bodies_table(scenario.programme)
-    sheet = load_workbook(io.BytesIO(reports.to_xlsx(table))).active
+    sheet = load_workbook(io.BytesIO(tables_xlsx([table], title=f"{table.programme} – {table.title}"))).active
 
     assert sheet.title == "Gebietskörperschaften"
     header = [cell.value for cell in sheet[1]]

@@ -32,7 +32,8 @@ from grants.models import (
     FundingProgramme,
     Notice,
 )
-from grants.selectors import award_total, award_year_figures, budget_figures
+from grants.selectors.awards import award_total, award_year_figures
+from grants.selectors.budgets import budget_figures
 from municipalities.models import Municipality
 
 DEMO_ACCOUNTS = {
@@ -284,7 +285,7 @@ class TestSeededDemo:
 
     def test_final_proofs_checked_with_reclaims_settled_open_and_proposed(self):
         from grants.models import Reclaim
-        from grants.services.reclaims import reclaim_balance
+        from grants.selectors.reclaims import reclaim_balance
         reclaims = {r.award.application.municipality.name: r for r in Reclaim.objects.select_related(
             "award__application__municipality", "notice")}
         assert {name: r.status for name, r in reclaims.items()} == {

@@ -4,12 +4,9 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from grants.selectors import (
-    applications_visible_to,
-    award_total,
-    budget_figures,
-    get_application_for_user,
-)
+from grants.selectors.awards import award_total
+from grants.selectors.budgets import budget_figures
+from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_prepare,

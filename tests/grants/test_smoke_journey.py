@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from audit.selectors import audit_entries_for
 from grants.models import ApplicationStatus
-from grants.selectors import award_total, budget_figures
+from grants.selectors.awards import award_total
+from grants.selectors.budgets import budget_figures
 from tests import factories
 
 

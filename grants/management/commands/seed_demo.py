@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from grants import demo
 from core.money import format_eur
 from core.formats import format_date
-from grants.selectors import award_total
+from grants.selectors.awards import award_total
 
 
 class Command(BaseCommand):

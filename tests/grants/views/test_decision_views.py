@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from grants.models import ApplicationStatus, Award, Decision
-from grants.services.awards import FOUR_EYES_DECISION
+from grants.policies.applications import FOUR_EYES_DECISION
 from grants.services.budgets import budget_set
 from municipalities.models import Municipality
 from tests import factories

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from audit.selectors import audit_entries_for
 from grants.models import Disbursement
-from grants.selectors import award_year_figures
+from grants.selectors.awards import award_year_figures
 from grants.services.disbursements import disbursement_prepare, disbursement_release, disbursement_request
 from tests import factories
 from tests.grants.views import error_beside, page_elements

@@ -25,7 +25,7 @@ from tests.grants.test_programme_report import (
     YEAR_TOTAL,
     build_report_scenario,
 )
-from tests.grants.views.test_programme_views import _bulk_awards, _extra_bodies, tables_of
+from tests.grants.views.test_programme_views import bulk_awards, extra_bodies, tables_of
 from core import clock
 
 M = Decimal
@@ -220,14 +220,14 @@ def _report_queries(client, code):
 
 def test_report_queries_do_not_grow_with_the_number_of_awards(client, clerk, approver, coordinator_a):
     programme = factories.make_programme(code="wir-2031", start=2031, end=2035)
-    bodies = list(Municipality.objects.order_by("name")) + _extra_bodies(17)
+    bodies = list(Municipality.objects.order_by("name")) + extra_bodies(17)
     client.force_login(clerk)
     client.get(REPORT)  # warm up session and caches
 
-    _bulk_awards(programme, bodies[:5], clerk, approver, coordinator_a)
+    bulk_awards(programme, bodies[:5], clerk, approver, coordinator_a)
     _proofs_and_reclaims(programme, clerk, approver)
     with_five, tables_five = _report_queries(client, programme.code)
-    _bulk_awards(programme, bodies[5:], clerk, approver, coordinator_a)
+    bulk_awards(programme, bodies[5:], clerk, approver, coordinator_a)
     _proofs_and_reclaims(programme, clerk, approver)
     with_fifty, tables_fifty = _report_queries(client, programme.code)
 

@@ -313,7 +313,7 @@ def test_export_without_any_programme_is_404(client, clerk):
 # -- Queries ---------------------------------------------------------------------------------------
 
 
-def _extra_bodies(count):
+def extra_bodies(count):
     court = AdministrativeCourt.objects.first()
     return Municipality.objects.bulk_create(
         Municipality(name=f"Testkörperschaft {n}", kind=Municipality.Kind.LANDKREIS, ags=f"99{n:06d}",
@@ -322,7 +322,7 @@ def _extra_bodies(count):
         for n in range(count))
 
 
-def _bulk_awards(programme, bodies, clerk, approver, coordinator):
+def bulk_awards(programme, bodies, clerk, approver, coordinator):
     """Award rows for the query-count test only: written directly, with one paid
     disbursement per award year, without going through the services."""
     start, end = programme.period_start, programme.period_end
@@ -355,14 +355,14 @@ def _overview_queries(client, code):
 
 def test_overview_queries_do_not_grow_with_the_number_of_awards(client, clerk, approver, coordinator_a):
     programme = factories.make_programme(code="wir-2031", start=2031, end=2035)
-    bodies = list(Municipality.objects.order_by("name")) + _extra_bodies(17)
+    bodies = list(Municipality.objects.order_by("name")) + extra_bodies(17)
     assert len(bodies) == 50
     client.force_login(clerk)
     client.get(OVERVIEW)  # warm up session and caches
 
-    _bulk_awards(programme, bodies[:5], clerk, approver, coordinator_a)
+    bulk_awards(programme, bodies[:5], clerk, approver, coordinator_a)
     with_five, tables_five = _overview_queries(client, programme.code)
-    _bulk_awards(programme, bodies[5:], clerk, approver, coordinator_a)
+    bulk_awards(programme, bodies[5:], clerk, approver, coordinator_a)
     with_fifty, tables_fifty = _overview_queries(client, programme.code)
 
     assert len(tables_five["tabelle-koerperschaften"]) == 1 + 5 + 1

@@ -1,0 +1,138 @@
+"""What both demo periods build on: the moment of each step and the programme they run in.
+
+`at` and `workday` give the historic moments, `History` runs a service at such a moment;
+`issuing_authority` and `create_programme` set up a funding period with its authority and
+cost categories, `balanced_plan` and `centre_purpose` fill in an application of a
+WIR-Vielfaltszentrum. Also the names, codes and postal addresses the demo relies on.
+"""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from grants.models import (
+    CostCategory,
+    FundingProgramme,
+    IssuingAuthority,
+)
+from grants.plan.lines import FinancingSource
+from core.money import ZERO, to_money
+from grants.plan.lines import ExpenditureLine, FinancingLine
+from grants.notifications import muted
+from core import clock
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+WMK = "Werra-Meißner-Kreis"
+HTK = "Hochtaunuskreis"
+BAD_HOMBURG = "Bad Homburg v. d. Höhe"
+CODE_2021 = "wir-2021"
+CODE_2026 = "wir-2026"
+PROGRAMME_NAME = "WIR – Vielfalt und Teilhabe"
+LEGAL_BASIS = "Förderrichtlinie des Landesprogramms WIR vom 11. Dezember 2020"
+
+# Postal addresses the body list does not carry (it leaves them empty).
+ADDRESSES = {
+    WMK: ("Schlossplatz 1", "37269", "Eschwege"),
+    HTK: ("Ludwig-Erhard-Anlage 1-5", "61352", "Bad Homburg v. d. Höhe"),
+    "Bad Homburg v. d. Höhe": ("Rathausplatz 1", "61348", "Bad Homburg v. d. Höhe"),
+    "Hanau": ("Am Markt 14–18", "63450", "Hanau"),
+}
+
+# Personnel cost of one full-time position per year (pay rises make it exceed the cap).
+COST_PER_POSITION = {
+    2021: Decimal("61000.00"), 2022: Decimal("62500.00"), 2023: Decimal("64000.00"),
+    2024: Decimal("67500.00"), 2025: Decimal("70000.00"),
+    2026: Decimal("72000.00"), 2027: Decimal("74000.00"), 2028: Decimal("76000.00"),
+    2029: Decimal("78000.00"), 2030: Decimal("80000.00"),
+}
+FURTHER_POSITION = Decimal("0.50")
+MICRO_PROJECTS = Decimal("6000.00")
+MATERIAL_COSTS = Decimal("9500.00")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN)
+
+
+def workday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+class History:
+    """Runs each service at the moment it stands for: everything it writes (creation times,
+    audit entries) carries that moment from the start (see core.clock)."""
+
+    def at(self, when: datetime, service, **kwargs):
+        with clock.frozen_at(when), muted():
+            return service(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# Programmes
+
+
+def issuing_authority(name: str) -> IssuingAuthority:
+    authority, _ = IssuingAuthority.objects.get_or_create(
+        name=name, unit="Referat II 5 – Integration",
+        defaults={
+            "street": "Sonnenberger Straße 2/2a", "postal_code": "65193", "city": "Wiesbaden",
+            "contact_name": "Katrin Weber", "contact_phone": "0611 3219-0",
+            "contact_email": "wir-vielfalt@example.org", "website": "https://www.example.org/wir",
+            # Repayments of reclaims: the treasury's account (the demo uses the well-known example IBAN).
+            "payee": "Hessische Landeshauptkasse", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX",
+            "bank_name": "Beispielbank (Demodaten)",
+        },
+    )
+    return authority
+
+
+def create_programme(*, code: str, start: int, authority: IssuingAuthority, further_from: int | None, **fields):
+    programme = FundingProgramme.objects.create(
+        code=code, name=PROGRAMME_NAME, file_reference_prefix=f"WIR-{start % 100:02d}",
+        period_start=date(start, 1, 1), period_end=date(start + 4, 12, 31), legal_basis=LEGAL_BASIS,
+        issuing_authority=authority, financing_type=FundingProgramme.FinancingType.FESTBETRAG, **fields)
+    CostCategory.objects.bulk_create([
+        CostCategory(programme=programme, code="personal", name="Personalausgaben WIR-Koordination",
+                     position=1, counts_positions=True, max_positions=Decimal("2.00"),
+                     cap_per_position=Decimal("60000.00")),
+        CostCategory(programme=programme, code="weitere-stelle", name="Personalausgaben weitere Stelle",
+                     position=2, counts_positions=True, max_positions=Decimal("1.00"),
+                     cap_per_year=Decimal("20000.00"), first_year=further_from),
+        CostCategory(programme=programme, code="mikroprojekte", name="Mikroprojekte (Weiterleitung an "
+                     "gemeinnützige Träger)", position=3, cap_per_year=Decimal("5000.00")),
+        CostCategory(programme=programme, code="sachausgaben", name="Sachausgaben", position=4,
+                     is_fundable=False),
+    ])
+    return programme
+
+
+def balanced_plan(programme, years, grants: dict[int, Decimal], *, positions: Decimal, further: bool,
+                  third_party: Decimal = ZERO):
+    """A balanced plan: the requested grant per year, third-party funds, own funds for the rest."""
+    categories = {c.code: c for c in programme.cost_categories.all()}
+    further_from = categories["weitere-stelle"].first_year or programme.period_start.year
+    expenditures, financings = [], []
+    for year in years:
+        lines = [ExpenditureLine(year, categories["personal"],
+                                 to_money(COST_PER_POSITION[year] * positions), positions)]
+        if further and year >= further_from:
+            lines.append(ExpenditureLine(year, categories["weitere-stelle"],
+                                         to_money(COST_PER_POSITION[year] * FURTHER_POSITION), FURTHER_POSITION))
+        lines += [ExpenditureLine(year, categories["mikroprojekte"], MICRO_PROJECTS),
+                  ExpenditureLine(year, categories["sachausgaben"], MATERIAL_COSTS)]
+        total = sum((line.amount for line in lines), ZERO)
+        expenditures += lines
+        financings.append(FinancingLine(year, FinancingSource.GRANT, grants[year]))
+        if third_party:
+            financings.append(FinancingLine(year, FinancingSource.THIRD_PARTY, third_party))
+        financings.append(FinancingLine(year, FinancingSource.OWN_FUNDS, total - grants[year] - third_party))
+    return expenditures, financings
+
+
+def centre_purpose(body: str) -> str:
+    return (f"Betrieb des WIR-Vielfaltszentrums {body} nach Nr. 2.1 der Förderrichtlinie: Koordination der "
+            "kommunalen Integrationsarbeit, Fallmanagement für Zugewanderte, interkulturelle Öffnung der "
+            "Verwaltung und Förderung von Mikroprojekten gemeinnütziger Träger vor Ort.")

@@ -1,0 +1,273 @@
+"""The filters above the ministry's lists, as django-filter FilterSets.
+
+Each FilterSet reads the GET parameters of one list, shows them as its form
+(`filterset.form`: one field per parameter, ids `id_<parameter>`) and narrows the list's
+queryset (`filterset.qs`). A value that is not valid – a status drafts never reach, a
+programme code that does not exist, a sort key from an old bookmark – is shown beside its
+field and otherwise ignored: the list is never refused for it.
+"""
+
+from datetime import date
+
+import django_filters as filters
+from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import (
+    AmendmentRequest,
+    Application,
+    ApplicationStatus,
+    Award,
+    Disbursement,
+    FundingProgramme,
+    Reclaim,
+    UsageReport,
+)
+from grants.selectors.deadlines import STATE_ORDER
+from municipalities.models import Municipality
+
+ALL_LABEL = _("alle")  # the empty choice of most filters
+
+
+class ListFilterSet(filters.FilterSet):
+    """The base of the list filters.
+
+    Always bound, so that the defaults (the order, the first tab, the open requests) apply to a
+    list opened without parameters too. Every filter runs with `value(name)`, which is None for
+    an empty or invalid parameter unless the class names a default; django-filter's filters
+    leave the queryset alone for None.
+    """
+
+    #: The value of a filter whose parameter is missing, empty or invalid.
+    defaults: dict[str, str] = {}
+    #: Parameters that choose a view of the list (a tab, the order) instead of narrowing it;
+    #: they do not make the list `filtered`.
+    view_params: tuple[str, ...] = ()
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(QueryDict() if data is None else data, queryset, **kwargs)
+
+    def value(self, name: str):
+        """The cleaned value of one filter; its default (or None) when empty or invalid."""
+        self.form.is_valid()  # validates once; an invalid value is left out of cleaned_data
+        return self.form.cleaned_data.get(name) or self.defaults.get(name)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        for name, filter_ in self.filters.items():
+            queryset = filter_.filter(queryset, self.value(name))
+        return queryset
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the address narrows the list; the page then offers "Filter zurücksetzen"."""
+        return any(self.data.get(name) for name in self.filters if name not in self.view_params)
+
+
+class TabFilter(filters.ChoiceFilter):
+    """The tabs above a list: read and validated like any filter, but the queryset is left
+    alone – the view counts every tab, then shows the rows of the active one."""
+
+    def filter(self, qs, value):
+        return qs
+
+
+def programme_filter(field_name: str) -> filters.ModelChoiceFilter:
+    """The Förderperiode, by its code in the address (`?programme=wir-2026`)."""
+    return filters.ModelChoiceFilter(
+        field_name=field_name, label=_("Förderperiode"), to_field_name="code",
+        queryset=FundingProgramme.objects.order_by("-period_start"), empty_label=ALL_LABEL)
+
+
+def municipality_filter(field_name: str) -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(
+        field_name=field_name, label=_("Gebietskörperschaft"),
+        queryset=Municipality.objects.order_by("name"), empty_label=ALL_LABEL)
+
+
+def district_filter(field_name: str) -> filters.ChoiceFilter:
+    return filters.ChoiceFilter(field_name=field_name, label=_("Regierungsbezirk"),
+                                choices=Municipality.Regierungsbezirk.choices, empty_label=ALL_LABEL)
+
+
+def status_filter(choices, empty_label=ALL_LABEL, **kwargs) -> filters.ChoiceFilter:
+    return filters.ChoiceFilter(label=_("Status"), choices=choices, empty_label=empty_label, **kwargs)
+
+
+# -- Arbeitsvorrat (/pruefung/) ---------------------------------------------------------------------
+
+S = ApplicationStatus
+
+# Statuses in workflow order; drafts never reach the ministry.
+REVIEW_QUEUE_STATUSES = [(value, label) for value, label in S.choices if value != S.DRAFT]
+_STATUS_ORDER = Case(
+    *(When(status=value, then=Value(position)) for position, (value, _label) in enumerate(S.choices)),
+    output_field=IntegerField(),
+)
+
+# Sort key in the URL → (label, ordering expression); "-" in front sorts descending.
+SORTS = {
+    "aktenzeichen": (_("Aktenzeichen"), F("file_reference")),
+    "koerperschaft": (_("Gebietskörperschaft"), F("municipality__name")),
+    "status": (_("Status"), _STATUS_ORDER),
+    "eingang": (_("Eingereicht am"), F("submitted_at")),
+    "betrag": (_("Beantragte Zuwendung"), F("requested_total")),
+}
+DEFAULT_SORT = "eingang"
+
+
+def _sort_choices():
+    choices = []
+    for key, (label, _expr) in SORTS.items():
+        choices.append((key, _("%(column)s, aufsteigend") % {"column": label}))
+        choices.append((f"-{key}", _("%(column)s, absteigend") % {"column": label}))
+    return choices
+
+
+class ReviewQueueFilterSet(ListFilterSet):
+    """Search, status, programme period, district, body, budget year and the order of the
+    submitted applications (the queryset needs the annotation `requested_total`)."""
+
+    q = filters.CharFilter(label=_("Suche"), max_length=100, method="search",
+                           help_text=_("Gebietskörperschaft oder Aktenzeichen"))
+    status = status_filter(REVIEW_QUEUE_STATUSES, empty_label=_("alle (ohne Entwürfe)"))
+    programme = programme_filter("programme")
+    regierungsbezirk = district_filter("municipality__regierungsbezirk")
+    municipality = municipality_filter("municipality")
+    year = filters.ChoiceFilter(label=_("Haushaltsjahr"), empty_label=ALL_LABEL, method="overlapping_year",
+                                help_text=_("Anträge, deren Vorhabenzeitraum dieses Jahr umfasst"))
+    sort = filters.ChoiceFilter(label=_("Sortierung"), empty_label=None, method="order_by_column")
+
+    defaults = {"sort": DEFAULT_SORT}
+    view_params = ("sort",)
+
+    class Meta:
+        model = Application
+        fields = ()
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = QueryDict(mutable=True) if data is None else data.copy()
+        if not data.get("sort"):
+            data["sort"] = DEFAULT_SORT  # so the select shows the order the table is in
+        super().__init__(data, *args, **kwargs)
+        span = FundingProgramme.objects.aggregate(first=Min("period_start"), last=Max("period_end"))
+        years = range(span["first"].year, span["last"].year + 1) if span["first"] else range(0)
+        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in reversed(years)]
+        self.filters["sort"].extra["choices"] = _sort_choices()
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(municipality__name__icontains=value) | Q(file_reference__icontains=value))
+
+    def overlapping_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(period_start__lte=date(year, 12, 31), period_end__gte=date(year, 1, 1))
+
+    def order_by_column(self, queryset, name, value):
+        expression = SORTS[value.lstrip("-")][1]
+        ordering = expression.desc(nulls_last=True) if value.startswith("-") else expression.asc(nulls_last=True)
+        return queryset.order_by(ordering, "pk")
+
+    @property
+    def current_sort(self) -> str:
+        return self.value("sort")
+
+    def sort_columns(self) -> dict[str, dict]:
+        """Per sortable column: the sort value its header link sets, and its aria-sort."""
+        current = self.current_sort
+        columns = {}
+        for key in SORTS:
+            if current == key:
+                columns[key] = {"next": f"-{key}", "aria_sort": "ascending"}
+            elif current == f"-{key}":
+                columns[key] = {"next": key, "aria_sort": "descending"}
+            else:
+                columns[key] = {"next": key, "aria_sort": None}
+        return columns
+
+
+# -- Auszahlungen --------------------------------------------------------------------------------------
+
+D = Disbursement.Status
+
+# The queue's tabs, in the order a payment passes them.
+PAYMENT_QUEUE_STATUSES = [D.REQUESTED, D.PREPARED, D.RELEASED, D.PAID, D.REJECTED]
+
+
+class PaymentQueueFilterSet(ListFilterSet):
+    """Body and programme period of the payment requests; the status tab (by default, and for
+    an invalid value, "angefordert") is read by the view with `value("status")`."""
+
+    status = TabFilter(label=_("Status"), choices=[(s.value, s.label) for s in PAYMENT_QUEUE_STATUSES],
+                       empty_label=None)
+    municipality = municipality_filter("award_year__award__application__municipality")
+    programme = programme_filter("award_year__award__application__programme")
+
+    defaults = {"status": D.REQUESTED}
+    view_params = ("status",)
+
+    class Meta:
+        model = Disbursement
+        fields = ()
+
+
+# -- Verwendungsnachweise, Rückforderungen, Änderungsanträge -----------------------------------------
+
+
+class UsageReportFilterSet(ListFilterSet):
+    status = status_filter([(s.value, s.label) for s in UsageReport.Status if s != UsageReport.Status.DRAFT])
+    programme = programme_filter("award__application__programme")
+    municipality = municipality_filter("award__application__municipality")
+
+    class Meta:
+        model = UsageReport
+        fields = ()
+
+
+class ReclaimFilterSet(ListFilterSet):
+    status = status_filter(Reclaim.Status.choices)
+
+    class Meta:
+        model = Reclaim
+        fields = ()
+
+
+class AmendmentFilterSet(ListFilterSet):
+    """By default the open requests; a status shows the requests in it, "alle" shows all."""
+
+    SHOW_ALL = "alle"
+    SHOW_OPEN = "offen"  # the default only, never a value in the address
+
+    status = status_filter([*AmendmentRequest.Status.choices, (SHOW_ALL, ALL_LABEL)],
+                           empty_label=_("alle offenen"), method="by_status")
+
+    defaults = {"status": SHOW_OPEN}
+
+    class Meta:
+        model = AmendmentRequest
+        fields = ()
+
+    def by_status(self, queryset, name, value):
+        if value == self.SHOW_ALL:
+            return queryset
+        if value == self.SHOW_OPEN:
+            return queryset.filter(status__in=AmendmentRequest.OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+
+# -- Fristen -------------------------------------------------------------------------------------------
+
+
+class DeadlineFilterSet(ListFilterSet):
+    """The ministry's filters of the running awards; the state tab is read by the view with
+    `value("state")` and picks rows of the deadlines computed from the awards."""
+
+    state = TabFilter(label=_("Stand"), choices=[(s.value, s.label) for s in STATE_ORDER], empty_label=ALL_LABEL)
+    municipality = municipality_filter("application__municipality")
+    district = district_filter("application__municipality__regierungsbezirk")
+    programme = programme_filter("application__programme")
+
+    view_params = ("state",)
+
+    class Meta:
+        model = Award
+        fields = ()

@@ -1,0 +1,152 @@
+"""Applications: starting, editing, submitting and withdrawing (the coordinator), reviewing
+and recommending (the clerk), approving and rejecting (a second person with signing authority)."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Capability
+from core import clock
+from core.errors import DomainError
+from core.formats import format_date
+from grants.models import Application, ApplicationStatus, FundingProgramme, Recommendation
+from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES, WITHDRAWABLE_STATUSES
+from grants.selectors.scoping import open_programmes
+from grants.policies.base import Refusal, refuse_capability, refuse_other_body, refuse_same_person, refuse_status
+
+S = ApplicationStatus
+
+FOUR_EYES_DECISION = gettext_lazy("Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen "
+                                  "und dürfen ihn deshalb nicht selbst entscheiden.")
+
+
+def refuse_programme_closed(programme: FundingProgramme, today: date) -> Refusal | None:
+    """The programme period takes no (first) submissions: not open, or its deadline has passed."""
+    if not programme.accepts_applications:
+        return Refusal(_("Die Förderperiode „%(programme)s“ nimmt keine Anträge an.") % {"programme": programme},
+                       DomainError)
+    if programme.application_deadline and today > programme.application_deadline:
+        return Refusal(_("Die Antragsfrist der Förderperiode „%(programme)s“ ist am %(deadline)s abgelaufen.")
+                       % {"programme": programme, "deadline": format_date(programme.application_deadline)},
+                       DomainError)
+    return None
+
+
+def refuse_live_application(user, programme: FundingProgramme, *,
+                            applications: list[Application] | None = None) -> Refusal | None:
+    """A body has at most one live application per programme period. `applications` are the
+    body's applications where the caller has loaded them already."""
+    if applications is None:
+        live = (Application.objects.filter(programme=programme, municipality_id=user.municipality_id)
+                .exclude(status__in=CLOSED_STATUSES).first())
+    else:
+        live = next((a for a in applications if a.programme_id == programme.pk and a.municipality_id ==
+                     user.municipality_id and a.status not in CLOSED_STATUSES), None)
+    if live is None:
+        return None
+    return Refusal(_("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag "
+                     "(%(reference)s, Status „%(status)s“).")
+                   % {"body": user.municipality, "reference": live.file_reference or _("Entwurf"),
+                      "status": live.get_status_display()}, DomainError)
+
+
+def may_application_start(user, programme: FundingProgramme, *, today: date | None = None,
+                          applications: list[Application] | None = None) -> Refusal | None:
+    """A coordinator may start an application when the period accepts applications, its
+    deadline has not passed and the body has no live application in it yet."""
+    return (refuse_capability(user, Capability.APPLY)
+            or refuse_programme_closed(programme, today or clock.today())
+            or refuse_live_application(user, programme, applications=applications))
+
+
+def _editable(user, application: Application, action: str) -> Refusal | None:
+    return (refuse_other_body(user, application.municipality_id)
+            or refuse_status(application, EDITABLE_STATUSES, action))
+
+
+def may_application_edit(user, application: Application) -> Refusal | None:
+    return _editable(user, application, _("Den Antrag zu ändern"))
+
+
+def may_application_plan_edit(user, application: Application) -> Refusal | None:
+    return _editable(user, application, _("Den Finanzierungsplan zu ändern"))
+
+
+def may_attachment_add(user, application: Application) -> Refusal | None:
+    return _editable(user, application, _("Anlagen hinzuzufügen"))
+
+
+def may_attachment_remove(user, application: Application) -> Refusal | None:
+    return _editable(user, application, _("Anlagen zu entfernen"))
+
+
+def may_application_submit(user, application: Application, *, today: date | None = None) -> Refusal | None:
+    """From a draft (within the programme's deadline) or in answer to a request for changes."""
+    refusal = _editable(user, application, _("Das Einreichen"))
+    if refusal is None and application.status == S.DRAFT:
+        refusal = refuse_programme_closed(application.programme, today or clock.today())
+    return refusal
+
+
+def may_application_withdraw(user, application: Application) -> Refusal | None:
+    """The applicant withdraws before a decision."""
+    return (refuse_other_body(user, application.municipality_id)
+            or refuse_status(application, WITHDRAWABLE_STATUSES, _("Das Zurückziehen")))
+
+
+def may_application_start_review(user, application: Application) -> Refusal | None:
+    return (refuse_capability(user, Capability.REVIEW)
+            or refuse_status(application, (S.SUBMITTED,), _("Die Prüfung zu beginnen")))
+
+
+def may_application_request_changes(user, application: Application) -> Refusal | None:
+    return (refuse_capability(user, Capability.REVIEW)
+            or refuse_status(application, (S.IN_REVIEW,), _("Eine Nachforderung")))
+
+
+def may_application_recommend(user, application: Application) -> Refusal | None:
+    return (refuse_capability(user, Capability.REVIEW)
+            or refuse_status(application, (S.IN_REVIEW,), _("Die Empfehlung")))
+
+
+def may_application_comment(user, application: Application) -> Refusal | None:
+    """Ministry staff comment on a submitted application (internal or for the applicant)."""
+    return refuse_capability(user, Capability.REVIEW)
+
+
+def current_recommendation(application: Application) -> Recommendation | None:
+    return application.recommendations.order_by("-created_at", "-pk").first()
+
+
+def may_application_approve(user, application: Application, *,
+                            recommendation: Recommendation | None = None) -> Refusal | None:
+    """Zur Bewilligung empfohlen → Bewilligt, by someone other than the recommender."""
+    if refusal := (refuse_capability(user, Capability.DECIDE)
+                   or refuse_status(application, (S.RECOMMENDED,), _("Die Bewilligung"))):
+        return refusal
+    recommendation = recommendation or current_recommendation(application)
+    return refuse_same_person(recommendation.recommended_by_id if recommendation else None, user,
+                              str(FOUR_EYES_DECISION))
+
+
+def may_application_reject(user, application: Application, *,
+                           recommendation: Recommendation | None = None) -> Refusal | None:
+    """During review or after the recommendation; a recommendation's author may not reject."""
+    if refusal := (refuse_capability(user, Capability.DECIDE)
+                   or refuse_status(application, (S.IN_REVIEW, S.RECOMMENDED), _("Die Ablehnung"))):
+        return refusal
+    if application.status != S.RECOMMENDED:
+        return None
+    recommendation = recommendation or current_recommendation(application)
+    return refuse_same_person(recommendation.recommended_by_id if recommendation else None, user,
+                              str(FOUR_EYES_DECISION))
+
+
+def programmes_open_to(user, *, today: date | None = None,
+                       applications: list[Application] | None = None) -> list[FundingProgramme]:
+    """The programme periods in which this coordinator may start an application now
+    (`applications`: the body's applications, where the caller has them already)."""
+    today = today or clock.today()
+    return [programme for programme in open_programmes(today)
+            if may_application_start(user, programme, today=today, applications=applications) is None]

@@ -1,0 +1,84 @@
+"""Notices: who may issue which Bescheid for an application, and hand one over at a ceremony.
+
+Every kind follows the four-eyes rule of the decision it carries: the Zuwendungs- and
+Ablehnungsbescheid that of the application's recommendation, an Änderungsbescheid of an
+Änderungsantrag that of the request's recommendation, a Rückforderungsbescheid that of the
+reclaim's proposal.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Capability
+from core.errors import DomainError
+from grants.models import Application, ApplicationStatus, Notice
+from grants.policies.base import Refusal, refuse_capability, refuse_same_person
+
+K = Notice.Kind
+
+CEREMONY_REFUSAL = gettext_lazy("Ablehnungs- und Rückforderungsbescheide werden nicht bei einer Bescheidübergabe "
+                                "überreicht.")
+
+
+def _refuse_reclaim(application: Application, user, refers_to: Notice | None, reclaim) -> Refusal | None:
+    """A Rückforderungsbescheid: for a proposed reclaim of this application's award, referring
+    to its Zuwendungsbescheid, issued by someone other than the proposer."""
+    if reclaim is None or reclaim.award.application_id != application.pk:
+        return Refusal(_("Ein Rückforderungsbescheid setzt eine Rückforderung zu dieser Zuwendung voraus."),
+                       DomainError)
+    if reclaim.status != reclaim.Status.PROPOSED:
+        return Refusal(_("Für diese Rückforderung ist bereits entschieden (Status „%(status)s“).")
+                       % {"status": reclaim.get_status_display()}, DomainError)
+    if refers_to is None or refers_to.kind != K.AWARD or refers_to.award_id != reclaim.award_id:
+        return Refusal(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen; ein "
+                         "Rückforderungsbescheid kann erst danach ergehen."), DomainError, shown=True)
+    return refuse_same_person(reclaim.proposed_by_id, user, _(
+        "Vier-Augen-Prinzip: Sie haben diese Rückforderung vorgeschlagen und dürfen den Rückforderungsbescheid "
+        "deshalb nicht selbst erlassen."))
+
+
+def may_notice_issue(user, application: Application, kind: str, *, refers_to: Notice | None = None,
+                     reclaim=None, amendment=None) -> Refusal | None:
+    """Whether `user` may issue a notice of `kind` for the application now. An Änderungsbescheid
+    refers to an earlier notice of the application (`refers_to`); the one of an approved
+    Änderungsantrag passes the request as `amendment`; a Rückforderungsbescheid needs the
+    proposed `reclaim` and refers to the award's Zuwendungsbescheid."""
+    if refusal := refuse_capability(user, Capability.ISSUE_NOTICE):
+        return refusal
+    if kind not in K.values:
+        return Refusal(_("Unbekannte Bescheidart „%(kind)s“.") % {"kind": kind}, DomainError)
+    approved = application.status == ApplicationStatus.APPROVED
+    award = getattr(application, "award", None) if approved else None
+    if kind == K.RECLAIM:
+        if award is None:
+            return Refusal(_("Ein Rückforderungsbescheid setzt eine Bewilligung voraus."), DomainError)
+        return _refuse_reclaim(application, user, refers_to, reclaim)
+    if kind in (K.AWARD, K.AMENDMENT) and award is None:
+        return Refusal(_("Zuwendungs- und Änderungsbescheide setzen eine Bewilligung voraus."), DomainError)
+    if kind == K.REJECTION and application.status != ApplicationStatus.REJECTED:
+        return Refusal(_("Ein Ablehnungsbescheid setzt eine Ablehnung voraus."), DomainError)
+    if kind == K.AMENDMENT and (refers_to is None or refers_to.application_id != application.pk):
+        return Refusal(_("Ein Änderungsbescheid muss auf einen Bescheid desselben Antrags verweisen."), DomainError)
+    if kind == K.REJECTION and application.notices.filter(kind=K.REJECTION).exists():
+        return Refusal(_("Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."), DomainError)
+    if kind == K.AWARD and application.notices.filter(kind=K.AWARD).exists():
+        return Refusal(_("Für diese Zuwendung ist bereits ein Zuwendungsbescheid erlassen; "
+                         "Korrekturen ergehen als Änderungsbescheid."), DomainError)
+    if kind == K.AMENDMENT and amendment is not None:
+        return refuse_same_person(amendment.recommended_by_id, user, _(
+            "Vier-Augen-Prinzip: Sie haben diesen Änderungsantrag empfohlen und dürfen den Änderungsbescheid "
+            "deshalb nicht selbst erlassen."))
+    decision = getattr(application, "decision", None)
+    return refuse_same_person(decision.recommended_by_id if decision else None, user, _(
+        "Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und dürfen den Bescheid deshalb "
+        "nicht selbst erlassen."))
+
+
+def may_notice_hand_over(user, notice: Notice, ceremony=None) -> Refusal | None:
+    """Attach an issued notice to a handover ceremony (or, with `ceremony` None, detach it)."""
+    if refusal := refuse_capability(user, Capability.ISSUE_NOTICE):
+        return refusal
+    if ceremony is not None and notice.kind in (K.REJECTION, K.RECLAIM):
+        return Refusal(str(CEREMONY_REFUSAL), DomainError)
+    return None
+

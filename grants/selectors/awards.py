@@ -1,0 +1,87 @@
+"""An award's figures and records: amounts per budget year, what was called and paid, its
+revisions (Fassungen) and the notices that carry it."""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from core.money import ZERO, to_money
+from grants.models import AmendmentRequest, Award, AwardRevision, Disbursement, Notice
+
+
+def award_total(award: Award) -> Decimal:
+    return award.years.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def _disbursed_by_award_year(award: Award, statuses) -> dict[int, Decimal]:
+    """Sum of the award's requests in `statuses`, per award year (pk)."""
+    return dict(
+        Disbursement.objects.filter(award_year__award=award, status__in=statuses)
+        .values_list("award_year").annotate(Sum("amount"))
+    )
+
+
+def awarded_by_year(award: Award) -> dict[int, Decimal]:
+    """The binding grant per budget year (years dropped by an amendment are kept with 0,00 €)."""
+    return {row.budget.year: row.amount for row in award.years.select_related("budget")}
+
+
+def called_by_year(award: Award) -> dict[int, Decimal]:
+    """What the body has called per budget year: the requests holding their amount
+    (requested, prepared, released, paid)."""
+    called = _disbursed_by_award_year(award, Disbursement.ACTIVE_STATUSES)
+    return {row.budget.year: called[row.pk] for row in award.years.select_related("budget") if row.pk in called}
+
+
+def award_year_figures(award: Award) -> list[dict]:
+    """Per year of an award: awarded, called (all live requests), paid, still callable."""
+    rows = []
+    called = _disbursed_by_award_year(award, Disbursement.ACTIVE_STATUSES)
+    paid = _disbursed_by_award_year(award, (Disbursement.Status.PAID,))
+    for award_year in award.years.select_related("budget"):
+        rows.append({
+            "year": award_year.year,
+            "award_year": award_year,
+            "awarded": award_year.amount,
+            "called": called.get(award_year.pk, ZERO),
+            "paid": paid.get(award_year.pk, ZERO),
+            "remaining": award_year.amount - called.get(award_year.pk, ZERO),
+        })
+    return rows
+
+
+def paid_by_year(award: Award, year: int | None = None) -> Decimal:
+    """What was paid out of the award in one budget year, or in all."""
+    return sum((row["paid"] for row in award_year_figures(award) if year is None or row["year"] == year), ZERO)
+
+
+def latest_revision(award: Award) -> AwardRevision | None:
+    return award.revisions.order_by("-number").first()
+
+
+def revisions(award: Award) -> list[dict]:
+    """Every Fassung of the award with its total, its amounts per year and the Änderungsantrag
+    and Änderungsbescheid that made it."""
+    amendments = {request.revision_id: request for request in
+                  AmendmentRequest.objects.filter(revision__award=award).select_related("notice")
+                  .defer("notice__pdf", "notice__snapshot")}
+    rows = []
+    for revision in award.revisions.select_related("created_by").order_by("number"):
+        amendment = amendments.get(revision.pk)
+        amounts = {int(year): to_money(amount) for year, amount in revision.amounts.items()}
+        rows.append({"revision": revision, "total": sum(amounts.values(), ZERO),
+                     "amounts": sorted((y, a) for y, a in amounts.items() if a),
+                     "amendment": amendment, "notice": amendment.notice if amendment else None})
+    return rows
+
+
+def award_notice_of(award: Award) -> Notice | None:
+    """The award's Zuwendungsbescheid (the latest one, should there be more)."""
+    return (Notice.objects.filter(award=award, kind=Notice.Kind.AWARD).defer("pdf", "snapshot")
+            .order_by("-issued_on", "-number").first())
+
+
+def binding_notice_of(award: Award) -> Notice | None:
+    """The award's latest Zuwendungs- or Änderungsbescheid: what a new Änderungsbescheid changes."""
+    return (award.notices.filter(kind__in=(Notice.Kind.AWARD, Notice.Kind.AMENDMENT)).defer("pdf", "snapshot")
+            .order_by("-issued_on", "-created_at", "-pk").first())

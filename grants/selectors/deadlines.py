@@ -1,0 +1,253 @@
+"""Reporting deadlines: when each proof of use of an award is due (computed from the
+programme's configuration), and how every deadline stands on a given day – the read side of
+the deadlines page, the reminders and the calendar feed.
+
+One interim proof of use per budget year of the award except the last, due on the
+programme's day of the following year (default 31 March); the final proof for the whole
+period, due the programme's number of months after its end (default six). The notice prints
+these dates.
+
+The state of a deadline on a day:
+
+- *erledigt*: a proof of use for the award, kind and year is "eingereicht" (shown as
+  "eingereicht, in Prüfung") or "angenommen";
+- *überfällig*: not done and the due date has passed;
+- *bald fällig*: not done and due today or within the next `DUE_SOON_DAYS` days;
+- *anstehend*: everything else.
+
+Three queries whatever the number of awards: awards with application, programme and body;
+their years with budgets; their proofs of use. The payment dates of fixed reclaims
+(`reclaim_due_rows`) add three more: reclaims, their repayments, the base-rate table.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, TextChoices
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
+
+from core.clock import add_months
+from core.money import to_money
+from grants.interest import balance_as_of, base_rate_table
+from grants.models import Award, AwardYear, Reclaim, UsageReport
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    kind: str  # "zwischennachweis" or "verwendungsnachweis" (UsageReport.Kind)
+    year: int | None
+    covers_from: date
+    covers_to: date
+    due: date
+
+
+def report_deadlines(award, *, years: list[int] | None = None) -> list[ReportDeadline]:
+    """`years`: the award's budget years when the caller has them already (a list page that
+    prefetched them); otherwise they are read."""
+    programme = award.application.programme
+    if years is None:
+        years = [row.budget.year for row in award.years.select_related("budget")]
+    # An Änderungsbescheid that shortens the period keeps the dropped years' rows at 0,00 €.
+    years = sorted(year for year in years if award.period_start.year <= year <= award.period_end.year)
+    deadlines = []
+    for year in years[:-1]:  # the last year is covered by the final proof of use
+        following = year + 1
+        day = min(programme.interim_report_day, calendar.monthrange(following, programme.interim_report_month)[1])
+        deadlines.append(ReportDeadline(
+            kind="zwischennachweis", year=year,
+            covers_from=max(date(year, 1, 1), award.period_start), covers_to=min(date(year, 12, 31), award.period_end),
+            due=date(following, programme.interim_report_month, day)))
+    final_due = add_months(award.period_end + timedelta(days=1), programme.final_report_months) - timedelta(days=1)
+    deadlines.append(ReportDeadline(kind="verwendungsnachweis", year=None, covers_from=award.period_start,
+                                    covers_to=award.period_end, due=final_due))
+    return deadlines
+
+
+DUE_SOON_DAYS = 30
+R = UsageReport.Status
+DONE_STATUSES = (R.SUBMITTED, R.ACCEPTED)
+
+
+class DeadlineState(TextChoices):
+    OVERDUE = "ueberfaellig", pgettext_lazy("Fristzustand", "überfällig")
+    DUE_SOON = "bald-faellig", pgettext_lazy("Fristzustand", "bald fällig")
+    UPCOMING = "anstehend", pgettext_lazy("Fristzustand", "anstehend")
+    DONE = "erledigt", pgettext_lazy("Fristzustand", "erledigt")
+
+
+# The order of the page: what needs action first.
+STATE_ORDER = [DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.UPCOMING, DeadlineState.DONE]
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One reporting deadline of one award, as it stands on `today`."""
+
+    award: Award
+    deadline: ReportDeadline
+    state: str
+    report: UsageReport | None
+    today: date
+
+    @property
+    def application(self):
+        return self.award.application
+
+    @property
+    def municipality(self):
+        return self.award.application.municipality
+
+    @property
+    def proof_label(self) -> str:
+        """"Zwischennachweis 2024" or "Verwendungsnachweis"."""
+        label = str(UsageReport.Kind(self.deadline.kind).label)
+        return f"{label} {self.deadline.year}" if self.deadline.year else label
+
+    @property
+    def days_overdue(self) -> int | None:
+        return (self.today - self.deadline.due).days if self.state == DeadlineState.OVERDUE else None
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline.due - self.today).days
+
+    @property
+    def in_review(self) -> bool:
+        """Submitted and not yet accepted."""
+        return self.report is not None and self.report.status == R.SUBMITTED
+
+    @property
+    def draft_started(self) -> bool:
+        return self.report is not None and self.report.status == R.DRAFT
+
+    @property
+    def has_questions(self) -> bool:
+        """The ministry has asked back and waits for the body's answer."""
+        return self.report is not None and self.report.status == R.QUESTIONS
+
+    @property
+    def state_label(self) -> str:
+        """The state in words (never colour only); a submitted proof reads "eingereicht, in Prüfung"."""
+        if self.state == DeadlineState.DONE:
+            if self.in_review:
+                return pgettext("Fristzustand", "eingereicht, in Prüfung")
+            return pgettext("Fristzustand", "erledigt (angenommen)")
+        return str(DeadlineState(self.state).label)
+
+    @property
+    def note(self) -> str:
+        """What else the body should know: a started draft, open questions, days left."""
+        parts = []
+        if self.state == DeadlineState.DUE_SOON:
+            if self.days_left == 0:
+                parts.append(_("heute fällig"))
+            else:
+                parts.append(ngettext("noch %(days)s Tag", "noch %(days)s Tage", self.days_left)
+                             % {"days": self.days_left})
+        if self.draft_started:
+            parts.append(pgettext("Fristhinweis", "Entwurf begonnen"))
+        elif self.has_questions:
+            parts.append(pgettext("Fristhinweis", "Rückfragen offen"))
+        return " · ".join(parts)
+
+    @property
+    def uid(self) -> str:
+        """Stable per award and deadline: the row's anchor on the page and the calendar entry's UID."""
+        return f"{self.award.pk}-{self.deadline.kind}-{self.deadline.year or 'gesamt'}"
+
+
+def deadline_state(deadline: ReportDeadline, report: UsageReport | None, today: date) -> str:
+    if report is not None and report.status in DONE_STATUSES:
+        return DeadlineState.DONE
+    if deadline.due < today:
+        return DeadlineState.OVERDUE
+    if deadline.due <= today + timedelta(days=DUE_SOON_DAYS):
+        return DeadlineState.DUE_SOON
+    return DeadlineState.UPCOMING
+
+
+def _deadlines_of(award: Award) -> list[ReportDeadline]:
+    # The years are prefetched with the award; passing them keeps the page at a fixed number of queries.
+    return report_deadlines(award, years=[row.budget.year for row in award.years.all()])
+
+
+def running_awards(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:
+    """The running ones of `awards` (default: all awards) with everything the deadlines need,
+    in three queries."""
+    return (
+        (Award.objects.all() if awards is None else awards).filter(status=Award.Status.RUNNING)
+        .select_related("application__programme", "application__municipality")
+        .prefetch_related(
+            Prefetch("years", queryset=AwardYear.objects.select_related("budget").order_by("budget__year")),
+            Prefetch("usage_reports", queryset=UsageReport.objects.only("pk", "award_id", "kind", "year", "status")),
+        )
+        .order_by("application__municipality__name", "application__file_reference")
+    )
+
+
+def deadline_rows(awards, *, today: date) -> list[DeadlineRow]:
+    """Every deadline of the given awards (use `running_awards()` or a filter of it) on
+    `today`, ordered: overdue (longest first), due soon, upcoming, done; then by body."""
+    rows = []
+    for award in awards:
+        reports = {(r.kind, r.year): r for r in award.usage_reports.all()}
+        for deadline in _deadlines_of(award):
+            report = reports.get((deadline.kind, deadline.year))
+            rows.append(DeadlineRow(award, deadline, deadline_state(deadline, report, today), report, today))
+    rank = {state: index for index, state in enumerate(STATE_ORDER)}
+    rows.sort(key=lambda row: (rank[row.state], row.deadline.due, row.municipality.name,
+                               row.application.file_reference or ""))
+    return rows
+
+
+@dataclass(frozen=True)
+class ReclaimDueRow:
+    """The payment date of a fixed reclaim (Rückforderungsbescheid) and what is owed on `today`."""
+
+    reclaim: Reclaim
+    owed: Decimal
+    total_due: Decimal  # as printed in the notice: principal and interest if paid by the due date
+    today: date
+
+    @property
+    def application(self):
+        return self.reclaim.award.application
+
+    @property
+    def municipality(self):
+        return self.reclaim.award.application.municipality
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.reclaim.due_on
+
+    @property
+    def uid(self) -> str:
+        return f"rueckforderung-{self.reclaim.pk}"
+
+
+def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
+    """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date
+    first; four queries whatever their number (reclaims, repayments, base rates)."""
+    reclaims = (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
+                .select_related("award__application__municipality", "award_year__budget", "notice")
+                .prefetch_related("repayments")
+                .order_by("due_on", "award__application__municipality__name", "pk"))
+    rates = base_rate_table()
+    rows = []
+    for reclaim in reclaims:
+        owed = balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from, as_of=today,
+                             rates=rates, repayments=list(reclaim.repayments.all()),
+                             waived=reclaim.interest_waived).total_outstanding
+        rows.append(ReclaimDueRow(reclaim, owed, to_money(reclaim.notice.snapshot["reclaim"]["total_due"]), today))
+    return rows
+
+
+def count_by_state(rows: list[DeadlineRow]) -> dict[str, int]:
+    counts = {state.value: 0 for state in STATE_ORDER}
+    for row in rows:
+        counts[row.state] += 1
+    return counts

@@ -1,0 +1,255 @@
+"""The application page every role shares: the application, its plan and history, and the panels
+of what comes after – review, decision, notices, payments, proofs of use, closing, amendments,
+reclaims. The award is loaded once and passed to every panel; what a person may do on it is
+asked of grants/policies, so the page offers exactly what the services allow."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import Capability
+from core import clock
+from core.formats import format_date
+from grants.forms.notices import NoticeIssueForm, next_notice_kind
+from grants.forms.review import CommentForm
+from grants.models import (
+    Application,
+    ApplicationComment,
+    ApplicationStatus,
+    Award,
+    Disbursement,
+    Notice,
+    Reclaim,
+    UsageReport,
+)
+from grants.plan import codec
+from grants.plan.tables import plan_rows
+from grants.policies import (
+    may_amendment_edit,
+    may_application_approve,
+    may_application_edit,
+    may_application_withdraw,
+    may_award_close,
+    may_disbursement_request,
+    may_notice_issue,
+    may_usage_report_accept,
+    may_usage_report_edit,
+)
+from grants.policies.amendments import refuse_period_ended
+from grants.selectors.amendments import categories_of, open_request
+from grants.selectors.awards import award_total, latest_revision, revisions
+from grants.selectors.deadlines import report_deadlines
+from grants.selectors.history import application_history
+from grants.selectors.payments import payment_year_rows
+from grants.selectors.proofs import report_label, report_url
+from grants.selectors.reclaims import reclaim_balance
+from grants.selectors.scoping import (
+    DISBURSEMENT_RELATED,
+    amendments_visible_to,
+    award_of,
+    get_application_for_user,
+    reclaims_visible_to,
+)
+from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
+
+S = ApplicationStatus
+
+
+def _plan_table(application: Application) -> dict:
+    """The plan as applied for."""
+    expenditures, financings = plan_lines(application)
+    return plan_rows(application.years, expenditures, financings)
+
+
+def _binding_plan_table(award: Award) -> dict:
+    """The award's binding plan (as approved, or as changed by the latest Änderungsbescheid)."""
+    plan = codec.decode(award.plan_snapshot)
+    expenditures, financings = plan.lines(categories_of(award))
+    return plan_rows(sorted(plan.year_numbers), expenditures, financings)
+
+
+# -- the panels ------------------------------------------------------------------------------------
+
+
+def _review_panel(user, application: Application) -> dict | None:
+    """The clerk's actions and comments, for people who review a submitted application."""
+    if not user.can(Capability.REVIEW) or application.submitted_at is None:
+        return None
+    recommendation = None
+    if application.status == S.RECOMMENDED:
+        recommendation = (application.recommendations.select_related("recommended_by")
+                          .prefetch_related("years").order_by("-created_at", "-pk").first())
+    return {"comment_form": CommentForm(), "recommendation": recommendation}
+
+
+def _decision_panel(user, application: Application) -> dict | None:
+    """Approve or reject a recommended application (disabled with the reason under four eyes)."""
+    if application.status != S.RECOMMENDED:
+        return None
+    refusal = may_application_approve(user, application)
+    if refusal is not None and not refusal.shown:
+        return None
+    return {"refusal": refusal}
+
+
+def _notices_panel(user, application: Application) -> dict | None:
+    """Issued notices for everyone who sees the application; the next notice to issue for people
+    with signing authority."""
+    notices = list(application.notices.select_related("ceremony", "refers_to")
+                   .defer("pdf", "snapshot", "refers_to__pdf", "refers_to__snapshot")
+                   .order_by("issued_on", "number"))
+    kind = next_notice_kind(application, notices) if user.can(Capability.ISSUE_NOTICE) else None
+    if not notices and kind is None and application.status not in (S.APPROVED, S.REJECTED):
+        return None
+    panel = {"notices": notices, "show_sha": user.can(Capability.VIEW_ALL)}
+    if kind is not None:
+        form = NoticeIssueForm(application=application, kind=kind)
+        refers_to = None
+        if kind == Notice.Kind.AMENDMENT:
+            refers_to = form.fields["refers_to"].queryset.first()
+        refusal = may_notice_issue(user, application, kind, refers_to=refers_to)
+        if refusal is None or refusal.shown:
+            panel |= form.page_context(application, refusal)
+    return panel
+
+
+def _payments_panel(user, application: Application, award: Award) -> dict:
+    """Per year awarded / called / paid / remaining / callable now, and the award's requests with
+    the buttons the person may use."""
+    rows = payment_year_rows(award)
+    return {
+        "years": rows,
+        "requests": list(Disbursement.objects.filter(award_year__award=award).select_related(*DISBURSEMENT_RELATED)
+                         .order_by("-requested_at", "-pk")),
+        "request_refusal": may_disbursement_request(user, award, year_rows=rows),
+        "months": award.application.programme.funds_use_months,
+        "next": reverse("grants:application_detail", args=[application.pk]),
+    }
+
+
+def _proofs_panel(user, application: Application, award: Award) -> dict | None:
+    """The award's proofs of use with their deadlines and what the person may do with each."""
+    is_coordinator = user.can(Capability.APPLY)
+    if not (is_coordinator or user.can(Capability.VIEW_ALL)):
+        return None
+    reports = {(report.kind, report.year): report for report in award.usage_reports.all()}
+    today = clock.today()
+    rows = []
+    for deadline in report_deadlines(award):
+        report = reports.get((deadline.kind, deadline.year))
+        row = {"deadline": deadline, "report": report, "label": report_label(deadline),
+               "overdue": today > deadline.due and (report is None or report.submitted_at is None),
+               "link": None, "link_label": None, "note": None, "editable": False}
+        if is_coordinator:
+            if may_usage_report_edit(user, award, report, deadline=deadline, today=today) is None:
+                row.update(link=report_url(deadline, application.pk), editable=True,
+                           link_label=_("Nachweis erstellen") if report is None else _("Nachweis bearbeiten"))
+            elif report is not None and report.status not in UsageReport.EDITABLE_STATUSES:
+                row.update(link=report_url(deadline, application.pk), link_label=_("Nachweis ansehen"))
+            elif award.is_closed:
+                row["note"] = _("Zuwendung abgeschlossen")
+            elif report is None:
+                row["note"] = _("Erstellen möglich ab %(date)s") % {
+                    "date": format_date(deadline.covers_to + timedelta(days=1))}
+            else:
+                row.update(link=report_url(deadline, application.pk), link_label=_("Nachweis ansehen"))
+        elif user.can(Capability.REVIEW) and report is not None and report.submitted_at is not None:
+            checkable = may_usage_report_accept(user, report) is None
+            row.update(link=reverse("grants:usage_report_check", args=[report.pk]),
+                       link_label=_("Nachweis prüfen") if checkable else _("Nachweis ansehen"))
+        rows.append(row)
+    return {"rows": rows}
+
+
+def _closing_panel(user, award: Award) -> dict | None:
+    """Closed: when and by whom, for everyone. Running: what still keeps it open, or the button."""
+    if award.is_closed:
+        return {"award": award, "refusal": None}
+    refusal = may_award_close(user, award)
+    if refusal is not None and not refusal.shown:
+        return None
+    return {"award": award, "refusal": refusal}
+
+
+def _amendments_panel(user, award: Award) -> dict | None:
+    """The award's Änderungsanträge and revisions, with what the person may do."""
+    if not (user.can(Capability.APPLY) or user.can(Capability.VIEW_ALL)):
+        return None
+    current = open_request(award)
+    return {
+        "requests": list(amendments_visible_to(user).filter(award=award).order_by("-created_at", "-pk")),
+        "revisions": revisions(award),
+        "can_start": user.can(Capability.APPLY) and may_amendment_edit(user, award, request=current) is None,
+        "period_ended": None if award.is_closed else refuse_period_ended(award),
+        "draft": current if current is not None and current.status == current.Status.DRAFT else None,
+        "edit_url": reverse("grants:amendment_edit", args=[award.application_id]),
+    }
+
+
+def _reclaims_panel(user, award: Award) -> dict | None:
+    """The award's reclaims: every one for the ministry, the fixed ones for the own body, with
+    what is owed today."""
+    reclaims = list(reclaims_visible_to(user).filter(award=award).select_related("notice")
+                    .defer("notice__pdf", "notice__snapshot").prefetch_related("repayments")
+                    .order_by("proposed_at", "pk"))
+    if not reclaims:
+        return None
+    today = clock.today()
+    return {"rows": [{"reclaim": r, "balance": reclaim_balance(r, today) if r.status == Reclaim.Status.ISSUED
+                      else None} for r in reclaims]}
+
+
+# -- the page --------------------------------------------------------------------------------------
+
+
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    application = get_application_for_user(user, pk)
+    award = award_of(application)
+    is_applicant = user.can(Capability.APPLY)
+    comments = application.comments.select_related("author")
+    if is_applicant:
+        comments = comments.filter(visibility=ApplicationComment.Visibility.APPLICANT)
+    requested = requested_grant_by_year(application)
+    edit_refusal = may_application_edit(user, application)
+    context = {
+        "application": application,
+        "award": award,
+        "plan": _binding_plan_table(award) if award else _plan_table(application),
+        "applied_plan": _plan_table(application) if award else None,
+        "revision": latest_revision(award) if award else None,
+        "requested": requested,
+        "requested_total": sum(requested.values()),
+        "attachments": application.attachments.all(),
+        "comments": comments,
+        "change_requests": application.change_requests.select_related("requested_by", "answered_by"),
+        "history": application_history(application, user),
+        "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1_048_576,
+        "award_total": award_total(award) if award else None,
+        "decision": getattr(application, "decision", None),
+        "is_applicant": is_applicant,
+        "can_edit": edit_refusal is None,
+        "can_withdraw": may_application_withdraw(user, application) is None,
+        "submission_problems": plan_submission_errors(application) if is_applicant and edit_refusal is None else None,
+        "review_panel": _review_panel(user, application),
+        "decision_panel": _decision_panel(user, application),
+        "notices_panel": _notices_panel(user, application),
+    }
+    if award is not None:
+        context |= {
+            "payments_panel": _payments_panel(user, application, award),
+            "proofs_panel": _proofs_panel(user, application, award),
+            "closing_panel": _closing_panel(user, award),
+            "amendments_panel": _amendments_panel(user, award),
+            "reclaims_panel": _reclaims_panel(user, award) if (is_applicant or user.can(Capability.VIEW_ALL)) else None,
+        }
+        # The coordinator's actions on the grant: no page says "no actions" while one is offered.
+        context["grant_actions"] = is_applicant and (
+            context["payments_panel"]["request_refusal"] is None
+            or bool(context["amendments_panel"] and context["amendments_panel"]["can_start"])
+            or any(row["editable"] for row in (context["proofs_panel"] or {}).get("rows", [])))
+    return render(request, "grants/application_detail.html", context)
