@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-
 # Django 5.2's German catalogue lacks the texts of the newer password options; they are
 # given here in German so the forms do not switch language halfway.
 PASSWORD_LOGIN_CHOICES = [("true", _("aktiviert")), ("false", _("deaktiviert"))]

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 

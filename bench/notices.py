@@ -56,6 +56,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
+from core import clock  # noqa: E402
 from grants import demo  # noqa: E402
 from grants.models import Application, ApplicationStatus, FundingProgramme, HandoverCeremony, Notice  # noqa: E402
 from grants.notices import render  # noqa: E402
@@ -67,7 +68,6 @@ from grants.services.notices import notice_attach_ceremony, notice_issue  # noqa
 from grants.services.plans import financing_plan_replace  # noqa: E402
 from grants.services.reviews import application_recommend, application_start_review  # noqa: E402
 from municipalities.models import Municipality  # noqa: E402
-from core import clock  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
 GRANT_2026 = Decimal("120000.00")  # a year; the demo's Hochtaunuskreis application asks the same

@@ -6,7 +6,8 @@ Works on a database of its own (DATABASE_URL must be set): migrates it and runs 
 the demo is missing. The 2021–2025 period of the demo (21 awards with 210 payments, 105 proofs,
 three reclaims) is the baseline. Then, in a transaction that is rolled back at the end, the
 same awards are copied nine times over with all their years, payments, proofs, reclaims (as
-proposals: a notice belongs to one reclaim) and repayments (10 × the demo: 210 awards, 2,100 payments) and measured again. The copies'
+proposals: a notice belongs to one reclaim) and repayments (10 × the demo: 210 awards, 2,100 payments)
+and measured again. The copies'
 applications are stored withdrawn (one live application per body and period is a database
 constraint); the report reads awards, not application states.
 
@@ -43,8 +44,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from core import clock  # noqa: E402
 from grants import demo  # noqa: E402
-from grants.selectors import report  # noqa: E402
 from grants.models import (  # noqa: E402
     Application,
     ApplicationStatus,
@@ -58,7 +59,7 @@ from grants.models import (  # noqa: E402
     Recommendation,
     UsageReport,
 )
-from core import clock  # noqa: E402
+from grants.selectors import report  # noqa: E402
 
 
 class Rollback(Exception):
@@ -106,7 +107,8 @@ def copy_awards(programme: FundingProgramme, times: int) -> int:
                 year.save()
                 years[original] = year
             for disbursement in Disbursement.objects.filter(award_year__award=award):
-                disbursement.pk, disbursement.award_year, disbursement.export = None, years[disbursement.award_year_id], None
+                disbursement.pk, disbursement.export = None, None
+                disbursement.award_year = years[disbursement.award_year_id]
                 disbursement.save()
             for proof in UsageReport.objects.filter(award=award):
                 proof.pk, proof.award = None, copy

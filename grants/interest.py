@@ -26,8 +26,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.money import ZERO, to_money
 from core.formats import format_date
+from core.money import ZERO, to_money
 
 SURCHARGE = Decimal("5.00")  # percentage points above the base rate, § 49a Abs. 3 Satz 1 HVwVfG
 CHANGE_DAYS = ((1, 1), (7, 1))  # the base rate changes on 1 January and 1 July (§ 247 Abs. 1 BGB)

@@ -6,11 +6,10 @@ from decimal import Decimal
 
 from accounts.models import User
 from grants.models import Budget, CostCategory, FundingProgramme, IssuingAuthority
-from grants.plan.lines import FinancingSource
+from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 from grants.services.applications import application_create, application_submit
 from grants.services.awards import application_approve
 from grants.services.plans import financing_plan_replace
-from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.services.reviews import application_recommend, application_start_review
 from municipalities.models import Municipality
 

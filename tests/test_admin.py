@@ -88,9 +88,9 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
               private_storage):
     """Something of every kind: an award with notice, payment request and an exported
     released payment, and a second application with attachment, change request and comment."""
+    from core import clock
     from grants.services.disbursements import disbursement_prepare, disbursement_release
     from grants.services.payment_orders import payment_orders_export
-    from core import clock
     released = disbursement_request(award=award, year=2026, amount=Decimal("10000.00"), user=coordinator_a)
     disbursement_prepare(disbursement=released, user=clerk)
     disbursement_release(disbursement=released, user=approver)
@@ -108,8 +108,8 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
                                      proposed_by=clerk)
     ReclaimRepayment.objects.create(reclaim=reclaim, received_on=date(2026, 7, 1), amount=Decimal("100.00"),
                                     booked_by=clerk)
-    AmendmentRequest.objects.create(award=award, period_end=award.period_end, plan=award.plan_snapshot, created_by=coordinator_a,
-                                    reason="Verschiebung zwischen den Jahren.")
+    AmendmentRequest.objects.create(award=award, period_end=award.period_end, plan=award.plan_snapshot,
+                                    created_by=coordinator_a, reason="Verschiebung zwischen den Jahren.")
     application = factories.draft_application(programme, coordinator_b)
     attachment_add(application=application, user=coordinator_b, name="Stellenplan.pdf", content=PDF,
                    description="Stellenplan")

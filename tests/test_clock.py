@@ -1,16 +1,15 @@
 """The application's clock: frozen inside `frozen_at`, the real time outside, per thread."""
 
 import threading
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from audit.selectors import audit_entries_for
-from tests import factories
 from core import clock
+from tests import factories
 
 MOMENT = datetime(2021, 10, 29, 11, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -29,17 +28,15 @@ def test_now_outside_frozen_at_is_the_real_time():
 
 
 def test_frozen_at_refuses_a_naive_datetime():
-    with pytest.raises(ValueError, match="Zeitzone"):
-        with clock.frozen_at(datetime(2021, 10, 29, 11, 30)):
-            pass  # pragma: no cover
+    with pytest.raises(ValueError, match="Zeitzone"), clock.frozen_at(datetime(2021, 10, 29, 11, 30)):
+        pass  # pragma: no cover
 
     assert abs(clock.now() - timezone.now()) < timedelta(seconds=5)
 
 
 def test_frozen_at_is_left_when_the_block_raises():
-    with pytest.raises(RuntimeError):
-        with clock.frozen_at(MOMENT):
-            raise RuntimeError
+    with pytest.raises(RuntimeError), clock.frozen_at(MOMENT):
+        raise RuntimeError
 
     assert clock.now() != MOMENT
 
@@ -66,4 +63,4 @@ def test_frozen_time_does_not_leak_into_another_thread():
         thread.join(10)
         assert clock.now() == MOMENT
 
-    assert abs(seen["now"] - datetime.now(dt_timezone.utc)) < timedelta(seconds=5)
+    assert abs(seen["now"] - datetime.now(UTC)) < timedelta(seconds=5)

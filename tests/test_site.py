@@ -18,7 +18,8 @@ def test_logout_is_a_post_and_ends_the_session(client, coordinator_a):
 def test_password_change_needs_the_old_password(client, coordinator_a):
     client.force_login(coordinator_a)
     url = reverse("password_change")
-    wrong = client.post(url, {"old_password": "falsch", "new_password1": "Neu-Passwort-2026!", "new_password2": "Neu-Passwort-2026!"})
+    wrong = client.post(url, {"old_password": "falsch", "new_password1": "Neu-Passwort-2026!",
+                              "new_password2": "Neu-Passwort-2026!"})
     assert "Das alte Passwort war falsch." in wrong.content.decode()
     client.post(url, {"old_password": factories.PASSWORD, "new_password1": "Neu-Passwort-2026!",
                       "new_password2": "Neu-Passwort-2026!"})

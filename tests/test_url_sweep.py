@@ -381,7 +381,7 @@ def _body(name: str) -> Municipality:
 def build_world() -> SimpleNamespace:
     # Imported here: the helpers' modules also define fixtures, which are not wanted in this module.
     from grants.models import HandoverCeremony, Notice
-    from grants.services.applications import attachment_add, application_submit
+    from grants.services.applications import application_submit, attachment_add
     from grants.services.disbursements import disbursement_prepare, disbursement_release, disbursement_request
     from grants.services.notices import notice_attach_ceremony
     from grants.services.payment_orders import payment_orders_export
@@ -538,7 +538,8 @@ def diff(before: dict, after: dict) -> list[str]:
         changes += [f"{key} pk={pk} deleted" for pk in old.keys() - new.keys()]
         for pk in sorted(old.keys() & new.keys()):
             if old[pk] != new[pk]:
-                fields = [f"{name}: {a!r} → {b!r}" for name, a, b in zip(columns[key], old[pk], new[pk]) if a != b]
+                fields = [f"{name}: {a!r} → {b!r}"
+                          for name, a, b in zip(columns[key], old[pk], new[pk], strict=True) if a != b]
                 changes.append(f"{key} pk={pk} " + "; ".join(fields))
     return changes
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.money import ZERO, format_eur
 from grants.admin.base import (
     AuditTrailMixin,
     ReadOnlyModelAdmin,
@@ -24,7 +25,6 @@ from grants.models import (
     Recommendation,
     RecommendationYear,
 )
-from core.money import ZERO, format_eur
 
 amount_eur = money_column("amount", _("Betrag"))
 application_link = link_column("application", _("Antrag"), ordering="application__file_reference")

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.money import ZERO, format_eur
 from grants.admin.base import (
     AuditTrailMixin,
     ReadOnlyModelAdmin,
@@ -18,7 +19,7 @@ from grants.admin.base import (
 from grants.models import Award, AwardYear, Disbursement, Notice
 from grants.plan import codec
 from grants.plan.lines import FinancingSource
-from core.money import ZERO, format_eur
+
 
 @admin.display(description=_("Aktenzeichen"), ordering="application__file_reference")
 def file_reference_column(award):

@@ -12,15 +12,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import audit_entries_for
 from core.errors import DomainError
-from core.money import format_eur
 from core.formats import format_date, format_datetime
-
+from core.money import format_eur
 
 # What the admin shows for "no value". Read-only fields would print a returned None as
 # "None", so the display helpers return this instead.

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from accounts.roles import Capability
+from core.errors import NotPermitted
 from grants.admin.base import (
     EMPTY,
     AuditTrailMixin,
@@ -22,7 +23,6 @@ from grants.admin.base import (
     date_column,
     link_column,
 )
-from core.errors import NotPermitted
 from grants.models import HandoverCeremony, Notice, NumberSequence
 from grants.policies import check, refuse_capability
 from grants.services.notices import notice_attach_ceremony

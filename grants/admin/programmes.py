@@ -9,12 +9,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability
-from grants.admin.base import AuditTrailMixin, ServiceForm, ServiceModelAdmin, date_column, money_column
 from core.errors import NotPermitted
-from grants.models import AwardYear, Budget, CostCategory, FundingProgramme, IssuingAuthority
 from core.money import ZERO, format_eur
-from grants.services.budgets import budget_set
+from grants.admin.base import AuditTrailMixin, ServiceForm, ServiceModelAdmin, date_column, money_column
+from grants.models import AwardYear, Budget, CostCategory, FundingProgramme, IssuingAuthority
 from grants.policies import check, refuse_capability
+from grants.services.budgets import budget_set
 
 MONEY_OUTPUT = DecimalField(max_digits=14, decimal_places=2)
 

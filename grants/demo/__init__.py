@@ -20,6 +20,16 @@ from functools import partial
 from django.db import transaction
 
 from accounts.models import User
+from grants.demo.accounts import DEFAULT_PASSWORD, DemoSetupError, all_accounts, ensure_accounts, ensure_addresses
+
+# For bench/notices.py, which builds further applications the way the demo does.
+from grants.demo.common import CODE_2021, CODE_2026, WMK, History, balanced_plan, centre_purpose
+from grants.demo.period_2021 import CENTRES_2021
+
+# seed() looks the centres and the period builders up here when it runs, so tests can
+# replace them (fewer centres to stay quick, a failing builder to check the rollback).
+from grants.demo.period_2021 import build_2021 as _build_2021
+from grants.demo.period_2026 import build_2026 as _build_2026
 from grants.models import (
     Application,
     Award,
@@ -27,17 +37,6 @@ from grants.models import (
     FundingProgramme,
     Notice,
 )
-from grants.demo.accounts import DEFAULT_PASSWORD, DemoSetupError, all_accounts, ensure_accounts, ensure_addresses
-from grants.demo.common import CODE_2021, CODE_2026, WMK, History
-from grants.demo.period_2021 import CENTRES_2021
-
-# seed() looks the centres and the period builders up here when it runs, so tests can
-# replace them (fewer centres to stay quick, a failing builder to check the rollback).
-from grants.demo.period_2021 import build_2021 as _build_2021
-from grants.demo.period_2026 import build_2026 as _build_2026
-
-# For bench/notices.py, which builds further applications the way the demo does.
-from grants.demo.common import balanced_plan, centre_purpose
 
 __all__ = [
     "CENTRES_2021", "CODE_2021", "CODE_2026", "DEFAULT_PASSWORD", "WMK", "balanced_plan", "centre_purpose",

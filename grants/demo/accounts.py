@@ -12,10 +12,9 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
 from accounts.roles import Role
-
-from municipalities.models import Municipality
 from grants.demo.common import ADDRESSES, BAD_HOMBURG, HTK, WMK, at
 from grants.demo.period_2021 import CENTRES_2021, Centre
+from municipalities.models import Municipality
 
 DEFAULT_PASSWORD = "demo-wir-2021"
 

@@ -10,16 +10,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core import clock
+from core.money import ZERO, to_money
 from grants.models import (
     CostCategory,
     FundingProgramme,
     IssuingAuthority,
 )
-from grants.plan.lines import FinancingSource
-from core.money import ZERO, to_money
-from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.notifications import muted
-from core import clock
+from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

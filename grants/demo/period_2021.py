@@ -14,34 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from accounts.models import User
-
-from grants.models import (
-    UsageReport,
-    Application,
-    Award,
-    HandoverCeremony,
-    Notice,
-    Reclaim,
-)
-from grants.plan import codec
-from grants.plan.lines import FinancingSource
 from core.money import ZERO, to_money
-from grants.selectors.awards import award_year_figures
-from grants.services.applications import application_create, application_submit
-from grants.services.awards import application_approve
-from grants.services.budgets import budget_set
-from grants.services.disbursements import (
-    disbursement_book,
-    disbursement_prepare,
-    disbursement_release,
-    disbursement_request,
-)
-from grants.services.closing import award_close
-from grants.services.notices import notice_issue
-from grants.services.reclaims import payment_dates, reclaim_balance, reclaim_book_repayment, reclaim_issue, reclaim_propose
-from grants.services.usage_reports import usage_report_accept, usage_report_attach_narrative, usage_report_save, usage_report_submit
-from grants.services.plans import financing_plan_replace
-from grants.services.reviews import application_recommend, application_request_changes, application_start_review
 from grants.demo.common import (
     CODE_2021,
     WMK,
@@ -52,6 +25,43 @@ from grants.demo.common import (
     create_programme,
     issuing_authority,
     workday,
+)
+from grants.models import (
+    Application,
+    Award,
+    HandoverCeremony,
+    Notice,
+    Reclaim,
+    UsageReport,
+)
+from grants.plan import codec
+from grants.plan.lines import FinancingSource
+from grants.selectors.awards import award_year_figures
+from grants.services.applications import application_create, application_submit
+from grants.services.awards import application_approve
+from grants.services.budgets import budget_set
+from grants.services.closing import award_close
+from grants.services.disbursements import (
+    disbursement_book,
+    disbursement_prepare,
+    disbursement_release,
+    disbursement_request,
+)
+from grants.services.notices import notice_issue
+from grants.services.plans import financing_plan_replace
+from grants.services.reclaims import (
+    payment_dates,
+    reclaim_balance,
+    reclaim_book_repayment,
+    reclaim_issue,
+    reclaim_propose,
+)
+from grants.services.reviews import application_recommend, application_request_changes, application_start_review
+from grants.services.usage_reports import (
+    usage_report_accept,
+    usage_report_attach_narrative,
+    usage_report_save,
+    usage_report_submit,
 )
 
 
@@ -255,7 +265,7 @@ def _prove_use(history: History, awarded: list[_Awarded], years: list[int], cler
         plan = codec.decode(item.award.plan_snapshot)
         paid = {row["year"]: row["paid"] for row in award_year_figures(item.award)}
 
-        def actual(year_list):
+        def actual(year_list, plan=plan, paid=paid):
             spent, financing = {}, {}
             for year in year_list:
                 for code, amount in plan.expenditure_by_category(year).items():

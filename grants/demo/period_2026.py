@@ -10,34 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from accounts.models import User
-
-from grants.models import (
-    Application,
-    Award,
-    FundingProgramme,
-    Notice,
-)
 from core.money import ZERO
-from grants.services.applications import application_create, application_submit
-from grants.services.awards import application_approve
-from grants.services.budgets import budget_set
-from grants.services.disbursements import (
-    disbursement_book,
-    disbursement_prepare,
-    disbursement_release,
-    disbursement_request,
-)
-from grants.services.amendments import (
-    amendment_approve,
-    amendment_recommend,
-    amendment_save,
-    amendment_submit,
-)
-from grants.selectors.amendments import amendment_initial
-from grants.services.notices import notice_issue
-from grants.services.plans import financing_plan_replace
-from grants.plan.lines import ExpenditureLine, FinancingLine
-from grants.services.reviews import application_recommend, application_start_review
+from grants.demo.accounts import BAD_HOMBURG_ACCOUNT, HTK_ACCOUNT
 from grants.demo.common import (
     BAD_HOMBURG,
     CODE_2026,
@@ -50,7 +24,32 @@ from grants.demo.common import (
     issuing_authority,
     workday,
 )
-from grants.demo.accounts import BAD_HOMBURG_ACCOUNT, HTK_ACCOUNT
+from grants.models import (
+    Application,
+    Award,
+    FundingProgramme,
+    Notice,
+)
+from grants.plan.lines import ExpenditureLine, FinancingLine
+from grants.selectors.amendments import amendment_initial
+from grants.services.amendments import (
+    amendment_approve,
+    amendment_recommend,
+    amendment_save,
+    amendment_submit,
+)
+from grants.services.applications import application_create, application_submit
+from grants.services.awards import application_approve
+from grants.services.budgets import budget_set
+from grants.services.disbursements import (
+    disbursement_book,
+    disbursement_prepare,
+    disbursement_release,
+    disbursement_request,
+)
+from grants.services.notices import notice_issue
+from grants.services.plans import financing_plan_replace
+from grants.services.reviews import application_recommend, application_start_review
 
 
 def build_2026(accounts: dict[str, User], history: History) -> None:
@@ -91,7 +90,8 @@ def _award_2026(programme: FundingProgramme, accounts: dict[str, User], history:
     clerk, approver = accounts["sachbearbeitung"], accounts["bewilligung"]
     grants = dict.fromkeys(programme.years, Decimal("120000.00"))
     reference = 0
-    for index, (body, username) in enumerate(((BAD_HOMBURG, BAD_HOMBURG_ACCOUNT.username), ("Hanau", "koordination-hanau"))):
+    bodies = ((BAD_HOMBURG, BAD_HOMBURG_ACCOUNT.username), ("Hanau", "koordination-hanau"))
+    for index, (body, username) in enumerate(bodies):
         coordinator = accounts[username]
         created = workday(date(2025, 11, 3) + timedelta(days=7 * index))
         application = history.at(
@@ -117,8 +117,9 @@ def _award_2026(programme: FundingProgramme, accounts: dict[str, User], history:
         Application.objects.filter(pk=application.pk).update(updated_at=decided)
 
         # Paid: half by April, a further 40,000 € by October (callable as needed within two months).
-        for day, amount, need in ((date(2026, 4, 1), Decimal("60000.00"), "Personal- und Sachausgaben Januar bis Juni"),
-                                  (date(2026, 10, 1), Decimal("40000.00"), "Personal- und Sachausgaben Juli bis Oktober")):
+        calls = ((date(2026, 4, 1), Decimal("60000.00"), "Personal- und Sachausgaben Januar bis Juni"),
+                 (date(2026, 10, 1), Decimal("40000.00"), "Personal- und Sachausgaben Juli bis Oktober"))
+        for day, amount, need in calls:
             requested = at(workday(day + timedelta(days=index)), 10)
             disbursement = history.at(requested, disbursement_request, award=award, year=2026, amount=amount,
                                       user=coordinator, stated_need=f"{need} 2026.")

@@ -1,6 +1,7 @@
 """A table as the pages show it and the exports write it: typed columns, rows of cells, a sum row."""
 
 from dataclasses import dataclass
+
 from core.formats import german_decimal
 from core.money import format_eur, to_money
 

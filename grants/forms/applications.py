@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import GermanDateField, GermanDecimalField, MoneyField
 from grants.models import Application, FundingProgramme
-from grants.plan.lines import FinancingSource
-from grants.plan.lines import ExpenditureLine, FinancingLine
+from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
+
 
 class ApplicationDetailsForm(forms.ModelForm):
     period_start = GermanDateField(label=_("Beginn des Vorhabens"), help_text=_("z. B. 01.01.2026"))

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import ApplicationStatus, HandoverCeremony, Notice
 from core import clock
-from core.forms import GermanDateField
 from core.formats import format_date
+from core.forms import GermanDateField
+from grants.models import ApplicationStatus, HandoverCeremony, Notice
 
 K = Notice.Kind
 
@@ -34,6 +34,11 @@ def next_notice_kind(application, notices) -> str | None:
     if application.status == ApplicationStatus.REJECTED and K.REJECTION not in kinds:
         return K.REJECTION
     return None
+
+
+def _ceremony_notice_label(notice: Notice) -> str:
+    return (f"{notice.number} – {notice.application.municipality.name}, {notice.get_kind_display()} "
+            f"({format_date(notice.issued_on)})")
 
 
 class NoticeIssueForm(forms.Form):
@@ -114,6 +119,4 @@ class CeremonyAttachForm(forms.Form):
         if programmes.exists():
             candidates = candidates.filter(application__programme__in=programmes)
         self.fields["notice"].queryset = candidates
-        self.fields["notice"].label_from_instance = lambda notice: "%s – %s, %s (%s)" % (
-            notice.number, notice.application.municipality.name, notice.get_kind_display(),
-            format_date(notice.issued_on))
+        self.fields["notice"].label_from_instance = _ceremony_notice_label

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import GermanDateField, GermanDecimalField, MoneyField
 from grants.models import Reclaim
 
+
 class AwardYearChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return str(obj.budget.year)

@@ -12,8 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import MoneyField
-from grants.models import ApplicationComment
 from core.money import format_eur
+from grants.models import ApplicationComment
+
 
 class RequestChangesForm(forms.Form):
     message = forms.CharField(

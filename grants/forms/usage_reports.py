@@ -6,7 +6,6 @@ Field names are the service's error keys ("expenditure-<code>", "financing-<sour
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.forms import MoneyField
 from grants.plan.lines import RECEIVED_LABELS, FinancingSource

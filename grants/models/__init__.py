@@ -1,3 +1,4 @@
+from grants.models.amendments import AmendmentRequest, AwardRevision
 from grants.models.applications import (
     Application,
     ApplicationAttachment,
@@ -10,15 +11,14 @@ from grants.models.applications import (
     Recommendation,
     RecommendationYear,
 )
-from grants.models.amendments import AmendmentRequest, AwardRevision
 from grants.models.awards import Award, AwardYear
 from grants.models.disbursements import Disbursement
 from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice
 from grants.models.numbering import NumberSequence
 from grants.models.payment_orders import PaymentOrderExport
-from grants.models.usage_reports import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
-from grants.models.reclaims import BaseRate, Reclaim, ReclaimRepayment
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
+from grants.models.reclaims import BaseRate, Reclaim, ReclaimRepayment
+from grants.models.usage_reports import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
 
 __all__ = [
     "AmendmentRequest", "AwardRevision", "BaseRate", "Reclaim", "ReclaimRepayment",

@@ -5,10 +5,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import clock
 from grants.models.awards import Award
 from grants.models.notices import Notice
 from grants.plan import codec
-from core import clock
 
 
 class AwardRevision(models.Model):

@@ -1,17 +1,16 @@
 import uuid
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import clock
+from core.formats import format_date
 from core.money import format_eur
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory, FundingProgramme
 from grants.plan.lines import FinancingSource
-from core import clock
-from core.formats import format_date
 
 
 class ApplicationStatus(models.TextChoices):

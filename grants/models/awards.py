@@ -5,9 +5,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import clock
 from grants.models.applications import Application, Decision
 from grants.models.programmes import MONEY, NON_NEGATIVE, Budget
-from core import clock
 
 
 class Award(models.Model):
@@ -32,7 +32,8 @@ class Award(models.Model):
     plan_snapshot = models.JSONField(_("verbindlicher Finanzierungsplan"), encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("bewilligt am"), default=clock.now, editable=False)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                  blank=True,
                                   verbose_name=_("abgeschlossen von"))
 
     class Meta:

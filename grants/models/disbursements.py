@@ -4,9 +4,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import clock
 from grants.models.awards import AwardYear
 from grants.models.programmes import MONEY
-from core import clock
 
 
 class Disbursement(models.Model):

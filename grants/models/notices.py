@@ -4,10 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from grants.models.applications import Application
-from grants.models.awards import Award
 from core import clock
 from core.formats import format_date
+from grants.models.applications import Application
+from grants.models.awards import Award
 
 
 class IssuedRecordError(Exception):
@@ -90,7 +90,8 @@ class Notice(models.Model):
             models.CheckConstraint(
                 name="notice_award_kinds_have_award",
                 condition=Q(kind="ablehnung") | Q(award__isnull=False),
-                violation_error_message=_("Zuwendungs-, Änderungs- und Rückforderungsbescheide gehören zu einer Zuwendung."),
+                violation_error_message=_("Zuwendungs-, Änderungs- und Rückforderungsbescheide gehören zu einer "
+                                          "Zuwendung."),
             ),
             models.CheckConstraint(
                 name="notice_amendment_refers_to_earlier",

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from grants.models.notices import IssuedRecordError
 from grants.models.programmes import MONEY
-from core import clock
 
 
 class PaymentOrderExportQuerySet(models.QuerySet):
@@ -55,10 +55,6 @@ class PaymentOrderExport(models.Model):
     def __str__(self) -> str:
         return gettext("Zahlungsanordnungen %(number)s") % {"number": self.number}
 
-    def filename(self, fmt: str) -> str:
-        """`Zahlungsanordnungen_2026-11-25_1.csv`."""
-        return f"Zahlungsanordnungen_{self.day.isoformat()}_{self.sequence}.{fmt}"
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise IssuedRecordError(gettext(
@@ -68,3 +64,7 @@ class PaymentOrderExport(models.Model):
 
     def delete(self, *args, **kwargs):
         raise IssuedRecordError(gettext("Ein Export von Zahlungsanordnungen kann nicht gelöscht werden."))
+
+    def filename(self, fmt: str) -> str:
+        """`Zahlungsanordnungen_2026-11-25_1.csv`."""
+        return f"Zahlungsanordnungen_{self.day.isoformat()}_{self.sequence}.{fmt}"

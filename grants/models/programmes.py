@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Final, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -7,7 +8,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class _MoneyColumn(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# Every amount: DecimalField(**MONEY), up to 999.999.999.999,99 € with cents.
+MONEY: Final[_MoneyColumn] = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0.00"))]
 
 
@@ -196,7 +205,8 @@ class CostCategory(models.Model):
 
     def clean(self):
         if self.cap_per_position is not None and not self.counts_positions:
-            raise ValidationError({"cap_per_position": _("Eine Obergrenze je Stelle setzt eine stellenbezogene Kostenart voraus.")})
+            raise ValidationError({"cap_per_position": _(
+                "Eine Obergrenze je Stelle setzt eine stellenbezogene Kostenart voraus.")})
 
 
 class Budget(models.Model):

@@ -4,12 +4,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import clock
+from core.formats import format_date
 from grants.models.awards import Award, AwardYear
 from grants.models.notices import Notice
 from grants.models.programmes import MONEY
 from grants.models.usage_reports import UsageReport
-from core import clock
-from core.formats import format_date
 
 
 class BaseRate(models.Model):
@@ -115,6 +115,13 @@ class Reclaim(models.Model):
     def __str__(self) -> str:
         return f"Rückforderung {self.pk} ({self.award_year})"
 
+    def save(self, *args, **kwargs):
+        # `award` repeats `award_year.award` so that lists and reports filter by award in one
+        # join; it is always taken from the award year, never set on its own.
+        if self.award_year_id is not None:
+            self.award_id = AwardYear.objects.values_list("award_id", flat=True).get(pk=self.award_year_id)
+        super().save(*args, **kwargs)
+
     @property
     def is_proposed(self) -> bool:
         """Proposed, waiting for the second person's decision."""
@@ -123,13 +130,6 @@ class Reclaim(models.Model):
     @property
     def is_discarded(self) -> bool:
         return self.status == self.Status.DISCARDED
-
-    def save(self, *args, **kwargs):
-        # `award` repeats `award_year.award` so that lists and reports filter by award in one
-        # join; it is always taken from the award year, never set on its own.
-        if self.award_year_id is not None:
-            self.award_id = AwardYear.objects.values_list("award_id", flat=True).get(pk=self.award_year_id)
-        super().save(*args, **kwargs)
 
 
 class ReclaimRepayment(models.Model):

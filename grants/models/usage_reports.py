@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grants.plan.lines import FinancingSource
+from core import clock
 from grants.models.awards import Award
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory
-from core import clock
+from grants.plan.lines import FinancingSource
 
 
 def _narrative_path(instance, filename) -> str:

@@ -122,7 +122,7 @@ def ceremony_bundle_pdf(ceremony: HandoverCeremony) -> bytes:
         )
 
     writer = PdfWriter()
-    for index, (notice, pdf) in enumerate(zip(notices, stored)):
+    for index, (notice, pdf) in enumerate(zip(notices, stored, strict=True)):
         name = _recipient_name(notice)
         writer.append(presentation, pages=[index], import_outline=False,
                       outline_item=_("%(name)s – Übergabeexemplar") % {"name": name})

@@ -16,7 +16,6 @@ content and the font subset names from the font description, so nothing random r
 
 import threading
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -24,9 +23,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from core.formats import format_date, format_decimal, format_percent, format_period
 from core.money import ZERO, format_eur, to_money
 from grants.plan import codec
-from core.formats import format_date, format_decimal, format_percent
 
 PDF_VARIANT = "pdf/a-3b"
 GENERATOR = "wirfunding"
@@ -190,7 +189,7 @@ def _award_context(award: dict) -> dict:
         proofs.append({"label": f"Zwischennachweis {year}",
                        "period": f"{format_date(first)} – {format_date(last)}", "due": format_date(report["due"])})
     proofs.append({"label": "Verwendungsnachweis (Schlussnachweis)",
-                   "period": f"{format_date(start)} – {format_date(end)}", "due": format_date(award["final_report_due"]),
+                   "period": format_period(start, end), "due": format_date(award["final_report_due"]),
                    "final": True})
     years = award.get("years") or []
     year_cells = [_amount(y["amount"]) for y in years]
@@ -198,7 +197,7 @@ def _award_context(award: dict) -> dict:
     return {
         "period_start": format_date(award["period_start"]), "period_end": format_date(award["period_end"]),
         "total_display": award["total_display"], "total_words": award["total_words"],
-        "years": [{"year": str(y["year"]), "amount": cell} for y, cell in zip(years, year_cells)],
+        "years": [{"year": str(y["year"]), "amount": cell} for y, cell in zip(years, year_cells, strict=True)],
         "years_total": years_total,
         "years_table": _table_fit(len(years) + 1, [*year_cells, years_total]),
         "plan": _plan_table(award.get("plan")),
@@ -210,8 +209,9 @@ def _award_context(award: dict) -> dict:
 def _reclaim_context(reclaim: dict) -> dict:
     """The Rückforderung as printed: dates German, amounts formatted, the interest table."""
     segments = [{
-        "period": f"{format_date(s['start'])} – {format_date(s['end'])}", "days": s["days"], "year_days": s["year_days"],
-        "base_rate": format_percent(s["base_rate"]), "rate": format_percent(s["rate"]), "principal": _amount(s["principal"]),
+        "period": format_period(s["start"], s["end"]), "days": s["days"], "year_days": s["year_days"],
+        "base_rate": format_percent(s["base_rate"]), "rate": format_percent(s["rate"]),
+        "principal": _amount(s["principal"]),
         "interest": _amount(s["interest"]),
     } for s in reclaim.get("segments") or []]
     proof = reclaim.get("proof") or {}
@@ -220,7 +220,8 @@ def _reclaim_context(reclaim: dict) -> dict:
         **reclaim,
         "principal_display": format_eur(reclaim["principal"]),
         "refers_to_date": format_date(reclaim.get("refers_to_date")),
-        "amended_by": [{"number": a["number"], "date": format_date(a["date"])} for a in reclaim.get("amended_by") or []],
+        "amended_by": [{"number": a["number"], "date": format_date(a["date"])}
+                       for a in reclaim.get("amended_by") or []],
         "proof_label": proof.get("label") or "",
         "proof_submitted_on": format_date(proof.get("submitted_on")),
         "interest_from": format_date(reclaim["interest_from"]),

@@ -13,7 +13,6 @@ from grants.plan.codec import Plan
 from grants.plan.lines import GRANT, RECEIVED_LABELS
 
 
-
 @dataclass(frozen=True)
 class Change:
     label: str

@@ -182,7 +182,7 @@ def from_lines(years: Iterable[int], expenditures: list[ExpenditureLine], financ
     (the binding plan of an award); without it the grant is as requested."""
     rows = []
     for year in years:
-        financing = {source: ZERO for source in FinancingSource.values}
+        financing = dict.fromkeys(FinancingSource.values, ZERO)
         for line in financings:
             if line.year == year:
                 financing[line.source] += to_money(line.amount)
@@ -192,7 +192,8 @@ def from_lines(years: Iterable[int], expenditures: list[ExpenditureLine], financ
             reduction = requested - approved.get(year, ZERO)
             financing[GRANT] = to_money(approved.get(year, ZERO))
             financing[FinancingSource.OWN_FUNDS] += reduction
-        lines = sorted((e for e in expenditures if e.year == year), key=lambda e: (e.category.position, e.category.name))
+        lines = sorted((e for e in expenditures if e.year == year),
+                       key=lambda e: (e.category.position, e.category.name))
         rows.append(PlanYear(
             year=year,
             expenditures=tuple(StoredExpenditure(e.category.code, e.category.name, to_money(e.amount), e.positions)

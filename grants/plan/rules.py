@@ -65,7 +65,8 @@ def structure_errors(
                           _("Stellenanteile dürfen nicht negativ sein."))
             if not line.category.counts_positions:
                 add_error(errors, f"positions-{line.year}-{line.category.code}",
-                          _("Für „%(category)s“ werden keine Stellenanteile angegeben.") % {"category": line.category.name})
+                          _("Für „%(category)s“ werden keine Stellenanteile angegeben.")
+                          % {"category": line.category.name})
         if (line.year, line.category.pk) in seen:
             add_error(errors, key, _("„%(category)s“ %(year)s ist doppelt angegeben.")
                       % {"category": line.category.name, "year": line.year})

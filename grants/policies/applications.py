@@ -12,8 +12,8 @@ from core.errors import DomainError
 from core.formats import format_date
 from grants.models import Application, ApplicationStatus, FundingProgramme, Recommendation
 from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES, WITHDRAWABLE_STATUSES
-from grants.selectors.scoping import open_programmes
 from grants.policies.base import Refusal, refuse_capability, refuse_other_body, refuse_same_person, refuse_status
+from grants.selectors.scoping import open_programmes
 
 S = ApplicationStatus
 

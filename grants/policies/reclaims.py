@@ -6,11 +6,12 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from core.errors import DomainError, InvalidTransition
-from grants.models import Notice, Reclaim, UsageReport
+from grants.models import Reclaim, UsageReport
 from grants.policies.base import Refusal, refuse_capability, refuse_closed, refuse_same_person, refuse_status
 from grants.selectors.awards import award_notice_of
 
 RS = Reclaim.Status
+_UNSET = object()
 
 
 def may_reclaim_propose(user, report: UsageReport) -> Refusal | None:
@@ -27,9 +28,9 @@ def _four_eyes(reclaim: Reclaim, user, action: str) -> Refusal | None:
         "%(action)s.") % {"action": action})
 
 
-def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice: Notice | None = None) -> Refusal | None:
+def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice=_UNSET) -> Refusal | None:
     """Festsetzen, by someone other than the proposer, once the award's Zuwendungsbescheid is issued.
-    `award_notice` is that notice where the caller has it already."""
+    `award_notice` is that notice (or None: there is none) where the caller has looked it up already."""
     if refusal := refuse_capability(user, Capability.ISSUE_NOTICE):
         return refusal
     if reclaim.status in (RS.ISSUED, RS.SETTLED):
@@ -37,7 +38,9 @@ def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice: Notice | None = N
     if refusal := (refuse_status(reclaim, (RS.PROPOSED,), _("Die Festsetzung"))
                    or _four_eyes(reclaim, user, _("festsetzen")) or refuse_closed(reclaim.award)):
         return refusal
-    if (award_notice or award_notice_of(reclaim.award)) is None:
+    if award_notice is _UNSET:
+        award_notice = award_notice_of(reclaim.award)
+    if award_notice is None:
         return Refusal(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen; ein "
                          "Rückforderungsbescheid kann erst danach ergehen."), DomainError, shown=True)
     return None

@@ -20,7 +20,6 @@ from core.money import CENT, ZERO, format_eur, to_money
 from grants.models import Award, AwardYear, Disbursement, PaymentOrderExport
 from grants.selectors.awards import award_year_figures
 
-
 # -- Mittelabruf ----------------------------------------------------------------------------------
 
 

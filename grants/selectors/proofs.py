@@ -80,7 +80,8 @@ def comparison(award: Award, kind: str, year: int | None, report: UsageReport | 
     categories = list(award.application.programme.cost_categories.order_by("position", "name"))
     plan = codec.decode(award.plan_snapshot)
     plan_year = year if kind == K.INTERIM else None
-    planned_expenditures, planned_financings = plan.expenditure_by_category(plan_year), plan.financing_by_source(plan_year)
+    planned_expenditures = plan.expenditure_by_category(plan_year)
+    planned_financings = plan.financing_by_source(plan_year)
     actual_expenditures, actual_financings = typed if typed is not None else actual_figures(report)
     expenditure_rows = [
         _row(category.name, planned_expenditures.get(category.code), actual_expenditures.get(category.code),

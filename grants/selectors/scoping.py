@@ -19,8 +19,8 @@ from core import clock
 from grants.models import (
     AmendmentRequest,
     Application,
-    ApplicationStatus,
     ApplicationAttachment,
+    ApplicationStatus,
     Award,
     AwardYear,
     Disbursement,
@@ -35,13 +35,14 @@ from grants.models import (
 M = TypeVar("M", bound=Model)
 
 
-def _scoped(queryset: QuerySet, user, *, body: str, ministry: Q = Q(), coordinator: Q = Q()) -> QuerySet:
+def _scoped(queryset: QuerySet, user, *, body: str, ministry: Q | None = None,
+            coordinator: Q | None = None) -> QuerySet:
     """`queryset` as `user` may see it: the ministry what `ministry` admits, a coordinator the
     objects whose `body` path is the own body and that `coordinator` admits, others nothing."""
     if user.can(Capability.VIEW_ALL):
-        return queryset.filter(ministry)
+        return queryset.filter(ministry or Q())
     if user.can(Capability.APPLY) and user.municipality_id:
-        return queryset.filter(coordinator, **{body: user.municipality_id})
+        return queryset.filter(coordinator or Q(), **{body: user.municipality_id})
     return queryset.none()
 
 

@@ -15,28 +15,25 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
+from core import clock
 from core.errors import (
-    BudgetExceeded,
-    DomainError,
     FieldErrors,
-    InvalidTransition,
-    NotPermitted,
     PlanInvalid,
 )
-from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Budget, CostCategory, Notice
-from grants.plan.lines import FinancingSource
-from core.money import ZERO, format_eur, to_money
+from core.formats import format_date
+from core.money import ZERO, format_eur
+from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Notice
 from grants.notifications import notify_applicant
 from grants.plan import codec, lines
 from grants.plan.changes import changes_summary
+from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 from grants.plan.rules import add_error, rule_errors
-from grants.selectors.awards import awarded_by_year, called_by_year
 from grants.policies import (
     check,
     may_amendment_approve,
@@ -50,12 +47,9 @@ from grants.policies import (
 )
 from grants.policies.base import refuse_other_body
 from grants.selectors.amendments import plan_lines_of
-from grants.selectors.awards import binding_notice_of, latest_revision
+from grants.selectors.awards import awarded_by_year, binding_notice_of, called_by_year, latest_revision
 from grants.services.budgets import budget_lock_and_check
 from grants.services.notices import notice_issue
-from grants.plan.lines import ExpenditureLine, FinancingLine
-from core import clock
-from core.formats import format_date
 
 S = AmendmentRequest.Status
 GRANT = FinancingSource.GRANT
@@ -78,13 +72,14 @@ def amendment_errors(*, award: Award, period_end: date | None, expenditures: lis
         add_error(errors, "period_end", _("Das Ende darf nicht vor dem Beginn der Zuwendung (%(start)s) liegen.")
                   % {"start": format_date(award.period_start)})
     if period_end > programme.period_end:
-        add_error(errors, "period_end", _("Der Bewilligungszeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
+        add_error(errors, "period_end",
+                  _("Der Bewilligungszeitraum muss in der Förderperiode %(start)s–%(end)s liegen.")
                   % {"start": format_date(programme.period_start), "end": format_date(programme.period_end)})
     if errors:
         return errors
 
     plan_errors = rule_errors(programme=programme, period_start=award.period_start, period_end=period_end,
-                                   expenditures=expenditures, financings=financings)
+                              expenditures=expenditures, financings=financings)
     for key, messages in plan_errors.items():
         for message in messages:
             add_error(errors, "period_end" if key == "period" else key, message)
@@ -101,23 +96,26 @@ def amendment_errors(*, award: Award, period_end: date | None, expenditures: lis
     requested_total = sum(requested.values(), ZERO)
     if requested_total > current_total:
         add_error(errors, "plan", _("Die Zuwendung insgesamt (%(requested)s) übersteigt die bewilligte Zuwendung "
-                               "(%(current)s). %(rule)s")
-                  % {"requested": format_eur(requested_total), "current": format_eur(current_total), "rule": NO_INCREASE})
+                                    "(%(current)s). %(rule)s")
+                  % {"requested": format_eur(requested_total), "current": format_eur(current_total),
+                     "rule": NO_INCREASE})
 
     for year in sorted(set(current) | set(called) | set(requested)):
         new = requested[year] if year in years else ZERO
         key = f"financing-{year}-{GRANT}"
         if called.get(year, ZERO) > new:
             if year in years:
-                add_error(errors, key, _("Für %(year)s sind bereits %(called)s abgerufen; die Zuwendung des Jahres kann "
-                                    "nicht darunter sinken.") % {"year": year, "called": format_eur(called[year])})
+                add_error(errors, key, _("Für %(year)s sind bereits %(called)s abgerufen; die Zuwendung des Jahres "
+                                         "kann nicht darunter sinken.")
+                          % {"year": year, "called": format_eur(called[year])})
             else:
                 add_error(errors, "period_end", _("Für %(year)s sind bereits %(called)s abgerufen; das Jahr muss im "
-                                             "Bewilligungszeitraum bleiben.")
+                                                  "Bewilligungszeitraum bleiben.")
                           % {"year": year, "called": format_eur(called[year])})
         if year < today.year and new > current.get(year, ZERO):
-            add_error(errors, key, _("Das Haushaltsjahr %(year)s ist abgelaufen; seine Zuwendung kann nicht erhöht werden "
-                                "(bisher %(current)s).") % {"year": year, "current": format_eur(current.get(year, ZERO))})
+            add_error(errors, key, _("Das Haushaltsjahr %(year)s ist abgelaufen; seine Zuwendung kann nicht erhöht "
+                                     "werden (bisher %(current)s).")
+                      % {"year": year, "current": format_eur(current.get(year, ZERO))})
     return errors
 
 
@@ -321,15 +319,15 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
         award.plan_snapshot = request.plan
         award.save(update_fields=["period_end", "plan_snapshot"])
         number = (award.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-        binding = {year: amount for year, amount in sorted(after_years.items())}
+        binding = dict(sorted(after_years.items()))
         revision = AwardRevision.objects.create(
             award=award, number=number, period_start=award.period_start, period_end=award.period_end,
             amounts={str(year): str(amount) for year, amount in binding.items()}, plan_snapshot=award.plan_snapshot,
             created_at=now, created_by=user)
 
         changes = changes_summary(period_before=period_before, period_after=(award.period_start, award.period_end),
-                                  amounts_before=before_years, amounts_after=binding, plan_before=codec.decode(plan_before),
-                                  plan_after=codec.decode(award.plan_snapshot))
+                                  amounts_before=before_years, amounts_after=binding,
+                                  plan_before=codec.decode(plan_before), plan_after=codec.decode(award.plan_snapshot))
         notice = notice_issue(application=award.application, kind=Notice.Kind.AMENDMENT, user=user,
                               issued_on=issued_on, refers_to=refers_to, changes=changes, amendment=request)
 

@@ -192,7 +192,8 @@ def application_submit(*, application: Application, user, answer: str = "", now:
     check(refuse_other_body(user, application.municipality_id))
     now = now or clock.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
+        application = (Application.objects.select_for_update(of=("self",)).select_related("programme")
+                       .get(pk=application.pk))
         check(may_application_submit(user, application, today=timezone.localdate(now)))
         before = application.status
         open_request = None
@@ -218,7 +219,8 @@ def application_submit(*, application: Application, user, answer: str = "", now:
             open_request.save(update_fields=["answer", "answered_by", "answered_at"])
         audit_log(actor=user, action="grants.application.submitted", target=application,
                   changes={"status": [before, application.status]},
-                  data={"file_reference": application.file_reference, **({"answer": answer.strip()} if open_request else {})})
+                  data={"file_reference": application.file_reference,
+                        **({"answer": answer.strip()} if open_request else {})})
         total = sum(requested_grant_by_year(application).values(), ZERO)
         notify_applicant(application, "resubmitted" if before == S.CHANGES_REQUESTED else "submitted",
                          requested_total=str(total))

@@ -1,25 +1,22 @@
 """The decision: approve (creating the award and committing budgets) or reject. Who may decide is
 decided in grants/policies/applications.py; the budget rule is grants/services/budgets.py."""
 
-from collections import defaultdict
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from core.errors import BudgetExceeded, FieldErrors, NotPermitted
-from grants.models import Application, ApplicationStatus, Award, AwardRevision, AwardYear, Budget, Decision
-from core.money import ZERO, format_eur
+from core import clock
+from core.errors import FieldErrors
+from core.money import ZERO
+from grants.models import Application, ApplicationStatus, Award, AwardRevision, AwardYear, Decision
 from grants.notifications import notify_applicant
 from grants.policies import check, may_application_approve, may_application_reject, refuse_capability
 from grants.policies.applications import current_recommendation
 from grants.services.budgets import budget_lock_and_check
 from grants.services.plans import plan_snapshot
-from core import clock
 
 S = ApplicationStatus
 
@@ -33,7 +30,8 @@ def application_approve(*, application: Application, user, now: datetime | None 
     check(refuse_capability(user, Capability.DECIDE))
     now = now or clock.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
+        application = (Application.objects.select_for_update(of=("self",)).select_related("programme")
+                       .get(pk=application.pk))
         recommendation = current_recommendation(application)
         check(may_application_approve(user, application, recommendation=recommendation))
         amounts = {row.year: row.amount for row in recommendation.years.all()}

@@ -1,28 +1,23 @@
 """Mittelabruf and Auszahlung: request → prepare → release (four-eyes) → book. Who may do what is
 decided in grants/policies/payments.py; what may be called now in grants/selectors/payments.py."""
 
-import calendar
 from datetime import date, datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.roles import Capability
 from audit.services import audit_log
+from core import clock
 from core.errors import (
     BudgetExceeded,
-    DomainError,
     FieldErrors,
-    InvalidTransition,
-    NotPermitted,
 )
+from core.money import ZERO, format_eur, to_money
 from grants.models import Award, AwardYear, Disbursement
-from core.money import CENT, ZERO, format_eur, to_money
 from grants.policies import (
     check,
     may_disbursement_book,
@@ -35,9 +30,6 @@ from grants.policies import (
 )
 from grants.policies.base import refuse_other_body
 from grants.selectors.payments import callable_now
-from core import clock
-from core.clock import add_months
-from core.formats import format_date
 
 D = Disbursement.Status
 

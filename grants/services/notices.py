@@ -9,18 +9,17 @@ from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from core.errors import DomainError, FieldErrors, NotPermitted
-from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
+from core import clock
+from core.errors import DomainError, FieldErrors
+from grants.models import Application, HandoverCeremony, Notice
 from grants.notices.render import render_notice_pdf
 from grants.notices.snapshot import notice_snapshot
 from grants.policies import check, may_notice_hand_over, may_notice_issue, refuse_capability
 from grants.policies.notices import CEREMONY_REFUSAL
 from grants.services.numbering import number_next
-from core import clock
 
 K = Notice.Kind
 DRAFT_NUMBER = "ENTWURF"

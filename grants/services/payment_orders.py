@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.roles import Capability
 from audit.services import audit_log
 from core import clock
 from core.errors import DomainError
@@ -30,7 +29,7 @@ from grants.exports.tables import COUNT, MONEY, TEXT, Column, ReportTable, cells
 from grants.exports.xlsx_writer import XLSX_CONTENT_TYPE, tables_xlsx
 from grants.models import Disbursement, PaymentOrderExport
 from grants.policies import check, may_payment_orders_export
-from grants.selectors.payments import day_bounds, export_rows, payment_order_row, payment_orders_pending
+from grants.selectors.payments import day_bounds, payment_order_row, payment_orders_pending
 from grants.services.numbering import number_next
 
 SNAPSHOT_VERSION = 1

@@ -14,33 +14,29 @@ grants/interest.py, the figures in grants/selectors/reclaims.py, who may do what
 grants/policies/reclaims.py.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
-from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
-from grants.interest import Balance, balance_as_of, base_rate_table
+from core import clock
+from core.errors import FieldErrors
+from core.formats import format_date
+from core.money import CENT, ZERO, amount_errors, format_eur
 from grants.models import (
     Award,
     AwardYear,
     BaseRate,
-    Disbursement,
     Notice,
     Reclaim,
     ReclaimRepayment,
     UsageReport,
 )
-from grants.plan.lines import FinancingSource
-from core.money import CENT, MAX_AMOUNT, ZERO, format_eur
 from grants.notifications import notify_applicant
-from core.money import amount_errors
 from grants.policies import (
     check,
     may_base_rate_set,
@@ -60,9 +56,6 @@ from grants.selectors.reclaims import (
     reclaimed_in_year,
 )
 from grants.services.notices import notice_issue
-from core import clock
-from core.formats import format_date
-
 
 RS = Reclaim.Status
 _RELATED = ("award__application__municipality", "award__application__programme__issuing_authority",

@@ -28,14 +28,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.roles import Capability
 from audit.services import audit_log
-from grants.selectors.deadlines import DeadlineRow, DeadlineState, deadline_rows, running_awards
-from core.errors import NotPermitted
+from core import clock
 from grants.models import ReminderSent
 from grants.notifications import recipients_for
 from grants.policies import check, may_calendar_subscribe
-from core import clock
+from grants.selectors.deadlines import DeadlineRow, DeadlineState, deadline_rows, running_awards
 
 logger = logging.getLogger(__name__)
 

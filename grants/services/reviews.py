@@ -9,9 +9,17 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from audit.services import audit_log
 from core.errors import FieldErrors
-from grants.models import Application, ApplicationComment, ApplicationStatus, ChangeRequest, Recommendation, RecommendationYear
 from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
+from grants.models import (
+    Application,
+    ApplicationComment,
+    ApplicationStatus,
+    ChangeRequest,
+    Recommendation,
+    RecommendationYear,
+)
 from grants.notifications import notify_applicant
+from grants.plan.rules import TOO_LARGE
 from grants.policies import (
     check,
     may_application_comment,
@@ -21,7 +29,6 @@ from grants.policies import (
     refuse_capability,
 )
 from grants.services.plans import requested_grant_by_year
-from grants.plan.rules import TOO_LARGE
 
 S = ApplicationStatus
 

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
+from core import clock
 from core.errors import DomainError, FieldErrors
-from grants.models import Award, UsageReport, UsageReportExpenditure, UsageReportFinancing
-from grants.plan.lines import FinancingSource
 from core.money import amount_errors
 from core.uploads import check_pdf_upload, display_filename
+from grants.models import Award, UsageReport, UsageReportExpenditure, UsageReportFinancing
+from grants.plan.lines import FinancingSource
 from grants.policies import (
     check,
     may_usage_report_accept,
@@ -33,8 +34,6 @@ from grants.policies import (
 )
 from grants.policies.base import refuse_other_body
 from grants.selectors.proofs import report_deadline
-from core import clock
-from core.formats import format_date
 
 R = UsageReport.Status
 

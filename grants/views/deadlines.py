@@ -5,7 +5,6 @@ body, or for the ministry every body with filters – and the body's deadline ca
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,15 +14,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.roles import Capability
-from grants.filters import DeadlineFilterSet
-from grants.selectors.scoping import awards_visible_to
-from grants.exports.ical import deadlines_ical
-from grants.selectors.deadlines import STATE_ORDER, count_by_state, deadline_rows, reclaim_due_rows, running_awards
-from core.errors import DomainError
-from grants.policies import may_calendar_subscribe, may_deadlines_view
-from grants.views.common import forbid
-from grants.services.reminders import calendar_token_ensure, calendar_token_regenerate
 from core import clock
+from core.errors import DomainError
+from grants.exports.ical import deadlines_ical
+from grants.filters import DeadlineFilterSet
+from grants.policies import may_calendar_subscribe, may_deadlines_view
+from grants.selectors.deadlines import STATE_ORDER, count_by_state, deadline_rows, reclaim_due_rows, running_awards
+from grants.selectors.scoping import awards_visible_to
+from grants.services.reminders import calendar_token_ensure, calendar_token_regenerate
+from grants.views.common import forbid
 
 
 @login_required

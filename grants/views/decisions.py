@@ -111,7 +111,8 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if recommendation is None:
         if request.method != "POST":
             messages.info(request, _("Der Antrag ist im Status „%(status)s“; bewilligt werden kann nur ein "
-                                     "zur Bewilligung empfohlener Antrag.") % {"status": application.get_status_display()})
+                                     "zur Bewilligung empfohlener Antrag.")
+                          % {"status": application.get_status_display()})
         return redirect("grants:application_detail", pk=application.pk)
     requested = requested_grant_by_year(application)
     recommended = list(recommendation.years.all())

@@ -12,10 +12,8 @@ import unicodedata
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,6 +22,7 @@ from core.errors import DomainError
 from grants.forms.notices import CeremonyAttachForm, NoticeIssueForm
 from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
 from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_notices, ceremony_presentation_pdf
+from grants.policies import may_notice_issue
 from grants.selectors.scoping import (
     get_application_for_user,
     get_ceremony_for_user,
@@ -31,7 +30,6 @@ from grants.selectors.scoping import (
     get_notice_for_user,
 )
 from grants.services.notices import notice_attach_ceremony, notice_issue, notice_preview
-from grants.policies import may_notice_issue
 from grants.views.common import apply_domain_error, pdf_response, require
 
 S = ApplicationStatus
@@ -61,8 +59,8 @@ def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     if kind is None:
         return _unknown_kind(request, application)
     form = NoticeIssueForm(request.POST or None, application=application, kind=kind)
-    refusal = may_notice_issue(request.user, application, kind,
-                               refers_to=form.fields["refers_to"].queryset.first() if "refers_to" in form.fields else None)
+    refers_to = form.fields["refers_to"].queryset.first() if "refers_to" in form.fields else None
+    refusal = may_notice_issue(request.user, application, kind, refers_to=refers_to)
     if request.method == "POST" and form.is_valid():
         try:
             notice = notice_issue(application=application, kind=kind, user=request.user, **form.service_data())

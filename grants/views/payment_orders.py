@@ -6,29 +6,28 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Capability
-from core.forms import GermanDateField
+from core import clock
 from core.errors import DomainError
-from grants.models import PaymentOrderExport
+from core.forms import GermanDateField
 from core.money import ZERO
+from grants.models import PaymentOrderExport
+from grants.selectors.payments import export_rows, payment_orders_preview
+from grants.selectors.scoping import get_payment_order_export_for_user
 from grants.services.payment_orders import (
     EXPORT_FORMATS,
     describe_total,
     payment_orders_export,
     payment_orders_reexport,
 )
-from grants.selectors.payments import export_rows, payment_orders_preview
-from grants.selectors.scoping import get_payment_order_export_for_user
 from grants.views.common import file_response, require
-from core import clock
 
 RECENT_EXPORTS = 50
 

@@ -140,7 +140,7 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
                                  waived=reclaim.interest_waived)
     furthest = max(today, due_on or today)
     is_ministry = user.can(Capability.VIEW_ALL)
-    award_notice = award_notice_of(reclaim.award) if user.can(Capability.ISSUE_NOTICE) else None
+    award_notice = award_notice_of(reclaim.award)
     issue_refusal = may_reclaim_issue(user, reclaim, award_notice=award_notice)
     discard_refusal = may_reclaim_discard(user, reclaim)
     return {

@@ -33,7 +33,12 @@ from grants.policies import may_usage_report_accept, may_usage_report_edit
 from grants.policies.proofs import refuse_period_running
 from grants.selectors.history import usage_report_history
 from grants.selectors.proofs import actual_figures, comparison, paid_for, report_deadline, report_label, report_url
-from grants.selectors.scoping import award_of, get_application_for_user, get_usage_report_for_user, usage_reports_visible_to
+from grants.selectors.scoping import (
+    award_of,
+    get_application_for_user,
+    get_usage_report_for_user,
+    usage_reports_visible_to,
+)
 from grants.services.usage_reports import (
     usage_report_accept,
     usage_report_attach_narrative,

@@ -11,12 +11,12 @@ from datetime import date
 
 import pytest
 
+from core import clock
 from grants.models import AmendmentRequest, Notice
 from grants.services.notices import notice_issue
 from tests import factories
 from tests.browser.helpers import sign_in, sign_out
 from tests.grants.amendment_helpers import TODAY
-from core import clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

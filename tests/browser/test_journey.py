@@ -61,7 +61,8 @@ def test_apply_review_recommend_approve(page, axe, shot, programme, coordinator_
     page.get_by_role("button", name="Prüfung beginnen").click()
     page.get_by_role("link", name="Nachforderung senden").click()
     axe(page, "Nachforderung")
-    page.get_by_label("Nachricht an die Koordination").fill("Bitte die Stellenbeschreibungen der beiden Koordinationsstellen erläutern.")
+    page.get_by_label("Nachricht an die Koordination").fill(
+        "Bitte die Stellenbeschreibungen der beiden Koordinationsstellen erläutern.")
     page.get_by_role("button", name="Nachforderung senden").click()
     page.get_by_text("Nachforderung", exact=False).first.wait_for()
     application.refresh_from_db()

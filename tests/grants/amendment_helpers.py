@@ -5,12 +5,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from grants.plan.lines import FinancingSource
+from core import clock
+from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 from grants.services.amendments import amendment_recommend, amendment_save, amendment_submit
 from grants.services.notices import notice_issue
-from grants.plan.lines import ExpenditureLine, FinancingLine
 from tests import factories
-from core import clock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = datetime(2027, 3, 1, 10, tzinfo=BERLIN)

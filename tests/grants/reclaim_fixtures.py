@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core import clock
 from grants.models import BaseRate, Notice, UsageReport
 from grants.services.disbursements import (
     disbursement_book,
@@ -20,7 +21,6 @@ from grants.services.notices import notice_issue
 from grants.services.reclaims import reclaim_issue, reclaim_propose
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
-from core import clock
 
 M = Decimal
 BERLIN = ZoneInfo("Europe/Berlin")

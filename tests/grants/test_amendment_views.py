@@ -14,11 +14,11 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from core import clock
 from grants.models import AmendmentRequest, AwardYear, Budget, Notice
 from grants.services.amendments import amendment_approve, amendment_recommend
 from tests.grants.amendment_helpers import BERLIN, SHIFTED, frozen, issued_award, recommended, save, submitted
 from tests.grants.views import error_beside, page_elements
-from core import clock
 
 D = Decimal
 S = AmendmentRequest.Status

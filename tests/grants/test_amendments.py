@@ -16,9 +16,11 @@ from pypdf import PdfReader
 
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
-from grants.selectors.deadlines import report_deadlines
+from core import clock
 from core.errors import BudgetExceeded, DomainError, InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Budget, Disbursement, Notice
+from grants.selectors.amendments import amendment_initial
+from grants.selectors.deadlines import report_deadlines
 from grants.services import amendments as amendments_module
 from grants.services.amendments import (
     amendment_approve,
@@ -28,7 +30,6 @@ from grants.services.amendments import (
     amendment_submit,
     amendment_withdraw,
 )
-from grants.selectors.amendments import amendment_initial
 from grants.services.disbursements import disbursement_request
 from tests import factories
 from tests.concurrency import run_together, slowed
@@ -43,7 +44,6 @@ from tests.grants.amendment_helpers import (
     submitted,
     year_row,
 )
-from core import clock
 
 D = Decimal
 S = AmendmentRequest.Status

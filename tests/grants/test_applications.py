@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit.selectors import audit_entries_for
 from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import Application, ApplicationAttachment, ApplicationStatus, ChangeRequest, NumberSequence
+from grants.plan.lines import FinancingLine
 from grants.services.applications import (
     application_create,
     application_save,
@@ -19,7 +20,6 @@ from grants.services.applications import (
 )
 from grants.services.awards import application_reject
 from grants.services.plans import financing_plan_replace, plan_lines
-from grants.plan.lines import FinancingLine
 from grants.services.reviews import application_request_changes
 from tests import factories
 

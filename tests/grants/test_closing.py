@@ -14,10 +14,11 @@ import pytest
 
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
+from core import clock
 from core.errors import InvalidTransition, NotPermitted
 from grants.models import AmendmentRequest, Award, Disbursement, Notice, Reclaim, UsageReport
-from grants.services.closing import award_close
 from grants.policies.awards import AwardNotClosable, award_closing_blockers
+from grants.services.closing import award_close
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_prepare,
@@ -34,7 +35,6 @@ from grants.services.usage_reports import (
 )
 from tests import factories
 from tests.concurrency import run_together, slowed
-from core import clock
 
 M = Decimal
 R = UsageReport.Status

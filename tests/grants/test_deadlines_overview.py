@@ -9,20 +9,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from grants.selectors.scoping import awards_visible_to
+from core import clock
 from grants.exports.ical import deadlines_ical
+from grants.models import Application, ApplicationStatus, Award, AwardYear, Decision, UsageReport
 from grants.selectors.deadlines import (
     DeadlineState,
+    ReportDeadline,
     count_by_state,
     deadline_rows,
     deadline_state,
+    report_deadlines,
     running_awards,
 )
-from grants.selectors.deadlines import ReportDeadline, report_deadlines
-from grants.models import Application, ApplicationStatus, Award, AwardYear, Decision, UsageReport
+from grants.selectors.scoping import awards_visible_to
 from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
-from core import clock
 
 S = DeadlineState
 R = UsageReport.Status

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.selectors import audit_entries_for
+from core import clock
 from core.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import Award, Disbursement
 from grants.selectors.awards import award_year_figures
@@ -13,12 +14,11 @@ from grants.services.disbursements import (
     disbursement_book,
     disbursement_cancel,
     disbursement_prepare,
-    disbursement_release,
     disbursement_reject,
+    disbursement_release,
     disbursement_request,
 )
 from tests import factories
-from core import clock
 
 D = Disbursement.Status
 

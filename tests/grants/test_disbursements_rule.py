@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core import clock
 from core.errors import FieldErrors
 from grants.models import AwardYear, Budget, Disbursement
-from grants.services.disbursements import disbursement_cancel, disbursement_reject, disbursement_request
 from grants.selectors.payments import callable_now
+from grants.services.disbursements import disbursement_cancel, disbursement_reject, disbursement_request
 from tests import factories
-from core import clock
 
 M = Decimal
 BERLIN = ZoneInfo("Europe/Berlin")

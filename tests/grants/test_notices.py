@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from audit.selectors import audit_entries_for
-from core.errors import FieldErrors, DomainError, NotPermitted
+from core.errors import DomainError, FieldErrors, NotPermitted
 from grants.models import HandoverCeremony, IssuedRecordError, Notice, NumberSequence
 from grants.services.awards import application_reject
 from grants.services.notices import notice_attach_ceremony, notice_issue

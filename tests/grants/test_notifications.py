@@ -28,7 +28,8 @@ def test_submission_sends_a_german_receipt_to_the_body(programme, coordinator_a,
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "Eingangsbestätigung: Antrag WIR-26-0001"
-    assert sorted(message.to) == sorted(["jana.keller@example.org", "koordination-a@example.org", "team@wmk.example.org"])
+    assert sorted(message.to) == sorted(
+        ["jana.keller@example.org", "koordination-a@example.org", "team@wmk.example.org"])
     assert "koordination-b@example.org" not in message.to
     assert "500.000,00 €" in message.body and "WIR-26-0001" in message.body
     assert f"/antraege/{application.pk}/" in message.body

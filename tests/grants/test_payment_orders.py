@@ -12,8 +12,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -21,9 +21,11 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
 from audit.services import audit_log
+from core import clock
 from core.errors import DomainError, NotPermitted
-from grants.models import Disbursement, IssuedRecordError, PaymentOrderExport
 from core.money import to_money
+from grants.models import Disbursement, IssuedRecordError, PaymentOrderExport
+from grants.selectors.payments import PURPOSE_MAX_LENGTH, export_rows, payment_orders_preview, purpose_line
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_prepare,
@@ -36,11 +38,9 @@ from grants.services.payment_orders import (
     payment_orders_export,
     payment_orders_reexport,
 )
-from grants.selectors.payments import PURPOSE_MAX_LENGTH, export_rows, payment_orders_preview, purpose_line
 from municipalities.models import Municipality
 from tests import factories
 from tests.concurrency import run_together, slowed
-from core import clock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2026, 11, 25)
@@ -336,9 +336,9 @@ def test_export_cannot_be_changed_or_deleted(scenario, clerk):
 def test_database_refuses_to_change_an_export(scenario, clerk):
     export = payment_orders_export(day=DAY, user=clerk)
 
-    with pytest.raises(DatabaseError, match="Zahlungsanordnungen"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE grants_paymentorderexport SET total = 1 WHERE id = %s", [export.pk])
+    with pytest.raises(DatabaseError, match="Zahlungsanordnungen"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE grants_paymentorderexport SET total = 1 WHERE id = %s", [export.pk])
 
 
 # -- Concurrency (PostgreSQL) ------------------------------------------------------------------

@@ -6,10 +6,9 @@ import pytest
 from audit.selectors import audit_entries_for
 from core.errors import InvalidTransition, NotPermitted, PlanInvalid
 from grants.models import ApplicationStatus
-from grants.plan.lines import FinancingSource
+from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 from grants.services.applications import application_submit
 from grants.services.plans import financing_plan_replace, plan_snapshot, plan_submission_errors
-from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.services.reviews import application_request_changes
 from tests import factories
 

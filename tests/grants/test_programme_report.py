@@ -23,8 +23,8 @@ from openpyxl import load_workbook
 
 from grants.exports.csv_writer import table_csv
 from grants.exports.xlsx_writer import tables_xlsx
-from grants.selectors import report
 from grants.models import Award, Notice, Reclaim, ReclaimRepayment, UsageReport
+from grants.selectors import report
 from grants.services.disbursements import disbursement_request
 from tests import factories
 from tests.grants.test_reports import pay

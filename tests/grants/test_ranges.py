@@ -8,10 +8,9 @@ import pytest
 
 from core.errors import FieldErrors
 from grants.models import Budget, Recommendation
-from grants.plan.lines import FinancingSource
+from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 from grants.services.budgets import budget_set
 from grants.services.plans import financing_plan_replace
-from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.services.reviews import application_recommend
 from tests import factories
 

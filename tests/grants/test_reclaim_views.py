@@ -10,20 +10,21 @@ import pytest
 from django.urls import reverse
 
 from grants.models import BaseRate, Notice, Reclaim, ReclaimRepayment, UsageReport
+
 # Shared fixtures (autouse: the clock at TODAY, a temporary private storage) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
+    TODAY,
     _private_storage,
+    at,
     award,
+    award_with_notice,
     fixed,
     frozen_clock,
-    proposed,
-    report,
-    TODAY,
-    at,
-    award_with_notice,
     issued,
     pay,
     propose,
+    proposed,
+    report,
     submitted_interim,
 )
 from tests.grants.views import error_beside

@@ -13,9 +13,9 @@ until 30.03.2024:
 """
 
 import io
-from unittest import mock
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 import pdfplumber
 import pytest
@@ -26,6 +26,8 @@ from audit.selectors import audit_entries_for
 from audit.services import audit_log
 from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
 from grants.models import Award, BaseRate, IssuedRecordError, Notice, Reclaim, ReclaimRepayment, UsageReport
+from grants.selectors.awards import award_notice_of
+from grants.selectors.reclaims import reclaim_balance, reclaim_suggestion
 from grants.services.notices import notice_preview
 from grants.services.reclaims import (
     base_rate_set,
@@ -34,24 +36,23 @@ from grants.services.reclaims import (
     reclaim_issue,
     reclaim_propose,
 )
-from grants.selectors.awards import award_notice_of
-from grants.selectors.reclaims import reclaim_balance, reclaim_suggestion
 from tests import factories
 from tests.concurrency import run_together, slowed
+
 # Shared fixtures (autouse: the clock at TODAY, a temporary private storage) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
+    TODAY,
     _private_storage,
+    at,
     award,
+    award_with_notice,
     fixed,
     frozen_clock,
-    proposed,
-    report,
-    TODAY,
-    at,
-    award_with_notice,
     issued,
     pay,
     propose,
+    proposed,
+    report,
     submitted_interim,
 )
 
@@ -241,9 +242,9 @@ def test_issuing_twice_is_refused(fixed, approver):
 
 def test_issue_needs_the_award_notice(report, clerk, approver2):
     reclaim = propose(report, clerk)
-    with mock.patch("grants.services.reclaims.award_notice_of", return_value=None):
-        with pytest.raises(DomainError) as refusal:
-            reclaim_issue(reclaim=reclaim, user=approver2)
+    with mock.patch("grants.services.reclaims.award_notice_of", return_value=None), \
+            pytest.raises(DomainError) as refusal:
+        reclaim_issue(reclaim=reclaim, user=approver2)
     assert "noch kein Zuwendungsbescheid erlassen" in refusal.value.message
     reclaim.refresh_from_db()
     assert reclaim.status == RS.PROPOSED
@@ -313,9 +314,8 @@ def test_full_repayment_settles(fixed, clerk):
 
 
 def test_repayment_above_the_outstanding_total_is_refused(fixed, clerk):
-    with at(date(2024, 4, 2)):
-        with pytest.raises(FieldErrors) as refusal:
-            reclaim_book_repayment(reclaim=fixed, user=clerk, received_on=date(2024, 3, 31), amount=M("10947.79"))
+    with at(date(2024, 4, 2)), pytest.raises(FieldErrors) as refusal:
+        reclaim_book_repayment(reclaim=fixed, user=clerk, received_on=date(2024, 3, 31), amount=M("10947.79"))
     assert "noch 10.947,78 € offen" in refusal.value.errors["amount"][0]
     assert ReclaimRepayment.objects.count() == 0
 

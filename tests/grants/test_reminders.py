@@ -9,11 +9,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
+from core import clock
 from grants.models import Award, ReminderSent, UsageReport
 from grants.services.reminders import reminder_key, reminders_send
 from tests import factories
 from tests.grants.test_deadlines_overview import make_award, report
-from core import clock
 
 R = UsageReport.Status
 CONTACT = "jana.keller@wmk.example.org"

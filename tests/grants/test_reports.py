@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from core import clock
+from grants.charts import HATCH, WHITE, axis_label, budget_chart, nice_step
 from grants.exports.csv_writer import table_csv
 from grants.exports.xlsx_writer import tables_xlsx
-from grants.selectors import overview as reports
-from grants.charts import HATCH, WHITE, axis_label, budget_chart, nice_step
 from grants.models import Award
+from grants.selectors import overview as reports
 from grants.selectors.budgets import BudgetYearFigures
 from grants.services.disbursements import (
     disbursement_book,
@@ -23,7 +24,6 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from tests import factories
-from core import clock
 
 M = Decimal
 

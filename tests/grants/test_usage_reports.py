@@ -318,7 +318,7 @@ def test_programme_administrator_cannot_accept(submitted, programme_admin):
 def test_draft_cannot_be_accepted(draft, clerk):
     with pytest.raises(InvalidTransition) as refused:
         usage_report_accept(report=draft, user=clerk)
-    assert "Die Annahme ist im Status „Entwurf“ nicht möglich." == refused.value.message
+    assert refused.value.message == "Die Annahme ist im Status „Entwurf“ nicht möglich."
 
 
 def test_accepted_report_cannot_be_accepted_or_sent_back_again(submitted, clerk):

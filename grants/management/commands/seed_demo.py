@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from grants import demo
-from core.money import format_eur
 from core.formats import format_date
+from core.money import format_eur
+from grants import demo
 from grants.selectors.awards import award_total
 
 
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         for number, row in enumerate(rows):
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if number == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write("")

@@ -41,9 +41,10 @@ def snapshot(**changes) -> dict:
 
 def rejection_snapshot() -> dict:
     return snapshot(kind="ablehnung", title="Ablehnungsbescheid", number="WIR-21-B2021-040", award=None,
-                    ceremony=None, rejection={"reason": "Die Mittel des Haushaltsjahres 2021 sind vollständig gebunden.\n"
-                                                        "Eine Förderung <b>ist</b> daher nicht möglich.",
-                                              "decided_on": "2021-10-20"})
+                    ceremony=None,
+                    rejection={"reason": "Die Mittel des Haushaltsjahres 2021 sind vollständig gebunden.\n"
+                                         "Eine Förderung <b>ist</b> daher nicht möglich.",
+                               "decided_on": "2021-10-20"})
 
 
 def amendment_snapshot() -> dict:
@@ -169,7 +170,8 @@ def test_special_conditions_are_numbered_in_part_two():
     data["programme"]["special_conditions"] = ["Der Träger berichtet halbjährlich dem Beirat.",
                                                "Öffentlichkeitsarbeit nennt die Förderung durch das Land."]
     text = flat(full_text(render_notice_pdf(data)))
-    assert "Besondere Nebenbestimmungen 1. Der Träger berichtet halbjährlich dem Beirat. 2. Öffentlichkeitsarbeit" in text
+    assert ("Besondere Nebenbestimmungen 1. Der Träger berichtet halbjährlich dem Beirat. 2. Öffentlichkeitsarbeit"
+            in text)
 
 
 def test_page_numbers_read_seite_x_von_y_on_every_page(award_pages):
@@ -240,7 +242,8 @@ def test_fold_and_hole_marks_in_the_left_margin_of_the_first_page_only(award_pdf
 def test_long_address_of_six_lines_stays_inside_the_address_zone():
     data = snapshot()
     lines = ["Magistrat der Universitätsstadt Gießen", "Amt für Soziales und Integration",
-             "Fachdienst Integration", "z. Hd. Frau Dr. Annegret Müller-Lüdenscheidt", "Berliner Platz 1", "35390 Gießen"]
+             "Fachdienst Integration", "z. Hd. Frau Dr. Annegret Müller-Lüdenscheidt", "Berliner Platz 1",
+             "35390 Gießen"]
     data["recipient"]["address_lines"] = lines
     pdf = render_notice_pdf(data)
     for line in lines:
@@ -264,7 +267,7 @@ def test_a_seven_year_plan_with_millions_still_fits_between_the_margins():
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
             for word in page.extract_words():
-                assert 20 - 0.1 <= word["x0"] * MM and word["x1"] * MM <= 190 + 0.1, word["text"]
+                assert word["x0"] * MM >= 20 - 0.1 and word["x1"] * MM <= 190 + 0.1, word["text"]
 
 
 # ---- PDF/A, metadata, fonts -----------------------------------------------------------------
@@ -451,7 +454,7 @@ def test_presentation_has_one_landscape_page_per_snapshot_with_amount_and_ceremo
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 3
     texts = pages_text(pdf)
-    for index, (page, text) in enumerate(zip(reader.pages, texts), start=1):
+    for index, (page, text) in enumerate(zip(reader.pages, texts, strict=True), start=1):
         assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
         assert f"Kreisausschuss des Landkreises Nummer {index}" in text
         assert f"{index}00.000,00 €" in text

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from grants.models import Application, ApplicationStatus, PlanExpenditure
-from grants.services.applications import attachment_add
-from grants.services.applications import application_withdraw
+from grants.services.applications import application_withdraw, attachment_add
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

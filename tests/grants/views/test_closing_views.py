@@ -10,11 +10,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from core import clock
 from grants.models import Award, Disbursement, UsageReport
 from grants.services.closing import award_close
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
-from core import clock
 
 M = Decimal
 R = UsageReport.Status

@@ -15,12 +15,12 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEntry
+from core import clock
 from grants.models import FundingProgramme, Notice, Reclaim, UsageReport
 from municipalities.models import Municipality
 from tests import factories
 from tests.grants.reclaim_fixtures import ensure_base_rates
 from tests.grants.test_deadlines_overview import make_award, report
-from core import clock
 
 LIST = reverse("grants:deadline_list")
 CALENDAR = reverse("grants:deadline_calendar")

@@ -78,7 +78,7 @@ def test_decision_queue_lists_only_recommended_applications(client, approver, re
 
     assert recommended.file_reference in html
     assert other.file_reference not in html
-    row = re.search(r"<tr>\s*<td><a[^>]*>%s</a>.*?</tr>" % recommended.file_reference, html, re.S).group(0)
+    row = re.search(rf"<tr>\s*<td><a[^>]*>{recommended.file_reference}</a>.*?</tr>", html, re.S).group(0)
     recommended_on = recommended.recommendations.get().created_at.astimezone().strftime("%d.%m.%Y")
     for text in ("Werra-Meißner-Kreis", "490.000,00 €", "Sachbearbeitung Test", recommended_on):
         assert text in row

@@ -9,10 +9,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
+from core import clock
 from grants.models import Disbursement, PaymentOrderExport
 from grants.services.payment_orders import export_csv, payment_orders_export
 from tests.grants.test_payment_orders import DAY, NOTHING, berlin, build_scenario, csv_rows
-from core import clock
 
 PAGE = reverse("grants:payment_orders")
 CREATE = reverse("grants:payment_orders_create")

@@ -15,12 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.selectors import audit_entries_for
+from core import clock
 from grants.models import Disbursement
 from grants.selectors.awards import award_year_figures
 from grants.services.disbursements import disbursement_prepare, disbursement_release, disbursement_request
 from tests import factories
 from tests.grants.views import error_beside, page_elements
-from core import clock
 
 D = Disbursement.Status
 M = Decimal
@@ -389,7 +389,8 @@ def test_clerk_checks_and_prepares_and_returns_to_the_filtered_queue(client, req
     client.force_login(clerk)
     back = queue_url(status="angefordert", municipality=body_a.pk)
 
-    page = client.get(action_url("payment_prepare", requested) + "?" + f"next={back.replace('?', '%3F').replace('&', '%26')}")
+    page = client.get(action_url("payment_prepare", requested) + "?"
+                      + f"next={back.replace('?', '%3F').replace('&', '%26')}")
     assert page.status_code == 200
     assert "Personalkosten Januar bis Juli" in page.content.decode()
     assert "26.666,66 €" in page.content.decode()  # the award's figures, callable now included

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core import clock
 from grants.models import Award, AwardYear, Notice, Reclaim, ReclaimRepayment, UsageReport
 from municipalities.models import Municipality
 from tests import factories
@@ -26,7 +27,6 @@ from tests.grants.test_programme_report import (
     build_report_scenario,
 )
 from tests.grants.views.test_programme_views import bulk_awards, extra_bodies, tables_of
-from core import clock
 
 M = Decimal
 REPORT = reverse("grants:programme_report")

@@ -109,7 +109,7 @@ def test_queue_row_shows_body_district_period_status_date_and_requested_total(cl
 
     html = client.get(queue_url(q=mixed["htk"].file_reference)).content.decode()
 
-    row = re.search(r"<tr>\s*<td><a[^>]*>%s</a>.*?</tr>" % mixed["htk"].file_reference, html, re.S).group(0)
+    row = re.search(rf"<tr>\s*<td><a[^>]*>{mixed['htk'].file_reference}</a>.*?</tr>", html, re.S).group(0)
     submitted_on = mixed["htk"].submitted_at.astimezone().strftime("%d.%m.%Y")
     for text in ("Hochtaunuskreis", "Darmstadt", "2026–2030", "Eingereicht", submitted_on, "400.000,00 €"):
         assert text in row

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core import clock
 from grants.models import Disbursement, UsageReport
 from grants.services.usage_reports import (
     usage_report_attach_narrative,
@@ -27,7 +28,6 @@ from grants.services.usage_reports import (
 )
 from tests import factories
 from tests.grants.views import error_beside, page_elements
-from core import clock
 
 M = Decimal
 R = UsageReport.Status
