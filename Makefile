@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make run   – virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000
-#   make test  – install test requirements, checks, the whole test suite
+#   make test  – install test requirements, checks (Django, migrations, ruff, mypy), the whole test suite
 # DATABASE_URL is honoured by both (default: SQLite file db.sqlite3 next to manage.py).
 
 PYTHON ?= python3
@@ -42,9 +42,11 @@ check: export DJANGO_SETTINGS_MODULE = wirfunding.settings_test
 check: $(VENV)/.installed-dev
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
 
 test: check
 	$(VENV)/bin/pytest
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var .pytest_cache
+	rm -rf $(VENV) db.sqlite3 var .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,8 @@
 """People and their roles. A coordinator belongs to exactly one body, ministry staff to
 none: the database constraint is checked in the forms, so a breach shows as a form error."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -8,13 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import FieldOpts, StrPromise
+
 # Django 5.2's German catalogue lacks the texts of the newer password options; they are
 # given here in German so the forms do not switch language halfway.
 PASSWORD_LOGIN_CHOICES = [("true", _("aktiviert")), ("false", _("deaktiviert"))]
 
 
 class UserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # Django has it; the stubs lack it
         model = User
         fields = ("username", "role", "municipality")
 
@@ -31,7 +36,7 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 class UserEditForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # Django has it; the stubs lack it
         model = User
 
     def __init__(self, *args, **kwargs):
@@ -46,7 +51,7 @@ class UserEditForm(UserChangeForm):
                                        "sie wird mit dem Setzen eines Passworts aktiviert.")
 
 
-ROLE_FIELDSET = (
+ROLE_FIELDSET: "tuple[StrPromise, FieldOpts]" = (
     _("Rolle und Gebietskörperschaft"),
     {
         "fields": ("role", "municipality"),

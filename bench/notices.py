@@ -28,9 +28,11 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +72,7 @@ from grants.services.reviews import application_recommend, application_start_rev
 from municipalities.models import Municipality  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
+T = TypeVar("T")
 GRANT_2026 = Decimal("120000.00")  # a year; the demo's Hochtaunuskreis application asks the same
 
 
@@ -77,13 +80,24 @@ class Rollback(Exception):
     pass
 
 
-def timed(function, runs: int) -> tuple[list[float], object]:
-    times, result = [], None
+class Extra(TypedDict, total=False):
+    """The figures printed below the table."""
+
+    single: tuple[int, int]  # pages, bytes
+    setup: float  # seconds
+    bundle: tuple[int, int, int]  # notices, pages, bytes
+    serve_orm: float  # median seconds
+    serve_view: float  # median seconds
+
+
+def timed(function: Callable[[], T], runs: int) -> tuple[list[float], T]:
+    times: list[float] = []
+    result: T | None = None
     for _ in range(runs):
         start = time.perf_counter()
         result = function()
         times.append(time.perf_counter() - start)
-    return times, result
+    return times, cast(T, result)  # the last run's result (None only for no run at all)
 
 
 def fmt(seconds: float) -> str:
@@ -146,7 +160,7 @@ def main() -> None:
     setup_test_environment()  # test client host, e-mails kept in memory
     rows: list[tuple[str, int, list[float]]] = []
     notes: list[str] = []
-    extra: dict[str, object] = {}
+    extra: Extra = {}
 
     try:
         with transaction.atomic():

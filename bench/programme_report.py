@@ -91,6 +91,7 @@ def copy_awards(programme: FundingProgramme, times: int) -> int:
             application.status = ApplicationStatus.WITHDRAWN
             application.save()
             recommendation = Recommendation.objects.filter(application_id=award.application_id).first()
+            assert recommendation is not None  # an award was recommended before it was approved
             recommendation.pk = None
             recommendation.application = application
             recommendation.save()

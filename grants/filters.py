@@ -174,7 +174,7 @@ class ReviewQueueFilterSet(ListFilterSet):
     def sort_columns(self) -> dict[str, dict]:
         """Per sortable column: the sort value its header link sets, and its aria-sort."""
         current = self.current_sort
-        columns = {}
+        columns: dict[str, dict[str, str | None]] = {}
         for key in SORTS:
             if current == key:
                 columns[key] = {"next": f"-{key}", "aria_sort": "ascending"}

@@ -514,7 +514,7 @@ def _fingerprint_queries() -> tuple[tuple[str, tuple[str, ...], str], ...]:
 def fingerprint() -> dict:
     """Every row of the grants, audit and accounts tables (without last_login, which signing in
     sets, and without stored PDF bytes, which never change in place) and the audit trail count."""
-    state = {}
+    state: dict[str, dict | int] = {}
     with connection.cursor() as cursor:
         for label, _columns, sql in _fingerprint_queries():
             cursor.execute(sql)
@@ -549,6 +549,7 @@ def diff(before: dict, after: dict) -> list[str]:
 
 def _request(client: Client, sweep: Sweep, world) -> tuple[str, Any]:
     case = sweep.case
+    assert case is not None  # only a "missing" sweep has none
     kwargs = {key: value.resolve(world) if isinstance(value, Ref) else value for key, value in case.kwargs.items()}
     path = reverse(sweep.pattern.name, kwargs=kwargs)
     if case.query:
@@ -580,6 +581,7 @@ def test_url_sweep(sweep: Sweep, world, db, client):
         pytest.fail(f"{sweep.pattern.name or sweep.pattern.route!r} ({sweep.pattern.route}) has no entry in "
                     f"SWEEP: add how to build its kwargs {list(sweep.pattern.params)} and the capability it needs.")
     case = sweep.case
+    assert case is not None  # only a "missing" sweep has none
     client.raise_request_exception = False  # a server error is a status like any other here: 500
     if sweep.actor != ANONYMOUS:
         client.force_login(world.users[sweep.actor])
@@ -596,9 +598,9 @@ def test_url_sweep(sweep: Sweep, world, db, client):
         return
 
     if sweep.kind == "public":
-        expected = case.public_status if sweep.method in case.methods else 405
-        assert response.status_code == expected, f"{path}: expected {expected}, got {got}"
-        if expected != 200:
+        expected_status = case.public_status if sweep.method in case.methods else 405
+        assert response.status_code == expected_status, f"{path}: expected {expected_status}, got {got}"
+        if expected_status != 200:
             assert "BEGIN:VCALENDAR" not in response.content.decode(errors="replace")
     elif sweep.kind == "anonymous":
         assert response.status_code == 302, f"{path}: expected a redirect to the login, got {got}"

@@ -70,7 +70,9 @@ def recommendation_total(recommendation):
 class RecommendationInline(ReadOnlyTabularInline):
     model = Recommendation
     show_change_link = True
-    fields = (date_column("created_at", _("empfohlen am")), "recommended_by", recommendation_total, "justification")
+    # Read-only callables among the fields (Django allows them); the stubs allow only names.
+    fields = (date_column("created_at", _("empfohlen am")), "recommended_by",  # type: ignore[assignment]
+              recommendation_total, "justification")
 
 
 @admin.display(description=_("Aktenzeichen"), ordering="file_reference")
@@ -109,8 +111,9 @@ class RecommendationAdmin(ReadOnlyModelAdmin):
     list_filter = ("application__programme",)
     search_fields = ("application__file_reference", "application__municipality__name")
     list_select_related = ("application__municipality", "recommended_by")
-    fields = (application_link, "recommended_by", date_column("created_at", _("empfohlen am")),
-              recommendation_total, "justification")
+    # Read-only callables among the fields (Django allows them); the stubs allow only names.
+    fields = (application_link, "recommended_by",  # type: ignore[assignment]
+              date_column("created_at", _("empfohlen am")), recommendation_total, "justification")
     inlines = [RecommendationYearInline]
 
 

@@ -89,7 +89,9 @@ class AwardAdmin(AuditTrailMixin, ReadOnlyModelAdmin):
     list_filter = ("status", "application__programme")
     search_fields = ("application__file_reference", "application__municipality__name")
     list_select_related = ("application__municipality", "application__programme")
-    fields = (link_column("application", _("Antrag")), link_column("decision", _("Entscheidung")), "status",
+    # Read-only callables among the fields (Django allows them); the stubs allow only names.
+    fields = (link_column("application", _("Antrag")),  # type: ignore[assignment]
+              link_column("decision", _("Entscheidung")), "status",
               date_column("period_start", _("Bewilligungszeitraum von")),
               date_column("period_end", _("Bewilligungszeitraum bis")), award_total, plan_table,
               date_column("created_at", _("bewilligt am")), "audit_trail")

@@ -16,7 +16,7 @@ from grants.models import AwardYear, Budget, CostCategory, FundingProgramme, Iss
 from grants.policies import check, refuse_capability
 from grants.services.budgets import budget_set
 
-MONEY_OUTPUT = DecimalField(max_digits=14, decimal_places=2)
+MONEY_OUTPUT: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 @admin.register(IssuingAuthority)

@@ -14,6 +14,7 @@ This module runs the parts in order: `accounts` (demo accounts, postal addresses
 `period_2021` and `period_2026` (one funding period each), on what `common` provides.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -62,7 +63,8 @@ def seed(*, password: str | None = None) -> SeedResult:
         ensure_addresses()
         accounts = {user.username: user for user, _ in result.accounts}
         history = History()
-        builders = {CODE_2021: partial(_build_2021, centres=CENTRES_2021), CODE_2026: _build_2026}
+        builders: dict[str, Callable[[dict[str, User], History], None]] = {
+            CODE_2021: partial(_build_2021, centres=CENTRES_2021), CODE_2026: _build_2026}
         existing = set(FundingProgramme.objects.filter(code__in=builders).values_list("code", flat=True))
         for code, build in builders.items():
             if code not in existing:

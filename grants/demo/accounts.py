@@ -66,7 +66,7 @@ def ensure_accounts(specs: list[Account], password: str | None) -> list[tuple[Us
         body = bodies[spec.body] if spec.body else None
         user = User.objects.filter(username=spec.username).first()
         created = user is None
-        if created:
+        if user is None:
             user = User(username=spec.username, role=spec.role, municipality=body,
                         first_name=spec.first_name, last_name=spec.last_name, email=spec.email,
                         is_staff=spec.superuser, is_superuser=spec.superuser,

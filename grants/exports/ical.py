@@ -4,6 +4,7 @@ deadline with a reminder 14 days before, and one per payment date of a fixed rec
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import icalendar
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ def _event(*, uid: str, day, summary: str, description: str, url: str, stamp: da
     return event
 
 
-def deadlines_ical(rows: Iterable, *, calendar_name: str, link_for: Callable[[object], str], now: datetime,
+def deadlines_ical(rows: Iterable, *, calendar_name: str, link_for: Callable[[Any], str], now: datetime,
                    reclaims: Iterable = ()) -> str:
     """A VCALENDAR of the deadline rows (`grants.selectors.deadlines.DeadlineRow`) and the payment
     dates of fixed reclaims (`ReclaimDueRow`). `link_for(row)` gives the absolute URL of each entry."""

@@ -1,6 +1,7 @@
 """A table as the pages show it and the exports write it: typed columns, rows of cells, a sum row."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from core.formats import german_decimal
 from core.money import format_eur, to_money
@@ -38,6 +39,7 @@ class Cell:
         if self.kind == MONEY:
             return format_eur(self.value)
         if self.kind == PERCENT:
+            assert isinstance(self.value, Decimal)  # a share, rounded to a Decimal
             return f"{german_decimal(self.value)} %"
         return str(self.value)
 
@@ -47,6 +49,7 @@ class Cell:
         if self.value is None:
             return ""
         if self.kind in (MONEY, PERCENT):
+            assert isinstance(self.value, Decimal)  # cells() rounds amounts to Decimal; shares are Decimals
             return german_decimal(self.value)
         return str(self.value)
 

@@ -6,6 +6,7 @@ tables give the same bytes (a payment order delivered again is the same file).""
 import datetime as dt
 import io
 import zipfile
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ def _value(cell: Cell):
     if cell.value is None or cell.value == "":
         return None
     if cell.kind == PERCENT:
+        assert isinstance(cell.value, Decimal)  # a share, rounded to a Decimal
         return cell.value / 100  # a Decimal fraction, shown by the percent format
     if cell.kind in NUMERIC_KINDS:
         return cell.value

@@ -38,9 +38,9 @@ def amendment_grid(award: Award, data=None, *, initial: tuple[list[ExpenditureLi
             grid.initial[f"expenditure-{line.year}-{line.category.code}"] = line.amount
             if line.positions is not None:
                 grid.initial[f"positions-{line.year}-{line.category.code}"] = line.positions
-        for line in financings:
-            if line.amount or line.source == "zuwendung":
-                grid.initial[f"financing-{line.year}-{line.source}"] = line.amount
+        for financing in financings:
+            if financing.amount or financing.source == "zuwendung":
+                grid.initial[f"financing-{financing.year}-{financing.source}"] = financing.amount
     return grid
 
 

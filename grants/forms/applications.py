@@ -74,8 +74,8 @@ class PlanGridForm(forms.Form):
                 self.initial[f"expenditure-{line.year}-{line.category.code}"] = line.amount
                 if line.positions is not None:
                     self.initial[f"positions-{line.year}-{line.category.code}"] = line.positions
-            for line in application.financings.all():
-                self.initial[f"financing-{line.year}-{line.source}"] = line.amount
+            for financing in application.financings.all():
+                self.initial[f"financing-{financing.year}-{financing.source}"] = financing.amount
 
     def lines(self) -> tuple[list[ExpenditureLine], list[FinancingLine]]:
         """The plan lines typed in; empty cells are no line."""

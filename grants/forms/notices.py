@@ -5,6 +5,7 @@ notice per award) is decided by grants/services/notices.py, whose FieldErrors ("
 land beside the field of the same name.
 """
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -65,14 +66,17 @@ class NoticeIssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["issued_on"].initial = clock.today()
-        self.fields["ceremony"].queryset = HandoverCeremony.objects.order_by("-date", "-pk")
+        ceremony = cast(forms.ModelChoiceField, self.fields["ceremony"])
+        ceremony.queryset = HandoverCeremony.objects.order_by("-date", "-pk")
         if kind == K.AMENDMENT:
             referable = (application.notices.exclude(kind=K.REJECTION).defer("pdf", "snapshot")
                          .order_by("-issued_on", "-number"))
-            self.fields["refers_to"].queryset = referable
-            self.fields["refers_to"].label_from_instance = _notice_label
+            refers_to = cast(forms.ModelChoiceField, self.fields["refers_to"])
+            refers_to.queryset = referable
+            # A function in place of the method, for this field only; the stubs allow only a method there.
+            refers_to.label_from_instance = _notice_label  # type: ignore[method-assign,assignment]
             first = referable.first()
-            self.fields["refers_to"].initial = first.pk if first else None
+            refers_to.initial = first.pk if first else None
         else:
             del self.fields["refers_to"]
             del self.fields["changes"]
@@ -118,5 +122,7 @@ class CeremonyAttachForm(forms.Form):
         programmes = ceremony.notices.values("application__programme")
         if programmes.exists():
             candidates = candidates.filter(application__programme__in=programmes)
-        self.fields["notice"].queryset = candidates
-        self.fields["notice"].label_from_instance = _ceremony_notice_label
+        notice = cast(forms.ModelChoiceField, self.fields["notice"])
+        notice.queryset = candidates
+        # A function in place of the method, for this field only; the stubs allow only a method there.
+        notice.label_from_instance = _ceremony_notice_label  # type: ignore[method-assign,assignment]

@@ -1,6 +1,8 @@
 """Forms of the Mittelabruf (coordinator) and the Auszahlung (ministry): input only; the rules
 live in grants/services/disbursements.py."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +24,8 @@ class PaymentRequestForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("– bitte wählen –"))] + [(str(y), str(y)) for y in years]
+        year = cast(forms.TypedChoiceField, self.fields["year"])
+        year.choices = [("", _("– bitte wählen –"))] + [(str(y), str(y)) for y in years]
 
 
 class PaymentBookForm(forms.Form):

@@ -2,6 +2,8 @@
 grants/services/reclaims.py. Field names are the service's error keys, so a refusal lands
 beside its field."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +42,8 @@ class ReclaimProposeForm(forms.Form):
 
     def __init__(self, *args, award, principal_help: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["award_year"].queryset = award.years.select_related("budget").order_by("budget__year")
+        award_year = cast(forms.ModelChoiceField, self.fields["award_year"])
+        award_year.queryset = award.years.select_related("budget").order_by("budget__year")
         if principal_help:
             self.fields["principal"].help_text = principal_help
 

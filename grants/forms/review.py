@@ -7,6 +7,7 @@ the fields of the same name ("message", "amount-2027", "justification", "reason"
 """
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,7 @@ class RecommendForm(forms.Form):
         values = [self.cleaned_data.get(f"amount-{y}") for y in self.years] if hasattr(self, "cleaned_data") else []
         if not values or any(v is None for v in values):
             return None
-        return sum(values, Decimal("0.00"))
+        return sum(cast(list[Decimal], values), Decimal("0.00"))  # none is None here
 
 
 class CommentForm(forms.Form):

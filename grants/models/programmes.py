@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-
 class _MoneyColumn(TypedDict):
     max_digits: int
     decimal_places: int

@@ -182,7 +182,7 @@ def _plan_table(plan: dict | None) -> dict | None:
 
 def _award_context(award: dict) -> dict:
     start, end = date.fromisoformat(award["period_start"]), date.fromisoformat(award["period_end"])
-    proofs = []
+    proofs: list[dict[str, str | bool]] = []
     for report in award.get("interim_reports") or []:
         year = report["year"]
         first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))

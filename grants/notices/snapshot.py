@@ -13,7 +13,7 @@ from grants.models import Application, Notice
 from grants.selectors.awards import award_total
 from grants.selectors.deadlines import report_deadlines
 
-KIND_TITLES = {
+KIND_TITLES: dict[str, str] = {
     Notice.Kind.AWARD: "Zuwendungsbescheid",
     Notice.Kind.REJECTION: "Ablehnungsbescheid",
     Notice.Kind.AMENDMENT: "Änderungsbescheid",
@@ -166,9 +166,11 @@ def notice_snapshot(*, application: Application, kind: str, number: str, issued_
         decision = application.decision
         snapshot["rejection"] = {"reason": decision.reason, "decided_on": decision.decided_at.date().isoformat()}
     if kind == Notice.Kind.AMENDMENT:
+        assert refers_to is not None  # may_notice_issue: an Änderungsbescheid refers to an earlier notice
         snapshot["amendment"] = {"refers_to_number": refers_to.number,
                                  "refers_to_date": refers_to.issued_on.isoformat(), "changes": changes}
     if kind == Notice.Kind.RECLAIM:
+        assert application.file_reference is not None  # awarded, so submitted: it has a file reference
         snapshot["reclaim"] = _reclaim(reclaim, number=number, issued_on=issued_on,
                                        file_reference=application.file_reference, refers_to=refers_to)
     return snapshot

@@ -4,12 +4,15 @@ back from a stored plan."""
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
 from core.money import to_money
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class FinancingSource(models.TextChoices):
@@ -21,8 +24,8 @@ class FinancingSource(models.TextChoices):
 GRANT = FinancingSource.GRANT
 
 # How the sources read where money was received or granted (a proof of use, an Änderungsbescheid)
-# rather than applied for.
-RECEIVED_LABELS = {
+# rather than applied for. Keyed by the plain source strings the plan lines carry.
+RECEIVED_LABELS: "dict[str, StrPromise]" = {
     FinancingSource.OWN_FUNDS: pgettext_lazy("Finanzierung im Nachweis", "Eigenmittel"),
     FinancingSource.THIRD_PARTY: pgettext_lazy("Finanzierung im Nachweis", "Drittmittel"),
     FinancingSource.GRANT: pgettext_lazy("Finanzierung im Nachweis", "Zuwendung des Landes"),

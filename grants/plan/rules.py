@@ -71,20 +71,21 @@ def structure_errors(
             add_error(errors, key, _("„%(category)s“ %(year)s ist doppelt angegeben.")
                       % {"category": line.category.name, "year": line.year})
         seen.add((line.year, line.category.pk))
-    for line in financings:
-        key = f"financing-{line.year}-{line.source}"
-        if line.source not in FinancingSource.values:
-            add_error(errors, key, _("Unbekannte Finanzierungsquelle „%(source)s“.") % {"source": line.source})
-        if line.year not in years:
+    for financing in financings:
+        key = f"financing-{financing.year}-{financing.source}"
+        if financing.source not in FinancingSource.values:
+            add_error(errors, key, _("Unbekannte Finanzierungsquelle „%(source)s“.") % {"source": financing.source})
+        if financing.year not in years:
             add_error(errors, key, _("%(year)s liegt außerhalb des Vorhabenzeitraums (%(span)s).")
-                      % {"year": line.year, "span": span})
-        if line.amount < 0:
+                      % {"year": financing.year, "span": span})
+        if financing.amount < 0:
             add_error(errors, key, _("Beträge dürfen nicht negativ sein."))
-        elif line.amount > MAX_AMOUNT:
+        elif financing.amount > MAX_AMOUNT:
             add_error(errors, key, str(TOO_LARGE))
-        if (line.year, line.source) in seen_sources:
-            add_error(errors, key, _("Die Finanzierungsquelle %(year)s ist doppelt angegeben.") % {"year": line.year})
-        seen_sources.add((line.year, line.source))
+        if (financing.year, financing.source) in seen_sources:
+            add_error(errors, key,
+                      _("Die Finanzierungsquelle %(year)s ist doppelt angegeben.") % {"year": financing.year})
+        seen_sources.add((financing.year, financing.source))
     return errors
 
 
@@ -125,10 +126,10 @@ def rule_errors(
         add_error(errors, "plan", _("Der Finanzierungsplan enthält keine Ausgaben."))
         return errors
 
-    spent = defaultdict(lambda: ZERO)
-    funded = defaultdict(lambda: ZERO)
-    fundable = defaultdict(lambda: ZERO)
-    grant = defaultdict(lambda: ZERO)
+    spent: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
+    funded: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
+    fundable: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
+    grant: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in expenditures:
         spent[line.year] += line.amount
         fundable[line.year] += fundable_amount(line)
@@ -141,10 +142,10 @@ def rule_errors(
             add_error(errors, f"expenditure-{line.year}-{category.code}",
                       _("„%(category)s“ ist erst ab %(year)s förderfähig.")
                       % {"category": category.name, "year": category.first_year})
-    for line in financings:
-        funded[line.year] += line.amount
-        if line.source == FinancingSource.GRANT:
-            grant[line.year] += line.amount
+    for financing in financings:
+        funded[financing.year] += financing.amount
+        if financing.source == FinancingSource.GRANT:
+            grant[financing.year] += financing.amount
 
     for year in years:
         if spent[year] != funded[year]:

@@ -1,22 +1,32 @@
 """A financing plan as a table for people: one row per cost category and per financing source,
 one amount per budget year, and the totals."""
 
+from decimal import Decimal
+from typing import TypedDict
+
 from core.money import ZERO
 from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 
 
+class _CategoryAmounts(TypedDict):
+    label: str
+    position: int
+    amounts: dict[int, Decimal]
+    positions: dict[int, Decimal]
+
+
 def plan_rows(years: list[int], expenditures: list[ExpenditureLine], financings: list[FinancingLine]) -> dict:
     """Plan lines as rows with one amount per year and the totals."""
-    categories = {}
+    categories: dict[int, _CategoryAmounts] = {}
     for line in expenditures:
         categories.setdefault(line.category.pk, {"label": line.category.name, "position": line.category.position,
                                                  "amounts": {}, "positions": {}})
         categories[line.category.pk]["amounts"][line.year] = line.amount
         if line.positions is not None:
             categories[line.category.pk]["positions"][line.year] = line.positions
-    sources = {}
-    for line in financings:
-        sources.setdefault(line.source, {})[line.year] = line.amount
+    sources: dict[str, dict[int, Decimal]] = {}
+    for financing in financings:
+        sources.setdefault(financing.source, {})[financing.year] = financing.amount
     zero = ZERO
     expenditure_rows = [
         {"label": row["label"], "amounts": [row["amounts"].get(y) for y in years],

@@ -1,6 +1,7 @@
 """Applications: starting, editing, submitting and withdrawing (the coordinator), reviewing
 and recommending (the clerk), approving and rejecting (a second person with signing authority)."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ def refuse_programme_closed(programme: FundingProgramme, today: date) -> Refusal
 
 
 def refuse_live_application(user, programme: FundingProgramme, *,
-                            applications: list[Application] | None = None) -> Refusal | None:
+                            applications: Sequence[Application] | None = None) -> Refusal | None:
     """A body has at most one live application per programme period. `applications` are the
     body's applications where the caller has loaded them already."""
     if applications is None:
@@ -52,7 +53,7 @@ def refuse_live_application(user, programme: FundingProgramme, *,
 
 
 def may_application_start(user, programme: FundingProgramme, *, today: date | None = None,
-                          applications: list[Application] | None = None) -> Refusal | None:
+                          applications: Sequence[Application] | None = None) -> Refusal | None:
     """A coordinator may start an application when the period accepts applications, its
     deadline has not passed and the body has no live application in it yet."""
     return (refuse_capability(user, Capability.APPLY)
@@ -144,7 +145,7 @@ def may_application_reject(user, application: Application, *,
 
 
 def programmes_open_to(user, *, today: date | None = None,
-                       applications: list[Application] | None = None) -> list[FundingProgramme]:
+                       applications: Sequence[Application] | None = None) -> list[FundingProgramme]:
     """The programme periods in which this coordinator may start an application now
     (`applications`: the body's applications, where the caller has them already)."""
     today = today or clock.today()

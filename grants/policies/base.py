@@ -3,6 +3,7 @@ person's capability, acting for the own body, the object's status, a running awa
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +11,11 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Capability
 from core.errors import DomainError, InvalidTransition, NotPermitted
 
-CAPABILITY_REFUSALS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Keyed by the plain capability strings the views and policies pass.
+CAPABILITY_REFUSALS: "dict[str, StrPromise]" = {
     Capability.APPLY: gettext_lazy(
         "Nur die Koordination einer Gebietskörperschaft kann Anträge stellen und Mittel abrufen."),
     Capability.REVIEW: gettext_lazy(

@@ -53,6 +53,7 @@ def _baseline(award: Award, request: AmendmentRequest) -> tuple[dict[int, Decima
     request the revision before the one it made; otherwise the revision it was based on."""
     revision = None
     if request.status == S.APPROVED and request.revision_id:
+        assert request.revision is not None  # revision_id is set
         revision = award.revisions.filter(number=request.revision.number - 1).first()
     elif request.status not in AmendmentRequest.OPEN_STATUSES:
         revision = request.base_revision

@@ -197,7 +197,7 @@ def deadline_rows(awards, *, today: date) -> list[DeadlineRow]:
         for deadline in _deadlines_of(award):
             report = reports.get((deadline.kind, deadline.year))
             rows.append(DeadlineRow(award, deadline, deadline_state(deadline, report, today), report, today))
-    rank = {state: index for index, state in enumerate(STATE_ORDER)}
+    rank: dict[str, int] = {state: index for index, state in enumerate(STATE_ORDER)}
     rows.sort(key=lambda row: (rank[row.state], row.deadline.due, row.municipality.name,
                                row.application.file_reference or ""))
     return rows
@@ -222,6 +222,7 @@ class ReclaimDueRow:
 
     @property
     def overdue(self) -> bool:
+        assert self.reclaim.due_on is not None  # an issued reclaim has a payment date (reclaim_issued_has_notice)
         return self.today > self.reclaim.due_on
 
     @property
@@ -239,6 +240,7 @@ def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
     rates = base_rate_table()
     rows = []
     for reclaim in reclaims:
+        assert reclaim.notice is not None  # an issued reclaim has its notice (reclaim_issued_has_notice)
         owed = balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from, as_of=today,
                              rates=rates, repayments=list(reclaim.repayments.all()),
                              waived=reclaim.interest_waived).total_outstanding

@@ -56,7 +56,7 @@ def _milestones(application) -> list[AuditEntry]:
         AmendmentRequest: list(award.amendment_requests.values_list("pk", flat=True)),
         Reclaim: list(award.reclaims.values_list("pk", flat=True)),
     }
-    entries = []
+    entries: list[AuditEntry] = []
     for model, ids in targets.items():
         if ids:
             entries += AuditEntry.objects.filter(

@@ -6,8 +6,10 @@ or a scheduled task can build the same tables. Every figure is summed in the dat
 number of queries does not grow with the number of awards.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
@@ -19,13 +21,24 @@ from grants.models import Award, AwardYear, Disbursement, FundingProgramme
 from grants.selectors.budgets import BudgetYearFigures, budget_figures
 from municipalities.models import Municipality
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 PERCENT_STEP = Decimal("0.1")
 
 
 # -- Programme selection ------------------------------------------------------------------
 
 
-def programmes_for_report() -> list[FundingProgramme]:
+class _HasAwards(TypedDict):
+    has_awards: bool
+
+
+# A programme as programmes_for_report() returns it: marked `has_awards`.
+ReportProgramme: TypeAlias = "WithAnnotations[FundingProgramme, _HasAwards]"
+
+
+def programmes_for_report() -> list[ReportProgramme]:
     """All programme periods, newest first, each marked `has_awards`. One query."""
     return list(
         FundingProgramme.objects.annotate(
@@ -34,7 +47,7 @@ def programmes_for_report() -> list[FundingProgramme]:
     )
 
 
-def default_programme(programmes: list[FundingProgramme]) -> FundingProgramme | None:
+def default_programme(programmes: list[ReportProgramme]) -> FundingProgramme | None:
     """The newest programme with awards, else the newest; None when there is none."""
     return next((p for p in programmes if p.has_awards), programmes[0] if programmes else None)
 
@@ -193,7 +206,9 @@ def districts_table(programme: FundingProgramme, districts: list[DistrictFigures
     )
 
 
-TABLES = {"jahre": years_table, "koerperschaften": bodies_table, "bezirke": districts_table}
+TABLES: dict[str, Callable[[FundingProgramme], ReportTable]] = {
+    "jahre": years_table, "koerperschaften": bodies_table, "bezirke": districts_table,
+}
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ def base_rate_used_by_issued_notice(valid_from: date) -> Reclaim | None:
     if later is not None:
         candidates = candidates.filter(interest_from__lt=later)
     for reclaim in candidates.select_related("notice").only("pk", "notice__snapshot", "notice__number"):
+        assert reclaim.notice is not None  # filtered on notice__isnull=False
         used = ((reclaim.notice.snapshot or {}).get("reclaim") or {}).get("base_rates_used")
         if used is None or valid_from.isoformat() in used:
             return reclaim

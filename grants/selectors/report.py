@@ -51,12 +51,12 @@ RUNNING, CLOSED = Award.Status.RUNNING, Award.Status.CLOSED
 # -- Programme selection ---------------------------------------------------------------------
 
 
-def programmes_for_report() -> list[FundingProgramme]:
+def programmes_for_report() -> list[overview.ReportProgramme]:
     """All programme periods, newest first, each marked `has_awards`. One query."""
     return overview.programmes_for_report()
 
 
-def default_programme(programmes: list[FundingProgramme], today: date) -> FundingProgramme | None:
+def default_programme(programmes: list[overview.ReportProgramme], today: date) -> FundingProgramme | None:
     """The programme whose period contains `today` (the newest, should periods overlap);
     otherwise the newest with awards, else the newest."""
     current = next((p for p in programmes if p.period_start <= today <= p.period_end), None)

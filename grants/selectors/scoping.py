@@ -10,6 +10,7 @@ may not see, so a changed id in a URL reveals nothing.
 from datetime import date
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ def _scoped(queryset: QuerySet, user, *, body: str, ministry: Q | None = None,
 def _get(queryset: QuerySet[M], pk, message: str) -> M:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):  # base of the model's DoesNotExist (untyped on type[M])
         raise Http404(message) from None
 
 

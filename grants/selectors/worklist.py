@@ -1,6 +1,9 @@
 """What waits for a person: the work after the award, per capability, as links to the filtered
 lists – and for a body's coordinator the questions to answer and reclaims to pay."""
 
+from collections.abc import Callable
+
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +17,7 @@ from grants.models import AmendmentRequest, Disbursement, Reclaim, UsageReport
 def post_award_tasks(user) -> list[dict]:
     """What waits for this person after the award: a link per kind of work that is not empty."""
     D, R, A = Disbursement.Status, Reclaim.Status, AmendmentRequest.Status
-    wanted = []
+    wanted: list[tuple[QuerySet[Model], str, str, Callable[[int], str]]] = []  # what, list, its filter, label
     if user.can(Capability.PREPARE_PAYMENT):
         wanted.append((Disbursement.objects.filter(status=D.REQUESTED), "grants:payment_queue", f"status={D.REQUESTED}",
                        lambda n: ngettext("Mittelabruf wartet auf die Vorbereitung",
@@ -69,6 +72,7 @@ def coordinator_tasks(user) -> list[dict]:
                       % {"ref": request.award.application.file_reference}})
     for reclaim in (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, **own)
                     .select_related("award__application", "notice")):
+        assert reclaim.notice is not None  # an issued reclaim has its notice (reclaim_issued_has_notice)
         tasks.append({"count": None, "url": reverse("grants:application_detail", args=[reclaim.award.application_id]),
                       "label": _("Rückforderungsbescheid %(number)s: bis %(due)s zahlen")
                       % {"number": reclaim.notice.number, "due": format_date(reclaim.due_on)}})

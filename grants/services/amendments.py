@@ -13,6 +13,7 @@ what has been called for it; a budget year that has ended is not increased.
 
 from collections import defaultdict
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -84,7 +85,7 @@ def amendment_errors(*, award: Award, period_end: date | None, expenditures: lis
         for message in messages:
             add_error(errors, "period_end" if key == "period" else key, message)
 
-    requested = defaultdict(lambda: ZERO)
+    requested: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in financings:
         if line.source == GRANT:
             requested[line.year] += line.amount
@@ -170,6 +171,7 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
                                   financings=financings, today=clock.today())
         if errors:
             raise PlanInvalid(errors)
+        assert period_end is not None  # amendment_errors refuses a missing end
         years = list(range(award.period_start.year, period_end.year + 1))
         plan = codec.encode(codec.from_lines(years, expenditures, financings))
         if request is None:

@@ -109,6 +109,7 @@ def application_save(
     try:
         with transaction.atomic():
             if application is None:
+                assert programme is not None  # a new draft is started in a programme
                 check(may_application_start(user, programme, today=today or clock.today()))
                 application = Application(programme=programme, municipality=user.municipality, created_by=user)
                 before, plan_before = {}, None
@@ -138,6 +139,7 @@ def application_save(
                 audit_log(actor=user, action="grants.application.created", target=application,
                           changes={"status": [None, application.status]}, data={"plan": plan_after})
             else:
+                assert plan_before is not None  # read above for an existing application
                 changes = {name: [before[name], value] for name, value in data.items() if before[name] != value}
                 changes |= {f"plan.{key}": [plan_before[key], plan_after[key]]
                             for key in plan_after if plan_before[key] != plan_after[key]}

@@ -34,6 +34,7 @@ def application_approve(*, application: Application, user, now: datetime | None 
                        .get(pk=application.pk))
         recommendation = current_recommendation(application)
         check(may_application_approve(user, application, recommendation=recommendation))
+        assert recommendation is not None  # status RECOMMENDED (checked above): there is a recommendation
         amounts = {row.year: row.amount for row in recommendation.years.all()}
         years = sorted(year for year, amount in amounts.items() if amount > 0)
         budgets = budget_lock_and_check(programme=application.programme,

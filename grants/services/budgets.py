@@ -40,6 +40,7 @@ def budget_lock_and_check(*, programme: FundingProgramme, amounts: dict[int, Dec
     headroom = budget_headroom(programme, amounts, award=award, budgets=budgets)
     for year in sorted(amounts):
         free = headroom[year].free
+        assert free is not None  # every year has a budget: missing ones are refused above
         if amounts[year] <= free:
             continue
         figures = {"year": year, "amount": format_eur(amounts[year]), "free": format_eur(max(free, ZERO)),

@@ -2,13 +2,14 @@
 (grants/plan/rules.py), writing them, and the binding plan an award takes from them."""
 
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 
 from audit.services import audit_log
 from core.errors import PlanInvalid
 from core.money import ZERO
-from grants.models import Application, PlanExpenditure, PlanFinancing
+from grants.models import Application, CostCategory, PlanExpenditure, PlanFinancing
 from grants.plan import codec, lines
 from grants.plan.lines import GRANT, ExpenditureLine, FinancingLine
 from grants.plan.rules import rule_errors, structure_errors
@@ -60,9 +61,10 @@ def plan_write(application: Application, expenditures: list[ExpenditureLine],
     """Replace the stored lines of the (locked, saved) application; the caller has checked them."""
     application.expenditures.all().delete()
     application.financings.all().delete()
+    # Lines to store are made with the programme's cost categories: CostCategory rows.
     PlanExpenditure.objects.bulk_create(
-        PlanExpenditure(application=application, year=e.year, category=e.category, amount=e.amount,
-                        positions=e.positions)
+        PlanExpenditure(application=application, year=e.year, category=cast(CostCategory, e.category),
+                        amount=e.amount, positions=e.positions)
         for e in expenditures
     )
     PlanFinancing.objects.bulk_create(

@@ -225,6 +225,7 @@ def reclaim_book_repayment(*, reclaim: Reclaim, user, received_on: date, amount:
     with transaction.atomic():
         reclaim = _locked(reclaim)
         check(may_reclaim_book_repayment(user, reclaim))
+        assert reclaim.notice is not None  # issued: it has its notice (reclaim_issued_has_notice)
         if received_on < reclaim.notice.issued_on:
             raise FieldErrors({"received_on": [
                 _("Das Eingangsdatum liegt vor dem Datum des Rückforderungsbescheids (%(date)s).")
@@ -292,6 +293,7 @@ def base_rate_set(*, user, valid_from: date, rate: Decimal, source: str) -> Base
         if entry.rate == rate and entry.source == source:
             return entry
         if entry.rate != rate and (user_of := base_rate_used_by_issued_notice(valid_from)) is not None:
+            assert user_of.notice is not None  # a reclaim with an issued notice
             raise FieldErrors({"rate": [
                 _("Der Basiszinssatz ab %(date)s ist im Rückforderungsbescheid %(number)s gedruckt; erlassene "
                   "Bescheide sind unveränderlich. Er kann deshalb nicht mehr geändert werden.")

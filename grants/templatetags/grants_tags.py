@@ -40,8 +40,8 @@ _STYLES: dict[type, tuple[dict[str, str], str]] = {
                         AmendmentRequest.Status.RECOMMENDED: "text-bg-info", AmendmentRequest.Status.DRAFT: LIGHT},
                        "text-bg-secondary"),
 }
-_DEADLINE_STYLES = {DeadlineState.OVERDUE: "text-bg-danger", DeadlineState.DUE_SOON: "text-bg-warning",
-                    DeadlineState.DONE: "text-bg-success"}
+_DEADLINE_STYLES: dict[str, str] = {DeadlineState.OVERDUE: "text-bg-danger", DeadlineState.DUE_SOON: "text-bg-warning",
+                                    DeadlineState.DONE: "text-bg-success"}
 
 
 def _badge(css: str, label) -> str:

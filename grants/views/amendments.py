@@ -11,7 +11,7 @@ grants/selectors/amendments.py.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -57,7 +57,7 @@ from grants.services.amendments import (
     amendment_submit,
     amendment_withdraw,
 )
-from grants.views.common import apply_domain_error, post_action, require, run_form_action
+from grants.views.common import AuthenticatedRequest, apply_domain_error, post_action, require, run_form_action
 
 S = AmendmentRequest.Status
 PAGE_SIZE = 50
@@ -66,7 +66,7 @@ PAGE_SIZE = 50
 # -- Koordination: the request form --------------------------------------------------------------------
 
 
-def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Start or continue the award's draft Änderungsantrag; save it, or save and submit."""
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)
@@ -123,7 +123,7 @@ def amendment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def amendment_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.APPLY)
     amendment = get_amendment_for_user(request.user, pk)
     return post_action(request, lambda: amendment_withdraw(request=amendment, user=request.user),
@@ -134,7 +134,7 @@ def amendment_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Ministerium: queue, detail and actions ------------------------------------------------------------
 
 
-def amendment_list(request: HttpRequest) -> HttpResponse:
+def amendment_list(request: AuthenticatedRequest) -> HttpResponse:
     """Open requests first in the order they came in; filtered by status."""
     require(request.user, Capability.VIEW_ALL)
     filterset = AmendmentFilterSet(request.GET, queryset=amendments_visible_to(request.user))
@@ -144,7 +144,7 @@ def amendment_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _detail_page(request: HttpRequest, amendment: AmendmentRequest, **forms) -> HttpResponse:
+def _detail_page(request: AuthenticatedRequest, amendment: AmendmentRequest, **forms) -> HttpResponse:
     award = amendment.award
     user = request.user
     refusals = {
@@ -160,7 +160,7 @@ def _detail_page(request: HttpRequest, amendment: AmendmentRequest, **forms) -> 
         "is_applicant": user.can(Capability.APPLY),
         "refusals": refusals, "decision_refusal": shown,
         "can_act": shown is not None or any(refusal is None for refusal in refusals.values()),
-        "can_edit": may_amendment_edit(user, award, request=amendment) is None and amendment.status == S.DRAFT,
+        "can_edit": may_amendment_edit(user, award, request=amendment) is None,
         "can_withdraw": may_amendment_withdraw(user, amendment) is None,
         "questions_form": forms.get("questions_form") or QuestionsForm(),
         "recommend_form": forms.get("recommend_form") or RecommendForm(),
@@ -175,11 +175,11 @@ def _detail_page(request: HttpRequest, amendment: AmendmentRequest, **forms) -> 
     return render(request, "grants/amendment_detail.html", context)
 
 
-def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail_page(request, get_amendment_for_user(request.user, pk))
 
 
-def _action(request: HttpRequest, pk: int, capability: str, form_class, form_name: str, act, success: str):
+def _action(request: AuthenticatedRequest, pk: int, capability: str, form_class, form_name: str, act, success: str):
     """A ministry action: the form's or the rules' refusal stays on the detail page with what
     was typed; a refusal of the state (already decided, four-eyes, budget) is a message."""
     require(request.user, capability)
@@ -195,28 +195,28 @@ def _action(request: HttpRequest, pk: int, capability: str, form_class, form_nam
 
 
 @require_POST
-def amendment_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_send_back_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action(request, pk, Capability.REVIEW, QuestionsForm, "questions_form",
                    lambda a, data: amendment_send_back(request=a, user=request.user, questions=data["questions"]),
                    _("Die Rückfragen sind an die Koordination gesendet; der Antrag ist wieder ein Entwurf."))
 
 
 @require_POST
-def amendment_recommend_view(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_recommend_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action(request, pk, Capability.REVIEW, RecommendForm, "recommend_form",
                    lambda a, data: amendment_recommend(request=a, user=request.user, note=data["note"]),
                    _("Der Änderungsantrag ist zur Bewilligung empfohlen."))
 
 
 @require_POST
-def amendment_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_approve_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action(request, pk, Capability.DECIDE, ApproveForm, "approve_form",
                    lambda a, data: amendment_approve(request=a, user=request.user, note=data["note"]),
                    _("Der Änderungsantrag ist bewilligt; der Änderungsbescheid ist erlassen."))
 
 
 @require_POST
-def amendment_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_reject_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action(request, pk, Capability.DECIDE, RejectForm, "reject_form",
                    lambda a, data: amendment_reject(request=a, user=request.user, reason=data["reason"]),
                    _("Der Änderungsantrag ist abgelehnt."))

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,10 +19,10 @@ from grants.policies import may_application_edit
 from grants.policies.applications import programmes_open_to
 from grants.selectors.scoping import applications_visible_to, get_application_for_user, get_open_programme
 from grants.services.applications import application_save, application_submit, application_withdraw
-from grants.views.common import apply_domain_error, require, run_form_action
+from grants.views.common import AuthenticatedRequest, apply_domain_error, require, run_form_action
 
 
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedRequest) -> HttpResponse:
     """The coordinator's own body's applications and awards."""
     require(request.user, Capability.APPLY)
     applications = list(
@@ -37,7 +37,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def application_new(request: HttpRequest) -> HttpResponse:
+def application_new(request: AuthenticatedRequest) -> HttpResponse:
     """Choose the programme period to apply in (skipped when there is exactly one)."""
     require(request.user, Capability.APPLY)
     programmes = programmes_open_to(request.user)
@@ -46,7 +46,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/application_new.html", {"programmes": programmes})
 
 
-def _form_page(request: HttpRequest, *, programme: FundingProgramme, application=None) -> HttpResponse:
+def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, application=None) -> HttpResponse:
     if request.method == "POST":
         details = ApplicationDetailsForm(request.POST, instance=application, programme=programme)
         grid = PlanGridForm(request.POST, programme=programme, application=application)
@@ -94,12 +94,12 @@ def _form_page(request: HttpRequest, *, programme: FundingProgramme, application
     })
 
 
-def application_create(request: HttpRequest, code: str) -> HttpResponse:
+def application_create(request: AuthenticatedRequest, code: str) -> HttpResponse:
     require(request.user, Capability.APPLY)
     return _form_page(request, programme=get_open_programme(code))
 
 
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)
     if may_application_edit(request.user, application) is not None:
@@ -113,7 +113,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Grund (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def application_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)
     form = WithdrawForm(request.POST or None)
@@ -126,7 +126,7 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def application_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def application_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Submit from the detail page (a saved draft whose plan is complete)."""
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)

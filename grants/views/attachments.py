@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from accounts.roles import Capability
 from core.errors import DomainError
 from grants.selectors.scoping import get_application_for_user, get_attachment_for_user
 from grants.services.applications import attachment_add, attachment_remove
-from grants.views.common import require
+from grants.views.common import AuthenticatedRequest, require
 
 
 def _back(request, application):
@@ -29,14 +29,15 @@ class AttachmentForm(forms.Form):
 
 
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # ErrorList yields its messages as str; the stubs type its items as ValidationError | str.
+                messages.error(request, error)  # type: ignore[arg-type]
         return _back(request, application)
     upload = form.cleaned_data["file"]
     # Read at most one byte past the limit: enough for the service to refuse it.
@@ -52,7 +53,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, application)
 
 
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request.user, pk, attachment_pk)
     try:
         handle = attachment.file.open("rb")
@@ -63,7 +64,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_delete(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> HttpResponse:
     require(request.user, Capability.APPLY)
     attachment = get_attachment_for_user(request.user, pk, attachment_pk)
     application = attachment.application

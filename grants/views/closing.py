@@ -3,7 +3,7 @@ keeps the award open, or the button) is in grants/views/detail.py; the rule in
 grants/policies/awards.py."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability
 from grants.selectors.scoping import award_of, get_application_for_user
 from grants.services.closing import award_close
-from grants.views.common import post_action, require
+from grants.views.common import AuthenticatedRequest, post_action, require
 
 
 @require_POST
-def award_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def award_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Close the award of the application; a refusal lists every reason as a message."""
     require(request.user, Capability.REVIEW)
     application = get_application_for_user(request.user, pk)

@@ -11,8 +11,17 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
+from accounts.models import User
 from core.errors import DomainError, FieldErrors
 from grants.policies import Refusal, refuse_capability
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind sign-in (LoginRequiredMiddleware: every view but the few marked
+    `login_not_required`): its user is a signed-in `accounts.User`, never anonymous. Only an
+    annotation – Django still passes an HttpRequest."""
+
+    user: User
 
 
 def forbid(refusal: Refusal | None) -> None:
@@ -94,7 +103,9 @@ def safe_next(request: HttpRequest) -> str | None:
 
 def pdf_response(content: bytes, filename: str, *, as_attachment: bool) -> HttpResponse:
     response = HttpResponse(bytes(content), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    disposition = content_disposition_header(as_attachment, filename)
+    assert disposition is not None  # None only for no attachment and no filename; every PDF has a name
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -102,7 +113,9 @@ def pdf_response(content: bytes, filename: str, *, as_attachment: bool) -> HttpR
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
     """A download (export, payment orders): never cached by a shared cache."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # never None for an attachment
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -1,7 +1,7 @@
 """The start page: what this person has to do next."""
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.roles import Capability
@@ -10,11 +10,12 @@ from grants.policies.applications import programmes_open_to
 from grants.selectors.budgets import budget_figures
 from grants.selectors.scoping import applications_visible_to
 from grants.selectors.worklist import post_award_tasks
+from grants.views.common import AuthenticatedRequest
 
 S = ApplicationStatus
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     context: dict = {}
     if user.can(Capability.APPLY):

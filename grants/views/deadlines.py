@@ -22,11 +22,11 @@ from grants.policies import may_calendar_subscribe, may_deadlines_view
 from grants.selectors.deadlines import STATE_ORDER, count_by_state, deadline_rows, reclaim_due_rows, running_awards
 from grants.selectors.scoping import awards_visible_to
 from grants.services.reminders import calendar_token_ensure, calendar_token_regenerate
-from grants.views.common import forbid
+from grants.views.common import AuthenticatedRequest, forbid
 
 
 @login_required
-def deadline_list(request: HttpRequest) -> HttpResponse:
+def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     forbid(may_deadlines_view(user))
     ministry = user.can(Capability.VIEW_ALL)
@@ -55,7 +55,7 @@ def _calendar_url(token: str) -> str:
 
 
 @login_required
-def deadline_calendar(request: HttpRequest) -> HttpResponse:
+def deadline_calendar(request: AuthenticatedRequest) -> HttpResponse:
     """The coordinator's subscription address (created on the first visit)."""
     forbid(may_calendar_subscribe(request.user))
     token = calendar_token_ensure(user=request.user)
@@ -68,7 +68,7 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def deadline_calendar_renew(request: HttpRequest) -> HttpResponse:
+def deadline_calendar_renew(request: AuthenticatedRequest) -> HttpResponse:
     forbid(may_calendar_subscribe(request.user))
     try:
         calendar_token_regenerate(user=request.user)
@@ -90,6 +90,7 @@ def deadline_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(calendar_token=token, is_active=True).select_related("municipality").first()
     if user is None or may_calendar_subscribe(user) is not None:
         raise Http404(_("Kalender nicht gefunden."))
+    assert user.municipality is not None  # may_calendar_subscribe: a coordinator of a body
     awards = running_awards(awards_visible_to(user))
     rows = deadline_rows(awards, today=clock.today())
     site = settings.SITE_URL.rstrip("/")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.db.models import Max, Prefetch, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from grants.selectors.budgets import Headroom, budget_headroom
 from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.awards import application_approve, application_reject
 from grants.services.plans import requested_grant_by_year
-from grants.views.common import require, run_form_action
+from grants.views.common import AuthenticatedRequest, require, run_form_action
 
 S = ApplicationStatus
 
@@ -34,14 +34,14 @@ def _current_recommendation(application: Application) -> Recommendation | None:
             .order_by("-created_at", "-pk").first())
 
 
-def _decidable_application(request: HttpRequest, pk: int) -> Application:
+def _decidable_application(request: AuthenticatedRequest, pk: int) -> Application:
     """Scoped lookup first (outsiders get 404), then the capability (everyone else 403)."""
     application = get_application_for_user(request.user, pk)
     require(request.user, Capability.DECIDE)
     return application
 
 
-def decision_queue(request: HttpRequest) -> HttpResponse:
+def decision_queue(request: AuthenticatedRequest) -> HttpResponse:
     """Applications recommended for approval, oldest recommendation first. Three queries."""
     require(request.user, Capability.DECIDE)
     latest_first = (Recommendation.objects.select_related("recommended_by")
@@ -87,7 +87,8 @@ class BudgetRow:
         """This year would refuse the approval: no budget at all, or it would go negative."""
         if self.this_award <= 0:
             return False
-        return self.budget is None or self.remaining_after < 0
+        remaining = self.remaining_after  # None exactly when there is no budget
+        return remaining is None or remaining < 0
 
 
 def _four_eyes(refusal: Refusal | None) -> Refusal | None:
@@ -95,7 +96,7 @@ def _four_eyes(refusal: Refusal | None) -> Refusal | None:
     return refusal if refusal is not None and refusal.shown else None
 
 
-def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET shows the recommendation and the budget panel; POST approves."""
     application = _decidable_application(request, pk)
     if request.method == "POST":
@@ -132,7 +133,7 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _decidable_application(request, pk)
     refusal = may_application_reject(request.user, application)
     if refusal is not None and not refusal.shown:

@@ -4,9 +4,11 @@ reclaims. The award is loaded once and passed to every panel; what a person may 
 asked of grants/policies, so the page offers exactly what the services allow."""
 
 from datetime import timedelta
+from typing import Any, cast
 
+from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,6 +57,7 @@ from grants.selectors.scoping import (
     reclaims_visible_to,
 )
 from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
+from grants.views.common import AuthenticatedRequest
 
 S = ApplicationStatus
 
@@ -110,7 +113,9 @@ def _notices_panel(user, application: Application) -> dict | None:
         form = NoticeIssueForm(application=application, kind=kind)
         refers_to = None
         if kind == Notice.Kind.AMENDMENT:
-            refers_to = form.fields["refers_to"].queryset.first()
+            referable = cast(forms.ModelChoiceField, form.fields["refers_to"]).queryset
+            assert referable is not None  # NoticeIssueForm sets it for an Änderungsbescheid
+            refers_to = referable.first()
         refusal = may_notice_issue(user, application, kind, refers_to=refers_to)
         if refusal is None or refusal.shown:
             panel |= form.page_context(application, refusal)
@@ -206,7 +211,7 @@ def _reclaims_panel(user, award: Award) -> dict | None:
 # -- the page --------------------------------------------------------------------------------------
 
 
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     application = get_application_for_user(user, pk)
     award = award_of(application)
@@ -216,7 +221,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         comments = comments.filter(visibility=ApplicationComment.Visibility.APPLICANT)
     requested = requested_grant_by_year(application)
     edit_refusal = may_application_edit(user, application)
-    context = {
+    context: dict[str, Any] = {
         "application": application,
         "award": award,
         "plan": _binding_plan_table(award) if award else _plan_table(application),

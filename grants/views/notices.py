@@ -8,10 +8,12 @@ for the page alike. The "Bescheide" panel of the application page is in grants/v
 
 import re
 import unicodedata
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from grants.selectors.scoping import (
     get_notice_for_user,
 )
 from grants.services.notices import notice_attach_ceremony, notice_issue, notice_preview
-from grants.views.common import apply_domain_error, pdf_response, require
+from grants.views.common import AuthenticatedRequest, apply_domain_error, pdf_response, require
 
 S = ApplicationStatus
 K = Notice.Kind
@@ -38,12 +40,12 @@ K = Notice.Kind
 
 # --- helpers ---------------------------------------------------------------------------------
 
-def _kind_from(request: HttpRequest) -> str | None:
+def _kind_from(request: AuthenticatedRequest) -> str | None:
     kind = request.GET.get("art", "")
     return kind if kind in K.values else None
 
 
-def _unknown_kind(request: HttpRequest, application: Application) -> HttpResponse:
+def _unknown_kind(request: AuthenticatedRequest, application: Application) -> HttpResponse:
     """404 that says why: the address names no kind of notice (the page's own text, since the
     site's 404 page deliberately explains nothing)."""
     return render(request, "grants/notice_unknown_kind.html", {"application": application}, status=404)
@@ -51,7 +53,7 @@ def _unknown_kind(request: HttpRequest, application: Application) -> HttpRespons
 
 # --- issuing ------------------------------------------------------------------------------------
 
-def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET shows the issue form on its own page; POST issues (and on a refusal shows it again)."""
     application = get_application_for_user(request.user, pk)
     require(request.user, Capability.ISSUE_NOTICE)
@@ -59,7 +61,11 @@ def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     if kind is None:
         return _unknown_kind(request, application)
     form = NoticeIssueForm(request.POST or None, application=application, kind=kind)
-    refers_to = form.fields["refers_to"].queryset.first() if "refers_to" in form.fields else None
+    refers_to = None
+    if "refers_to" in form.fields:
+        referable = cast(forms.ModelChoiceField, form.fields["refers_to"]).queryset
+        assert referable is not None  # NoticeIssueForm sets it for an Änderungsbescheid
+        refers_to = referable.first()
     refusal = may_notice_issue(request.user, application, kind, refers_to=refers_to)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +81,7 @@ def notice_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def notice_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_preview_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The notice as it would be issued, marked ENTWURF, shown inline; nothing is stored."""
     application = get_application_for_user(request.user, pk)
     require(request.user, Capability.ISSUE_NOTICE)
@@ -97,7 +103,7 @@ def notice_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The issued PDF, byte for byte as stored; its SHA-256 is the ETag."""
     notice = get_notice_for_user(request.user, pk)
     etag = f'"{notice.sha256}"'
@@ -122,12 +128,12 @@ def _ceremony_filename(prefix: str, ceremony: HandoverCeremony) -> str:
     return f"{prefix}_{ceremony.date:%Y-%m-%d}_{place}.pdf"
 
 
-def _ceremony_for_user(request: HttpRequest, pk: int) -> HandoverCeremony:
+def _ceremony_for_user(request: AuthenticatedRequest, pk: int) -> HandoverCeremony:
     require(request.user, Capability.VIEW_ALL)
     return get_ceremony_for_user(request.user, pk)
 
 
-def ceremony_list(request: HttpRequest) -> HttpResponse:
+def ceremony_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     ceremonies = HandoverCeremony.objects.annotate(notice_count=Count("notices")).order_by("-date", "-pk")
     return render(request, "grants/ceremony_list.html", {
@@ -136,7 +142,7 @@ def ceremony_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _ceremony_page(request: HttpRequest, ceremony: HandoverCeremony, attach_form=None) -> HttpResponse:
+def _ceremony_page(request: AuthenticatedRequest, ceremony: HandoverCeremony, attach_form=None) -> HttpResponse:
     notices = ceremony_notices(ceremony)  # in print order
     can_issue = request.user.can(Capability.ISSUE_NOTICE)
     if can_issue and attach_form is None:
@@ -150,12 +156,12 @@ def _ceremony_page(request: HttpRequest, ceremony: HandoverCeremony, attach_form
     })
 
 
-def ceremony_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ceremony_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _ceremony_page(request, _ceremony_for_user(request, pk))
 
 
 @require_POST
-def ceremony_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def ceremony_attach(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ceremony = _ceremony_for_user(request, pk)
     require(request.user, Capability.ISSUE_NOTICE)
     form = CeremonyAttachForm(request.POST, ceremony=ceremony)
@@ -172,7 +178,7 @@ def ceremony_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def ceremony_detach(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
+def ceremony_detach(request: AuthenticatedRequest, pk: int, notice_pk: int) -> HttpResponse:
     ceremony = _ceremony_for_user(request, pk)
     require(request.user, Capability.ISSUE_NOTICE)
     notice = get_ceremony_notice(ceremony, notice_pk)
@@ -185,7 +191,7 @@ def ceremony_detach(request: HttpRequest, pk: int, notice_pk: int) -> HttpRespon
     return redirect("grants:ceremony_detail", pk=ceremony.pk)
 
 
-def _ceremony_pdf(request: HttpRequest, pk: int, render_pdf, prefix: str) -> HttpResponse:
+def _ceremony_pdf(request: AuthenticatedRequest, pk: int, render_pdf, prefix: str) -> HttpResponse:
     ceremony = _ceremony_for_user(request, pk)
     try:
         pdf = render_pdf(ceremony)
@@ -198,12 +204,12 @@ def _ceremony_pdf(request: HttpRequest, pk: int, render_pdf, prefix: str) -> Htt
 
 
 @require_GET
-def ceremony_presentation(request: HttpRequest, pk: int) -> HttpResponse:
+def ceremony_presentation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The presentation copies handed over at the ceremony."""
     return _ceremony_pdf(request, pk, ceremony_presentation_pdf, "Uebergabe")
 
 
 @require_GET
-def ceremony_bundle(request: HttpRequest, pk: int) -> HttpResponse:
+def ceremony_bundle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Presentation copies followed by the issued notices, as one file."""
     return _ceremony_pdf(request, pk, ceremony_bundle_pdf, "Uebergabemappe")

@@ -5,7 +5,7 @@ explicit, recorded request."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -27,7 +27,7 @@ from grants.services.payment_orders import (
     payment_orders_export,
     payment_orders_reexport,
 )
-from grants.views.common import file_response, require
+from grants.views.common import AuthenticatedRequest, file_response, require
 
 RECENT_EXPORTS = 50
 
@@ -52,7 +52,7 @@ def _page_url(day) -> str:
 
 @login_required
 @require_GET
-def payment_orders(request: HttpRequest) -> HttpResponse:
+def payment_orders(request: AuthenticatedRequest) -> HttpResponse:
     """Pick a day (today by default); its released, not yet exported payments; earlier exports."""
     require(request.user, Capability.PREPARE_PAYMENT)
     form = DayForm(request.GET if "tag" in request.GET else None, initial={"tag": clock.today()})
@@ -70,12 +70,13 @@ def payment_orders(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def payment_orders_create(request: HttpRequest) -> HttpResponse:
+def payment_orders_create(request: AuthenticatedRequest) -> HttpResponse:
     """„Exportieren und markieren“: one service call, then the new export's page with its files."""
     require(request.user, Capability.PREPARE_PAYMENT)
     form = DayForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("tag", [])))
+        # ErrorList yields its messages as str; the stubs type its items as ValidationError | str.
+        messages.error(request, " ".join(form.errors.get("tag", [])))  # type: ignore[arg-type]
         return redirect("grants:payment_orders")
     day = form.cleaned_data["tag"]
     try:
@@ -91,7 +92,7 @@ def payment_orders_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def payment_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """An export's rows, its sum check and its files. Looking records nothing."""
     require(request.user, Capability.PREPARE_PAYMENT)
     export = get_payment_order_export_for_user(request.user, pk)
@@ -108,7 +109,7 @@ def payment_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def payment_order_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def payment_order_download(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     """The CSV or XLSX of an export, always the same bytes; a download records nothing."""
     require(request.user, Capability.PREPARE_PAYMENT)
     if fmt not in EXPORT_FORMATS:
@@ -126,13 +127,14 @@ def payment_order_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
 
 @login_required
 @require_POST
-def payment_order_reexport(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_order_reexport(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """„Erneut herunterladen“: confirmed, recorded, and the same files as before."""
     require(request.user, Capability.PREPARE_PAYMENT)
     export = get_payment_order_export_for_user(request.user, pk)
     form = ReexportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("bestaetigt", [])))
+        # ErrorList yields its messages as str (see above).
+        messages.error(request, " ".join(form.errors.get("bestaetigt", [])))  # type: ignore[arg-type]
         return redirect(_page_url(export.day))
     try:
         payment_orders_reexport(export=export, user=request.user)

@@ -9,7 +9,7 @@ error. Which buttons a person sees is asked of grants/policies/payments.py, as t
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,13 +39,21 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
-from grants.views.common import apply_domain_error, forbid, post_action, require, run_form_action, safe_next
+from grants.views.common import (
+    AuthenticatedRequest,
+    apply_domain_error,
+    forbid,
+    post_action,
+    require,
+    run_form_action,
+    safe_next,
+)
 
 D = Disbursement.Status
 PAGE_SIZE = 50
 
 
-def _back_url(request: HttpRequest) -> str:
+def _back_url(request: AuthenticatedRequest) -> str:
     return safe_next(request) or reverse("grants:payment_queue")
 
 
@@ -57,7 +65,7 @@ def _label(disbursement: Disbursement) -> dict:
 # -- Koordination: Mittelabruf ---------------------------------------------------------------
 
 
-def payment_request(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The coordinator calls funds: budget year, amount, stated need; the page shows per year
     how much may be called now and why."""
     require(request.user, Capability.APPLY)
@@ -89,7 +97,7 @@ def payment_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The coordinator withdraws a request not yet prepared."""
     require(request.user, Capability.APPLY)
     disbursement = get_disbursement_for_user(request.user, pk)
@@ -102,7 +110,7 @@ def payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Ministerium: queue and actions ---------------------------------------------------------------
 
 
-def payment_queue(request: HttpRequest) -> HttpResponse:
+def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     """Requests by status tab, filtered by body and programme. A fixed number of queries."""
     forbid(may_payments_view(request.user))
     filterset = PaymentQueueFilterSet(request.GET, queryset=disbursements_visible_to(request.user))
@@ -128,7 +136,7 @@ def _action_page(request, disbursement, template, form=None, **extra) -> HttpRes
     })
 
 
-def payment_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_prepare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET: the request with the award's figures to check; POST: prepare it for release."""
     require(request.user, Capability.PREPARE_PAYMENT)
     disbursement = get_disbursement_for_user(request.user, pk)
@@ -142,7 +150,7 @@ def payment_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Release a prepared payment; the service refuses the preparer and a second release."""
     require(request.user, Capability.RELEASE_PAYMENT)
     disbursement = get_disbursement_for_user(request.user, pk)
@@ -152,7 +160,7 @@ def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=_back_url(request))
 
 
-def payment_book(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record the payment of a released request: date (today by default) and payment reference."""
     require(request.user, Capability.PREPARE_PAYMENT)
     disbursement = get_disbursement_for_user(request.user, pk)
@@ -166,7 +174,7 @@ def payment_book(request: HttpRequest, pk: int) -> HttpResponse:
     return done or _action_page(request, disbursement, "grants/payment_book.html", form)
 
 
-def payment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Refuse a request before release, with a reason the coordinator sees."""
     require(request.user, Capability.PREPARE_PAYMENT)
     disbursement = get_disbursement_for_user(request.user, pk)

@@ -5,7 +5,7 @@ and per body), each table also as CSV or XLSX."""
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,13 +16,13 @@ from grants.charts import budget_chart
 from grants.exports.csv_writer import CSV_CONTENT_TYPE, table_csv
 from grants.exports.xlsx_writer import XLSX_CONTENT_TYPE, tables_xlsx
 from grants.selectors import overview, report
-from grants.views.common import file_response, require
+from grants.views.common import AuthenticatedRequest, file_response, require
 
 FORMATS = ("csv", "xlsx")
 ALL_TABLES = "alle"  # ?tabelle=alle: the report's XLSX workbook with one sheet per table
 
 
-def _choose_programme(request: HttpRequest, default):
+def _choose_programme(request: AuthenticatedRequest, default):
     """(programmes, chosen programme or None, German error or None) for `?programm=<code>`;
     without it `default(programmes)`."""
     programmes = overview.programmes_for_report()
@@ -51,7 +51,7 @@ def _downloads(name: str, code: str, key: str) -> list[tuple[str, str]]:
 
 
 @login_required
-def programme_overview(request: HttpRequest) -> HttpResponse:
+def programme_overview(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     programmes, programme, error = _choose_programme(request, overview.default_programme)
     context = {"programmes": programmes, "programme": programme, "error": error}
@@ -67,7 +67,7 @@ def programme_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def programme_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """`?programm=<code>&tabelle=jahre|koerperschaften|bezirke` as CSV or XLSX."""
     require(request.user, Capability.VIEW_ALL)
     if fmt not in FORMATS:
@@ -93,7 +93,7 @@ def _current_programme(programmes):
 
 
 @login_required
-def programme_report_view(request: HttpRequest) -> HttpResponse:
+def programme_report_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     programmes, programme, error = _choose_programme(request, _current_programme)
     context = {"programmes": programmes, "programme": programme, "error": error}
@@ -113,7 +113,7 @@ def programme_report_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def programme_report_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """`?programm=<code>&tabelle=jahre|koerperschaften` as CSV or XLSX (one sheet);
     `tabelle=alle` (the XLSX default) is one workbook with a sheet per table."""
     require(request.user, Capability.VIEW_ALL)

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -40,7 +40,7 @@ from grants.services.reclaims import (
     reclaim_issue,
     reclaim_propose,
 )
-from grants.views.common import apply_domain_error, pdf_response, require, run_form_action
+from grants.views.common import AuthenticatedRequest, apply_domain_error, pdf_response, require, run_form_action
 
 RS = Reclaim.Status
 PAGE_SIZE = 50
@@ -73,7 +73,7 @@ def _principal_help(report: UsageReport, award_year) -> str:
     return text + "."
 
 
-def reclaim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The clerk closes the check of a submitted proof with a reclaim proposal."""
     require(request.user, Capability.REVIEW)
     report = get_usage_report_for_user(request.user, pk)
@@ -116,7 +116,7 @@ def reclaim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 # -- list and detail -------------------------------------------------------------------------------
 
 
-def reclaim_list(request: HttpRequest) -> HttpResponse:
+def reclaim_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     filterset = ReclaimFilterSet(request.GET, queryset=reclaims_visible_to(request.user))
     page = Paginator(filterset.qs.order_by("-proposed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -159,12 +159,12 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
     }
 
 
-def reclaim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def reclaim_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reclaim = get_reclaim_for_user(request.user, pk)
     return render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim))
 
 
-def reclaim_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def reclaim_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The Rückforderungsbescheid as it would be issued today, marked ENTWURF; nothing stored."""
     require(request.user, Capability.ISSUE_NOTICE)
     reclaim = get_reclaim_for_user(request.user, pk)
@@ -181,7 +181,7 @@ def reclaim_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def reclaim_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+def reclaim_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.ISSUE_NOTICE)
     reclaim = get_reclaim_for_user(request.user, pk)
     try:
@@ -189,13 +189,14 @@ def reclaim_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
+        assert reclaim.notice is not None  # issued: it has its notice
         messages.success(request, _("Der Rückforderungsbescheid %(number)s ist erlassen; zu zahlen bis %(date)s.")
                          % {"number": reclaim.notice.number, "date": format_date(reclaim.due_on)})
     return redirect("grants:reclaim_detail", pk=reclaim.pk)
 
 
 @require_POST
-def reclaim_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+def reclaim_discard_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.ISSUE_NOTICE)
     reclaim = get_reclaim_for_user(request.user, pk)
     form = ReclaimDiscardForm(request.POST)
@@ -207,7 +208,7 @@ def reclaim_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def reclaim_repayment_view(request: HttpRequest, pk: int) -> HttpResponse:
+def reclaim_repayment_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.PREPARE_PAYMENT)
     reclaim = get_reclaim_for_user(request.user, pk)
     form = RepaymentForm(request.POST)
@@ -230,7 +231,7 @@ def reclaim_repayment_view(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Basiszinssatz ---------------------------------------------------------------------------------
 
 
-def base_rate_list(request: HttpRequest) -> HttpResponse:
+def base_rate_list(request: AuthenticatedRequest) -> HttpResponse:
     """The table and, for the programme administration, a form to add or correct an entry."""
     require(request.user, Capability.MANAGE_PROGRAMME)
     form = BaseRateForm(request.POST or None)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,13 +29,13 @@ from grants.services.reviews import (
     application_start_review,
     comment_add,
 )
-from grants.views.common import post_action, require, run_form_action
+from grants.views.common import AuthenticatedRequest, post_action, require, run_form_action
 
 S = ApplicationStatus
 PAGE_SIZE = 25
 
 
-def _reviewable_application(request: HttpRequest, pk: int) -> Application:
+def _reviewable_application(request: AuthenticatedRequest, pk: int) -> Application:
     """Scoped lookup first (outsiders get 404), then the capability (coordinators get 403).
     Drafts (also withdrawn ones) belong to the coordinator alone; the ministry never sees them."""
     application = get_application_for_user(request.user, pk)
@@ -49,7 +49,7 @@ def _detail_url(application: Application) -> str:
     return reverse("grants:application_detail", args=[application.pk])
 
 
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     """All submitted applications, filtered, searched, sorted and paginated."""
     require(request.user, Capability.REVIEW)
     applications = (
@@ -68,14 +68,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+def review_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _reviewable_application(request, pk)
     return post_action(request, lambda: application_start_review(application=application, user=request.user),
                        success=_("Die Prüfung ist begonnen. Der Antrag ist jetzt „In Prüfung“."),
                        next_url=_detail_url(application))
 
 
-def _refuse_on_get(request: HttpRequest, application: Application, refusal) -> HttpResponse | None:
+def _refuse_on_get(request: AuthenticatedRequest, application: Application, refusal) -> HttpResponse | None:
     """On GET: an action page that cannot succeed now sends the person back with the reason."""
     if request.method != "POST" and refusal is not None:
         messages.error(request, refusal.reason)
@@ -83,7 +83,7 @@ def _refuse_on_get(request: HttpRequest, application: Application, refusal) -> H
     return None
 
 
-def review_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def review_request_changes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _reviewable_application(request, pk)
     if refused := _refuse_on_get(request, application, may_application_request_changes(request.user, application)):
         return refused
@@ -95,7 +95,7 @@ def review_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     return done or render(request, "grants/review_request_changes.html", {"application": application, "form": form})
 
 
-def review_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+def review_recommend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _reviewable_application(request, pk)
     if refused := _refuse_on_get(request, application, may_application_recommend(request.user, application)):
         return refused
@@ -112,7 +112,7 @@ def review_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def review_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The comment form posts here from the detail page; with errors it is shown on its own page."""
     application = _reviewable_application(request, pk)
     form = CommentForm(request.POST or None)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ from grants.services.usage_reports import (
     usage_report_send_back,
     usage_report_submit,
 )
-from grants.views.common import apply_domain_error, require, run_form_action
+from grants.views.common import AuthenticatedRequest, apply_domain_error, require, run_form_action
 
 R = UsageReport.Status
 K = UsageReport.Kind
@@ -100,7 +100,7 @@ def _initial(award, deadline, report: UsageReport | None) -> dict:
     return initial
 
 
-def _report_page(request: HttpRequest, pk: int, kind: str, year: int | None) -> HttpResponse:
+def _report_page(request: AuthenticatedRequest, pk: int, kind: str, year: int | None) -> HttpResponse:
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)
     award = award_of(application)
@@ -152,16 +152,16 @@ def _report_page(request: HttpRequest, pk: int, kind: str, year: int | None) -> 
         narrative_form=NarrativeForm()))
 
 
-def usage_report_interim(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def usage_report_interim(request: AuthenticatedRequest, pk: int, year: int) -> HttpResponse:
     return _report_page(request, pk, K.INTERIM, year)
 
 
-def usage_report_final(request: HttpRequest, pk: int) -> HttpResponse:
+def usage_report_final(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _report_page(request, pk, K.FINAL, None)
 
 
 @require_POST
-def usage_report_narrative(request: HttpRequest, pk: int) -> HttpResponse:
+def usage_report_narrative(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Upload the Sachbericht; a refusal is shown beside the upload field on the report page."""
     require(request.user, Capability.APPLY)
     report = get_usage_report_for_user(request.user, pk)
@@ -190,7 +190,7 @@ def usage_report_narrative(request: HttpRequest, pk: int) -> HttpResponse:
         narrative_form=narrative_form))
 
 
-def usage_report_narrative_download(request: HttpRequest, pk: int) -> FileResponse:
+def usage_report_narrative_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """The Sachbericht, for the own body's coordinator and the ministry; everyone else 404."""
     report = get_usage_report_for_user(request.user, pk)
     if not report.narrative:
@@ -206,7 +206,7 @@ def usage_report_narrative_download(request: HttpRequest, pk: int) -> FileRespon
 # -- Ministerium: list and check -------------------------------------------------------------------
 
 
-def usage_report_list(request: HttpRequest) -> HttpResponse:
+def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
     """Submitted reports first, then those awaiting answers, then the accepted ones; filtered
     by status, programme period and body. A fixed number of queries per page."""
     require(request.user, Capability.REVIEW)
@@ -233,7 +233,7 @@ def _check_page(request, report, accept_form=None, send_back_form=None) -> HttpR
     })
 
 
-def usage_report_check(request: HttpRequest, pk: int) -> HttpResponse:
+def usage_report_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.REVIEW)
     return _check_page(request, get_usage_report_for_user(request.user, pk))
 
@@ -251,7 +251,7 @@ def _check_action(request, pk, form_class, form_name: str, act, success: str) ->
 
 
 @require_POST
-def usage_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+def usage_report_accept_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _check_action(
         request, pk, AcceptForm, "accept_form",
         lambda report, data: usage_report_accept(report=report, user=request.user, note=data["note"]),
@@ -259,7 +259,7 @@ def usage_report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def usage_report_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+def usage_report_send_back_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _check_action(
         request, pk, SendBackForm, "send_back_form",
         lambda report, data: usage_report_send_back(report=report, user=request.user, questions=data["questions"]),

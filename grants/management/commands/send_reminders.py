@@ -32,9 +32,11 @@ def _line(reminder: Reminder) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Versendet fällige Erinnerungen an Zwischen- und Verwendungsnachweise (14 Tage vor der Frist, "
-             "am Tag nach der Frist und danach alle 30 Tage). Jede Erinnerung geht nur einmal hinaus; "
-             "täglich ausführbar.")
+    # Lazy: translated when the help is shown. The stubs type `help` as str only.
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Versendet fällige Erinnerungen an Zwischen- und Verwendungsnachweise (14 Tage vor der Frist, "
+        "am Tag nach der Frist und danach alle 30 Tage). Jede Erinnerung geht nur einmal hinaus; "
+        "täglich ausführbar.")
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true",

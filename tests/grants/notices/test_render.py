@@ -14,12 +14,14 @@ import sys
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import cast
 
 import pdfplumber
 import pytest
 from django.conf import settings
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, StreamObject
 
 from grants.notices import render as render_module
 from grants.notices.render import render_notice_pdf, render_presentation_pdf
@@ -274,7 +276,8 @@ def test_a_seven_year_plan_with_millions_still_fits_between_the_margins():
 
 def xmp_root(pdf: bytes) -> ET.Element:
     reader = PdfReader(io.BytesIO(pdf))
-    raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    root = cast(DictionaryObject, reader.trailer["/Root"])
+    raw = cast(StreamObject, root["/Metadata"].get_object()).get_data()
     return ET.fromstring(raw.split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0])
 
 
@@ -306,7 +309,8 @@ def used_fonts(pdf: bytes) -> list[dict]:
     """Every font of every page: its name and the embedded font program, if any."""
     fonts = []
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources = cast(DictionaryObject, page["/Resources"])
+        for font in cast(DictionaryObject, resources["/Font"]).values():
             font = font.get_object()
             described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             descriptor = described["/FontDescriptor"].get_object()

@@ -14,7 +14,7 @@ class _Element:
 
 
 class _Collector(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.by_id: dict[str, _Element] = {}
         self.elements: list[_Element] = []
