@@ -94,12 +94,6 @@ def frozen_clock():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(private_storage):
-    """Every test here may write files: into a temporary directory (tests/conftest.py)."""
-    return private_storage
-
-
 @pytest.fixture
 def award(coordinator_a, clerk, approver):
     award, _notice = award_with_notice(coordinator_a, clerk, approver)

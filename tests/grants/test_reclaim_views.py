@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from grants.models import BaseRate, Notice, Reclaim, ReclaimRepayment, UsageReport
 
-# Shared fixtures (autouse: the clock at TODAY, a temporary private storage) and helpers.
+# Shared fixtures (autouse: the clock at TODAY) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
     TODAY,
-    _private_storage,
     at,
     award,
     award_with_notice,
@@ -28,6 +27,9 @@ from tests.grants.reclaim_fixtures import (  # noqa: F401
     submitted_interim,
 )
 from tests.grants.views import error_beside
+
+# Every test here may write files: into a temporary directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 M = Decimal
 RS = Reclaim.Status

@@ -39,10 +39,9 @@ from grants.services.reclaims import (
 from tests import factories
 from tests.concurrency import run_together, slowed
 
-# Shared fixtures (autouse: the clock at TODAY, a temporary private storage) and helpers.
+# Shared fixtures (autouse: the clock at TODAY) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
     TODAY,
-    _private_storage,
     at,
     award,
     award_with_notice,
@@ -55,6 +54,9 @@ from tests.grants.reclaim_fixtures import (  # noqa: F401
     report,
     submitted_interim,
 )
+
+# Every test here may write files: into a temporary directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 M = Decimal
 RS = Reclaim.Status

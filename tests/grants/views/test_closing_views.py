@@ -16,6 +16,9 @@ from grants.services.closing import award_close
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
 
+# Every test here may write files: into a temporary directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_storage")
+
 M = Decimal
 R = UsageReport.Status
 K = UsageReport.Kind
@@ -27,12 +30,6 @@ SPENT = {"personal": M("117500.00")}
 def frozen_clock():
     with clock.frozen_at(datetime(2026, 9, 1, 10, tzinfo=ZoneInfo("Europe/Berlin"))):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(private_storage):
-    """Every test here may write files: into a temporary directory (tests/conftest.py)."""
-    return private_storage
 
 
 @pytest.fixture

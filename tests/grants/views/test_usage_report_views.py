@@ -29,6 +29,9 @@ from grants.services.usage_reports import (
 from tests import factories
 from tests.grants.views import error_beside, page_elements
 
+# Every test here may write files: into a temporary directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_storage")
+
 M = Decimal
 R = UsageReport.Status
 LOGIN = "/konto/login/?next="
@@ -40,12 +43,6 @@ SPENT = {"personal": M("117500.00"), "mikroprojekte": M("4800.00"), "sachausgabe
 def frozen_clock():
     with clock.frozen_at(datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Europe/Berlin"))):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(private_storage):
-    """Every test here may write files: into a temporary directory (tests/conftest.py)."""
-    return private_storage
 
 
 @pytest.fixture
