@@ -13,8 +13,8 @@ printed in a notice adds up to its total.
 Repayments are applied first to the interest accrued until the day before they arrive, then to
 the principal (§ 367 Abs. 1 BGB); the principal is lower from the day of the repayment on.
 
-Everything here is a pure function of its arguments, except `base_rate_table()`, the one
-reader of the table the programme administration keeps (grants.models.BaseRate).
+Everything here is a pure function of its arguments; the base-rate table the programme
+administration keeps (grants.models.BaseRate) is read by grants.selectors.reclaims.base_rate_table.
 """
 
 from calendar import isleap
@@ -253,11 +253,3 @@ def balance_as_of(*, principal: Decimal, interest_from: date, as_of: date, rates
     accrue(as_of)
     return Balance(as_of=as_of, principal=principal, interest_accrued=accrued, interest_paid=interest_paid,
                    principal_paid=principal_paid, segments=tuple(segments), repayments=tuple(applied))
-
-
-def base_rate_table() -> list[RateEntry]:
-    """The Basiszinssatz table as kept by the programme administration, oldest first."""
-    from grants.models import BaseRate
-
-    return [RateEntry(valid_from, rate)
-            for valid_from, rate in BaseRate.objects.order_by("valid_from").values_list("valid_from", "rate")]

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from grants.models import Application
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ def recipients_for(application) -> list[str]:
 
 def send_application_mail(*, application_id: int, event: str, extra: dict | None = None) -> int:
     """Render and send one event's mail; returns the number of messages sent."""
-    from grants.models import Application
-
     if event not in EVENTS:
         raise ValueError(f"Unbekanntes Mail-Ereignis {event!r}")
     application = Application.objects.select_related("programme", "municipality").get(pk=application_id)

@@ -8,10 +8,11 @@ data that changes later (a body's new address, a renamed ministry, a changed pla
 from datetime import date, timedelta
 
 from core.money import ZERO, amount_in_words, format_eur, to_money
-from grants.interest import balance_as_of, base_rate_table
+from grants.interest import balance_as_of
 from grants.models import Application, Notice
 from grants.selectors.awards import award_total
 from grants.selectors.deadlines import report_deadlines
+from grants.selectors.reclaims import base_rate_table
 
 KIND_TITLES: dict[str, str] = {
     Notice.Kind.AWARD: "Zuwendungsbescheid",

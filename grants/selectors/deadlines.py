@@ -31,8 +31,9 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from core.clock import add_months
 from core.money import to_money
-from grants.interest import balance_as_of, base_rate_table
+from grants.interest import balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
+from grants.selectors.reclaims import base_rate_table
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.formats import format_date
 from core.money import ZERO
-from grants.interest import Balance, balance_as_of, base_rate_stale_since, base_rate_table
+from grants.interest import Balance, RateEntry, balance_as_of, base_rate_stale_since
 from grants.models import AwardYear, BaseRate, Disbursement, Reclaim, UsageReport
 from grants.plan.lines import FinancingSource
 
@@ -20,6 +20,12 @@ RS = Reclaim.Status
 # Reclaims that count against what was paid in their year (a discarded proposal does not).
 COUNTING_STATUSES = (RS.PROPOSED, RS.ISSUED, RS.SETTLED)
 
+
+
+def base_rate_table() -> list[RateEntry]:
+    """The Basiszinssatz table as kept by the programme administration, oldest first."""
+    return [RateEntry(valid_from, rate)
+            for valid_from, rate in BaseRate.objects.order_by("valid_from").values_list("valid_from", "rate")]
 
 
 def paid_in_year(award_year: AwardYear) -> Decimal:

@@ -25,12 +25,19 @@ from core.formats import format_date, format_decimal
 from core.money import format_eur
 from grants.filters import ReclaimFilterSet
 from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimProposeForm, RepaymentForm
-from grants.interest import SURCHARGE, base_rate_table, interest_for
+from grants.interest import SURCHARGE, interest_for
 from grants.models import BaseRate, Notice, Reclaim, UsageReport
 from grants.policies import may_reclaim_discard, may_reclaim_issue, may_reclaim_propose
 from grants.selectors.awards import award_notice_of
 from grants.selectors.history import reclaim_history
-from grants.selectors.reclaims import due_date, payment_dates, reclaim_balance, reclaim_suggestion, stale_warning
+from grants.selectors.reclaims import (
+    base_rate_table,
+    due_date,
+    payment_dates,
+    reclaim_balance,
+    reclaim_suggestion,
+    stale_warning,
+)
 from grants.selectors.scoping import get_reclaim_for_user, get_usage_report_for_user, reclaims_visible_to
 from grants.services.notices import notice_preview
 from grants.services.reclaims import (
