@@ -85,6 +85,11 @@ class FundingProgramme(models.Model):
         _("Finanzierungsart"), max_length=20, choices=FinancingType.choices,
         default=FinancingType.FESTBETRAG,
     )
+    # Haushaltsstelle: printed on the notices and carried by the payment orders.
+    budget_chapter = models.CharField(_("Kapitel"), max_length=20, blank=True,
+                                      help_text=_("Kapitel des Landeshaushalts, z. B. 08 02"))
+    budget_title = models.CharField(_("Titel"), max_length=20, blank=True,
+                                    help_text=_("Haushaltstitel, z. B. 633 51"))
     max_grant_per_applicant = models.DecimalField(
         _("Höchstbetrag je Gebietskörperschaft"), **MONEY, null=True, blank=True,
         validators=NON_NEGATIVE,
@@ -144,6 +149,13 @@ class FundingProgramme(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.period_start.year, self.period_end.year + 1))
+
+    @property
+    def budget_line(self) -> str:
+        """The Haushaltsstelle as printed, e.g. "Kapitel 08 02, Titel 633 51"; empty when not kept."""
+        parts = [f"{label} {value}" for label, value in ((_("Kapitel"), self.budget_chapter),
+                                                         (_("Titel"), self.budget_title)) if value]
+        return ", ".join(parts)
 
     def clean(self):
         import calendar
