@@ -31,7 +31,7 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from core.clock import add_months
 from core.money import to_money
-from grants.interest import balance_as_of
+from grants.interest import BaseRateMissing, balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
 from grants.selectors.reclaims import base_rate_table
 
@@ -209,9 +209,10 @@ class ReclaimDueRow:
     """The payment date of a fixed reclaim (Rückforderungsbescheid) and what is owed on `today`."""
 
     reclaim: Reclaim
-    owed: Decimal
+    owed: Decimal | None  # None when the base-rate table does not cover the interest period
     total_due: Decimal  # as printed in the notice: principal and interest if paid by the due date
     today: date
+    owed_problem: str = ""  # why `owed` is None
 
     @property
     def application(self):
@@ -242,10 +243,16 @@ def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
     rows = []
     for reclaim in reclaims:
         assert reclaim.notice is not None  # an issued reclaim has its notice (reclaim_issued_has_notice)
-        owed = balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from, as_of=today,
-                             rates=rates, repayments=list(reclaim.repayments.all()),
-                             waived=reclaim.interest_waived).total_outstanding
-        rows.append(ReclaimDueRow(reclaim, owed, to_money(reclaim.notice.snapshot["reclaim"]["total_due"]), today))
+        owed: Decimal | None = None
+        problem = ""
+        try:
+            owed = balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from, as_of=today,
+                                 rates=rates, repayments=list(reclaim.repayments.all()),
+                                 waived=reclaim.interest_waived).total_outstanding
+        except BaseRateMissing as error:  # the table does not reach back to the interest start
+            problem = error.message
+        rows.append(ReclaimDueRow(reclaim, owed, to_money(reclaim.notice.snapshot["reclaim"]["total_due"]), today,
+                                  owed_problem=problem))
     return rows
 
 

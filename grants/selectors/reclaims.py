@@ -106,6 +106,19 @@ def stale_warning(end: date) -> str | None:
              "geändert hat.") % {"latest": format_date(latest), "since": format_date(since)}
 
 
+def base_rate_missing_for(interest_from: date) -> str | None:
+    """Why interest from `interest_from` cannot be computed with the table: it starts later
+    (from 01.01.2002 on, migration 0011_a) or is empty. None when the table covers the day."""
+    first = BaseRate.objects.order_by("valid_from").values_list("valid_from", flat=True).first()
+    if first is None:
+        return _("Es ist noch kein Basiszinssatz erfasst; bitte zuerst die Tabelle des Basiszinssatzes pflegen.")
+    if interest_from < first:
+        return _("Für den %(day)s ist kein Basiszinssatz erfasst; die Tabelle beginnt am %(first)s. Zinsen nach "
+                 "§ 49a Abs. 3 HVwVfG können erst ab diesem Tag berechnet werden.") % {
+                     "day": format_date(interest_from), "first": format_date(first)}
+    return None
+
+
 def base_rate_used_by_issued_notice(valid_from: date) -> Reclaim | None:
     """A reclaim whose issued notice printed interest at the entry valid from `valid_from`
     (its table ran from interest_from to the day before due_on)."""

@@ -48,6 +48,7 @@ from grants.policies import (
 )
 from grants.selectors.awards import award_notice_of
 from grants.selectors.reclaims import (
+    base_rate_missing_for,
     base_rate_used_by_issued_notice,
     due_date,
     paid_in_year,
@@ -89,6 +90,8 @@ def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground:
         errors["interest_from"] = [_("Bitte angeben, ab wann die Erstattung zu verzinsen ist.")]
     elif interest_from > today:
         errors["interest_from"] = [_("Der Zinsbeginn darf nicht in der Zukunft liegen.")]
+    elif (problem := base_rate_missing_for(interest_from)) is not None:
+        errors["interest_from"] = [problem]
     if award_year is None:
         errors["award_year"] = [_("Bitte das Haushaltsjahr auswählen.")]
     if errors:

@@ -18,6 +18,7 @@ from core import clock
 from core.formats import format_date
 from grants.forms.notices import NoticeIssueForm, next_notice_kind
 from grants.forms.review import CommentForm
+from grants.interest import BaseRateMissing
 from grants.models import (
     Application,
     ApplicationComment,
@@ -204,8 +205,16 @@ def _reclaims_panel(user, award: Award) -> dict | None:
     if not reclaims:
         return None
     today = clock.today()
-    return {"rows": [{"reclaim": r, "balance": reclaim_balance(r, today) if r.status == Reclaim.Status.ISSUED
-                      else None} for r in reclaims]}
+    rows = []
+    for reclaim in reclaims:
+        balance, problem = None, ""
+        if reclaim.status == Reclaim.Status.ISSUED:
+            try:
+                balance = reclaim_balance(reclaim, today)
+            except BaseRateMissing as error:  # the base-rate table does not reach back to the interest start
+                problem = error.message
+        rows.append({"reclaim": reclaim, "balance": balance, "problem": problem})
+    return {"rows": rows}
 
 
 # -- the page --------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from core.formats import format_date, format_decimal
 from core.money import format_eur
 from grants.filters import ReclaimFilterSet
 from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimProposeForm, RepaymentForm
-from grants.interest import SURCHARGE, interest_for
+from grants.interest import SURCHARGE, Balance, BaseRateMissing, interest_for
 from grants.models import BaseRate, Notice, Reclaim, UsageReport
 from grants.policies import may_reclaim_discard, may_reclaim_issue, may_reclaim_propose
 from grants.selectors.awards import award_notice_of
@@ -137,14 +137,19 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
     user = request.user
     today = clock.today()
     rates = base_rate_table()
-    balance = reclaim_balance(reclaim, today)
     due_on = reclaim.due_on
     if due_on is None and reclaim.status == RS.PROPOSED:
         due_on = due_date(reclaim, today)  # if it were issued today
+    balance: Balance | None = None
     until_due = None
-    if due_on is not None and reclaim.status in (RS.PROPOSED, RS.ISSUED):
-        until_due = interest_for(principal=reclaim.principal, start=reclaim.interest_from, end=due_on, rates=rates,
-                                 waived=reclaim.interest_waived)
+    interest_problem = None
+    try:
+        balance = reclaim_balance(reclaim, today)
+        if due_on is not None and reclaim.status in (RS.PROPOSED, RS.ISSUED):
+            until_due = interest_for(principal=reclaim.principal, start=reclaim.interest_from, end=due_on,
+                                     rates=rates, waived=reclaim.interest_waived)
+    except BaseRateMissing as error:  # the interest period starts before the table (or an entry was deleted)
+        interest_problem = error.message
     furthest = max(today, due_on or today)
     is_ministry = user.can(Capability.VIEW_ALL)
     award_notice = award_notice_of(reclaim.award)
@@ -155,7 +160,8 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
         "balance": balance, "balance_until": today - timedelta(days=1),
         "until_due": until_due, "due_on": due_on,
         "stale_warning": stale_warning(furthest) if not reclaim.interest_waived and is_ministry else None,
-        "repayments": balance.repayments,
+        "repayments": balance.repayments if balance is not None else (),
+        "interest_problem": interest_problem,
         "is_ministry": is_ministry,
         "issue_refusal": issue_refusal, "discard_refusal": discard_refusal,
         "can_decide": issue_refusal is None or issue_refusal.shown or discard_refusal is None or discard_refusal.shown,

@@ -47,7 +47,7 @@ def ensure_base_rates() -> None:
     """The table comes from a data migration; a transactional test (threads, browser) empties
     the tables when it ends, so it is loaded again where it is missing."""
     if not BaseRate.objects.exists():
-        seeded = importlib.import_module("grants.migrations.0008_base_rates_and_first_revisions")
+        seeded = importlib.import_module("grants.migrations.0011_a_base_rates_from_2002")
         for valid_from, rate in seeded.BASE_RATES:
             BaseRate.objects.create(valid_from=valid_from, rate=Decimal(rate), source=seeded.SOURCE)
 

@@ -239,9 +239,9 @@ def test_programme_administration_adds_a_base_rate(client, programme_admin):
     login(client, programme_admin)
     url = reverse("grants:base_rate_list")
     assert client.get(url).status_code == 200
-    response = client.post(url, {"valid_from": "01.01.2026", "rate": "1,27", "source": "Bundesbank"})
+    response = client.post(url, {"valid_from": "01.07.2027", "rate": "1,27", "source": "Bundesbank"})
     assert response.status_code == 302
-    assert BaseRate.objects.get(valid_from=date(2026, 1, 1)).rate == M("1.27")
+    assert BaseRate.objects.get(valid_from=date(2027, 7, 1)).rate == M("1.27")
 
 
 def test_base_rate_on_a_wrong_day_is_refused_beside_the_field(client, programme_admin):

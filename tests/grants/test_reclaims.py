@@ -345,7 +345,7 @@ def test_coordinator_cannot_book_repayments(fixed, coordinator_a):
 
 
 def test_base_rate_is_added_on_a_change_day(programme_admin):
-    entry = base_rate_set(user=programme_admin, valid_from=date(2026, 1, 1), rate=M("1.27"), source="Bundesbank")
+    entry = base_rate_set(user=programme_admin, valid_from=date(2027, 7, 1), rate=M("1.27"), source="Bundesbank")
     assert entry.rate == M("1.27") and entry.created_by == programme_admin
     assert [e.action for e in audit_entries_for(entry)] == ["grants.base_rate.created"]
 
