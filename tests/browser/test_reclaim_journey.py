@@ -98,7 +98,7 @@ def test_propose_fix_repay_and_the_coordinator_sees_it_settled(page, axe, on_day
     assert "Rückforderung 2023" in main and "Erledigt" in main and reclaim.notice.number in main
     sign_out(page)
 
-    # Programmverwaltung enters the base rate of 01.01.2026 (a wrong date first)
+    # Programmverwaltung enters the base rate of 01.07.2027 (a wrong date first; 0011_a loads the published ones)
     sign_in(page, "programmverwaltung")
     nav(page, "Programm")
     page.get_by_role("heading", name="Programmübersicht", level=1).wait_for()
@@ -113,8 +113,8 @@ def test_propose_fix_repay_and_the_coordinator_sees_it_settled(page, axe, on_day
     axe(page, "Basiszinssatz falsches Datum")
     assert not BaseRate.objects.filter(valid_from=date(2026, 3, 15)).exists()
     assert page.get_by_label("Basiszinssatz in %").input_value() == "1,27"  # what was typed is kept
-    page.get_by_label("gültig ab").fill("01.01.2026")
+    page.get_by_label("gültig ab").fill("01.07.2027")
     page.get_by_role("button", name="Speichern").click()
-    page.get_by_text("Der Basiszinssatz ab 01.01.2026 ist mit 1,27 % erfasst.").wait_for()
+    page.get_by_text("Der Basiszinssatz ab 01.07.2027 ist mit 1,27 % erfasst.").wait_for()
     axe(page, "Basiszinssatz erfasst")
-    assert BaseRate.objects.get(valid_from=date(2026, 1, 1)).rate == Decimal("1.27")
+    assert BaseRate.objects.get(valid_from=date(2027, 7, 1)).rate == Decimal("1.27")
