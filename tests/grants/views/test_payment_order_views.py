@@ -85,7 +85,9 @@ def test_page_shows_the_days_released_unexported_payments_with_their_sum(client,
     html = client.get(PAGE, {"tag": "2026-11-25"}).content.decode()
 
     assert "Freigegeben am 25.11.2026, noch nicht exportiert" in html
-    assert html.count("Werra-Meißner-Kreis</th>") == 2 and html.count("Hochtaunuskreis</th>") == 1
+    assert html.count("Kreisausschuss des Werra-Meißner-Kreises</th>") == 2
+    assert html.count("Kreisausschuss des Hochtaunuskreises</th>") == 1
+    assert "DE65123456780063600000" in html  # the Werra-Meißner-Kreis' TEST IBAN
     assert "73.123,95 €" in html
     assert "Summenprüfung: 3 Zahlungen, zusammen 73.123,95 €" in html
     assert "Exportieren und markieren" in html
@@ -178,9 +180,9 @@ def test_downloads_deliver_the_files_and_record_nothing(client, approver, export
     assert csv_response["Content-Disposition"] == 'attachment; filename="Zahlungsanordnungen_2026-11-25_1.csv"'
     assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
     assert csv_response.content == export_csv(export)
-    assert csv_rows(csv_response.content)[1][4] == "25000,50"
+    assert csv_rows(csv_response.content)[1][9] == "25000,50"
     assert xlsx_response["Content-Disposition"] == 'attachment; filename="Zahlungsanordnungen_2026-11-25_1.xlsx"'
-    assert load_workbook(io.BytesIO(xlsx_response.content)).active["E2"].number_format == "#,##0.00 €"
+    assert load_workbook(io.BytesIO(xlsx_response.content)).active["J2"].number_format == "#,##0.00 €"
     assert "no-store" in csv_response["Cache-Control"]
     assert AuditEntry.objects.count() == entries
 
