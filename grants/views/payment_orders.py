@@ -69,6 +69,7 @@ def payment_orders(request: AuthenticatedRequest) -> HttpResponse:
         "sum_check": describe_total(len(rows), total),
         "exports": exports, "reexport_form": ReexportForm(),
         "bank_refusal": refuse_missing_bank_details(bodies) if rows else None,
+        "test_iban_payees": [body.payee for body in bodies if body.has_test_iban] if rows else [],
     }, status=200 if not form.is_bound or form.is_valid() else 400)
 
 
