@@ -1,6 +1,24 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core import banking
+
+POSTAL_CODE_VALIDATOR = RegexValidator(r"^\d{5}$", _("Die Postleitzahl besteht aus fünf Ziffern."))
+
+
+def address_missing(street: str, postal_code: str, city: str) -> list[str]:
+    """The parts of a postal address that are missing or wrong, as German labels; empty when complete."""
+    missing = []
+    if not (street or "").strip():
+        missing.append(gettext("Straße und Hausnummer"))
+    if not (postal_code or "").isdigit() or len(postal_code) != 5:
+        missing.append(gettext("fünfstellige Postleitzahl"))
+    if not (city or "").strip():
+        missing.append(gettext("Ort"))
+    return missing
 
 
 class AdministrativeCourt(models.Model):
@@ -8,7 +26,7 @@ class AdministrativeCourt(models.Model):
 
     seat = models.CharField(_("Sitz"), max_length=100, unique=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
-    postal_code = models.CharField(_("PLZ"), max_length=5, blank=True)
+    postal_code = models.CharField(_("PLZ"), max_length=5, blank=True, validators=[POSTAL_CODE_VALIDATOR])
     city = models.CharField(_("Ort"), max_length=100, blank=True)
 
     class Meta:
@@ -22,6 +40,10 @@ class AdministrativeCourt(models.Model):
     @property
     def name(self) -> str:
         return f"Verwaltungsgericht {self.seat}"
+
+    @property
+    def address_missing(self) -> list[str]:
+        return address_missing(self.street, self.postal_code, self.city)
 
 
 class Municipality(models.Model):
@@ -61,13 +83,15 @@ class Municipality(models.Model):
         related_name="municipalities",
     )
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
-    postal_code = models.CharField(
-        _("PLZ"),
-        max_length=5,
-        blank=True,
-        validators=[RegexValidator(r"^\d{5}$", _("Die Postleitzahl besteht aus fünf Ziffern."))],
-    )
+    postal_code = models.CharField(_("PLZ"), max_length=5, blank=True, validators=[POSTAL_CODE_VALIDATOR])
     city = models.CharField(_("Ort"), max_length=100, blank=True)
+    treasury_account_holder = models.CharField(
+        _("Kontoinhaber"), max_length=200, blank=True,
+        help_text=_("Die Kasse der Gebietskörperschaft (Kreiskasse, Stadtkasse), wie die Bank das Konto führt."))
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[banking.validate_iban],
+                            help_text=_("Deutsche IBAN, 22 Zeichen; Leerzeichen sind erlaubt."))
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[banking.validate_bic])
+    bank_name = models.CharField(_("Kreditinstitut"), max_length=100, blank=True)
     note = models.TextField(_("Anmerkung"), blank=True)
 
     class Meta:
@@ -87,3 +111,54 @@ class Municipality(models.Model):
         if self.postal_code or self.city:
             lines.append(f"{self.postal_code} {self.city}".strip())
         return lines
+
+    @property
+    def address_missing(self) -> list[str]:
+        return address_missing(self.street, self.postal_code, self.city)
+
+    @property
+    def payee(self) -> str:
+        """The legal payee printed on payment orders: the body acting through its organ
+        (Kreisausschuss / Magistrat, §§ 41 HKO, 66 HGO), i.e. the notice's recipient."""
+        return self.recipient_body
+
+    @property
+    def has_test_iban(self) -> bool:
+        return banking.is_test_iban(self.iban)
+
+    @property
+    def bank_details_missing(self) -> list[str]:
+        """What keeps a payment to this body's treasury from being ordered; empty when the details are valid."""
+        problems = []
+        for field, label in (("treasury_account_holder", gettext("Kontoinhaber")), ("iban", gettext("IBAN")),
+                             ("bic", gettext("BIC"))):
+            value = getattr(self, field)
+            if not value.strip():
+                problems.append(gettext("%(field)s fehlt") % {"field": label})
+                continue
+            validator = {"iban": banking.validate_iban, "bic": banking.validate_bic}.get(field)
+            if validator is not None:
+                try:
+                    validator(value)
+                except ValidationError as error:
+                    problems.extend(error.messages)
+        if not problems and not banking.bic_matches_iban(self.bic, self.iban):
+            problems.append(gettext("BIC und IBAN nennen verschiedene Länder"))
+        return problems
+
+    def clean(self):
+        super().clean()
+        self.iban = banking.compact(self.iban)
+        self.bic = banking.compact(self.bic)
+        errors: dict[str, list[str]] = {}
+        if any((self.iban, self.bic, self.treasury_account_holder.strip())):
+            for field, label in (("treasury_account_holder", gettext("Kontoinhaber")), ("iban", gettext("IBAN")),
+                                 ("bic", gettext("BIC"))):
+                if not getattr(self, field).strip():
+                    errors.setdefault(field, []).append(
+                        gettext("Bitte %(field)s angeben: eine Bankverbindung braucht Kontoinhaber, IBAN und BIC.")
+                        % {"field": label})
+        if self.iban and self.bic and not banking.bic_matches_iban(self.bic, self.iban):
+            errors.setdefault("bic", []).append(gettext("Der BIC gehört zu einem anderen Land als die IBAN."))
+        if errors:
+            raise ValidationError(errors)

@@ -88,7 +88,15 @@ def issuing_authority(name: str) -> IssuingAuthority:
     return authority
 
 
+# DEMO DATA: a plausible Haushaltsstelle (Kapitel of the ministry, Titel group 633 = allocations
+# to municipalities and associations of municipalities), not taken from a real budget plan.
+DEMO_BUDGET_CHAPTER = "08 02"
+DEMO_BUDGET_TITLE = "633 51"
+
+
 def create_programme(*, code: str, start: int, authority: IssuingAuthority, further_from: int | None, **fields):
+    fields.setdefault("budget_chapter", DEMO_BUDGET_CHAPTER)
+    fields.setdefault("budget_title", DEMO_BUDGET_TITLE)
     programme = FundingProgramme.objects.create(
         code=code, name=PROGRAMME_NAME, file_reference_prefix=f"WIR-{start % 100:02d}",
         period_start=date(start, 1, 1), period_end=date(start + 4, 12, 31), legal_basis=LEGAL_BASIS,

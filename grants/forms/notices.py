@@ -21,6 +21,17 @@ from grants.models import ApplicationStatus, HandoverCeremony, Notice
 K = Notice.Kind
 
 
+def address_edit_url(application) -> str | None:
+    """Where the incomplete address that keeps a notice from being issued is edited (the
+    admin's page of the body or of its court); None when both addresses are complete."""
+    body = application.municipality
+    if body.address_missing:
+        return reverse("admin:municipalities_municipality_change", args=[body.pk])
+    if body.administrative_court.address_missing:
+        return reverse("admin:municipalities_administrativecourt_change", args=[body.administrative_court_id])
+    return None
+
+
 def _notice_label(notice: Notice) -> str:
     return gettext("%(kind)s %(number)s vom %(date)s") % {
         "kind": notice.get_kind_display(), "number": notice.number, "date": format_date(notice.issued_on)}
@@ -93,6 +104,7 @@ class NoticeIssueForm(forms.Form):
             "notice_kind_label": K(kind).label,
             "notice_form": self,
             "notice_refusal": refusal,
+            "notice_address_edit_url": address_edit_url(application) if refusal else None,
             "notice_issue_url": f"{reverse('grants:notice_issue', args=[application.pk])}?{urlencode({'art': kind})}",
             "notice_preview_url": f"{reverse('grants:notice_preview', args=[application.pk])}?{urlencode(preview)}",
         }

@@ -48,6 +48,7 @@ from grants.policies.payments import (
     may_disbursement_request,
     may_payment_orders_export,
     may_payments_view,
+    refuse_missing_bank_details,
 )
 from grants.policies.programme import (
     may_base_rate_set,
@@ -81,6 +82,7 @@ __all__ = [
     "may_notice_hand_over", "may_notice_issue",
     "may_disbursement_book", "may_disbursement_cancel", "may_disbursement_prepare", "may_disbursement_reject",
     "may_disbursement_release", "may_disbursement_request", "may_payment_orders_export", "may_payments_view",
+    "refuse_missing_bank_details",
     "may_base_rate_set", "may_budget_set", "may_calendar_subscribe", "may_deadlines_view",
     "may_usage_report_accept", "may_usage_report_attach_narrative", "may_usage_report_edit",
     "may_usage_report_send_back", "may_usage_report_submit",

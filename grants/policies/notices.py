@@ -37,6 +37,24 @@ def _refuse_reclaim(application: Application, user, refers_to: Notice | None, re
         "deshalb nicht selbst erlassen."))
 
 
+def refuse_incomplete_address(application: Application) -> Refusal | None:
+    """A notice is a written administrative act that must reach its addressee (§ 41 HVwVfG) and
+    name the court with its address in the Rechtsbehelfsbelehrung (§ 58 Abs. 1 VwGO, § 37 Abs. 6
+    HVwVfG): neither address may be incomplete (street, five-digit postal code, city)."""
+    body = application.municipality
+    if missing := body.address_missing:
+        return Refusal(_("Die Anschrift des Bescheidempfängers (%(recipient)s) ist unvollständig – es fehlt: "
+                         "%(missing)s. Ein Bescheid kann erst erlassen werden, wenn die Anschrift vollständig ist.")
+                       % {"recipient": body.recipient_body, "missing": ", ".join(missing)}, DomainError, shown=True)
+    court = body.administrative_court
+    if missing := court.address_missing:
+        return Refusal(_("Die Anschrift des %(court)s für die Rechtsbehelfsbelehrung ist unvollständig – es fehlt: "
+                         "%(missing)s. Ein Bescheid kann erst erlassen werden, wenn die Anschrift vollständig ist.")
+                       % {"court": court.name.replace("Verwaltungsgericht", "Verwaltungsgerichts", 1),
+                          "missing": ", ".join(missing)}, DomainError, shown=True)
+    return None
+
+
 def may_notice_issue(user, application: Application, kind: str, *, refers_to: Notice | None = None,
                      reclaim=None, amendment=None) -> Refusal | None:
     """Whether `user` may issue a notice of `kind` for the application now. An Änderungsbescheid
@@ -47,6 +65,8 @@ def may_notice_issue(user, application: Application, kind: str, *, refers_to: No
         return refusal
     if kind not in K.values:
         return Refusal(_("Unbekannte Bescheidart „%(kind)s“.") % {"kind": kind}, DomainError)
+    if refusal := refuse_incomplete_address(application):
+        return refusal
     approved = application.status == ApplicationStatus.APPROVED
     award = getattr(application, "award", None) if approved else None
     if kind == K.RECLAIM:

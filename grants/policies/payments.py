@@ -45,9 +45,23 @@ def may_disbursement_cancel(user, disbursement: Disbursement) -> Refusal | None:
     return None
 
 
+def refuse_missing_bank_details(bodies) -> Refusal | None:
+    """A payment order needs the payee's valid bank details (account holder, IBAN with a valid
+    checksum, BIC): without them the treasury cannot pay, or pays to a wrong account."""
+    problems = [_("%(body)s: %(problems)s") % {"body": body.payee, "problems": ", ".join(missing)}
+                for body in bodies if (missing := body.bank_details_missing)]
+    if not problems:
+        return None
+    return Refusal(_("Für die Zahlungsanordnung fehlt eine gültige Bankverbindung des Zahlungsempfängers – "
+                     "%(problems)s. Bitte die Bankverbindung der Kasse in der Verwaltung unter "
+                     "„Gebietskörperschaften“ eintragen.") % {"problems": "; ".join(problems)},
+                   DomainError, shown=True)
+
+
 def may_disbursement_prepare(user, disbursement: Disbursement) -> Refusal | None:
     return (refuse_capability(user, Capability.PREPARE_PAYMENT)
-            or refuse_status(disbursement, (D.REQUESTED,), _("Die Vorbereitung")))
+            or refuse_status(disbursement, (D.REQUESTED,), _("Die Vorbereitung"))
+            or refuse_missing_bank_details([disbursement.award_year.award.application.municipality]))
 
 
 def may_disbursement_release(user, disbursement: Disbursement) -> Refusal | None:

@@ -103,7 +103,8 @@ def payment_year_rows(award: Award, today: date | None = None) -> list[dict]:
 
 # SEPA remittance information (unstructured) holds 140 characters.
 PURPOSE_MAX_LENGTH = 140
-_ORDER_RELATED = ("award_year__budget", "award_year__award__application__municipality")
+_ORDER_RELATED = ("award_year__budget", "award_year__award__application__municipality",
+                  "award_year__award__application__programme")
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -138,16 +139,18 @@ def _clean(text: str) -> str:
     return text.lstrip("+-/?:().,'& ").strip()
 
 
-def purpose_line(*, title: str, file_reference: str, budget_year: int, requested_on: dt.date) -> str:
+def purpose_line(*, title: str, file_reference: str, budget_year: int, requested_on: dt.date,
+                 programme: str = "") -> str:
     """`WIR-Vielfaltszentrum, Zuwendung WIR-26-0001, HHJ 2026, Abruf vom 25.11.2026`, at most 140
-    characters. Only the project title is shortened (at a word if possible): the file
-    reference, the budget year and the date by which the treasury matches the payment stay whole."""
+    characters; with `programme` its name leads (`WIR Vielfalt und Teilhabe, WIR-Vielfaltszentrum, …`).
+    Only the leading part (programme and project title) is shortened (at a word if possible): the
+    file reference, the budget year and the date by which the treasury matches the payment stay whole."""
     # Translators: the fixed part of the payment's purpose line (SEPA, at most 140 characters).
     tail = _("Zuwendung %(reference)s, HHJ %(year)s, Abruf vom %(date)s") % {
         "reference": file_reference, "year": budget_year, "date": format_date(requested_on)}
     tail = _clean(tail)[:PURPOSE_MAX_LENGTH]
     room = PURPOSE_MAX_LENGTH - len(tail) - len(", ")
-    head = _clean(title)
+    head = ", ".join(part for part in (_clean(programme), _clean(title)) if part)
     if len(head) > room:
         cut = head[:max(room, 0)]
         if " " in cut and head[len(cut):len(cut) + 1] not in ("", " "):
@@ -156,24 +159,47 @@ def purpose_line(*, title: str, file_reference: str, budget_year: int, requested
     return f"{head}, {tail}" if head else tail
 
 
+def kassenzeichen(*, file_reference: str, disbursement_pk: int) -> str:
+    """The Kassenzeichen by which the treasury books and matches one payment:
+    `<Aktenzeichen>-Z<number of the payment, six digits>`, e.g. `WIR-21-0001-Z000042`.
+
+    The number is the payment's (Disbursement's) database key, which is never reused, so the
+    Kassenzeichen is unique per payment and the same on every export and re-delivery; the file
+    reference in front lets a person find the grant from it without the system."""
+    return f"{file_reference or 'OHNE-AZ'}-Z{disbursement_pk:06d}"
+
+
 def payment_order_row(disbursement: Disbursement) -> dict:
-    """One payment order as the export's snapshot stores it."""
+    """One payment order as the export's snapshot stores it (snapshot version 2: with the
+    legal payee, the treasury's bank details, the Haushaltsstelle and the Kassenzeichen)."""
     application = disbursement.award_year.award.application
+    body = application.municipality
+    programme = application.programme
     year = disbursement.award_year.budget.year
+    file_reference = application.file_reference or ""
     return {
         "disbursement": disbursement.pk,
-        "recipient": application.municipality.name,
-        "ags": application.municipality.ags,
-        "file_reference": application.file_reference or "",
+        "recipient": body.name,
+        "payee": body.payee,
+        "account_holder": body.treasury_account_holder,
+        "iban": body.iban,
+        "bic": body.bic,
+        "kassenzeichen": kassenzeichen(file_reference=file_reference, disbursement_pk=disbursement.pk),
+        "budget_line": programme.budget_line,
+        "ags": body.ags,
+        "file_reference": file_reference,
         "budget_year": year,
         "amount": str(to_money(disbursement.amount)),
-        "purpose": purpose_line(title=application.title, file_reference=application.file_reference or "",
+        "purpose": purpose_line(programme=programme.name, title=application.title, file_reference=file_reference,
                                 budget_year=year, requested_on=timezone.localdate(disbursement.requested_at)),
     }
 
 
 @dataclass(frozen=True)
 class PaymentOrderRow:
+    """One payment order; exports of snapshot version 1 (before the bank details) lack the
+    fields with a default."""
+
     disbursement: int
     recipient: str
     ags: str
@@ -181,6 +207,12 @@ class PaymentOrderRow:
     budget_year: int
     amount: Decimal
     purpose: str
+    payee: str = ""
+    account_holder: str = ""
+    iban: str = ""
+    bic: str = ""
+    kassenzeichen: str = ""
+    budget_line: str = ""
 
 
 def export_rows(export: PaymentOrderExport) -> list[PaymentOrderRow]:

@@ -9,6 +9,13 @@ total row of the XLSX, which is meant for people.
 Both files are built from the export's stored snapshot, never from the live data, so
 downloading them again delivers the same bytes even after a body's name has changed; the
 CSV's SHA-256 is stored and checked on every delivery.
+
+Snapshot version 2 (from issue 10 on) carries per payment the legal payee (the body acting
+through its Kreisausschuss / Magistrat), the treasury's account holder, IBAN and BIC, the
+Kassenzeichen (`<Aktenzeichen>-Z<payment number>`, see `grants.selectors.payments.kassenzeichen`)
+and the Haushaltsstelle (Kapitel/Titel of the programme). Exports of version 1 keep their six
+columns and their bytes: each version is rendered with its own layout. An export is refused
+while a payee lacks valid bank details.
 """
 
 import datetime as dt
@@ -28,36 +35,48 @@ from grants.exports.csv_writer import CSV_CONTENT_TYPE, table_csv
 from grants.exports.tables import COUNT, MONEY, TEXT, Column, ReportTable, cells
 from grants.exports.xlsx_writer import XLSX_CONTENT_TYPE, tables_xlsx
 from grants.models import Disbursement, PaymentOrderExport
-from grants.policies import check, may_payment_orders_export
+from grants.policies import check, may_payment_orders_export, refuse_missing_bank_details
 from grants.selectors.payments import day_bounds, payment_order_row, payment_orders_pending
 from grants.services.numbering import number_next
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 def header() -> list[str]:
-    return [_("Empfänger"), _("AGS"), _("Aktenzeichen"), _("Haushaltsjahr"), _("Betrag"), _("Verwendungszweck")]
+    return [_("Zahlungsempfänger"), _("Kontoinhaber"), _("IBAN"), _("BIC"), _("Kassenzeichen"), _("Haushaltsstelle"),
+            _("Haushaltsjahr"), _("AGS"), _("Aktenzeichen"), _("Betrag"), _("Verwendungszweck")]
 
 
 # -- Files -------------------------------------------------------------------------------------
 
-# Column widths in the XLSX (characters): the purpose line holds up to 140.
-_WIDTHS = (34, 11, 16, 14, 16, 90)
-_KINDS = (TEXT, TEXT, TEXT, COUNT, MONEY, TEXT)
+# Per snapshot version: column kinds, XLSX widths (characters; the purpose line holds up to 140),
+# a row's values and the position of the amount (for the sum row).
+_LAYOUTS = {
+    1: ((TEXT, TEXT, TEXT, COUNT, MONEY, TEXT), (34, 11, 16, 14, 16, 90),
+        lambda row: (row["recipient"], row["ags"], row["file_reference"], row["budget_year"],
+                     Decimal(row["amount"]), row["purpose"]), 4),
+    2: ((TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, COUNT, TEXT, TEXT, MONEY, TEXT),
+        (44, 44, 27, 13, 22, 26, 14, 11, 16, 16, 90),
+        lambda row: (row["payee"], row["account_holder"], row["iban"], row["bic"], row["kassenzeichen"],
+                     row["budget_line"], row["budget_year"], row["ags"], row["file_reference"],
+                     Decimal(row["amount"]), row["purpose"]), 9),
+}
 
 
 def _table(export_number: str, snapshot: dict) -> ReportTable:
-    """The export's rows, from its stored snapshot, with the sum row people read."""
-    columns = [Column(label, kind, width) for label, kind, width in zip(snapshot["header"], _KINDS, _WIDTHS,
+    """The export's rows, from its stored snapshot, in the layout of its version, with the sum row people read."""
+    kinds, widths, values, amount_at = _LAYOUTS[snapshot.get("version", 1)]
+    columns = [Column(label, kind, width) for label, kind, width in zip(snapshot["header"], kinds, widths,
                                                                         strict=True)]
     rows = snapshot["rows"]
     total_label = ngettext("Summe (%(count)s Zahlung)", "Summe (%(count)s Zahlungen)", len(rows)) % {
         "count": len(rows)}
+    totals: list = [None] * len(columns)
+    totals[0], totals[amount_at] = total_label, Decimal(snapshot["total"])
     return ReportTable(
         key="zahlungsanordnungen", slug=export_number, title=export_number, caption=export_number, columns=columns,
-        rows=[cells(columns, row["recipient"], row["ags"], row["file_reference"], row["budget_year"],
-                    Decimal(row["amount"]), row["purpose"]) for row in rows],
-        totals=cells(columns, total_label, None, None, None, Decimal(snapshot["total"]), None),
+        rows=[cells(columns, *values(row)) for row in rows],
+        totals=cells(columns, *totals),
     )
 
 
@@ -120,6 +139,9 @@ def payment_orders_export(*, day: dt.date, user, reexport: bool = False) -> Paym
             raise DomainError(_("Für den %(day)s gibt es keine freigegebenen, noch nicht exportierten Zahlungen.")
                               % {"day": format_date(day)})
         disbursements = list(payment_orders_pending(day).filter(pk__in=pks))
+        bodies = {d.award_year.award.application.municipality_id: d.award_year.award.application.municipality
+                  for d in disbursements}
+        check(refuse_missing_bank_details(sorted(bodies.values(), key=lambda body: body.name)))
         rows = [payment_order_row(disbursement) for disbursement in disbursements]
         total = sum((Decimal(row["amount"]) for row in rows), ZERO)
         snapshot = {"version": SNAPSHOT_VERSION, "header": header(), "rows": rows, "total": str(total)}

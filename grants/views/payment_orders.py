@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.forms import GermanDateField
 from core.money import ZERO
 from grants.models import PaymentOrderExport
+from grants.policies import refuse_missing_bank_details
 from grants.selectors.payments import export_rows, payment_orders_preview
 from grants.selectors.scoping import get_payment_order_export_for_user
 from grants.services.payment_orders import (
@@ -28,6 +29,7 @@ from grants.services.payment_orders import (
     payment_orders_reexport,
 )
 from grants.views.common import AuthenticatedRequest, file_response, require
+from municipalities.models import Municipality
 
 RECENT_EXPORTS = 50
 
@@ -59,12 +61,15 @@ def payment_orders(request: AuthenticatedRequest) -> HttpResponse:
     day = form.cleaned_data["tag"] if form.is_bound and form.is_valid() else clock.today()
     rows = payment_orders_preview(day)
     total = sum((row.amount for row in rows), ZERO)
+    bodies = Municipality.objects.filter(ags__in={row.ags for row in rows}).order_by("name")
     exports = list(PaymentOrderExport.objects.select_related("created_by").defer("snapshot")
                    [:RECENT_EXPORTS])
     return render(request, "grants/payment_orders.html", {
         "form": form, "day": day, "rows": rows, "total": total,
         "sum_check": describe_total(len(rows), total),
         "exports": exports, "reexport_form": ReexportForm(),
+        "bank_refusal": refuse_missing_bank_details(bodies) if rows else None,
+        "test_iban_payees": [body.payee for body in bodies if body.has_test_iban] if rows else [],
     }, status=200 if not form.is_bound or form.is_valid() else 400)
 
 

@@ -24,7 +24,7 @@ from audit.services import audit_log
 from core import clock
 from core.errors import DomainError, NotPermitted
 from core.money import to_money
-from grants.models import Disbursement, IssuedRecordError, PaymentOrderExport
+from grants.models import Disbursement, FundingProgramme, IssuedRecordError, PaymentOrderExport
 from grants.selectors.payments import PURPOSE_MAX_LENGTH, export_rows, payment_orders_preview, purpose_line
 from grants.services.disbursements import (
     disbursement_book,
@@ -45,7 +45,13 @@ from tests.concurrency import run_together, slowed
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2026, 11, 25)
 NOTHING = "Für den 25.11.2026 gibt es keine freigegebenen, noch nicht exportierten Zahlungen."
-HEADER = ["Empfänger", "AGS", "Aktenzeichen", "Haushaltsjahr", "Betrag", "Verwendungszweck"]
+HEADER = ["Zahlungsempfänger", "Kontoinhaber", "IBAN", "BIC", "Kassenzeichen", "Haushaltsstelle", "Haushaltsjahr",
+          "AGS", "Aktenzeichen", "Betrag", "Verwendungszweck"]
+HEADER_V1 = ["Empfänger", "AGS", "Aktenzeichen", "Haushaltsjahr", "Betrag", "Verwendungszweck"]
+# The TEST IBANs of the repository's list (bank code 12345678, account = AGS digits 3–8 + "00").
+IBAN_WMK = "DE65123456780063600000"
+IBAN_HTK = "DE08123456780043400000"
+PURPOSE_HEAD = "WIR Vielfalt und Teilhabe, WIR-Vielfaltszentrum"
 
 
 def berlin(day: date, hour: int, minute: int = 0) -> datetime:
@@ -125,12 +131,82 @@ def test_export_rows_carry_recipient_ags_reference_year_amount_and_purpose(scena
 
     assert [(r.recipient, r.ags, r.file_reference, r.budget_year, r.amount, r.purpose) for r in rows] == [
         ("Hochtaunuskreis", "06434000", ref_b, 2026, Decimal("25000.50"),
-         f"WIR-Vielfaltszentrum Hochtaunuskreis, Zuwendung {ref_b}, HHJ 2026, Abruf vom 20.11.2026"),
+         f"{PURPOSE_HEAD} Hochtaunuskreis, Zuwendung {ref_b}, HHJ 2026, Abruf vom 20.11.2026"),
         ("Werra-Meißner-Kreis", "06636000", ref_a, 2027, Decimal("8123.45"),
-         f"WIR-Vielfaltszentrum Werra-Meißner-Kreis, Zuwendung {ref_a}, HHJ 2027, Abruf vom 24.11.2026"),
+         f"{PURPOSE_HEAD} Werra-Meißner-Kreis, Zuwendung {ref_a}, HHJ 2027, Abruf vom 24.11.2026"),
         ("Werra-Meißner-Kreis", "06636000", ref_a, 2026, Decimal("40000.00"),
-         f"WIR-Vielfaltszentrum Werra-Meißner-Kreis, Zuwendung {ref_a}, HHJ 2026, Abruf vom 20.11.2026"),
+         f"{PURPOSE_HEAD} Werra-Meißner-Kreis, Zuwendung {ref_a}, HHJ 2026, Abruf vom 20.11.2026"),
     ]
+    assert all(len(r.purpose) <= 140 for r in rows)
+
+
+def test_export_rows_carry_payee_bank_details_kassenzeichen_and_budget_line(scenario, programme, clerk):
+    FundingProgramme.objects.filter(pk=programme.pk).update(budget_chapter="08 02", budget_title="633 51")
+    ref_a = scenario.award_a.application.file_reference
+    ref_b = scenario.award_b.application.file_reference
+
+    rows = export_rows(payment_orders_export(day=DAY, user=clerk))
+
+    assert [(r.payee, r.account_holder, r.iban, r.bic, r.kassenzeichen, r.budget_line) for r in rows] == [
+        ("Kreisausschuss des Hochtaunuskreises", "Kreiskasse des Hochtaunuskreises", IBAN_HTK, "TESTDEFFXXX",
+         f"{ref_b}-Z{scenario.b.pk:06d}", "Kapitel 08 02, Titel 633 51"),
+        ("Kreisausschuss des Werra-Meißner-Kreises", "Kreiskasse des Werra-Meißner-Kreises", IBAN_WMK, "TESTDEFFXXX",
+         f"{ref_a}-Z{scenario.a_second.pk:06d}", "Kapitel 08 02, Titel 633 51"),
+        ("Kreisausschuss des Werra-Meißner-Kreises", "Kreiskasse des Werra-Meißner-Kreises", IBAN_WMK, "TESTDEFFXXX",
+         f"{ref_a}-Z{scenario.a_first.pk:06d}", "Kapitel 08 02, Titel 633 51"),
+    ]
+    assert len({r.kassenzeichen for r in rows}) == 3
+
+
+def test_export_is_refused_while_a_payee_has_no_valid_bank_details(scenario, clerk):
+    Municipality.objects.filter(name="Hochtaunuskreis").update(iban="DE08123456780043400001")  # checksum broken
+
+    with pytest.raises(DomainError) as error:
+        payment_orders_export(day=DAY, user=clerk)
+
+    assert "Für die Zahlungsanordnung fehlt eine gültige Bankverbindung des Zahlungsempfängers" in error.value.message
+    assert "Kreisausschuss des Hochtaunuskreises: Die Prüfziffern der IBAN stimmen nicht" in error.value.message
+    assert "Werra-Meißner" not in error.value.message
+    assert not PaymentOrderExport.objects.exists()
+    assert not Disbursement.objects.filter(export__isnull=False).exists()
+
+
+def test_export_is_refused_when_a_payee_has_no_iban_at_all(scenario, clerk):
+    Municipality.objects.filter(name="Werra-Meißner-Kreis").update(iban="")
+
+    with pytest.raises(DomainError, match="Kreisausschuss des Werra-Meißner-Kreises: IBAN fehlt"):
+        payment_orders_export(day=DAY, user=clerk)
+    assert not PaymentOrderExport.objects.exists()
+
+
+def test_preparing_a_payment_is_refused_without_valid_bank_details(programme, coordinator_a, clerk, approver):
+    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    with clock.frozen_at(berlin(date(2026, 11, 20), 10)):
+        disbursement = disbursement_request(award=award, year=2026, amount=Decimal("100.00"), user=coordinator_a)
+    Municipality.objects.filter(pk=coordinator_a.municipality_id).update(bic="")
+
+    with pytest.raises(DomainError, match="BIC fehlt"):
+        disbursement_prepare(disbursement=disbursement, user=clerk, now=berlin(DAY, 9))
+    disbursement.refresh_from_db()
+    assert disbursement.status == Disbursement.Status.REQUESTED
+
+
+def test_an_export_made_before_the_bank_details_keeps_its_six_columns_and_bytes(clerk):
+    """Exports are immutable: one of snapshot version 1 is delivered with its own layout, unchanged."""
+    snapshot = {"version": 1, "header": HEADER_V1, "total": "100.00", "rows": [{
+        "disbursement": 1, "recipient": "Werra-Meißner-Kreis", "ags": "06636000", "file_reference": "WIR-21-0001",
+        "budget_year": 2021, "amount": "100.00", "purpose": "WIR-Vielfaltszentrum, Zuwendung WIR-21-0001"}]}
+    expected = ("\ufeffEmpfänger;AGS;Aktenzeichen;Haushaltsjahr;Betrag;Verwendungszweck\r\n"
+                "Werra-Meißner-Kreis;06636000;WIR-21-0001;2021;100,00;WIR-Vielfaltszentrum, Zuwendung WIR-21-0001\r\n"
+                ).encode()
+    export = PaymentOrderExport.objects.create(
+        number="ZA-2021-11-25-1", day=date(2021, 11, 25), sequence=1, row_count=1, total=Decimal("100.00"),
+        sha256=hashlib.sha256(expected).hexdigest(), snapshot=snapshot, created_by=clerk)
+
+    assert export_csv(export) == expected
+    sheet = load_workbook(io.BytesIO(export_xlsx(export))).active
+    assert [cell.value for cell in sheet[1]] == HEADER_V1
+    assert sheet["E3"].value == 100 and sheet["A3"].value == "Summe (1 Zahlung)"
 
 
 def test_preview_shows_what_the_export_will_contain(scenario, clerk):
@@ -204,13 +280,19 @@ def test_csv_has_bom_semicolons_decimal_comma_and_no_total_line(scenario, clerk)
     assert content.startswith(b"\xef\xbb\xbf")
     rows = csv_rows(content)
     assert rows[0] == HEADER
-    assert [(row[0], row[1], row[3], row[4]) for row in rows[1:]] == [
-        ("Hochtaunuskreis", "06434000", "2026", "25000,50"),
-        ("Werra-Meißner-Kreis", "06636000", "2027", "8123,45"),
-        ("Werra-Meißner-Kreis", "06636000", "2026", "40000,00"),
+    ref_a = scenario.award_a.application.file_reference
+    ref_b = scenario.award_b.application.file_reference
+    assert [(row[0], row[2], row[3], row[4], row[6], row[7], row[9]) for row in rows[1:]] == [
+        ("Kreisausschuss des Hochtaunuskreises", IBAN_HTK, "TESTDEFFXXX", f"{ref_b}-Z{scenario.b.pk:06d}",
+         "2026", "06434000", "25000,50"),
+        ("Kreisausschuss des Werra-Meißner-Kreises", IBAN_WMK, "TESTDEFFXXX", f"{ref_a}-Z{scenario.a_second.pk:06d}",
+         "2027", "06636000", "8123,45"),
+        ("Kreisausschuss des Werra-Meißner-Kreises", IBAN_WMK, "TESTDEFFXXX", f"{ref_a}-Z{scenario.a_first.pk:06d}",
+         "2026", "06636000", "40000,00"),
     ]
+    assert rows[2][10] == f"{PURPOSE_HEAD} Werra-Meißner-Kreis, Zuwendung {ref_a}, HHJ 2027, Abruf vom 24.11.2026"
     assert len(rows) == 1 + export.row_count  # machine-readable: payment lines only
-    assert sum(to_money(row[4].replace(",", ".")) for row in rows[1:]) == export.total
+    assert sum(to_money(row[9].replace(",", ".")) for row in rows[1:]) == export.total
     assert hashlib.sha256(content).hexdigest() == export.sha256
     assert export.filename("csv") == "Zahlungsanordnungen_2026-11-25_1.csv"
 
@@ -223,11 +305,14 @@ def test_xlsx_has_numeric_amounts_in_euro_format_bold_header_and_total_row(scena
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == HEADER
     assert all(cell.font.bold for cell in sheet[1])
-    amounts = [sheet.cell(row=index, column=5) for index in range(2, 6)]
+    amounts = [sheet.cell(row=index, column=10) for index in range(2, 6)]
     assert all(cell.data_type == "n" and cell.number_format == "#,##0.00 €" for cell in amounts)
     assert [to_money(str(cell.value)) for cell in amounts] == [
         Decimal("25000.50"), Decimal("8123.45"), Decimal("40000.00"), Decimal("73123.95")]
-    assert values[1][1] == "06434000"  # the AGS stays text with its leading zero
+    assert values[1][7] == "06434000"  # the AGS stays text with its leading zero
+    assert values[1][:4] == ("Kreisausschuss des Hochtaunuskreises", "Kreiskasse des Hochtaunuskreises", IBAN_HTK,
+                             "TESTDEFFXXX")
+    assert values[1][4] == f"{scenario.award_b.application.file_reference}-Z{scenario.b.pk:06d}"
     assert values[4][0] == "Summe (3 Zahlungen)"
     assert all(cell.font.bold for cell in sheet[5])
     assert len(values) == 5

@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from core import clock
 from grants.models import Disbursement, PaymentOrderExport
 from grants.services.payment_orders import export_csv, payment_orders_export
+from municipalities.models import Municipality
 from tests.grants.test_payment_orders import DAY, NOTHING, berlin, build_scenario, csv_rows
 
 PAGE = reverse("grants:payment_orders")
@@ -85,7 +86,11 @@ def test_page_shows_the_days_released_unexported_payments_with_their_sum(client,
     html = client.get(PAGE, {"tag": "2026-11-25"}).content.decode()
 
     assert "Freigegeben am 25.11.2026, noch nicht exportiert" in html
-    assert html.count("Werra-Meißner-Kreis</th>") == 2 and html.count("Hochtaunuskreis</th>") == 1
+    assert html.count("Kreisausschuss des Werra-Meißner-Kreises</th>") == 2
+    assert html.count("Kreisausschuss des Hochtaunuskreises</th>") == 1
+    assert "DE65123456780063600000" in html  # the Werra-Meißner-Kreis' TEST IBAN
+    assert ("Achtung: TEST-IBAN (keine echte Bankverbindung) bei: Kreisausschuss des Hochtaunuskreises, "
+            "Kreisausschuss des Werra-Meißner-Kreises.") in " ".join(html.split())
     assert "73.123,95 €" in html
     assert "Summenprüfung: 3 Zahlungen, zusammen 73.123,95 €" in html
     assert "Exportieren und markieren" in html
@@ -178,9 +183,9 @@ def test_downloads_deliver_the_files_and_record_nothing(client, approver, export
     assert csv_response["Content-Disposition"] == 'attachment; filename="Zahlungsanordnungen_2026-11-25_1.csv"'
     assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
     assert csv_response.content == export_csv(export)
-    assert csv_rows(csv_response.content)[1][4] == "25000,50"
+    assert csv_rows(csv_response.content)[1][9] == "25000,50"
     assert xlsx_response["Content-Disposition"] == 'attachment; filename="Zahlungsanordnungen_2026-11-25_1.xlsx"'
-    assert load_workbook(io.BytesIO(xlsx_response.content)).active["E2"].number_format == "#,##0.00 €"
+    assert load_workbook(io.BytesIO(xlsx_response.content)).active["J2"].number_format == "#,##0.00 €"
     assert "no-store" in csv_response["Cache-Control"]
     assert AuditEntry.objects.count() == entries
 
@@ -220,3 +225,40 @@ def test_reexport_is_post_only(client, clerk, export):
 
     assert client.get(reexport_url(export)).status_code == 405
     assert not AuditEntry.objects.filter(action="grants.payment_orders.reexported").exists()
+
+
+# -- Bank details ----------------------------------------------------------------------------------
+
+
+def test_page_shows_the_missing_bank_details_and_disables_the_export(client, clerk, scenario):
+    Municipality.objects.filter(name="Hochtaunuskreis").update(iban="")
+    client.force_login(clerk)
+
+    html = client.get(PAGE, {"tag": "2026-11-25"}).content.decode()
+
+    text = " ".join(html.split())
+    assert ("Für die Zahlungsanordnung fehlt eine gültige Bankverbindung des Zahlungsempfängers – "
+            "Kreisausschuss des Hochtaunuskreises: IBAN fehlt.") in text
+    assert 'disabled aria-describedby="bankverbindung-fehlt"' in html
+
+
+def test_posting_the_export_without_bank_details_is_refused_with_the_reason(client, clerk, scenario):
+    Municipality.objects.filter(name="Werra-Meißner-Kreis").update(bic="XX")
+    client.force_login(clerk)
+
+    response = client.post(CREATE, {"tag": "2026-11-25"}, follow=True)
+
+    text = " ".join(response.content.decode().split())
+    assert "Kreisausschuss des Werra-Meißner-Kreises: Der BIC hat 2 Zeichen; ein BIC hat 8 oder 11 Zeichen." in text
+    assert not PaymentOrderExport.objects.exists()
+    assert not Disbursement.objects.filter(export__isnull=False).exists()
+
+
+def test_export_detail_shows_payee_iban_kassenzeichen_and_budget_line(client, clerk, export, scenario):
+    client.force_login(clerk)
+
+    text = " ".join(client.get(detail_url(export)).content.decode().split())
+
+    assert "Kreisausschuss des Werra-Meißner-Kreises</th>" in text
+    assert "DE65123456780063600000" in text
+    assert f"{scenario.award_a.application.file_reference}-Z{scenario.a_first.pk:06d}" in text
