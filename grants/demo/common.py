@@ -30,12 +30,13 @@ CODE_2026 = "wir-2026"
 PROGRAMME_NAME = "WIR – Vielfalt und Teilhabe"
 LEGAL_BASIS = "Förderrichtlinie des Landesprogramms WIR vom 11. Dezember 2020"
 
-# Postal addresses the body list does not carry (it leaves them empty).
+# Postal addresses for a database whose bodies still lack them; the body list
+# (municipalities/data) carries every address since issue 10, so these only fill blanks.
 ADDRESSES = {
     WMK: ("Schlossplatz 1", "37269", "Eschwege"),
     HTK: ("Ludwig-Erhard-Anlage 1-5", "61352", "Bad Homburg v. d. Höhe"),
     "Bad Homburg v. d. Höhe": ("Rathausplatz 1", "61348", "Bad Homburg v. d. Höhe"),
-    "Hanau": ("Am Markt 14–18", "63450", "Hanau"),
+    "Hanau": ("Am Markt 14-18", "63450", "Hanau"),
 }
 
 # Personnel cost of one full-time position per year (pay rises make it exceed the cap).

@@ -19,6 +19,7 @@ from core import clock
 from grants.models import Disbursement
 from grants.selectors.awards import award_year_figures
 from grants.services.disbursements import disbursement_prepare, disbursement_release, disbursement_request
+from municipalities.models import Municipality
 from tests import factories
 from tests.grants.views import error_beside, page_elements
 
@@ -399,6 +400,21 @@ def test_clerk_checks_and_prepares_and_returns_to_the_filtered_queue(client, req
     assert response.status_code == 302 and response.url == back
     requested.refresh_from_db()
     assert (requested.status, requested.prepared_by) == (D.PREPARED, clerk)
+
+
+def test_prepare_page_shows_missing_bank_details_and_the_post_is_refused(client, requested, clerk, body_a):
+    Municipality.objects.filter(pk=body_a.pk).update(iban="DE00123456780063600000")
+    client.force_login(clerk)
+
+    page = " ".join(client.get(action_url("payment_prepare", requested)).content.decode().split())
+    response = client.post(action_url("payment_prepare", requested), {"next": ""}, follow=True)
+
+    reason = ("Für die Zahlungsanordnung fehlt eine gültige Bankverbindung des Zahlungsempfängers – Kreisausschuss des "
+              "Werra-Meißner-Kreises: Die Prüfziffern der IBAN stimmen nicht")
+    assert reason in page and 'disabled aria-describedby="vorbereitung-gesperrt"' in page
+    assert reason in " ".join(response.content.decode().split())
+    requested.refresh_from_db()
+    assert requested.status == D.REQUESTED
 
 
 def test_an_outside_next_address_is_ignored(client, requested, clerk):
