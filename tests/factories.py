@@ -1,19 +1,28 @@
 """Plain builders for test data. They go through the services wherever a state is reached
 by a transition, so a test's starting point is one the application could really be in."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from accounts.models import User
+from core import clock
 from grants.models import Budget, CostCategory, FundingProgramme, IssuingAuthority
 from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 from grants.services.applications import application_create, application_submit
 from grants.services.awards import application_approve
+from grants.services.notices import notice_issue
 from grants.services.plans import financing_plan_replace
 from grants.services.reviews import application_recommend, application_start_review
 from municipalities.models import Municipality
 
 PASSWORD = "test-passwort-2026"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(day: date, hour: int = 10):
+    """Run what follows on `day`: the clock frozen at `hour` o'clock, Berlin time."""
+    return clock.frozen_at(datetime(day.year, day.month, day.day, hour, tzinfo=BERLIN))
 
 
 def make_user(username: str, role: str, municipality: Municipality | None = None, **extra) -> User:
@@ -103,7 +112,18 @@ def recommended_application(programme, coordinator, clerk, amounts=None, justifi
     return application
 
 
-def approved_award(programme, coordinator, clerk, approver, **kwargs):
+def approved_award(programme, coordinator, clerk, approver, *, on: date | None = None, **kwargs):
+    """Submitted, recommended and approved now – or, with `on`, on that day (a notice may not be
+    dated before the decision it carries)."""
+    if on is not None:
+        with at(on, 9):
+            return approved_award(programme, coordinator, clerk, approver, **kwargs)
     application = recommended_application(programme, coordinator, clerk, **kwargs)
     return application_approve(application=application, user=approver)
+
+
+def issue_notice(application, user, issued_on: date, kind: str = "zuwendung", **kwargs):
+    """Issue a notice dated `issued_on` on that very day (its date may lie only a few days ahead)."""
+    with at(issued_on, 11):
+        return notice_issue(application=application, kind=kind, user=user, issued_on=issued_on, **kwargs)
 

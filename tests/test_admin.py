@@ -27,7 +27,6 @@ from grants.models import (
 )
 from grants.services.applications import application_submit, attachment_add
 from grants.services.disbursements import disbursement_request
-from grants.services.notices import notice_issue
 from grants.services.reviews import application_request_changes, application_start_review, comment_add
 from municipalities.models import Municipality
 from tests import factories
@@ -68,13 +67,12 @@ def ceremony(db):
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 1, 15))
 
 
 @pytest.fixture
 def notice(award, approver):
-    return notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                         issued_on=date(2026, 1, 15))
+    return factories.issue_notice(award.application, approver, date(2026, 1, 15), kind=Notice.Kind.AWARD)
 
 
 @pytest.fixture

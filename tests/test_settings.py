@@ -45,6 +45,16 @@ def test_unreadable_debug_value_refuses_to_start():
     assert "DEBUG='vielleicht' ist kein Wahrheitswert" in result.stderr
 
 
+@pytest.mark.parametrize("value, message", [
+    ("-1", "NOTICE_MAX_DAYS_AHEAD=-1 darf nicht negativ sein"),
+    ("eine Woche", "NOTICE_MAX_DAYS_AHEAD='eine Woche' ist keine ganze Zahl"),
+])
+def test_unreadable_notice_days_ahead_refuse_to_start(value, message):
+    result = start(DEBUG="true", NOTICE_MAX_DAYS_AHEAD=value)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_development_needs_nothing_and_uses_sqlite():
     result = start(DEBUG="true")
     assert result.returncode == 0, result.stderr

@@ -139,6 +139,12 @@ STORAGES = {
 }
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
+# How many days after today a notice may be dated at the most (a notice signed today for a
+# handover next week); grants/services/notices.py refuses dates further ahead.
+NOTICE_MAX_DAYS_AHEAD = env_int("NOTICE_MAX_DAYS_AHEAD", 7)
+if NOTICE_MAX_DAYS_AHEAD < 0:
+    raise ImproperlyConfigured(f"NOTICE_MAX_DAYS_AHEAD={NOTICE_MAX_DAYS_AHEAD} darf nicht negativ sein.")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.errors import NotPermitted
 from core.formats import format_date
 from core.forms import GermanDateField
 from grants.models import ApplicationStatus, HandoverCeremony, Notice
@@ -105,6 +106,8 @@ class NoticeIssueForm(forms.Form):
             "notice_form": self,
             "notice_refusal": refusal,
             "notice_address_edit_url": address_edit_url(application) if refusal else None,
+            # Four eyes: another person may issue it (an open Änderungsantrag bars everyone).
+            "notice_four_eyes": refusal is not None and issubclass(refusal.error, NotPermitted),
             "notice_issue_url": f"{reverse('grants:notice_issue', args=[application.pk])}?{urlencode({'art': kind})}",
             "notice_preview_url": f"{reverse('grants:notice_preview', args=[application.pk])}?{urlencode(preview)}",
         }

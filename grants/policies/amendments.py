@@ -59,12 +59,12 @@ def may_amendment_submit(user, request: AmendmentRequest, *, today: date | None 
 
 def may_amendment_withdraw(user, request: AmendmentRequest) -> Refusal | None:
     """The body withdraws before a decision."""
-    return (refuse_other_body(user, request.award.application.municipality_id)
+    return (refuse_other_body(user, request.award.application.municipality_id) or refuse_closed(request.award)
             or refuse_status(request, AmendmentRequest.OPEN_STATUSES, _("Das Zurückziehen")))
 
 
 def may_amendment_send_back(user, request: AmendmentRequest) -> Refusal | None:
-    return (refuse_capability(user, Capability.REVIEW)
+    return (refuse_capability(user, Capability.REVIEW) or refuse_closed(request.award)
             or refuse_status(request, (S.SUBMITTED,), _("Eine Rückfrage")))
 
 
@@ -77,9 +77,9 @@ def may_amendment_approve(user, request: AmendmentRequest) -> Refusal | None:
     """By someone other than the recommender, with the right to issue the Änderungsbescheid, once
     the award's Zuwendungsbescheid is issued."""
     if refusal := (refuse_capability(user, Capability.DECIDE) or refuse_capability(user, Capability.ISSUE_NOTICE)
+                   or refuse_closed(request.award)
                    or refuse_status(request, (S.RECOMMENDED,), _("Die Bewilligung"))
-                   or refuse_same_person(request.recommended_by_id, user, str(FOUR_EYES))
-                   or refuse_closed(request.award)):
+                   or refuse_same_person(request.recommended_by_id, user, str(FOUR_EYES))):
         return refusal
     if award_notice_of(request.award) is None:
         return Refusal(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen. Bitte zuerst den "
@@ -89,6 +89,6 @@ def may_amendment_approve(user, request: AmendmentRequest) -> Refusal | None:
 
 
 def may_amendment_reject(user, request: AmendmentRequest) -> Refusal | None:
-    return (refuse_capability(user, Capability.DECIDE)
+    return (refuse_capability(user, Capability.DECIDE) or refuse_closed(request.award)
             or refuse_status(request, (S.SUBMITTED, S.RECOMMENDED), _("Die Ablehnung"))
             or refuse_same_person(request.recommended_by_id, user, str(FOUR_EYES)))

@@ -91,7 +91,10 @@ def refuse_status(obj, allowed: Iterable[str], action: str) -> Refusal | None:
 
 
 def refuse_closed(award) -> Refusal | None:
-    """A closed award is read-only: no payment requests, proofs, reclaims or amendments."""
+    """A closed award is read-only: no notice of any kind, no payment (request, preparation,
+    release, booking, rejection, withdrawal), no proof of use (draft, submission, check), no
+    reclaim (proposal, Festsetzung, discard, repayment) and no amendment (request to decision).
+    Every policy of an issuing or changing action on an award asks this one function."""
     if award.status != award.Status.RUNNING:
         return Refusal(_("Die Zuwendung ist abgeschlossen und kann nicht mehr geändert werden."))
     return None

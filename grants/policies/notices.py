@@ -3,7 +3,13 @@
 Every kind follows the four-eyes rule of the decision it carries: the Zuwendungs- and
 Ablehnungsbescheid that of the application's recommendation, an Änderungsbescheid of an
 Änderungsantrag that of the request's recommendation, a Rückforderungsbescheid that of the
-reclaim's proposal.
+reclaim's proposal. A free-text Änderungsbescheid (no request) carries the award decision, so
+the application's recommender may not issue it; nor may it go round an Änderungsantrag: while
+a request of the award is submitted or recommended it is decided with its own notice only, and
+whoever recommended a request of the award that was not approved may not put its changes into
+a free-text notice.
+
+No notice of an award that is closed (`refuse_closed`); a rejection has no award.
 """
 
 from django.utils.translation import gettext as _
@@ -11,8 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from core.errors import DomainError
-from grants.models import Application, ApplicationStatus, Notice
-from grants.policies.base import Refusal, refuse_capability, refuse_same_person
+from core.formats import format_date
+from grants.models import AmendmentRequest, Application, ApplicationStatus, Notice
+from grants.policies.base import Refusal, refuse_capability, refuse_closed, refuse_same_person
 
 K = Notice.Kind
 
@@ -55,6 +62,25 @@ def refuse_incomplete_address(application: Application) -> Refusal | None:
     return None
 
 
+def _refuse_round_amendment(user, award) -> Refusal | None:
+    """A free-text Änderungsbescheid must not decide what an Änderungsantrag asks for past the
+    request's own four eyes."""
+    requests = AmendmentRequest.objects.filter(award=award)
+    pending = (requests.filter(status__in=(AmendmentRequest.Status.SUBMITTED, AmendmentRequest.Status.RECOMMENDED))
+               .order_by("created_at", "pk").first())
+    if pending is not None:
+        return Refusal(_("Zu dieser Zuwendung liegt ein Änderungsantrag vom %(date)s vor (Stand: %(status)s). "
+                         "Über ihn wird mit seinem eigenen Änderungsbescheid entschieden; ein freier "
+                         "Änderungsbescheid ist erst nach dieser Entscheidung möglich.")
+                       % {"date": format_date(pending.submitted_at or pending.created_at),
+                          "status": pending.get_status_display()}, DomainError, shown=True)
+    recommended = (requests.filter(recommended_by_id=user.pk).exclude(status=AmendmentRequest.Status.APPROVED)
+                   .values_list("recommended_by_id", flat=True).first())
+    return refuse_same_person(recommended, user, _(
+        "Vier-Augen-Prinzip: Sie haben einen Änderungsantrag dieser Zuwendung empfohlen, der nicht bewilligt "
+        "wurde, und dürfen deshalb keinen freien Änderungsbescheid erlassen."))
+
+
 def may_notice_issue(user, application: Application, kind: str, *, refers_to: Notice | None = None,
                      reclaim=None, amendment=None) -> Refusal | None:
     """Whether `user` may issue a notice of `kind` for the application now. An Änderungsbescheid
@@ -72,9 +98,11 @@ def may_notice_issue(user, application: Application, kind: str, *, refers_to: No
     if kind == K.RECLAIM:
         if award is None:
             return Refusal(_("Ein Rückforderungsbescheid setzt eine Bewilligung voraus."), DomainError)
-        return _refuse_reclaim(application, user, refers_to, reclaim)
+        return refuse_closed(award) or _refuse_reclaim(application, user, refers_to, reclaim)
     if kind in (K.AWARD, K.AMENDMENT) and award is None:
         return Refusal(_("Zuwendungs- und Änderungsbescheide setzen eine Bewilligung voraus."), DomainError)
+    if award is not None and (refusal := refuse_closed(award)):
+        return refusal
     if kind == K.REJECTION and application.status != ApplicationStatus.REJECTED:
         return Refusal(_("Ein Ablehnungsbescheid setzt eine Ablehnung voraus."), DomainError)
     if kind == K.AMENDMENT and (refers_to is None or refers_to.application_id != application.pk):
@@ -88,6 +116,8 @@ def may_notice_issue(user, application: Application, kind: str, *, refers_to: No
         return refuse_same_person(amendment.recommended_by_id, user, _(
             "Vier-Augen-Prinzip: Sie haben diesen Änderungsantrag empfohlen und dürfen den Änderungsbescheid "
             "deshalb nicht selbst erlassen."))
+    if kind == K.AMENDMENT and (refusal := _refuse_round_amendment(user, award)):
+        return refusal
     decision = getattr(application, "decision", None)
     return refuse_same_person(decision.recommended_by_id if decision else None, user, _(
         "Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und dürfen den Bescheid deshalb "

@@ -38,7 +38,8 @@ def may_disbursement_request(user, award: Award, *, year_rows: list[dict] | None
 
 def may_disbursement_cancel(user, disbursement: Disbursement) -> Refusal | None:
     """The coordinator withdraws a request that has not been prepared yet."""
-    if refusal := refuse_other_body(user, disbursement.award_year.award.application.municipality_id):
+    if refusal := (refuse_other_body(user, disbursement.award_year.award.application.municipality_id)
+                   or refuse_closed(disbursement.award_year.award)):
         return refusal
     if disbursement.status != D.REQUESTED:
         return Refusal(_("Nur ein noch nicht bearbeiteter Mittelabruf kann zurückgezogen werden."), DomainError)
@@ -59,14 +60,15 @@ def refuse_missing_bank_details(bodies) -> Refusal | None:
 
 
 def may_disbursement_prepare(user, disbursement: Disbursement) -> Refusal | None:
-    return (refuse_capability(user, Capability.PREPARE_PAYMENT)
+    return (refuse_capability(user, Capability.PREPARE_PAYMENT) or refuse_closed(disbursement.award_year.award)
             or refuse_status(disbursement, (D.REQUESTED,), _("Die Vorbereitung"))
             or refuse_missing_bank_details([disbursement.award_year.award.application.municipality]))
 
 
 def may_disbursement_release(user, disbursement: Disbursement) -> Refusal | None:
     """A second person with signing authority releases the prepared payment (four eyes)."""
-    if refusal := refuse_capability(user, Capability.RELEASE_PAYMENT):
+    if refusal := (refuse_capability(user, Capability.RELEASE_PAYMENT)
+                   or refuse_closed(disbursement.award_year.award)):
         return refusal
     if disbursement.status in (D.RELEASED, D.PAID):
         return Refusal(_("Diese Auszahlung ist bereits freigegeben."), InvalidTransition)
@@ -76,13 +78,13 @@ def may_disbursement_release(user, disbursement: Disbursement) -> Refusal | None
 
 
 def may_disbursement_book(user, disbursement: Disbursement) -> Refusal | None:
-    return (refuse_capability(user, Capability.PREPARE_PAYMENT)
+    return (refuse_capability(user, Capability.PREPARE_PAYMENT) or refuse_closed(disbursement.award_year.award)
             or refuse_status(disbursement, (D.RELEASED,), _("Die Buchung")))
 
 
 def may_disbursement_reject(user, disbursement: Disbursement) -> Refusal | None:
     """The ministry refuses a request before release."""
-    return (refuse_capability(user, Capability.PREPARE_PAYMENT)
+    return (refuse_capability(user, Capability.PREPARE_PAYMENT) or refuse_closed(disbursement.award_year.award)
             or refuse_status(disbursement, (D.REQUESTED, D.PREPARED), _("Die Ablehnung")))
 
 

@@ -16,9 +16,8 @@ _UNSET = object()
 
 def may_reclaim_propose(user, report: UsageReport) -> Refusal | None:
     """Close the check of a submitted proof of use with a reclaim proposal."""
-    return (refuse_capability(user, Capability.REVIEW)
-            or refuse_status(report, (UsageReport.Status.SUBMITTED,), _("Die Annahme mit Rückforderung"))
-            or refuse_closed(report.award))
+    return (refuse_capability(user, Capability.REVIEW) or refuse_closed(report.award)
+            or refuse_status(report, (UsageReport.Status.SUBMITTED,), _("Die Annahme mit Rückforderung")))
 
 
 def _four_eyes(reclaim: Reclaim, user, action: str) -> Refusal | None:
@@ -31,12 +30,12 @@ def _four_eyes(reclaim: Reclaim, user, action: str) -> Refusal | None:
 def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice=_UNSET) -> Refusal | None:
     """Festsetzen, by someone other than the proposer, once the award's Zuwendungsbescheid is issued.
     `award_notice` is that notice (or None: there is none) where the caller has looked it up already."""
-    if refusal := refuse_capability(user, Capability.ISSUE_NOTICE):
+    if refusal := refuse_capability(user, Capability.ISSUE_NOTICE) or refuse_closed(reclaim.award):
         return refusal
     if reclaim.status in (RS.ISSUED, RS.SETTLED):
         return Refusal(_("Diese Rückforderung ist bereits festgesetzt."), InvalidTransition)
     if refusal := (refuse_status(reclaim, (RS.PROPOSED,), _("Die Festsetzung"))
-                   or _four_eyes(reclaim, user, _("festsetzen")) or refuse_closed(reclaim.award)):
+                   or _four_eyes(reclaim, user, _("festsetzen"))):
         return refusal
     if award_notice is _UNSET:
         award_notice = award_notice_of(reclaim.award)
@@ -47,13 +46,13 @@ def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice=_UNSET) -> Refusal
 
 
 def may_reclaim_discard(user, reclaim: Reclaim) -> Refusal | None:
-    return (refuse_capability(user, Capability.ISSUE_NOTICE)
+    return (refuse_capability(user, Capability.ISSUE_NOTICE) or refuse_closed(reclaim.award)
             or refuse_status(reclaim, (RS.PROPOSED,), _("Das Verwerfen"))
             or _four_eyes(reclaim, user, _("verwerfen")))
 
 
 def may_reclaim_book_repayment(user, reclaim: Reclaim) -> Refusal | None:
-    if refusal := refuse_capability(user, Capability.PREPARE_PAYMENT):
+    if refusal := refuse_capability(user, Capability.PREPARE_PAYMENT) or refuse_closed(reclaim.award):
         return refusal
     if reclaim.status == RS.SETTLED:
         return Refusal(_("Diese Rückforderung ist bereits vollständig bezahlt."), InvalidTransition)

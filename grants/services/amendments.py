@@ -330,10 +330,11 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
         changes = changes_summary(period_before=period_before, period_after=(award.period_start, award.period_end),
                                   amounts_before=before_years, amounts_after=binding,
                                   plan_before=codec.decode(plan_before), plan_after=codec.decode(award.plan_snapshot))
+        # The approval is the decision the notice carries: its date bounds the notice date.
+        request.decided_by, request.decided_at, request.decision_reason = user, now, note.strip()
         notice = notice_issue(application=award.application, kind=Notice.Kind.AMENDMENT, user=user,
                               issued_on=issued_on, refers_to=refers_to, changes=changes, amendment=request)
 
-        request.decided_by, request.decided_at, request.decision_reason = user, now, note.strip()
         request.revision, request.notice = revision, notice
         _transition(request, user, S.APPROVED, "grants.amendment.approved",
                     ["decided_by", "decided_at", "decision_reason", "revision", "notice"],

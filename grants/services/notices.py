@@ -5,15 +5,18 @@ same notice marked ENTWURF without numbering or storing anything. Who may issue 
 decided in grants/policies/notices.py."""
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Capability
 from audit.services import audit_log
 from core import clock
 from core.errors import DomainError, FieldErrors
+from core.formats import format_date
 from grants.models import Application, HandoverCeremony, Notice
 from grants.notices.render import render_notice_pdf
 from grants.notices.snapshot import notice_snapshot
@@ -28,6 +31,56 @@ DRAFT_NUMBER = "ENTWURF"
 def _check_changes(kind: str, changes: str) -> None:
     if kind == K.AMENDMENT and not changes.strip():
         raise FieldErrors({"changes": [_("Bitte angeben, was der Änderungsbescheid ändert.")]})
+
+
+def _decision_day(application: Application, kind: str, reclaim, amendment) -> tuple[date, str] | None:
+    """The day of the decision the notice carries, with the sentence refusing an earlier date."""
+    if kind == K.RECLAIM and reclaim is not None:
+        return (timezone.localdate(reclaim.proposed_at),
+                _("Das Bescheiddatum darf nicht vor dem Rückforderungsvorschlag vom %(date)s liegen."))
+    if kind == K.AMENDMENT and amendment is not None:
+        return (timezone.localdate(amendment.decided_at or clock.now()),
+                _("Das Bescheiddatum darf nicht vor der Bewilligung des Änderungsantrags am %(date)s liegen."))
+    decision = getattr(application, "decision", None)
+    if decision is None:
+        return None
+    if kind == K.REJECTION:
+        return timezone.localdate(decision.decided_at), _("Das Bescheiddatum darf nicht vor der Ablehnung vom "
+                                                          "%(date)s liegen.")
+    return timezone.localdate(decision.decided_at), _("Das Bescheiddatum darf nicht vor der Bewilligung vom "
+                                                      "%(date)s liegen.")
+
+
+def notice_date_errors(*, application: Application, kind: str, issued_on: date, refers_to: Notice | None = None,
+                       reclaim=None, amendment=None, today: date | None = None) -> list[str]:
+    """Why `issued_on` cannot be the notice's date, one German sentence per reason (empty: it can).
+
+    Not before the decision the notice carries (the application's decision; for the
+    Änderungsbescheid of an Änderungsantrag its approval; for a Rückforderungsbescheid the
+    reclaim's proposal), not before the application was submitted, not before the notice it
+    refers to, and not more than `NOTICE_MAX_DAYS_AHEAD` days after today."""
+    errors = []
+    decision = _decision_day(application, kind, reclaim, amendment)
+    if decision is not None and issued_on < decision[0]:
+        errors.append(decision[1] % {"date": format_date(decision[0])})
+    if application.submitted_at is not None and issued_on < (submitted := timezone.localdate(application.submitted_at)):
+        errors.append(_("Das Bescheiddatum darf nicht vor dem Antrag vom %(date)s liegen.")
+                      % {"date": format_date(submitted)})
+    if refers_to is not None and issued_on < refers_to.issued_on:
+        errors.append(_("Das Bescheiddatum darf nicht vor dem Bescheid %(number)s vom %(date)s liegen, auf den "
+                        "er sich bezieht.") % {"number": refers_to.number, "date": format_date(refers_to.issued_on)})
+    today = today or clock.today()
+    days = settings.NOTICE_MAX_DAYS_AHEAD
+    if issued_on > today + timedelta(days=days):
+        errors.append(_("Das Bescheiddatum darf höchstens %(days)s Tage nach dem heutigen Tag liegen, also "
+                        "spätestens am %(latest)s.")
+                      % {"days": days, "latest": format_date(today + timedelta(days=days))})
+    return errors
+
+
+def _check_date(**kwargs) -> None:
+    if errors := notice_date_errors(**kwargs):
+        raise FieldErrors({"issued_on": errors})
 
 
 def notice_issue(*, application: Application, kind: str, user, issued_on: date | None = None,
@@ -49,6 +102,9 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
                        .get(pk=application.pk))
         check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim, amendment=amendment))
         _check_changes(kind, changes)
+        # Before a number is drawn: a refused date consumes nothing of the sequence.
+        _check_date(application=application, kind=kind, issued_on=issued_on, refers_to=refers_to,
+                    reclaim=reclaim, amendment=amendment)
         programme = application.programme
         sequence = number_next(key=f"notice:{programme.pk}:{issued_on.year}")
         number = f"{programme.file_reference_prefix}-B{issued_on.year}-{sequence:03d}"
@@ -78,8 +134,10 @@ def notice_preview(*, application: Application, kind: str, user, issued_on: date
     if kind == K.AMENDMENT and not changes.strip():
         changes = _("(Die Änderungen werden beim Erlass angegeben.)")
     check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim))
+    issued_on = issued_on or clock.today()
+    _check_date(application=application, kind=kind, issued_on=issued_on, refers_to=refers_to, reclaim=reclaim)
     snapshot = notice_snapshot(application=application, kind=kind, number=DRAFT_NUMBER,
-                               issued_on=issued_on or clock.today(), signatory=user, refers_to=refers_to,
+                               issued_on=issued_on, signatory=user, refers_to=refers_to,
                                ceremony=ceremony, changes=changes.strip(), reclaim=reclaim)
     return render_notice_pdf(snapshot, draft=True)
 

@@ -76,8 +76,12 @@ def notice_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Der Bescheid %(number)s (%(kind)s) ist erlassen.") % {
                 "number": notice.number, "kind": notice.get_kind_display()})
             return redirect("grants:application_detail", pk=application.pk)
+    if refusal is not None and not refusal.shown:
+        # Not this person's to take now nor later (a closed award, no award): the reason, no form.
+        return render(request, "grants/notice_issue.html", {
+            "application": application, "notice_kind_label": K(kind).label, "notice_blocked": refusal})
     return render(request, "grants/notice_issue.html", {
-        "application": application, **form.page_context(application, refusal if refusal and refusal.shown else None)})
+        "application": application, **form.page_context(application, refusal)})
 
 
 @require_GET

@@ -13,7 +13,6 @@ import pytest
 
 from core import clock
 from grants.models import AmendmentRequest, Notice
-from grants.services.notices import notice_issue
 from tests import factories
 from tests.browser.helpers import sign_in, sign_out
 from tests.grants.amendment_helpers import TODAY
@@ -25,8 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def award(monkeypatch, programme, coordinator_a, clerk, approver):
     monkeypatch.setattr(clock, "_frozen", ContextVar("wirfunding_frozen_now", default=TODAY))
     award = factories.approved_award(programme, coordinator_a, clerk, approver, start=date(2026, 1, 1),
-                                     end=date(2028, 12, 31))
-    notice_issue(application=award.application, kind="zuwendung", user=approver, issued_on=date(2026, 2, 1))
+                                     end=date(2028, 12, 31), on=date(2026, 1, 20))
+    factories.issue_notice(award.application, approver, date(2026, 2, 1))
     return award
 
 

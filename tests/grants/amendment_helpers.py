@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from core import clock
 from grants.plan.lines import ExpenditureLine, FinancingLine, FinancingSource
 from grants.services.amendments import amendment_recommend, amendment_save, amendment_submit
-from grants.services.notices import notice_issue
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -22,8 +21,8 @@ def frozen():
 
 
 def issued_award(programme, coordinator, clerk, approver):
-    award = factories.approved_award(programme, coordinator, clerk, approver, **AWARD_PERIOD)
-    notice_issue(application=award.application, kind="zuwendung", user=approver, issued_on=date(2026, 2, 1))
+    award = factories.approved_award(programme, coordinator, clerk, approver, on=date(2026, 1, 20), **AWARD_PERIOD)
+    factories.issue_notice(award.application, approver, date(2026, 2, 1))
     award.refresh_from_db()
     return award
 

@@ -17,7 +17,6 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
-from grants.services.notices import notice_issue
 from grants.services.reclaims import reclaim_issue, reclaim_propose
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
@@ -59,9 +58,8 @@ def award_with_notice(coordinator, clerk, approver):
     authority.payee, authority.iban = "Hessische Landeshauptkasse", "DE02500500000001234567"  # printed in groups
     authority.bic, authority.bank_name = "HELADEFFXXX", "Landesbank Hessen-Thüringen"
     authority.save()
-    award = factories.approved_award(programme, coordinator, clerk, approver)
-    notice = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                          issued_on=date(2021, 10, 29))
+    award = factories.approved_award(programme, coordinator, clerk, approver, on=date(2021, 10, 20))
+    notice = factories.issue_notice(award.application, approver, date(2021, 10, 29), kind=Notice.Kind.AWARD)
     return award, notice
 
 

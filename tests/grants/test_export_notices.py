@@ -11,7 +11,6 @@ from django.db import connection
 
 from grants.management.commands import export_notices
 from grants.models import Notice
-from grants.services.notices import notice_issue
 from tests import factories
 
 ISSUED = date(2026, 10, 29)
@@ -28,9 +27,8 @@ def notices(programme, second_programme, coordinator_a, coordinator_b, clerk, ap
     issued = []
     for prog, coordinator in ((programme, coordinator_a), (programme, coordinator_b),
                               (second_programme, coordinator_a)):
-        award = factories.approved_award(prog, coordinator, clerk, approver)
-        issued.append(notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                                   issued_on=ISSUED))
+        award = factories.approved_award(prog, coordinator, clerk, approver, on=ISSUED)
+        issued.append(factories.issue_notice(award.application, approver, ISSUED, kind=Notice.Kind.AWARD))
     return issued
 
 

@@ -7,7 +7,6 @@ import pytest
 
 from audit.models import AuditEntry, AuditEntryError
 from grants.models import HandoverCeremony, IssuedRecordError, Notice
-from grants.services.notices import notice_issue
 from tests import factories
 
 ISSUED = date(2026, 10, 29)
@@ -15,8 +14,8 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def notice(programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
-    return notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver, issued_on=ISSUED)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=ISSUED)
+    return factories.issue_notice(award.application, approver, ISSUED, kind=Notice.Kind.AWARD)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.db import DatabaseError, connection, transaction
 from audit.models import AuditEntry
 from grants.models import HandoverCeremony, Notice, NumberSequence
 from grants.notices import render as render_module
-from grants.services.notices import notice_issue
 from tests import factories
 from tests.concurrency import run_together, slowed
 
@@ -18,8 +17,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def notice(db, programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
-    return notice_issue(application=award.application, kind="zuwendung", user=approver, issued_on=date(2026, 3, 2))
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 3, 2))
+    return factories.issue_notice(award.application, approver, date(2026, 3, 2), kind="zuwendung")
 
 
 def raw(sql, params=()):
@@ -61,15 +60,15 @@ def test_database_refuses_to_change_or_delete_audit_entries(notice):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_issuing_gives_distinct_consecutive_numbers(monkeypatch, programme, coordinator_a,
                                                                  coordinator_b, clerk, approver, approver2):
-    first = factories.approved_award(programme, coordinator_a, clerk, approver).application
-    second = factories.approved_award(programme, coordinator_b, clerk, approver).application
+    first = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 3, 2)).application
+    second = factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 3, 2)).application
     # The year's sequence exists already: only its row lock keeps the two draws apart.
     NumberSequence.objects.create(key=f"notice:{programme.pk}:2026")
     monkeypatch.setattr("grants.services.notices.render_notice_pdf", slowed(render_module.render_notice_pdf))
 
     results = run_together(
-        lambda: notice_issue(application=first, kind="zuwendung", user=approver, issued_on=date(2026, 3, 2)),
-        lambda: notice_issue(application=second, kind="zuwendung", user=approver2, issued_on=date(2026, 3, 2)),
+        lambda: factories.issue_notice(first, approver, date(2026, 3, 2), kind="zuwendung"),
+        lambda: factories.issue_notice(second, approver2, date(2026, 3, 2), kind="zuwendung"),
     )
 
     assert [kind for kind, _ in results] == ["ok", "ok"], results

@@ -6,7 +6,7 @@ from audit.selectors import audit_entries_for
 from core.errors import DomainError, FieldErrors, NotPermitted
 from grants.models import HandoverCeremony, IssuedRecordError, Notice, NumberSequence
 from grants.services.awards import application_reject
-from grants.services.notices import notice_attach_ceremony, notice_issue
+from grants.services.notices import notice_attach_ceremony
 from tests import factories
 
 K = Notice.Kind
@@ -15,18 +15,19 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 10, 20))
 
 
 @pytest.fixture
 def award_b(programme, coordinator_b, clerk, approver):
-    return factories.approved_award(programme, coordinator_b, clerk, approver)
+    return factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 10, 20))
 
 
 @pytest.fixture
 def rejected(programme, coordinator_a, clerk, approver):
-    application = factories.in_review_application(programme, coordinator_a, clerk)
-    application_reject(application=application, user=approver, reason="Nicht förderfähig.")
+    with factories.at(date(2026, 10, 20)):
+        application = factories.in_review_application(programme, coordinator_a, clerk)
+        application_reject(application=application, user=approver, reason="Nicht förderfähig.")
     application.refresh_from_db()
     return application
 
@@ -38,7 +39,7 @@ def ceremony(db):
 
 
 def record(application, user, kind=K.AWARD, issued_on=ISSUED, **kwargs):
-    return notice_issue(application=application, kind=kind, user=user, issued_on=issued_on, **kwargs)
+    return factories.issue_notice(application, user, issued_on, kind=kind, **kwargs)
 
 
 def test_approver_records_the_award_notice_with_the_first_number_of_the_year(award, approver):
@@ -227,10 +228,9 @@ def test_notice_of_an_unknown_kind_is_refused(award, approver):
 
 def test_who_recommended_the_award_may_not_issue_its_notice(programme, coordinator_a, approver, approver2):
     # An approver may also do the clerk's work; having recommended, she may not sign the notice.
-    award = factories.approved_award(programme, coordinator_a, approver, approver2)
+    award = factories.approved_award(programme, coordinator_a, approver, approver2, on=date(2026, 10, 20))
     with pytest.raises(NotPermitted, match="Vier-Augen-Prinzip"):
-        notice_issue(application=award.application, kind=K.AWARD, user=approver, issued_on=ISSUED)
+        record(award.application, approver)
     assert not Notice.objects.exists()
     assert not NumberSequence.objects.filter(key__startswith="notice:", last_value__gt=0).exists()
-    assert notice_issue(application=award.application, kind=K.AWARD, user=approver2, issued_on=ISSUED).number \
-        == "WIR-26-B2026-001"
+    assert record(award.application, approver2).number == "WIR-26-B2026-001"

@@ -16,23 +16,24 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def rejected(programme, coordinator_a, clerk, approver):
-    application = factories.in_review_application(programme, coordinator_a, clerk)
-    application_reject(application=application, user=approver, reason="Nicht förderfähig.")
+    with factories.at(ISSUED, 9):
+        application = factories.in_review_application(programme, coordinator_a, clerk)
+        application_reject(application=application, user=approver, reason="Nicht förderfähig.")
     application.refresh_from_db()
     return application
 
 
 def test_second_rejection_notice_is_refused_without_using_up_a_number(
         rejected, programme, coordinator_b, clerk, approver, approver2):
-    first = notice_issue(application=rejected, kind=K.REJECTION, user=approver, issued_on=ISSUED)
-    award_b = factories.approved_award(programme, coordinator_b, clerk, approver)
+    first = factories.issue_notice(rejected, approver, ISSUED, kind=K.REJECTION)
+    award_b = factories.approved_award(programme, coordinator_b, clerk, approver, on=ISSUED)
 
     with pytest.raises(DomainError, match="Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."):
-        notice_issue(application=rejected, kind=K.REJECTION, user=approver2, issued_on=ISSUED)
+        factories.issue_notice(rejected, approver2, ISSUED, kind=K.REJECTION)
 
     assert list(rejected.notices.values_list("number", flat=True)) == [first.number] == ["WIR-26-B2026-001"]
     assert NumberSequence.objects.get(key=f"notice:{programme.pk}:2026").last_value == 1
-    following = notice_issue(application=award_b.application, kind=K.AWARD, user=approver, issued_on=ISSUED)
+    following = factories.issue_notice(award_b.application, approver, ISSUED, kind=K.AWARD)
     assert following.number == "WIR-26-B2026-002"
 
 
@@ -41,8 +42,9 @@ def test_a_rejection_notice_is_never_attached_to_a_handover_ceremony(programme, 
     from grants.models import HandoverCeremony
     from grants.services.awards import application_reject
     from grants.services.notices import notice_attach_ceremony
-    application = factories.in_review_application(programme, coordinator_a, clerk)
-    application_reject(application=application, user=approver, reason="Nicht förderfähig.")
+    with factories.at(ISSUED, 9):
+        application = factories.in_review_application(programme, coordinator_a, clerk)
+        application_reject(application=application, user=approver, reason="Nicht förderfähig.")
     ceremony = HandoverCeremony.objects.create(date=date(2026, 5, 4), place="Wiesbaden",
                                                official_title="Staatssekretärin", official_name="Anne Janz")
     with pytest.raises(DomainError, match="nicht bei einer Bescheidübergabe"):

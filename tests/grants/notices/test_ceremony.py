@@ -18,7 +18,7 @@ from grants.notices.ceremony import (
     print_order_key,
 )
 from grants.services.awards import application_reject
-from grants.services.notices import notice_attach_ceremony, notice_issue
+from grants.services.notices import notice_attach_ceremony
 from municipalities.models import Municipality
 from tests import factories
 
@@ -59,7 +59,7 @@ def eschwege(db):
 
 def _award_for(programme, body_name, username, clerk, approver):
     coordinator = factories.make_user(username, Role.KOORDINATION, Municipality.objects.get(name=body_name))
-    return factories.approved_award(programme, coordinator, clerk, approver)
+    return factories.approved_award(programme, coordinator, clerk, approver, on=ISSUED)
 
 
 @pytest.fixture
@@ -68,13 +68,12 @@ def notices(programme, body_a, coordinator_a, coordinator_b, clerk, approver, es
     handed over in Eschwege (two attached when issued, one afterwards), Kassel's is not."""
     issued = {}
     for name, coordinator in (("Werra-Meißner-Kreis", coordinator_a), ("Hochtaunuskreis", coordinator_b)):
-        award = factories.approved_award(programme, coordinator, clerk, approver)
-        issued[name] = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                                    issued_on=ISSUED, ceremony=eschwege)
+        award = factories.approved_award(programme, coordinator, clerk, approver, on=ISSUED)
+        issued[name] = factories.issue_notice(award.application, approver, ISSUED, kind=Notice.Kind.AWARD,
+                                              ceremony=eschwege)
     for name, username in (("Darmstadt", "koordination-da"), ("Kassel", "koordination-ks")):
         award = _award_for(programme, name, username, clerk, approver)
-        issued[name] = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                                    issued_on=ISSUED)
+        issued[name] = factories.issue_notice(award.application, approver, ISSUED, kind=Notice.Kind.AWARD)
     notice_attach_ceremony(notice=issued["Darmstadt"], ceremony=eschwege, user=approver)
     return issued
 
@@ -217,9 +216,10 @@ def test_bundle_refuses_a_notice_whose_stored_bytes_do_not_match_their_hash(noti
 def test_a_rejection_attached_to_the_ceremony_is_refused_with_its_number(notices, eschwege, programme, clerk,
                                                                          approver, presentation_calls):
     coordinator = factories.make_user("koordination-gi", Role.KOORDINATION, Municipality.objects.get(name="Gießen"))
-    application = factories.in_review_application(programme, coordinator, clerk)
-    application_reject(application=application, user=approver, reason="Nicht förderfähig.")
-    rejection = notice_issue(application=application, kind=Notice.Kind.REJECTION, user=approver, issued_on=ISSUED)
+    with factories.at(ISSUED, 9):
+        application = factories.in_review_application(programme, coordinator, clerk)
+        application_reject(application=application, user=approver, reason="Nicht förderfähig.")
+    rejection = factories.issue_notice(application, approver, ISSUED, kind=Notice.Kind.REJECTION)
     # The services refuse this; the bundle still guards against a row attached by other means.
     Notice.objects.filter(pk=rejection.pk).update(ceremony=eschwege)
 

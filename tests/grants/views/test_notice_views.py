@@ -14,7 +14,7 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from grants.models import HandoverCeremony, Notice
 from grants.services.awards import application_approve, application_reject
-from grants.services.notices import notice_attach_ceremony, notice_issue
+from grants.services.notices import notice_attach_ceremony
 from tests import factories
 from tests.grants.views import error_beside, page_elements
 
@@ -28,28 +28,29 @@ EMPTY_CEREMONY = "Dieser Übergabe sind noch keine Bescheide zugeordnet."
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 10, 29))
 
 
 @pytest.fixture
 def award_b(programme, coordinator_b, clerk, approver):
-    return factories.approved_award(programme, coordinator_b, clerk, approver)
+    return factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 10, 29))
 
 
 @pytest.fixture
 def notice(award, approver):
-    return notice_issue(application=award.application, kind=K.AWARD, user=approver, issued_on=date(2026, 10, 29))
+    return factories.issue_notice(award.application, approver, date(2026, 10, 29), kind=K.AWARD)
 
 
 @pytest.fixture
 def notice_b(award_b, approver):
-    return notice_issue(application=award_b.application, kind=K.AWARD, user=approver, issued_on=date(2026, 10, 30))
+    return factories.issue_notice(award_b.application, approver, date(2026, 10, 30), kind=K.AWARD)
 
 
 @pytest.fixture
 def rejected(programme, coordinator_a, clerk, approver):
-    application = factories.in_review_application(programme, coordinator_a, clerk)
-    application_reject(application=application, user=approver, reason="Nicht förderfähig.")
+    with factories.at(date(2026, 10, 29), 9):
+        application = factories.in_review_application(programme, coordinator_a, clerk)
+        application_reject(application=application, user=approver, reason="Nicht förderfähig.")
     application.refresh_from_db()
     return application
 
@@ -471,9 +472,8 @@ def test_clerk_sees_the_ceremony_but_may_not_attach(client, clerk, notice, cerem
 def test_attach_offers_only_notices_of_the_ceremonys_programme(client, approver, clerk, coordinator_b, notice,
                                                                 ceremony):
     later_programme = factories.make_programme(code="wir-2031", start=2031, end=2035)
-    other = factories.approved_award(later_programme, coordinator_b, clerk, approver)
-    other_notice = notice_issue(application=other.application, kind=K.AWARD, user=approver,
-                                issued_on=date(2026, 11, 2))
+    other = factories.approved_award(later_programme, coordinator_b, clerk, approver, on=date(2026, 10, 29))
+    other_notice = factories.issue_notice(other.application, approver, date(2026, 11, 2), kind=K.AWARD)
     notice_attach_ceremony(notice=notice, ceremony=ceremony, user=approver)
     client.force_login(approver)
 
