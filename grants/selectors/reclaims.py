@@ -129,18 +129,19 @@ def funded_by_type(*, financing_type: str, share: Decimal | None, eligible: Deci
     return max(min(funded, awarded), ZERO)
 
 
-def reclaim_suggestion(report: UsageReport, award_year: AwardYear) -> Suggestion:
+def reclaim_suggestion(report: UsageReport, award_year: AwardYear, *, exclude: Reclaim | None = None) -> Suggestion:
     """Paid minus the grant the proof supports under the award's financing type (see
     `funded_by_type`). The interim proof compares with what was paid and awarded in its year; the
     final proof, whose figures cover the whole period, compares with everything paid and awarded,
-    and the result is capped by what remains reclaimable in the chosen year."""
+    and the result is capped by what remains reclaimable in the chosen year. `exclude`: a reclaim
+    not to count as already reclaimed (the suggestion as it stood before that reclaim)."""
     award = report.award
     spent = report.expenditures.aggregate(total=Sum("amount"))["total"] or ZERO
     other = report.financings.exclude(source=FinancingSource.GRANT).aggregate(
         total=Sum("amount"))["total"] or ZERO
     eligible, lines = eligible_expenditure(report)
     paid_year = paid_in_year(award_year)
-    already_year = reclaimed_in_year(award_year)
+    already_year = reclaimed_in_year(award_year, exclude=exclude)
     if report.kind == UsageReport.Kind.INTERIM:
         paid, already = paid_year, already_year
         awarded = (AwardYear.objects.filter(award=award, budget__year=report.year or 0)
@@ -148,8 +149,10 @@ def reclaim_suggestion(report: UsageReport, award_year: AwardYear) -> Suggestion
     else:
         paid = Disbursement.objects.filter(award_year__award=report.award_id, status=Disbursement.Status.PAID
                                            ).aggregate(total=Sum("amount"))["total"] or ZERO
-        already = Reclaim.objects.filter(award=report.award_id, status__in=COUNTING_STATUSES).aggregate(
-            total=Sum("principal"))["total"] or ZERO
+        counted = Reclaim.objects.filter(award=report.award_id, status__in=COUNTING_STATUSES)
+        if exclude is not None:
+            counted = counted.exclude(pk=exclude.pk)
+        already = counted.aggregate(total=Sum("principal"))["total"] or ZERO
         awarded = AwardYear.objects.filter(award=award).aggregate(total=Sum("amount"))["total"] or ZERO
     funded = funded_by_type(financing_type=award.financing_type, share=award.financing_share, eligible=eligible,
                             spent=spent, other=other, awarded=awarded)

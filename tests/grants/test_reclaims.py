@@ -173,7 +173,8 @@ def test_suggestion_is_paid_minus_the_funded_part_of_actual_expenditure(report):
 def test_suggestion_when_less_was_spent(award, coordinator_a, clerk):
     Award.objects.filter(pk=award.pk).update(financing_type="fehlbedarf")
     report = submitted_interim(award, coordinator_a)
-    # Fehlbedarfsfinanzierung: spent 104.500 − own funds 92.000 = 12.500 funded by the grant; 20.000 paid → 7.500 suggested
+    # Fehlbedarfsfinanzierung: spent 104.500 − own funds 92.000 = 12.500 funded by the grant;
+    # 20.000 paid → 7.500 suggested
     # (the report is submitted, so its line is changed directly for this figure)
     line = report.expenditures.get(category__code="personal")
     line.amount = M("92500.00")
