@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import clock
+from core.formats import format_decimal
 from grants.models.applications import Application, Decision
 from grants.models.programmes import (
     FINANCING_SHARE_FITS_TYPE,
@@ -69,6 +70,15 @@ class Award(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def financing_label(self) -> str:
+        """E.g. "Anteilfinanzierung (62,5 % der zuwendungsfähigen Ausgaben)"."""
+        label = str(self.get_financing_type_display())
+        if self.financing_share is None:
+            return label
+        return _("%(type)s (%(share)s %% der zuwendungsfähigen Ausgaben)") % {
+            "type": label, "share": format_decimal(self.financing_share)}
 
 
 class AwardYear(models.Model):

@@ -62,7 +62,9 @@ class FinancingType(models.TextChoices):
 
 # Anteilfinanzierung needs its share (0 < p ≤ 100); the other types carry none.
 FINANCING_SHARE_FITS_TYPE = (
-    (Q(financing_type="anteil") & Q(financing_share__gt=0) & Q(financing_share__lte=100))
+    # isnull=False spelled out: a CHECK whose result is NULL passes.
+    (Q(financing_type="anteil") & Q(financing_share__isnull=False) & Q(financing_share__gt=0)
+     & Q(financing_share__lte=100))
     | (~Q(financing_type="anteil") & Q(financing_share__isnull=True))
 )
 FINANCING_SHARE_MESSAGE = _("Bei Anteilfinanzierung ist ein Anteil über 0 bis 100 % anzugeben, sonst keiner.")
