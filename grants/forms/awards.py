@@ -1,8 +1,6 @@
 """The form of a grant's Finanzierungsart: input only; the rules live in
 grants/services/awards.py (award_financing_set), whose error keys are these field names."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +19,3 @@ class AwardFinancingForm(forms.Form):
         error_messages={"max_digits": _("Der Anteil muss über 0 und höchstens 100 % betragen."),
                         "max_whole_digits": _("Der Anteil muss über 0 und höchstens 100 % betragen."),
                         "max_decimal_places": _("Bitte höchstens zwei Nachkommastellen angeben.")})
-
-    def clean_financing_share(self) -> Decimal | None:
-        return self.cleaned_data.get("financing_share")
