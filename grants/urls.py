@@ -4,6 +4,7 @@ from grants.views import (
     amendments,
     applications,
     attachments,
+    awards,
     closing,
     deadlines,
     decisions,
@@ -96,6 +97,7 @@ urlpatterns = [
          name="usage_report_send_back"),
     # Abschluss einer Zuwendung and the programme report (ministry)
     path("antraege/<int:pk>/abschliessen/", closing.award_close_view, name="award_close"),
+    path("antraege/<int:pk>/finanzierungsart/", awards.award_financing_view, name="award_financing"),
     path("programm/bericht/", programme.programme_report_view, name="programme_report"),
     path("programm/bericht/export.<str:fmt>", programme.programme_report_export,
          name="programme_report_export"),

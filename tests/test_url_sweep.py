@@ -231,6 +231,7 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
                                           data={"questions": "Bitte Belege nachreichen."}),
     # Abschluss, Programmbericht
     "grants:award_close": Case(C.REVIEW, {"pk": pk("award_app")}, BODY_A, POST),
+    "grants:award_financing": Case(C.DECIDE, {"pk": pk("award_app")}, BODY_A, data={"financing_type": "fehlbedarf"}),
     "grants:programme_report": Case(C.VIEW_ALL),
     "grants:programme_report_export": Case(C.VIEW_ALL, {"fmt": "csv"}),
     # Rückforderungen, Basiszinssatz

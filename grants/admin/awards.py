@@ -91,7 +91,7 @@ class AwardAdmin(AuditTrailMixin, ReadOnlyModelAdmin):
     list_select_related = ("application__municipality", "application__programme")
     # Read-only callables among the fields (Django allows them); the stubs allow only names.
     fields = (link_column("application", _("Antrag")),  # type: ignore[assignment]
-              link_column("decision", _("Entscheidung")), "status",
+              link_column("decision", _("Entscheidung")), "status", "financing_label",
               date_column("period_start", _("Bewilligungszeitraum von")),
               date_column("period_end", _("Bewilligungszeitraum bis")), award_total, plan_table,
               date_column("created_at", _("bewilligt am")), "audit_trail")

@@ -83,7 +83,8 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "code", "file_reference_prefix", "issuing_authority")}),
         (_("Förderperiode und Antragsfrist"), {"fields": ("period_start", "period_end", "application_deadline",
                                                           "accepts_applications")}),
-        (_("Förderbedingungen"), {"fields": ("financing_type", "max_grant_per_applicant", "legal_basis",
+        (_("Förderbedingungen"), {"fields": ("financing_type", "financing_share", "max_grant_per_applicant",
+                                               "legal_basis",
                                                "budget_chapter", "budget_title")}),
         (_("Texte und Fristen im Bescheid"), {
             "fields": ("grant_type", "grant_form", "general_conditions", "special_conditions", "funds_use_months",

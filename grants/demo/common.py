@@ -29,6 +29,11 @@ CODE_2021 = "wir-2021"
 CODE_2026 = "wir-2026"
 PROGRAMME_NAME = "WIR – Vielfalt und Teilhabe"
 LEGAL_BASIS = "Förderrichtlinie des Landesprogramms WIR vom 11. Dezember 2020"
+# Both demo periods fund the centres as Fehlbedarfsfinanzierung: the bodies bear every cost above
+# the caps and the material costs from own funds, and the grant covers what remains; a saving or an
+# unplanned income therefore reduces the grant in full (Nr. 2.1 ANBest-GK) – which is what the
+# demo's reclaims of 2021–2025 recover.
+FINANCING_TYPE = FundingProgramme.FinancingType.FEHLBEDARF
 
 # Postal addresses for a database whose bodies still lack them; the body list
 # (municipalities/data) carries every address since issue 10, so these only fill blanks.
@@ -101,7 +106,7 @@ def create_programme(*, code: str, start: int, authority: IssuingAuthority, furt
     programme = FundingProgramme.objects.create(
         code=code, name=PROGRAMME_NAME, file_reference_prefix=f"WIR-{start % 100:02d}",
         period_start=date(start, 1, 1), period_end=date(start + 4, 12, 31), legal_basis=LEGAL_BASIS,
-        issuing_authority=authority, financing_type=FundingProgramme.FinancingType.FESTBETRAG, **fields)
+        issuing_authority=authority, financing_type=FINANCING_TYPE, **fields)
     CostCategory.objects.bulk_create([
         CostCategory(programme=programme, code="personal", name="Personalausgaben WIR-Koordination",
                      position=1, counts_positions=True, max_positions=Decimal("2.00"),

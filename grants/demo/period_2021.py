@@ -285,6 +285,11 @@ def _prove_use(history: History, awarded: list[_Awarded], years: list[int], cler
             body = item.award.application.municipality.name
             if kind == UsageReport.Kind.FINAL and body in VACANCY_2025:
                 spent["personal"] -= VACANCY_2025[body]
+            if kind == UsageReport.Kind.FINAL and body in MICRO_PROJECTS_NOT_PASSED_ON_2025:
+                spent["mikroprojekte"] -= MICRO_PROJECTS_NOT_PASSED_ON_2025[body]
+            if kind == UsageReport.Kind.FINAL and body in ADDITIONAL_THIRD_PARTY_2024:
+                financing[FinancingSource.THIRD_PARTY] = (financing.get(FinancingSource.THIRD_PARTY, ZERO)
+                                                          + ADDITIONAL_THIRD_PARTY_2024[body])
             submitted = at(workday(submit_on + timedelta(days=item.index % 10)), 10)
             report = history.at(submitted, usage_report_save, award=item.award, kind=kind, year=year,
                                 user=item.coordinator, expenditures=spent, financings=financing)
@@ -298,9 +303,15 @@ def _prove_use(history: History, awarded: list[_Awarded], years: list[int], cler
                            note="Zwischennachweis geprüft; keine Beanstandungen.")
 
 
-# Final proofs 2021–2025 with unspent personnel costs in 2025 (a vacancy), by body.
+# What the final proofs 2021–2025 report differently from the binding plan, by body. Under the
+# Fehlbedarfsfinanzierung the notices print, each reduces the grant in full, so each reclaim's
+# principal is the suggestion the proof gives (tests/grants/test_seed_demo.py checks it):
+# personnel costs not spent in 2025 (a vacancy),
 VACANCY_2025 = {"Wiesbaden": Decimal("8450.00")}
-INELIGIBLE_2024 = Decimal("1236.40")
+# micro-project money of 2025 not passed on (a project cancelled),
+MICRO_PROJECTS_NOT_PASSED_ON_2025 = {"Offenbach am Main": Decimal("2180.00")}
+# third-party money received in 2024 that the plan did not foresee.
+ADDITIONAL_THIRD_PARTY_2024 = {"Kassel": Decimal("1236.40")}
 
 
 def _final_report(item: _Awarded) -> UsageReport:
@@ -317,8 +328,8 @@ def _check_final_proofs(history: History, awarded: list[_Awarded], clerk: User, 
     - Frankfurt: accepted without findings, the grant closed;
     - Wiesbaden: 8.450,00 € of 2025 unspent (a vacancy) → reclaim with interest under § 49a
       HVwVfG, Rückforderungsbescheid, repaid in full, the grant closed;
-    - Kassel: 1.236,40 € of 2024 not eligible (catering) → Rückforderungsbescheid issued, payment
-      still open;
+    - Kassel: 1.236,40 € of third-party money in 2024 the plan did not foresee → Rückforderungsbescheid
+      issued, payment still open;
     - Offenbach: 2.180,00 € of 2025 unspent → proposed, waiting for the second person to issue;
     - the others are still in review; the Werra-Meißner-Kreis has not yet submitted its proof.
     """
@@ -340,8 +351,9 @@ def _check_final_proofs(history: History, awarded: list[_Awarded], clerk: User, 
         proposed, reclaim_propose, report=_final_report(wiesbaden), user=clerk, award_year=year_2025,
         ground=Reclaim.Ground.UNUSED, principal=VACANCY_2025["Wiesbaden"], interest_from=payment_dates(year_2025)[1],
         reason="Die Stelle der WIR-Koordination war vom 01.09. bis 31.10.2025 unbesetzt; die Personalausgaben "
-               "2025 lagen um 8.450,00 € unter dem verbindlichen Finanzierungsplan. Die Festbetragsfinanzierung "
-               "setzt voraus, dass die zuwendungsfähigen Ausgaben den Festbetrag erreichen.",
+               "2025 lagen um 8.450,00 € unter dem verbindlichen Finanzierungsplan. Bei der bewilligten "
+               "Fehlbedarfsfinanzierung ermäßigt sich die Zuwendung um jede Einsparung in voller Höhe "
+               "(Nr. 2.1 ANBest-GK).",
         now=proposed)
     issued = at(date(2026, 9, 14), 10)
     reclaim = history.at(issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued)
@@ -356,10 +368,13 @@ def _check_final_proofs(history: History, awarded: list[_Awarded], clerk: User, 
     proposed = at(date(2026, 10, 26), 10)
     reclaim = history.at(
         proposed, reclaim_propose, report=_final_report(kassel), user=clerk, award_year=year_2024,
-        ground=Reclaim.Ground.INELIGIBLE, principal=INELIGIBLE_2024, interest_from=payment_dates(year_2024)[1],
-        reason="Die Bewirtung bei den Netzwerktreffen 2024 (Belege 2024-031 bis 2024-044, zusammen 1.236,40 €) "
-               "ist nach der Förderrichtlinie nicht zuwendungsfähig.",
-        note="Verwendungsnachweis geprüft; Bewirtungskosten 2024 nicht zuwendungsfähig.", now=proposed)
+        ground=Reclaim.Ground.UNUSED, principal=ADDITIONAL_THIRD_PARTY_2024["Kassel"],
+        interest_from=payment_dates(year_2024)[1],
+        reason="Für die Netzwerktreffen 2024 hat die Stadt Kassel einen Zuschuss der Sparkassenstiftung von "
+               "1.236,40 € erhalten, der im verbindlichen Finanzierungsplan nicht veranschlagt war. Bei der "
+               "bewilligten Fehlbedarfsfinanzierung mindert jedes zusätzliche Deckungsmittel die Zuwendung in "
+               "voller Höhe (Nr. 2.1 ANBest-GK).",
+        note="Verwendungsnachweis geprüft; zusätzliche Drittmittel 2024 mindern die Zuwendung.", now=proposed)
     issued = at(date(2026, 11, 2), 10)
     history.at(issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued)
 
@@ -367,7 +382,9 @@ def _check_final_proofs(history: History, awarded: list[_Awarded], clerk: User, 
     proposed = at(date(2026, 11, 20), 15)
     history.at(
         proposed, reclaim_propose, report=_final_report(offenbach), user=clerk, award_year=year_2025,
-        ground=Reclaim.Ground.UNUSED, principal=Decimal("2180.00"), interest_from=payment_dates(year_2025)[1],
+        ground=Reclaim.Ground.UNUSED, principal=MICRO_PROJECTS_NOT_PASSED_ON_2025["Offenbach am Main"],
+        interest_from=payment_dates(year_2025)[1],
         reason="Von den Mitteln für Mikroprojekte 2025 wurden 2.180,00 € nicht weitergeleitet; ein Träger hat "
-               "sein Projekt abgesagt.", now=proposed)
+               "sein Projekt abgesagt. Bei der bewilligten Fehlbedarfsfinanzierung ermäßigt sich die Zuwendung "
+               "um diese Einsparung in voller Höhe (Nr. 2.1 ANBest-GK).", now=proposed)
 

@@ -6,8 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import clock
+from core.formats import format_decimal
 from grants.models.applications import Application, Decision
-from grants.models.programmes import MONEY, NON_NEGATIVE, Budget
+from grants.models.programmes import (
+    FINANCING_SHARE_FITS_TYPE,
+    FINANCING_SHARE_MESSAGE,
+    MONEY,
+    NON_NEGATIVE,
+    Budget,
+    FinancingType,
+)
 
 
 class Award(models.Model):
@@ -29,6 +37,13 @@ class Award(models.Model):
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
     period_start = models.DateField(_("Bewilligungszeitraum von"))
     period_end = models.DateField(_("Bewilligungszeitraum bis"))
+    # The Finanzierungsart of this grant: copied from the programme period at approval, changeable
+    # until the Zuwendungsbescheid is issued (award_financing_set); the notice prints it and the
+    # refund suggestion follows it.
+    financing_type = models.CharField(_("Finanzierungsart"), max_length=20, choices=FinancingType.choices,
+                                      default=FinancingType.FESTBETRAG)
+    financing_share = models.DecimalField(_("Anteil an den zuwendungsfähigen Ausgaben (%)"), max_digits=5,
+                                          decimal_places=2, null=True, blank=True)
     plan_snapshot = models.JSONField(_("verbindlicher Finanzierungsplan"), encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("bewilligt am"), default=clock.now, editable=False)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
@@ -45,6 +60,8 @@ class Award(models.Model):
                                    condition=Q(period_start__lte=F("period_end"))),
             models.CheckConstraint(name="award_closed_has_date",
                                    condition=~Q(status="abgeschlossen") | Q(closed_at__isnull=False)),
+            models.CheckConstraint(name="award_financing_share_fits_type", condition=FINANCING_SHARE_FITS_TYPE,
+                                   violation_error_message=FINANCING_SHARE_MESSAGE),
         ]
 
     def __str__(self) -> str:
@@ -53,6 +70,15 @@ class Award(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def financing_label(self) -> str:
+        """E.g. "Anteilfinanzierung (62,5 % der zuwendungsfähigen Ausgaben)"."""
+        label = str(self.get_financing_type_display())
+        if self.financing_share is None:
+            return label
+        return _("%(type)s (%(share)s %% der zuwendungsfähigen Ausgaben)") % {
+            "type": label, "share": format_decimal(self.financing_share)}
 
 
 class AwardYear(models.Model):

@@ -50,14 +50,42 @@ class IssuingAuthority(models.Model):
         return f"{self.name}, {self.unit}" if self.unit else self.name
 
 
+class FinancingType(models.TextChoices):
+    """The Finanzierungsart (VV Nr. 2 zu § 44 LHO): how the grant relates to the expenditure,
+    and so how it falls when the expenditure falls or other money comes in (Nr. 2 ANBest-GK)."""
+
+    FESTBETRAG = "festbetrag", pgettext_lazy("Finanzierungsart", "Festbetragsfinanzierung")
+    ANTEIL = "anteil", pgettext_lazy("Finanzierungsart", "Anteilfinanzierung")
+    FEHLBEDARF = "fehlbedarf", pgettext_lazy("Finanzierungsart", "Fehlbedarfsfinanzierung")
+    VOLL = "voll", pgettext_lazy("Finanzierungsart", "Vollfinanzierung")
+
+
+# Anteilfinanzierung needs its share (0 < p ≤ 100); the other types carry none.
+FINANCING_SHARE_FITS_TYPE = (
+    # isnull=False spelled out: a CHECK whose result is NULL passes.
+    (Q(financing_type="anteil") & Q(financing_share__isnull=False) & Q(financing_share__gt=0)
+     & Q(financing_share__lte=100))
+    | (~Q(financing_type="anteil") & Q(financing_share__isnull=True))
+)
+FINANCING_SHARE_MESSAGE = _("Bei Anteilfinanzierung ist ein Anteil über 0 bis 100 % anzugeben, sonst keiner.")
+
+
+def financing_share_errors(financing_type: str, share: Decimal | None) -> dict[str, str]:
+    """The German message for a share that does not fit the financing type, keyed by field."""
+    if financing_type == FinancingType.ANTEIL:
+        if share is None:
+            return {"financing_share": str(_("Bei Anteilfinanzierung ist der Anteil in Prozent anzugeben."))}
+        if not Decimal("0") < share <= Decimal("100"):
+            return {"financing_share": str(_("Der Anteil muss über 0 und höchstens 100 % betragen."))}
+    elif share is not None:
+        return {"financing_share": str(_("Ein Anteil wird nur bei Anteilfinanzierung angegeben."))}
+    return {}
+
+
 class FundingProgramme(models.Model):
     """A funding period of the programme, e.g. "WIR – Vielfalt und Teilhabe 2021–2025"."""
 
-    class FinancingType(models.TextChoices):
-        FESTBETRAG = "festbetrag", pgettext_lazy("Finanzierungsart", "Festbetragsfinanzierung")
-        ANTEIL = "anteil", pgettext_lazy("Finanzierungsart", "Anteilfinanzierung")
-        FEHLBEDARF = "fehlbedarf", pgettext_lazy("Finanzierungsart", "Fehlbedarfsfinanzierung")
-        VOLL = "voll", pgettext_lazy("Finanzierungsart", "Vollfinanzierung")
+    FinancingType = FinancingType
 
     code = models.SlugField(_("Kürzel"), max_length=40, unique=True,
                             help_text=_("Eindeutiges Kürzel, z. B. wir-2021"))
@@ -84,6 +112,11 @@ class FundingProgramme(models.Model):
     financing_type = models.CharField(
         _("Finanzierungsart"), max_length=20, choices=FinancingType.choices,
         default=FinancingType.FESTBETRAG,
+        help_text=_("Gilt für jede Zuwendung der Periode; bis zum Zuwendungsbescheid je Zuwendung änderbar."),
+    )
+    financing_share = models.DecimalField(
+        _("Anteil an den zuwendungsfähigen Ausgaben (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Nur bei Anteilfinanzierung: der Prozentsatz der zuwendungsfähigen Ausgaben (über 0 bis 100)."),
     )
     # Haushaltsstelle: printed on the notices and carried by the payment orders.
     budget_chapter = models.CharField(_("Kapitel"), max_length=20, blank=True,
@@ -141,6 +174,11 @@ class FundingProgramme(models.Model):
                 condition=Q(max_grant_per_applicant__isnull=True) | Q(max_grant_per_applicant__gte=0),
                 violation_error_message=_("Der Höchstbetrag darf nicht negativ sein."),
             ),
+            models.CheckConstraint(
+                name="programme_financing_share_fits_type",
+                condition=FINANCING_SHARE_FITS_TYPE,
+                violation_error_message=FINANCING_SHARE_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +200,9 @@ class FundingProgramme(models.Model):
         month, day = self.interim_report_month, self.interim_report_day
         if month and day and (not 1 <= month <= 12 or day > calendar.monthrange(2001, month)[1]):
             raise ValidationError({"interim_report_day": _("Monat und Tag ergeben kein gültiges Datum.")})
+        errors = financing_share_errors(self.financing_type, self.financing_share)
+        if errors:
+            raise ValidationError(errors)
 
 
 class CostCategory(models.Model):

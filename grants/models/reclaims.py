@@ -59,6 +59,8 @@ class Reclaim(models.Model):
     class Ground(models.TextChoices):
         UNUSED = "nicht_verwendet", pgettext_lazy("Rückforderungsgrund", "Nicht verwendete Mittel")
         INELIGIBLE = "nicht_foerderfaehig", pgettext_lazy("Rückforderungsgrund", "Nicht zuwendungsfähige Ausgaben")
+        # Entered by the clerk: no figure of a proof of use shows it (§ 49 Abs. 3 Satz 1 Nr. 1 HVwVfG).
+        PURPOSE_MISSED = "zweck_verfehlt", pgettext_lazy("Rückforderungsgrund", "Zweck nicht oder nicht mehr erfüllt")
 
     # Reclaims in these states keep an award from being closed.
     OPEN_STATUSES = (Status.PROPOSED, Status.ISSUED)

@@ -203,6 +203,8 @@ def _award_context(award: dict) -> dict:
         "plan": _plan_table(award.get("plan")),
         "proofs": proofs,
         "has_interim": len(proofs) > 1,
+        # Older snapshots lack it: the template falls back to the programme's Finanzierungsart.
+        "financing": award.get("financing"),
     }
 
 

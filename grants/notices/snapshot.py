@@ -7,9 +7,11 @@ data that changes later (a body's new address, a renamed ministry, a changed pla
 
 from datetime import date, timedelta
 
+from core.formats import format_decimal
 from core.money import ZERO, amount_in_words, format_eur, to_money
 from grants.interest import balance_as_of
 from grants.models import Application, Notice
+from grants.models.programmes import FinancingType
 from grants.selectors.awards import award_total
 from grants.selectors.deadlines import report_deadlines
 from grants.selectors.reclaims import base_rate_table
@@ -63,6 +65,48 @@ def _recipient(municipality) -> dict:
     }
 
 
+# The Finanzierungsart as printed and what follows from it for the grant (VV Nr. 2 zu § 44 LHO;
+# the reduction after the award: Nr. 2.1 ANBest-GK). Printed German, like every notice text.
+FINANCING_CONSEQUENCES = {
+    FinancingType.FESTBETRAG: (
+        "Die Zuwendung wird als Festbetrag von {total} gewährt (VV Nr. 2 zu § 44 LHO). Einsparungen bei den Ausgaben "
+        "und weitere Einnahmen mindern sie nicht; sinken die zuwendungsfähigen Ausgaben unter den Festbetrag, "
+        "ermäßigt sich die Zuwendung auf die Höhe der zuwendungsfähigen Ausgaben."),
+    FinancingType.ANTEIL: (
+        "Die Zuwendung beträgt {share} % der zuwendungsfähigen Ausgaben, höchstens {total} (VV Nr. 2 zu § 44 LHO). "
+        "Sinken die zuwendungsfähigen Ausgaben, ermäßigt sich die Zuwendung anteilig (Nr. 2.1 ANBest-GK)."),
+    FinancingType.FEHLBEDARF: (
+        "Die Zuwendung deckt den Fehlbedarf, der nach Einsatz der Eigenmittel und der Mittel Dritter verbleibt, "
+        "höchstens {total} und nicht mehr als die zuwendungsfähigen Ausgaben (VV Nr. 2 zu § 44 LHO). Jede "
+        "Einsparung bei den Ausgaben und jede zusätzliche Einnahme mindert die Zuwendung in voller Höhe "
+        "(Nr. 2.1 ANBest-GK)."),
+    FinancingType.VOLL: (
+        "Die Zuwendung deckt die gesamten zuwendungsfähigen Ausgaben, höchstens {total} (VV Nr. 2 zu § 44 LHO). "
+        "Jede Einsparung bei den Ausgaben und jede Einnahme mindert die Zuwendung in voller Höhe "
+        "(Nr. 2.1 ANBest-GK)."),
+}
+FINANCING_LABELS = {
+    FinancingType.FESTBETRAG: "Festbetragsfinanzierung",
+    FinancingType.ANTEIL: "Anteilfinanzierung",
+    FinancingType.FEHLBEDARF: "Fehlbedarfsfinanzierung",
+    FinancingType.VOLL: "Vollfinanzierung",
+}
+
+
+def _financing(award, total) -> dict:
+    """The grant's Finanzierungsart (from the award: it may differ from the programme's) with the
+    sentence that states its consequence."""
+    share = format_decimal(award.financing_share) if award.financing_share is not None else None
+    label = FINANCING_LABELS[award.financing_type]
+    if share is not None:
+        label = f"{label} ({share} % der zuwendungsfähigen Ausgaben)"
+    return {
+        "type": award.financing_type, "share": None if award.financing_share is None else str(award.financing_share),
+        "label": label,
+        "consequence": FINANCING_CONSEQUENCES[award.financing_type].format(total=format_eur(total), share=share),
+    }
+
+
 def _award(application: Application) -> dict:
     award = application.award
     years = [{"year": row.year, "amount": _money(row.amount)} for row in award.years.select_related("budget")]
@@ -75,6 +119,7 @@ def _award(application: Application) -> dict:
         "total": _money(total), "total_display": format_eur(total), "total_words": amount_in_words(total),
         "years": years, "plan": award.plan_snapshot,
         "interim_reports": interim, "final_report_due": final_due.isoformat(),
+        "financing": _financing(award, total),
     }
 
 

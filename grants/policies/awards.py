@@ -11,6 +11,7 @@ from core.formats import format_date
 from core.money import format_eur
 from grants.models import AmendmentRequest, Award, Disbursement, Reclaim, UsageReport
 from grants.policies.base import Refusal, refuse_capability, refuse_status
+from grants.selectors.awards import award_notice_of
 from grants.selectors.deadlines import report_deadlines
 
 # Payments in these states are still under way; a closed award may not leave any behind.
@@ -84,4 +85,21 @@ def may_award_close(user, award: Award, *, blockers: list[str] | None = None) ->
     blockers = award_closing_blockers(award) if blockers is None else blockers
     if blockers:
         return Refusal(str(AwardNotClosable(blockers)), AwardNotClosable, shown=True, details=tuple(blockers))
+    return None
+
+
+def may_award_financing_change(user, award: Award, *, award_notice=False) -> Refusal | None:
+    """Bewilligung may change the Finanzierungsart of a grant until its Zuwendungsbescheid is
+    issued: from then on the notice fixes it, and only an Änderungsbescheid changes what it says.
+    `award_notice` is `award_notice_of(award)` where the caller has it already."""
+    if refusal := refuse_capability(user, Capability.DECIDE):
+        return refusal
+    if award.is_closed:
+        return Refusal(_("Die Zuwendung ist abgeschlossen; die Finanzierungsart kann nicht mehr geändert werden."))
+    if award_notice is False:
+        award_notice = award_notice_of(award)
+    if award_notice is not None:
+        return Refusal(_("Der Zuwendungsbescheid %(number)s ist erlassen; die Finanzierungsart steht damit fest und "
+                         "kann nur noch durch einen Änderungsbescheid geändert werden.")
+                       % {"number": award_notice.number}, shown=True)
     return None

@@ -11,15 +11,17 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.formats import format_date
-from core.money import ZERO
+from core.money import ZERO, to_money
 from grants.interest import Balance, RateEntry, balance_as_of, base_rate_stale_since
 from grants.models import AwardYear, BaseRate, Disbursement, Reclaim, UsageReport
-from grants.plan.lines import FinancingSource
+from grants.models.programmes import FinancingType
+from grants.plan import codec
+from grants.plan.lines import ExpenditureLine, FinancingSource
+from grants.plan.rules import fundable_amount
 
 RS = Reclaim.Status
 # Reclaims that count against what was paid in their year (a discarded proposal does not).
 COUNTING_STATUSES = (RS.PROPOSED, RS.ISSUED, RS.SETTLED)
-
 
 
 def base_rate_table() -> list[RateEntry]:
@@ -49,39 +51,116 @@ def payment_dates(award_year: AwardYear) -> tuple[date | None, date | None]:
 
 
 @dataclass(frozen=True)
+class EligibleLine:
+    """One cost category of a proof of use: reported, and what of it is zuwendungsfähig."""
+
+    category: str
+    reported: Decimal
+    eligible: Decimal
+    fundable: bool  # the category is zuwendungsfähig at all
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """The principal suggested for the year of a proof of use, and how it was found."""
 
+    financing_type: str  # FinancingType value of the award
+    share: Decimal | None  # Anteilfinanzierung: percent of the eligible expenditure
     paid: Decimal
-    spent: Decimal  # expenditure actually reported
+    spent: Decimal  # expenditure actually reported, every category
+    eligible: Decimal  # reported expenditure of fundable categories, within the caps
     other_financing: Decimal  # own funds and third-party money actually reported
-    funded: Decimal  # the part of the expenditure the grant funds: spent − other financing, ≥ 0
+    awarded: Decimal  # the amount awarded for what the proof covers (the year, or the whole grant)
+    funded: Decimal  # the grant the proof supports under the financing type, at most `awarded`
     already_reclaimed: Decimal
-    amount: Decimal  # paid − funded − already reclaimed, ≥ 0
+    amount: Decimal  # paid − funded − already reclaimed, ≥ 0, capped by what the year can give back
+    lines: tuple[EligibleLine, ...] = ()
+
+    @property
+    def gap(self) -> Decimal:
+        """Fehlbedarf: expenditure reported minus own and third-party funds, ≥ 0."""
+        return max(self.spent - self.other_financing, ZERO)
+
+    @property
+    def share_of_eligible(self) -> Decimal:
+        """Anteilfinanzierung: the share of the eligible expenditure, to the cent."""
+        return to_money(self.eligible * (self.share or ZERO) / 100)
 
 
-def reclaim_suggestion(report: UsageReport, award_year: AwardYear) -> Suggestion:
-    """Paid in the year minus the part of the actual expenditure that the grant funds
-    (expenditure reported minus other financing reported, never below 0). For the final proof,
-    whose figures cover the whole period, the same is computed over all years and capped by
-    what remains reclaimable in the chosen year."""
+def eligible_expenditure(report: UsageReport) -> tuple[Decimal, tuple[EligibleLine, ...]]:
+    """The zuwendungsfähige Ausgaben of a proof of use: per cost category what was reported,
+    limited by the category's caps exactly as the plan rules limit a plan (`fundable_amount`,
+    with the positions of the binding plan), summed over the years the proof covers. A category
+    that is not zuwendungsfähig counts nothing."""
+    award = report.award
+    plan = codec.decode(award.plan_snapshot)
+    years = [report.year] if report.kind == UsageReport.Kind.INTERIM and report.year else plan.year_numbers
+    positions = {(row.year, line.category): line.positions for row in plan.years for line in row.expenditures}
+    lines = []
+    total = ZERO
+    for row in report.expenditures.select_related("category").order_by("category__position", "category__name"):
+        category = row.category
+        caps = sum((fundable_amount(ExpenditureLine(year, category, row.amount, positions.get((year, category.code))))
+                    for year in years), ZERO)
+        eligible = min(row.amount, caps) if category.is_fundable else ZERO
+        total += eligible
+        lines.append(EligibleLine(category.name, row.amount, eligible, category.is_fundable))
+    return total, tuple(lines)
+
+
+def funded_by_type(*, financing_type: str, share: Decimal | None, eligible: Decimal, spent: Decimal,
+                   other: Decimal, awarded: Decimal) -> Decimal:
+    """The grant a proof supports (VV Nr. 2 zu § 44 LHO, Nr. 2 ANBest-GK), never more than awarded:
+
+    - Festbetrag: the fixed amount, only reduced where the eligible expenditure falls below it;
+      savings elsewhere and other income do not reduce it;
+    - Anteil: the share of the eligible expenditure actually incurred;
+    - Fehlbedarf and Voll: what the own and third-party funds leave uncovered of the expenditure,
+      at most the eligible expenditure – every saving and every additional income reduces the
+      grant in full (Nr. 2.1.2 ANBest-GK). Without other funds (Voll) that is the eligible
+      expenditure itself.
+    """
+    if financing_type == FinancingType.ANTEIL:
+        funded = to_money(eligible * (share or ZERO) / 100)
+    elif financing_type in (FinancingType.FEHLBEDARF, FinancingType.VOLL):
+        funded = min(eligible, max(spent - other, ZERO))
+    else:  # Festbetrag
+        funded = eligible
+    return max(min(funded, awarded), ZERO)
+
+
+def reclaim_suggestion(report: UsageReport, award_year: AwardYear, *, exclude: Reclaim | None = None) -> Suggestion:
+    """Paid minus the grant the proof supports under the award's financing type (see
+    `funded_by_type`). The interim proof compares with what was paid and awarded in its year; the
+    final proof, whose figures cover the whole period, compares with everything paid and awarded,
+    and the result is capped by what remains reclaimable in the chosen year. `exclude`: a reclaim
+    not to count as already reclaimed (the suggestion as it stood before that reclaim)."""
+    award = report.award
     spent = report.expenditures.aggregate(total=Sum("amount"))["total"] or ZERO
     other = report.financings.exclude(source=FinancingSource.GRANT).aggregate(
         total=Sum("amount"))["total"] or ZERO
-    funded = max(spent - other, ZERO)
+    eligible, lines = eligible_expenditure(report)
     paid_year = paid_in_year(award_year)
-    already_year = reclaimed_in_year(award_year)
+    already_year = reclaimed_in_year(award_year, exclude=exclude)
     if report.kind == UsageReport.Kind.INTERIM:
         paid, already = paid_year, already_year
+        awarded = (AwardYear.objects.filter(award=award, budget__year=report.year or 0)
+                   .values_list("amount", flat=True).first() or ZERO)
     else:
         paid = Disbursement.objects.filter(award_year__award=report.award_id, status=Disbursement.Status.PAID
                                            ).aggregate(total=Sum("amount"))["total"] or ZERO
-        already = Reclaim.objects.filter(award=report.award_id, status__in=COUNTING_STATUSES).aggregate(
-            total=Sum("principal"))["total"] or ZERO
+        counted = Reclaim.objects.filter(award=report.award_id, status__in=COUNTING_STATUSES)
+        if exclude is not None:
+            counted = counted.exclude(pk=exclude.pk)
+        already = counted.aggregate(total=Sum("principal"))["total"] or ZERO
+        awarded = AwardYear.objects.filter(award=award).aggregate(total=Sum("amount"))["total"] or ZERO
+    funded = funded_by_type(financing_type=award.financing_type, share=award.financing_share, eligible=eligible,
+                            spent=spent, other=other, awarded=awarded)
     amount = max(paid - funded - already, ZERO)
     amount = min(amount, max(paid_year - already_year, ZERO))
-    return Suggestion(paid=paid, spent=spent, other_financing=other, funded=funded, already_reclaimed=already,
-                      amount=amount)
+    return Suggestion(financing_type=award.financing_type, share=award.financing_share, paid=paid, spent=spent,
+                      eligible=eligible, other_financing=other, awarded=awarded, funded=funded,
+                      already_reclaimed=already, amount=amount, lines=lines)
 
 
 def reclaim_balance(reclaim: Reclaim, as_of: date | None = None) -> Balance:

@@ -2,6 +2,7 @@
 decided in grants/policies/applications.py; the budget rule is grants/services/budgets.py."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,8 +13,15 @@ from core import clock
 from core.errors import FieldErrors
 from core.money import ZERO
 from grants.models import Application, ApplicationStatus, Award, AwardRevision, AwardYear, Decision
+from grants.models.programmes import FinancingType, financing_share_errors
 from grants.notifications import notify_applicant
-from grants.policies import check, may_application_approve, may_application_reject, refuse_capability
+from grants.policies import (
+    check,
+    may_application_approve,
+    may_application_reject,
+    may_award_financing_change,
+    refuse_capability,
+)
 from grants.policies.applications import current_recommendation
 from grants.services.budgets import budget_lock_and_check
 from grants.services.plans import plan_snapshot
@@ -44,7 +52,9 @@ def application_approve(*, application: Application, user, now: datetime | None 
             decided_by=user, recommended_by=recommendation.recommended_by, decided_at=now)
         award = Award.objects.create(
             application=application, decision=decision, period_start=application.period_start,
-            period_end=application.period_end, plan_snapshot=plan_snapshot(application, amounts))
+            period_end=application.period_end, plan_snapshot=plan_snapshot(application, amounts),
+            financing_type=application.programme.financing_type,
+            financing_share=application.programme.financing_share)
         AwardYear.objects.bulk_create(
             AwardYear(award=award, budget=budgets[year], amount=amounts[year]) for year in years
         )
@@ -87,3 +97,31 @@ def application_reject(*, application: Application, user, reason: str, now: date
                   changes={"status": [before, S.REJECTED]}, data={"reason": decision.reason})
         notify_applicant(application, "rejected", reason=decision.reason)
     return decision
+
+
+def award_financing_set(*, award: Award, user, financing_type: str, financing_share: Decimal | None) -> Award:
+    """Change the Finanzierungsart (and for Anteilfinanzierung the share) of a grant whose
+    Zuwendungsbescheid is not yet issued. Locks the application row, as issuing a notice does,
+    so the change either precedes the notice (which then prints it) or is refused."""
+    check(refuse_capability(user, Capability.DECIDE))
+    if financing_type not in FinancingType.values:
+        raise FieldErrors({"financing_type": [_("Bitte eine der angebotenen Finanzierungsarten wählen.")]})
+    if financing_type != FinancingType.ANTEIL:
+        financing_share = None
+    errors = financing_share_errors(financing_type, financing_share)
+    if errors:
+        raise FieldErrors({key: [message] for key, message in errors.items()})
+    with transaction.atomic():
+        Application.objects.select_for_update(of=("self",)).get(pk=award.application_id)
+        award = Award.objects.select_for_update(of=("self",)).select_related("application").get(pk=award.pk)
+        check(may_award_financing_change(user, award))
+        before = (award.financing_type, award.financing_share)
+        if before == (financing_type, financing_share):
+            return award
+        award.financing_type, award.financing_share = financing_type, financing_share
+        award.save(update_fields=["financing_type", "financing_share"])
+        audit_log(actor=user, action="grants.award.financing_changed", target=award, changes={
+            "financing_type": [before[0], financing_type],
+            "financing_share": [None if before[1] is None else str(before[1]),
+                                None if financing_share is None else str(financing_share)]})
+    return award

@@ -37,6 +37,7 @@ from grants.policies import (
     may_application_edit,
     may_application_withdraw,
     may_award_close,
+    may_award_financing_change,
     may_disbursement_request,
     may_notice_issue,
     may_usage_report_accept,
@@ -181,6 +182,13 @@ def _closing_panel(user, award: Award) -> dict | None:
     return {"award": award, "refusal": refusal}
 
 
+def _financing_panel(user, award: Award) -> dict:
+    """Bewilligung may change the Finanzierungsart until the Zuwendungsbescheid is issued; after
+    that the page says why it is fixed."""
+    refusal = may_award_financing_change(user, award)
+    return {"can_change": refusal is None, "refusal": refusal if refusal is not None and refusal.shown else None}
+
+
 def _amendments_panel(user, award: Award) -> dict | None:
     """The award's Änderungsanträge and revisions, with what the person may do."""
     if not (user.can(Capability.APPLY) or user.can(Capability.VIEW_ALL)):
@@ -258,6 +266,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "payments_panel": _payments_panel(user, application, award),
             "proofs_panel": _proofs_panel(user, application, award),
             "closing_panel": _closing_panel(user, award),
+            "financing_panel": _financing_panel(user, award),
             "amendments_panel": _amendments_panel(user, award),
             "reclaims_panel": _reclaims_panel(user, award) if (is_applicant or user.can(Capability.VIEW_ALL)) else None,
         }

@@ -22,15 +22,17 @@ from accounts.roles import Capability
 from core import clock
 from core.errors import DomainError
 from core.formats import format_date, format_decimal
-from core.money import format_eur
+from core.money import ZERO, format_eur
 from grants.filters import ReclaimFilterSet
 from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimProposeForm, RepaymentForm
 from grants.interest import SURCHARGE, Balance, BaseRateMissing, interest_for
 from grants.models import BaseRate, Notice, Reclaim, UsageReport
+from grants.models.programmes import FinancingType
 from grants.policies import may_reclaim_discard, may_reclaim_issue, may_reclaim_propose
 from grants.selectors.awards import award_notice_of
 from grants.selectors.history import reclaim_history
 from grants.selectors.reclaims import (
+    Suggestion,
     base_rate_table,
     due_date,
     payment_dates,
@@ -64,20 +66,63 @@ def _default_year(report: UsageReport, award):
     return paid_years[-1] if paid_years else (years[-1] if years else None)
 
 
+FT = FinancingType
+
+
+def _suggestion_steps(s: Suggestion) -> list[tuple[str, str]]:
+    """How the suggestion was found for the award's financing type, line by line (label, amount)."""
+    eur = format_eur
+    steps = [(_("ausgezahlt"), eur(s.paid)),
+             (_("Ausgaben laut Nachweis"), eur(s.spent)),
+             (_("davon zuwendungsfähig (förderfähige Kostenarten, innerhalb der Obergrenzen)"), eur(s.eligible)),
+             (_("bewilligt (Höchstbetrag)"), eur(s.awarded))]
+    if s.financing_type == FT.ANTEIL:
+        steps.append((_("%(share)s %% der zuwendungsfähigen Ausgaben") % {"share": format_decimal(s.share or ZERO)},
+                      eur(s.share_of_eligible)))
+    elif s.financing_type in (FT.FEHLBEDARF, FT.VOLL):
+        steps += [(_("Eigen- und Drittmittel laut Nachweis"), eur(s.other_financing)),
+                  (_("Fehlbedarf: Ausgaben minus Eigen- und Drittmittel"), eur(s.gap))]
+    steps.append((_("Zuwendung nach dem Nachweis"), eur(s.funded)))
+    if s.already_reclaimed:
+        steps.append((_("bereits zurückgefordert"), eur(s.already_reclaimed)))
+    steps.append((_("Vorschlag"), eur(s.amount)))
+    return steps
+
+
+def _suggestion_rule(s: Suggestion) -> str:
+    if s.financing_type == FT.ANTEIL:
+        return _("Anteilfinanzierung: Die Zuwendung beträgt %(share)s %% der tatsächlichen zuwendungsfähigen "
+                 "Ausgaben, höchstens den bewilligten Betrag; erstattet wird, was darüber hinaus ausgezahlt wurde.") % {
+            "share": format_decimal(s.share or ZERO)}
+    if s.financing_type == FT.FEHLBEDARF:
+        return _("Fehlbedarfsfinanzierung: Die Zuwendung deckt, was die Eigen- und Drittmittel von den Ausgaben "
+                 "ungedeckt lassen – höchstens die zuwendungsfähigen Ausgaben und den bewilligten Betrag. Jede "
+                 "Einsparung und jede zusätzliche Einnahme mindert sie in voller Höhe.")
+    if s.financing_type == FT.VOLL:
+        return _("Vollfinanzierung: Die Zuwendung deckt die zuwendungsfähigen Ausgaben, höchstens den bewilligten "
+                 "Betrag; jede Einsparung und jede Einnahme mindert sie in voller Höhe.")
+    return _("Festbetragsfinanzierung: Der Festbetrag bleibt, solange die zuwendungsfähigen Ausgaben ihn "
+             "erreichen; Einsparungen darüber hinaus und weitere Einnahmen mindern ihn nicht. Erstattet wird nur, "
+             "was über die zuwendungsfähigen Ausgaben hinaus ausgezahlt wurde.")
+
+
+def _suggestion_context(report: UsageReport, award_year) -> dict | None:
+    if award_year is None:
+        return None
+    s = reclaim_suggestion(report, award_year)
+    scope = (_("Haushaltsjahr %(year)s") % {"year": award_year.year}
+             if report.kind == UsageReport.Kind.INTERIM else _("gesamter Bewilligungszeitraum"))
+    capped = report.kind == UsageReport.Kind.FINAL
+    return {"suggestion": s, "steps": _suggestion_steps(s), "rule": _suggestion_rule(s), "scope": scope,
+            "capped_year": award_year.year if capped else None}
+
+
 def _principal_help(report: UsageReport, award_year) -> str:
     if award_year is None:
         return ""
     s = reclaim_suggestion(report, award_year)
-    scope = (_("im Haushaltsjahr %(year)s") % {"year": award_year.year}
-             if report.kind == UsageReport.Kind.INTERIM else _("im Bewilligungszeitraum"))
-    text = _("Vorschlag: %(amount)s – ausgezahlt %(scope)s %(paid)s, abzüglich des Teils der tatsächlichen Ausgaben, "
-             "den die Zuwendung finanziert (Ausgaben %(spent)s minus Eigen- und Drittmittel %(other)s = %(funded)s, "
-             "nie unter 0,00 €)") % {
-        "amount": format_eur(s.amount), "scope": scope, "paid": format_eur(s.paid), "spent": format_eur(s.spent),
-        "other": format_eur(s.other_financing), "funded": format_eur(s.funded)}
-    if s.already_reclaimed:
-        text += _(", abzüglich bereits zurückgefordert %(already)s") % {"already": format_eur(s.already_reclaimed)}
-    return text + "."
+    return _("Vorschlag nach der Finanzierungsart (%(type)s): %(amount)s; die Berechnung steht unter dem "
+             "Formular.") % {"type": FT(s.financing_type).label, "amount": format_eur(s.amount)}
 
 
 def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -93,7 +138,8 @@ def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
         form = ReclaimProposeForm(request.POST, award=award)
         chosen = form["award_year"].value()
         year_row = award.years.select_related("budget").filter(pk=chosen).first() if str(chosen).isdigit() else None
-        form.fields["principal"].help_text = _principal_help(report, year_row or default_year)
+        shown_year = year_row or default_year
+        form.fields["principal"].help_text = _principal_help(report, shown_year)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -116,8 +162,10 @@ def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
             if suggestion.amount > 0:
                 initial["principal"] = suggestion.amount
         form = ReclaimProposeForm(initial=initial, award=award, principal_help=_principal_help(report, default_year))
+        shown_year = default_year
     return render(request, "grants/reclaim_form.html", {
-        "form": form, "report": report, "award": award, "application": award.application})
+        "form": form, "report": report, "award": award, "application": award.application,
+        "calculation": _suggestion_context(report, shown_year)})
 
 
 # -- list and detail -------------------------------------------------------------------------------

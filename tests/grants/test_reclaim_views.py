@@ -59,7 +59,9 @@ def test_propose_form_shows_the_suggestion_and_defaults(client, clerk, report):
     response = login(client, clerk).get(reverse("grants:reclaim_propose", args=[report.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Vorschlag: 0,00 €" in page and "ausgezahlt im Haushaltsjahr 2023 20.000,00 €" in page
+    # Festbetrag 100.000 (2023), eligible 105.000 ≥ paid 20.000 → nothing to refund
+    assert "Vorschlag nach der Finanzierungsart (Festbetragsfinanzierung): 0,00 €" in page
+    assert "Berechnung des Vorschlags (Haushaltsjahr 2023)" in page and "20.000,00 €" in page
     assert 'value="02.01.2023"' in page  # the last payment of 2023
 
 

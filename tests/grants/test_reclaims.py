@@ -161,15 +161,20 @@ def test_coordinator_cannot_propose(report, coordinator_a):
 
 
 def test_suggestion_is_paid_minus_the_funded_part_of_actual_expenditure(report):
+    # Fehlbedarfsfinanzierung (the per-type arithmetic: tests/grants/test_financing_types.py):
     # spent 112.000, other financing (own funds) 92.000 → funded 20.000; paid 20.000 → 0,00
+    Award.objects.filter(pk=report.award_id).update(financing_type="fehlbedarf")
+    report.award.refresh_from_db()
     suggestion = reclaim_suggestion(report, report.award.years.get(budget__year=2023))
     assert (suggestion.paid, suggestion.spent, suggestion.funded, suggestion.amount) == (
         M("20000.00"), M("112000.00"), M("20000.00"), M("0.00"))
 
 
 def test_suggestion_when_less_was_spent(award, coordinator_a, clerk):
+    Award.objects.filter(pk=award.pk).update(financing_type="fehlbedarf")
     report = submitted_interim(award, coordinator_a)
-    # spent 104.500 − own funds 92.000 = 12.500 funded by the grant; 20.000 paid → 7.500 suggested
+    # Fehlbedarfsfinanzierung: spent 104.500 − own funds 92.000 = 12.500 funded by the grant;
+    # 20.000 paid → 7.500 suggested
     # (the report is submitted, so its line is changed directly for this figure)
     line = report.expenditures.get(category__code="personal")
     line.amount = M("92500.00")

@@ -207,7 +207,7 @@ class TestSeededDemo:
         assert not programme.accepts_applications
         assert programme.name == "WIR – Vielfalt und Teilhabe"
         assert programme.legal_basis == "Förderrichtlinie des Landesprogramms WIR vom 11. Dezember 2020"
-        assert programme.financing_type == FundingProgramme.FinancingType.FESTBETRAG
+        assert programme.financing_type == FundingProgramme.FinancingType.FEHLBEDARF
         assert programme.issuing_authority.name == "Hessisches Ministerium für Soziales und Integration"
         further = programme.cost_categories.get(code="weitere-stelle")
         assert (further.first_year, further.cap_per_year) == (2022, Decimal("20000.00"))
@@ -301,6 +301,47 @@ class TestSeededDemo:
         assert wiesbaden.notice.kind == "rueckforderung" and reclaims["Kassel"].notice.kind == "rueckforderung"
         assert reclaims["Offenbach am Main"].notice is None
         assert wiesbaden.proposed_by != wiesbaden.decided_by
+
+    def test_reclaim_principals_are_the_suggestion_for_the_financing_type_the_notices_print(self):
+        """Each demo reclaim follows from the Fehlbedarfsfinanzierung its award notice prints.
+        Wiesbaden by hand: awarded and paid 120.000 + 4 × 140.000 = 680.000; the final proof reports
+        the plan's expenditure less 8.450 (vacancy 2025) and the plan's own funds, so the gap is
+        680.000 − 8.450 = 671.550; eligible (caps: personnel 5 × 120.000 = 600.000, further position
+        4 × 20.000 = 80.000, micro-projects 5 × 5.000 = 25.000) is 705.000 → the grant the proof
+        supports is 671.550, the refund 680.000 − 671.550 = 8.450,00. Kassel: 1.236,40 of unplanned
+        third-party money; Offenbach: 2.180,00 of micro-project money not passed on."""
+        from grants.models import Reclaim
+        from grants.selectors.awards import award_notice_of
+        from grants.selectors.reclaims import reclaim_suggestion
+        principals = {}
+        for reclaim in Reclaim.objects.select_related("award__application__municipality", "usage_report",
+                                                      "award_year__budget"):
+            notice = award_notice_of(reclaim.award)
+            assert notice is not None
+            printed = Notice.objects.get(pk=notice.pk).snapshot["award"]["financing"]
+            assert printed["type"] == reclaim.award.financing_type == "fehlbedarf"
+            assert printed["label"] == "Fehlbedarfsfinanzierung"
+            suggestion = reclaim_suggestion(reclaim.usage_report, reclaim.award_year, exclude=reclaim)
+            assert suggestion.amount == reclaim.principal
+            principals[reclaim.award.application.municipality.name] = reclaim.principal
+        assert principals == {"Wiesbaden": Decimal("8450.00"), "Kassel": Decimal("1236.40"),
+                              "Offenbach am Main": Decimal("2180.00")}
+        wiesbaden = Reclaim.objects.get(award__application__municipality__name="Wiesbaden")
+        suggestion = reclaim_suggestion(wiesbaden.usage_report, wiesbaden.award_year, exclude=wiesbaden)
+        assert (suggestion.paid, suggestion.gap, suggestion.eligible, suggestion.funded) == (
+            Decimal("680000.00"), Decimal("671550.00"), Decimal("705000.00"), Decimal("671550.00"))
+
+    def test_award_notices_print_the_financing_type_with_its_consequence(self):
+        import io
+
+        import pdfplumber
+        notice = Notice.objects.get(award=wmk_award(), kind=Notice.Kind.AWARD)  # the stored PDF
+        with pdfplumber.open(io.BytesIO(bytes(notice.pdf))) as document:
+            text = " ".join(" ".join((page.extract_text() or "").split()) for page in document.pages)
+        assert "Finanzierungsart Fehlbedarfsfinanzierung" in text
+        assert ("Die Zuwendung deckt den Fehlbedarf, der nach Einsatz der Eigenmittel und der Mittel Dritter "
+                "verbleibt, höchstens 500.000,00 €") in text
+        assert "jede zusätzliche Einnahme mindert die Zuwendung in voller Höhe (Nr. 2.1 ANBest-GK)" in text
 
     def test_grants_with_accepted_final_proof_and_no_open_reclaim_are_closed(self):
         closed = Award.objects.filter(status=Award.Status.CLOSED)
