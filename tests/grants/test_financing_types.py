@@ -18,12 +18,11 @@ from django.urls import reverse
 
 from audit.selectors import audit_entries_for
 from core.errors import FieldErrors, InvalidTransition, NotPermitted
-from grants.models import Award, FundingProgramme, Notice, UsageReport, UsageReportExpenditure
+from grants.models import Award, FundingProgramme, UsageReport, UsageReportExpenditure
 from grants.models.programmes import FinancingType
 from grants.notices.render import render_notice_pdf
 from grants.selectors.reclaims import reclaim_suggestion
 from grants.services.awards import award_financing_set
-from grants.services.notices import notice_issue
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
 from tests.grants.notices.test_render import pages_text, snapshot
@@ -46,11 +45,10 @@ def make_award(coordinator_a, clerk, approver):
     def make(financing_type: str, share: Decimal | None = None) -> Award:
         ensure_base_rates()
         programme = factories.make_programme(code="wir-2021", start=2021, end=2025)
-        award = factories.approved_award(programme, coordinator_a, clerk, approver)
+        award = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2021, 10, 28))
         award = award_financing_set(award=award, user=approver, financing_type=financing_type,
                                     financing_share=share)
-        notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                     issued_on=date(2021, 10, 29))
+        factories.issue_notice(award.application, approver, date(2021, 10, 29))
         pay(award, 2023, M("100000.00"), date(2023, 11, 2), coordinator=coordinator_a, clerk=clerk,
             approver=approver)
         return award
@@ -275,8 +273,7 @@ def test_clerk_cannot_change_the_type(award, clerk):
 
 
 def test_type_is_fixed_once_the_award_notice_is_issued(award, approver):
-    notice = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                          issued_on=date(2026, 1, 5))
+    notice = factories.issue_notice(award.application, approver, date(2026, 1, 5))
     with pytest.raises(InvalidTransition) as refusal:
         award_financing_set(award=award, user=approver, financing_type=FT.VOLL, financing_share=None)
     assert refusal.value.message == (
@@ -311,7 +308,7 @@ def test_page_shows_the_missing_share_beside_the_field(client, award, approver):
 
 
 def test_page_refuses_after_the_notice_and_says_why(client, award, approver):
-    notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver, issued_on=date(2026, 1, 5))
+    factories.issue_notice(award.application, approver, date(2026, 1, 5))
     client.force_login(approver)
     detail = reverse("grants:application_detail", args=[award.application_id])
     page = client.get(detail).content.decode()
@@ -336,8 +333,7 @@ def test_others_cannot_open_the_page(client, award, who, request):
 
 def test_notice_prints_the_awards_type_not_the_programmes(award, approver):
     award_financing_set(award=award, user=approver, financing_type=FT.ANTEIL, financing_share=M("80"))
-    notice = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                          issued_on=date(2026, 1, 5))
+    notice = factories.issue_notice(award.application, approver, date(2026, 1, 5))
     assert notice.snapshot["award"]["financing"]["type"] == "anteil"
     assert notice.snapshot["programme"]["financing_type"] == "Festbetragsfinanzierung"
     text = flat(" ".join(pages_text(bytes(notice.pdf))))
@@ -359,8 +355,7 @@ def test_notice_prints_the_awards_type_not_the_programmes(award, approver):
 ])
 def test_each_type_is_printed_with_its_consequence(award, approver, financing_type, label, consequence):
     award_financing_set(award=award, user=approver, financing_type=financing_type, financing_share=None)
-    notice = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
-                          issued_on=date(2026, 1, 5))
+    notice = factories.issue_notice(award.application, approver, date(2026, 1, 5))
     text = flat(" ".join(pages_text(bytes(notice.pdf))))
     assert f"Finanzierungsart {label}" in text and consequence in text
 

@@ -2,14 +2,14 @@
 (street, five-digit postal code, city): in the service, and on the page with the reason and a
 link to where the address is edited."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from core.errors import DomainError
 from grants.models import Notice
-from grants.services.notices import notice_issue, notice_preview
+from grants.services.notices import notice_preview
 from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
 from tests.grants.views import page_elements
@@ -20,11 +20,11 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=ISSUED - timedelta(days=1))
 
 
 def issue(award, approver):
-    return notice_issue(application=award.application, kind=K.AWARD, user=approver, issued_on=ISSUED)
+    return factories.issue_notice(award.application, approver, ISSUED)
 
 
 def test_factory_bodies_have_complete_addresses(award):
