@@ -103,7 +103,20 @@ def recommended_application(programme, coordinator, clerk, amounts=None, justifi
     return application
 
 
-def approved_award(programme, coordinator, clerk, approver, **kwargs):
+def approved_award(programme, coordinator, clerk, approver, *, early_start=True, **kwargs):
+    """An award; with `early_start` (default) the approver has consented to an early start
+    (vorzeitiger Maßnahmebeginn) from the period's start, which a Zuwendungsbescheid dated
+    after that start needs."""
     application = recommended_application(programme, coordinator, clerk, **kwargs)
+    if early_start:
+        record_early_start(application, approver)
     return application_approve(application=application, user=approver)
+
+
+def record_early_start(application, user, *, consented_on=None, consented_by="Das Ministerium, Referat II 5,"):
+    from core import clock
+    from grants.services.early_start import early_start_consent_record
+    consented_on = consented_on or min(application.period_start, clock.today())
+    return early_start_consent_record(application=application, user=user, consented_on=consented_on,
+                                      consented_by=consented_by, allowed_from=application.period_start)
 

@@ -86,6 +86,7 @@ def application_reject(*, application: Application, user, reason: str, now: date
         application.status = S.REJECTED
         application.save(update_fields=["status", "updated_at"])
         audit_log(actor=user, action="grants.application.rejected", target=application,
-                  changes={"status": [before, S.REJECTED]}, data={"reason": decision.reason, "discretion": decision.discretion})
+                  changes={"status": [before, S.REJECTED]},
+                  data={"reason": decision.reason, "discretion": decision.discretion})
         notify_applicant(application, "rejected", reason=decision.reason)
     return decision

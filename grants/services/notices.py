@@ -47,7 +47,8 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
         application = (Application.objects.select_for_update(of=("self",))
                        .select_related("programme__issuing_authority", "municipality__administrative_court")
                        .get(pk=application.pk))
-        check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim, amendment=amendment))
+        check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim, amendment=amendment,
+                               issued_on=issued_on))
         _check_changes(kind, changes)
         programme = application.programme
         sequence = number_next(key=f"notice:{programme.pk}:{issued_on.year}")
@@ -77,7 +78,7 @@ def notice_preview(*, application: Application, kind: str, user, issued_on: date
                    .get(pk=application.pk))
     if kind == K.AMENDMENT and not changes.strip():
         changes = _("(Die Änderungen werden beim Erlass angegeben.)")
-    check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim))
+    check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim, issued_on=issued_on))
     snapshot = notice_snapshot(application=application, kind=kind, number=DRAFT_NUMBER,
                                issued_on=issued_on or clock.today(), signatory=user, refers_to=refers_to,
                                ceremony=ceremony, changes=changes.strip(), reclaim=reclaim)
