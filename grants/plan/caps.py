@@ -17,7 +17,9 @@ def category_limits(category) -> str:
     if category.counts_positions and category.cap_per_position is not None:
         parts.append(_("bis zu %(cap)s je Vollzeitstelle und Jahr") % {"cap": format_eur(category.cap_per_position)})
     if category.counts_positions and category.max_positions is not None:
-        parts.append(_("höchstens %(count)s Stellen (VZÄ)") % {"count": format_decimal(category.max_positions)})
+        count = format_decimal(category.max_positions)
+        parts.append((_("höchstens %(count)s Stelle (VZÄ)") if count == "1" else _("höchstens %(count)s Stellen (VZÄ)"))
+                     % {"count": count})
     if category.cap_per_year is not None:
         parts.append(_("höchstens %(cap)s je Jahr") % {"cap": format_eur(category.cap_per_year)})
     if category.first_year:
