@@ -227,7 +227,8 @@ def test_cut_award_gives_its_reasons_and_rejects_the_rest(programme, coordinator
     assert ("bis zu 480.000,00 € (in Worten: vierhundertachtzigtausend Euro). Beantragt waren 500.000,00 €. Im "
             "Übrigen lehne ich den Antrag ab") in text
     assert ("III. Begründung Sie haben eine Zuwendung von 500.000,00 € beantragt. Bewilligt werden 480.000,00 €; in "
-            "Höhe von 20.000,00 € wird der Antrag abgelehnt. Die zweite Stelle wird erst zum 01.04.2026 besetzt.") in text
+            "Höhe von 20.000,00 € wird der Antrag abgelehnt. Die zweite Stelle wird erst zum 01.04.2026 "
+            "besetzt.") in text
     assert "IV. Rechtsbehelfsbelehrung" in text
 
 
