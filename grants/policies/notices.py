@@ -74,13 +74,14 @@ def may_notice_issue(user, application: Application, kind: str, *, refers_to: No
         return refuse_same_person(amendment.recommended_by_id, user, _(
             "Vier-Augen-Prinzip: Sie haben diesen Änderungsantrag empfohlen und dürfen den Änderungsbescheid "
             "deshalb nicht selbst erlassen."))
-    if kind == K.AWARD and award is not None and (refusal := refuse_early_start_missing(
-            application, award.period_start, issued_on or clock.today())):
-        return refusal
     decision = getattr(application, "decision", None)
-    return refuse_same_person(decision.recommended_by_id if decision else None, user, _(
-        "Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und dürfen den Bescheid deshalb "
-        "nicht selbst erlassen."))
+    if refusal := refuse_same_person(decision.recommended_by_id if decision else None, user, _(
+            "Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und dürfen den Bescheid deshalb "
+            "nicht selbst erlassen.")):
+        return refusal
+    if kind == K.AWARD and award is not None:
+        return refuse_early_start_missing(application, award.period_start, issued_on or clock.today())
+    return None
 
 
 def may_notice_hand_over(user, notice: Notice, ceremony=None) -> Refusal | None:

@@ -87,6 +87,7 @@ def application_reject(*, application: Application, user, reason: str, now: date
         application.save(update_fields=["status", "updated_at"])
         audit_log(actor=user, action="grants.application.rejected", target=application,
                   changes={"status": [before, S.REJECTED]},
-                  data={"reason": decision.reason, "discretion": decision.discretion})
+                  data={"reason": decision.reason,
+                        **({"discretion": decision.discretion} if decision.discretion else {})})
         notify_applicant(application, "rejected", reason=decision.reason)
     return decision
