@@ -9,6 +9,7 @@ from grants.views import (
     deadlines,
     decisions,
     detail,
+    early_start,
     notices,
     payment_orders,
     payments,
@@ -39,6 +40,7 @@ urlpatterns = [
     path("antraege/<int:pk>/pruefung-beginnen/", review.review_start, name="review_start"),
     path("antraege/<int:pk>/nachforderung/", review.review_request_changes, name="review_request_changes"),
     path("antraege/<int:pk>/empfehlung/", review.review_recommend, name="review_recommend"),
+    path("antraege/<int:pk>/vorzeitiger-beginn/", early_start.early_start_record, name="early_start_record"),
     path("antraege/<int:pk>/kommentar/", review.review_comment, name="review_comment"),
     # Bewilligung
     path("bewilligung/", decisions.decision_queue, name="decision_queue"),

@@ -112,13 +112,17 @@ def recommended_application(programme, coordinator, clerk, amounts=None, justifi
     return application
 
 
-def approved_award(programme, coordinator, clerk, approver, *, on: date | None = None, **kwargs):
+def approved_award(programme, coordinator, clerk, approver, *, on: date | None = None, early_start=True, **kwargs):
     """Submitted, recommended and approved now – or, with `on`, on that day (a notice may not be
-    dated before the decision it carries)."""
+    dated before the decision it carries). With `early_start` (default) the approver has consented
+    to an early start (vorzeitiger Maßnahmebeginn) from the period's start, which a
+    Zuwendungsbescheid dated after that start needs."""
     if on is not None:
         with at(on, 9):
-            return approved_award(programme, coordinator, clerk, approver, **kwargs)
+            return approved_award(programme, coordinator, clerk, approver, early_start=early_start, **kwargs)
     application = recommended_application(programme, coordinator, clerk, **kwargs)
+    if early_start:
+        record_early_start(application, approver)
     return application_approve(application=application, user=approver)
 
 
@@ -126,4 +130,12 @@ def issue_notice(application, user, issued_on: date, kind: str = "zuwendung", **
     """Issue a notice dated `issued_on` on that very day (its date may lie only a few days ahead)."""
     with at(issued_on, 11):
         return notice_issue(application=application, kind=kind, user=user, issued_on=issued_on, **kwargs)
+
+
+def record_early_start(application, user, *, consented_on=None, consented_by="Das Ministerium, Referat II 5,"):
+    from core import clock
+    from grants.services.early_start import early_start_consent_record
+    consented_on = consented_on or min(application.period_start, clock.today())
+    return early_start_consent_record(application=application, user=user, consented_on=consented_on,
+                                      consented_by=consented_by, allowed_from=application.period_start)
 

@@ -116,6 +116,9 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
     application_request_changes(application=application, user=clerk, message="Bitte den Stellenplan erläutern.")
     comment_add(application=application, user=clerk, text="Rückfrage beim Kreis erfolgt.")
     Group.objects.create(name="Ministerium")
+    from grants.models import GeneralConditionsVersion
+    GeneralConditionsVersion.objects.create(title="Allgemeine Nebenbestimmungen", version_date=date(2024, 5, 2),
+                                            text="1. Anforderung\n1.1 Text.")
     return {"award": award, "notice": notice, "disbursement": disbursement, "application_b": application}
 
 

@@ -170,7 +170,10 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "grants:decision_queue": Case(C.DECIDE),
     "grants:decision_approve": Case(C.DECIDE, {"pk": pk("app_recommended")}, BODY_A),
     "grants:decision_reject": Case(C.DECIDE, {"pk": pk("app_recommended")}, BODY_A,
-                                   data={"reason": "Nicht förderfähig."}),
+                                   data={"reason": "Nicht förderfähig.", "discretion": "Mittel erschöpft."}),
+    "grants:early_start_record": Case(C.DECIDE, {"pk": pk("app_in_review")}, BODY_A,
+                                      data={"consented_on": "01.02.2024", "consented_by": "Ministerium, Referat II 5",
+                                            "allowed_from": "01.01.2024"}),
     # Bescheide and handover ceremonies
     "grants:notice_issue": Case(C.ISSUE_NOTICE, {"pk": pk("award_app")}, BODY_A, query="art=aenderung",
                                 data={"issued_on": "01.03.2024", "refers_to": pk("notice"),

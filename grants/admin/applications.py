@@ -20,6 +20,7 @@ from grants.models import (
     ApplicationComment,
     ChangeRequest,
     Decision,
+    EarlyStartConsent,
     PlanExpenditure,
     PlanFinancing,
     Recommendation,
@@ -75,6 +76,14 @@ class RecommendationInline(ReadOnlyTabularInline):
               recommendation_total, "justification")
 
 
+class EarlyStartConsentInline(ReadOnlyTabularInline):
+    """The consent to an early start; recorded on the application page (service with audit)."""
+
+    model = EarlyStartConsent
+    fields = ("consented_on", "consented_by", "allowed_from", "recorded_by",
+              date_column("recorded_at", _("erfasst am")))
+
+
 @admin.display(description=_("Aktenzeichen"), ordering="file_reference")
 def file_reference_column(application):
     return application.file_reference or _("Entwurf")
@@ -94,7 +103,7 @@ class ApplicationAdmin(AuditTrailMixin, ReadOnlyModelAdmin):
         (_("Verlauf"), {"fields": ("created_by", "created_at", "submitted_at", "updated_at", "audit_trail")}),
     )
     inlines = [PlanExpenditureInline, PlanFinancingInline, AttachmentInline, ChangeRequestInline, CommentInline,
-               RecommendationInline]
+               RecommendationInline, EarlyStartConsentInline]
 
 
 class RecommendationYearInline(ReadOnlyTabularInline):

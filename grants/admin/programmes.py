@@ -12,15 +12,42 @@ from accounts.roles import Capability
 from core.errors import NotPermitted
 from core.money import ZERO, format_eur
 from grants.admin.base import AuditTrailMixin, ServiceForm, ServiceModelAdmin, date_column, money_column
-from grants.models import AwardYear, Budget, CostCategory, FundingProgramme, IssuingAuthority
+from grants.models import (
+    AuthorityName,
+    AwardYear,
+    Budget,
+    CostCategory,
+    FundingProgramme,
+    GeneralConditionsVersion,
+    IssuingAuthority,
+)
 from grants.policies import check, refuse_capability
 from grants.services.budgets import budget_set
 
 MONEY_OUTPUT: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
+class AuthorityNameInline(admin.TabularInline):
+    """The authority's names by date: a notice prints the one valid on its date."""
+
+    model = AuthorityName
+    extra = 0
+    fields = ("valid_from", "name", "unit")
+
+
+@admin.register(GeneralConditionsVersion)
+class GeneralConditionsVersionAdmin(admin.ModelAdmin):
+    """Fixed versions of the general conditions (ANBest-GK). A new wording is a new version;
+    issued notices keep the text they printed."""
+
+    list_display = ("short_name", date_column("version_date", _("Fassung vom")), "title", "source")
+    search_fields = ("short_name", "title")
+    fields = ("short_name", "title", "version_date", "source", "text")
+
+
 @admin.register(IssuingAuthority)
 class IssuingAuthorityAdmin(admin.ModelAdmin):
+    inlines = [AuthorityNameInline]
     list_display = ("name", "unit", "acting_for", "city", "contact_name", "contact_email")
     search_fields = ("name", "unit", "acting_for", "contact_name")
     fieldsets = (
@@ -86,6 +113,14 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
         (_("Förderbedingungen"), {"fields": ("financing_type", "financing_share", "max_grant_per_applicant",
                                                "legal_basis",
                                                "budget_chapter", "budget_title")}),
+        (_("Rechtsgrundlage, Haushalt und Anlagen im Bescheid"), {
+            "fields": ("guideline_title", "guideline_date", "guideline_publication", "no_legal_claim",
+                       "commitment_note", "unspent_funds_note", "plan_deviation_percent", "exclusions",
+                       "third_party_conditions", "general_conditions_version"),
+            "description": _("Gilt für künftig erlassene Bescheide; die Obergrenzen der Kostenarten (unten) werden "
+                             "im Bescheid aus denselben Angaben gedruckt, nach denen der Finanzierungsplan geprüft "
+                             "wird."),
+        }),
         (_("Texte und Fristen im Bescheid"), {
             "fields": ("grant_type", "grant_form", "general_conditions", "special_conditions", "funds_use_months",
                        ("interim_report_day", "interim_report_month"), "final_report_months", "reclaim_payment_days"),

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from accounts.models import User
 from core.money import ZERO, to_money
+from grants.demo import notice_parts
 from grants.demo.common import (
     CODE_2021,
     WMK,
@@ -47,6 +48,7 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
+from grants.services.early_start import early_start_consent_record
 from grants.services.notices import notice_issue
 from grants.services.plans import financing_plan_replace
 from grants.services.reclaims import (
@@ -140,6 +142,8 @@ def build_2021(accounts: dict[str, User], history: History, centres: list[Centre
     # services; closed at the end, as the period is today.
     programme = create_programme(code=CODE_2021, start=2021, authority=authority, further_from=2022,
                                  application_deadline=date(2020, 12, 31), accepts_applications=True)
+    notice_parts.configure(programme, first_year_budget=2021)
+    notice_parts.name_history(authority)
     for year in programme.years:
         note = "Haushaltsansatz 2021" if year == 2021 else "Verpflichtungsermächtigung im Haushalt 2021"
         history.at(at(date(2021, 2, 1), 10, year - 2020), budget_set, programme=programme, year=year,
@@ -165,6 +169,11 @@ def build_2021(accounts: dict[str, User], history: History, centres: list[Centre
                    expenditures=expenditures, financings=financings)
         submitted = at(workday(created + timedelta(days=7)), 14, 5)
         history.at(submitted, application_submit, application=application, user=coordinator, now=submitted)
+        # The period begins on 1 January 2021, the notices follow during 2021: the ministry
+        # consented to an early start of every centre in December 2020.
+        history.at(at(date(2020, 12, 18), 10), early_start_consent_record, application=application, user=approver,
+                   consented_on=date(2020, 12, 18), consented_by=notice_parts.EARLY_START_BY,
+                   allowed_from=programme.period_start)
 
         review = workday(date(2021, 1, 11) + timedelta(days=2 * index))
         history.at(at(review, 9, 30), application_start_review, application=application, user=clerk)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from accounts.models import User
 from core.money import ZERO
+from grants.demo import notice_parts
 from grants.demo.accounts import BAD_HOMBURG_ACCOUNT, HTK_ACCOUNT
 from grants.demo.common import (
     BAD_HOMBURG,
@@ -47,6 +48,7 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
+from grants.services.early_start import early_start_consent_record
 from grants.services.notices import notice_issue
 from grants.services.plans import financing_plan_replace
 from grants.services.reviews import application_recommend, application_start_review
@@ -60,6 +62,7 @@ def build_2026(accounts: dict[str, User], history: History) -> None:
     programme = create_programme(code=CODE_2026, start=2026, authority=authority, further_from=None,
                                  application_deadline=date(2026, 12, 31), accepts_applications=True,
                                  max_grant_per_applicant=Decimal("600000.00"))
+    notice_parts.configure(programme, first_year_budget=2026)
     for year in programme.years:
         history.at(at(date(2025, 12, 10), 10, year - 2025), budget_set, programme=programme, year=year,
                    amount=Decimal("3300000.00"), user=admin, note=f"Haushaltsansatz {year}")
@@ -105,6 +108,9 @@ def _award_2026(programme: FundingProgramme, accounts: dict[str, User], history:
                    expenditures=expenditures, financings=financings)
         submitted = at(workday(created + timedelta(days=7)), 14)
         history.at(submitted, application_submit, application=application, user=coordinator, now=submitted)
+        history.at(at(date(2025, 12, 15), 10), early_start_consent_record, application=application, user=approver,
+                   consented_on=date(2025, 12, 15), allowed_from=programme.period_start,
+                   consented_by=f"{notice_parts.HMAIJS}, Referat II 5 – Integration")
         history.at(at(workday(date(2026, 1, 12) + timedelta(days=index)), 9), application_start_review,
                    application=application, user=clerk)
         history.at(at(workday(date(2026, 2, 16) + timedelta(days=index)), 11), application_recommend,

@@ -18,6 +18,7 @@ from core.errors import NotPermitted
 from core.formats import format_date
 from core.forms import GermanDateField
 from grants.models import ApplicationStatus, HandoverCeremony, Notice
+from grants.policies.early_start import refuse_early_start_missing
 
 K = Notice.Kind
 
@@ -101,6 +102,7 @@ class NoticeIssueForm(forms.Form):
         if kind == K.AMENDMENT and self["refers_to"].value():
             preview["bezug"] = self["refers_to"].value()
         return {
+            "notice_early_start_url": _early_start_url(application, kind, refusal),
             "notice_kind": kind,
             "notice_kind_label": K(kind).label,
             "notice_form": self,
@@ -118,6 +120,17 @@ class NoticeIssueForm(forms.Form):
         if self.kind == K.AMENDMENT:
             data.update(refers_to=self.cleaned_data["refers_to"], changes=self.cleaned_data["changes"])
         return data
+
+
+def _early_start_url(application, kind: str, refusal) -> str:
+    """Where to record the consent to an early start, when that is what keeps the notice back."""
+    award = getattr(application, "award", None)
+    if refusal is None or kind != K.AWARD or award is None:
+        return ""
+    missing = refuse_early_start_missing(application, award.period_start, clock.today())
+    if missing is None or missing.reason != refusal.reason:
+        return ""
+    return reverse("grants:early_start_record", args=[application.pk])
 
 
 class CeremonyAttachForm(forms.Form):

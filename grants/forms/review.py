@@ -82,3 +82,9 @@ class RejectForm(forms.Form):
         help_text=_("Die Begründung wird Teil des Ablehnungsbescheids."),
         error_messages={"required": _("Eine Ablehnung braucht eine Begründung.")},
     )
+    discretion = forms.CharField(
+        label=_("Ermessenserwägungen"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Welche Gesichtspunkte Sie bei der Ermessensentscheidung abgewogen haben (§ 39 Abs. 1 Satz 3 "
+                    "HVwVfG); wird Teil des Ablehnungsbescheids."),
+        error_messages={"required": _("Bitte die Ermessenserwägungen angeben.")},
+    )

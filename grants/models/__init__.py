@@ -13,6 +13,7 @@ from grants.models.applications import (
 )
 from grants.models.awards import Award, AwardYear
 from grants.models.disbursements import Disbursement
+from grants.models.notice_parts import AuthorityName, EarlyStartConsent, GeneralConditionsVersion
 from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice
 from grants.models.numbering import NumberSequence
 from grants.models.payment_orders import PaymentOrderExport
@@ -24,8 +25,9 @@ __all__ = [
     "AmendmentRequest", "AwardRevision", "BaseRate", "Reclaim", "ReclaimRepayment",
     "ReminderSent", "UsageReport", "UsageReportExpenditure", "UsageReportFinancing",
     "Application", "ApplicationAttachment", "ApplicationComment", "ApplicationStatus", "Award",
-    "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",
-    "FundingProgramme", "HandoverCeremony", "IssuedRecordError",
+    "AuthorityName", "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",
+    "EarlyStartConsent",
+    "FundingProgramme", "GeneralConditionsVersion", "HandoverCeremony", "IssuedRecordError",
     "IssuingAuthority", "Notice", "NumberSequence", "PaymentOrderExport", "PlanExpenditure", "PlanFinancing",
     "Recommendation", "RecommendationYear",
 ]

@@ -280,6 +280,8 @@ class Decision(models.Model):
                                        null=True, blank=True, verbose_name=_("empfohlen von"))
     decided_at = models.DateTimeField(_("entschieden am"))
     reason = models.TextField(_("Begründung"), blank=True)
+    # § 39 Abs. 1 Satz 3 HVwVfG: the reasons of a rejection show the discretion exercised.
+    discretion = models.TextField(_("Ermessenserwägungen"), blank=True)
 
     class Meta:
         verbose_name = _("Entscheidung")

@@ -105,6 +105,45 @@ class FundingProgramme(models.Model):
         _("Rechtsgrundlage"), blank=True,
         help_text=_("z. B. Förderrichtlinie vom 11. Dezember 2020, §§ 23, 44 LHO"),
     )
+    # The parts of a complete Zuwendungsbescheid that are programme data (issue 10, item 5).
+    guideline_title = models.CharField(
+        _("Förderrichtlinie (Titel)"), max_length=300, blank=True,
+        help_text=_("z. B. Richtlinie des Landes Hessen zur Förderung der Vielfalt und Teilhabe (WIR)"))
+    guideline_date = models.DateField(_("Förderrichtlinie vom"), null=True, blank=True)
+    guideline_publication = models.CharField(_("Fundstelle der Förderrichtlinie"), max_length=200, blank=True,
+                                             help_text=_("z. B. StAnz. 2021 S. 38"))
+    no_legal_claim = models.TextField(
+        _("Hinweis: kein Rechtsanspruch"),
+        default="Ein Rechtsanspruch auf die Zuwendung besteht nicht; die Bewilligungsbehörde entscheidet nach "
+                "pflichtgemäßem Ermessen im Rahmen der verfügbaren Haushaltsmittel.")
+    commitment_note = models.TextField(
+        _("Verpflichtungsermächtigung"), blank=True,
+        help_text=_("Gedruckt bei Bewilligungen über mehrere Haushaltsjahre, z. B. „Die Bewilligung für die "
+                    "Haushaltsjahre 2022 bis 2025 erfolgt zulasten der im Haushaltsplan 2021 ausgebrachten "
+                    "Verpflichtungsermächtigung …“"))
+    unspent_funds_note = models.TextField(
+        _("Nicht abgerufene Jahresbeträge"),
+        default="Bis zum Ende eines Haushaltsjahres nicht abgerufene Beträge verfallen; sie können nicht in "
+                "spätere Haushaltsjahre übertragen werden.",
+        help_text=_("Was mit Beträgen eines Haushaltsjahres geschieht, die bis zu seinem Ende nicht abgerufen "
+                    "sind."))
+    plan_deviation_percent = models.DecimalField(
+        _("zulässige Überschreitung der Einzelansätze (%)"), max_digits=5, decimal_places=2,
+        default=Decimal("20.00"), validators=NON_NEGATIVE,
+        help_text=_("ANBest-GK: Einzelansätze des Finanzierungsplans dürfen um bis zu diesen Prozentsatz "
+                    "überschritten werden, soweit die Überschreitung durch Einsparungen bei anderen "
+                    "Einzelansätzen ausgeglichen wird."))
+    exclusions = models.TextField(
+        _("Nicht zuwendungsfähige Ausgaben"), blank=True,
+        help_text=_("Ein Absatz je Zeile; ergänzt die nicht zuwendungsfähigen Kostenarten."))
+    third_party_conditions = models.TextField(
+        _("Nebenbestimmungen zur Weiterleitung an Dritte"), blank=True,
+        help_text=_("Ein Absatz je Zeile: Bedingungen für die Weitergabe von Mitteln an Dritte (Mikroprojekte, "
+                    "VV Nr. 12 zu § 44 LHO)."))
+    general_conditions_version = models.ForeignKey(
+        "grants.GeneralConditionsVersion", verbose_name=_("Fassung der ANBest-GK (Anlage)"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="programmes",
+        help_text=_("Diese Fassung wird jedem Zuwendungsbescheid als Anlage beigefügt."))
     issuing_authority = models.ForeignKey(
         IssuingAuthority, verbose_name=_("Bewilligungsbehörde"), on_delete=models.PROTECT,
         related_name="programmes",

@@ -205,6 +205,11 @@ def _award_context(award: dict) -> dict:
         "has_interim": len(proofs) > 1,
         # Older snapshots lack it: the template falls back to the programme's Finanzierungsart.
         "financing": award.get("financing"),
+        "early_start": None if not award.get("early_start") else {
+            "consented_on": format_date(award["early_start"]["consented_on"]),
+            "consented_by": award["early_start"]["consented_by"],
+            "allowed_from": format_date(award["early_start"]["allowed_from"])},
+        "cut": award.get("cut"),
     }
 
 
@@ -234,6 +239,55 @@ def _reclaim_context(reclaim: dict) -> dict:
         "total_due_display": format_eur(reclaim["total_due"]),
         "due_on": format_date(reclaim["due_on"]),
         "account": account,
+    }
+
+
+def _guideline(guideline: dict) -> str:
+    """`Richtlinie … vom 11.12.2020 (StAnz. 2021 S. 38)`; empty without a title."""
+    if not guideline.get("title"):
+        return ""
+    text = guideline["title"]
+    if guideline.get("date"):
+        text += f" vom {format_date(guideline['date'])}"
+    if guideline.get("publication"):
+        text += f" ({guideline['publication']})"
+    return text
+
+
+def _conditions_paragraphs(text: str) -> list[dict]:
+    """The general conditions' text as paragraphs; a line like "1. Bestandteile …" without a
+    closing full stop is a heading."""
+    paragraphs = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        head, _sep, _rest = line.partition(" ")
+        heading = head.rstrip(".").isdigit() and not line.endswith((".", ":", ";")) and len(line) < 100
+        paragraphs.append({"text": line, "heading": heading})
+    return paragraphs
+
+
+def _legal_context(legal: dict | None, snapshot: dict) -> dict | None:
+    """The programme-data parts of a complete notice (snapshot key `legal`; notices issued
+    before it existed lack it and print without these parts)."""
+    if not legal:
+        return None
+    version = legal.get("conditions_version")
+    percent = legal.get("plan_deviation_percent")
+    enclosures = []
+    if version and snapshot["kind"] == KIND_AWARD:
+        enclosures.append(f"{version['title']} ({version['short_name']}), Fassung vom "
+                          f"{format_date(version['version_date'])}")
+    return {
+        **legal,
+        "guideline_text": _guideline(legal.get("guideline") or {}),
+        "plan_deviation": format_decimal(str(percent)) if percent else "",
+        "max_grant_display": format_eur(legal["max_grant"]) if legal.get("max_grant") else "",
+        "conditions_version": None if not version else {
+            **version, "version_date": format_date(version["version_date"]),
+            "paragraphs": _conditions_paragraphs(version.get("text") or "")},
+        "enclosures": enclosures,
     }
 
 
@@ -293,12 +347,19 @@ def _notice_context(snapshot: dict, draft: bool) -> dict:
         "application_period_end": format_date(application.get("period_end")),
         "signatory": snapshot["signatory"]["name"],
         "award": _award_context(snapshot["award"]) if snapshot.get("award") else None,
+        "legal": _legal_context(snapshot.get("legal"), snapshot),
         "rejection_reason": None,
+        "rejection_discretion": "",
         "amendment": None,
         "reclaim": _reclaim_context(snapshot["reclaim"]) if snapshot.get("reclaim") else None,
     }
+    legal = context["legal"]
+    if legal and (legal["basis"] or legal["guideline_text"]):
+        context["programme"] = {**programme, "legal_basis": "; ".join(
+            part for part in (legal["basis"], legal["guideline_text"]) if part)}
     if kind == KIND_REJECTION:
         context["rejection_reason"] = (snapshot.get("rejection") or {}).get("reason") or ""
+        context["rejection_discretion"] = (snapshot.get("rejection") or {}).get("discretion") or ""
     if kind == KIND_AMENDMENT:
         amendment = snapshot["amendment"]
         context["amendment"] = {"refers_to_number": amendment["refers_to_number"],

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from core.formats import format_decimal
 from core.money import ZERO, amount_in_words, format_eur, to_money
 from grants.interest import balance_as_of
-from grants.models import Application, Notice
+from grants.models import Application, EarlyStartConsent, Notice
 from grants.models.programmes import FinancingType
+from grants.plan.caps import programme_caps
 from grants.selectors.awards import award_total
 from grants.selectors.deadlines import report_deadlines
 from grants.selectors.reclaims import base_rate_table
@@ -34,10 +35,14 @@ def _iban(value: str) -> str:
     return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
 
 
-def _authority(programme) -> dict:
+def _authority(programme, issued_on: date) -> dict:
+    """The authority as it was on the notice date: a dated name (AuthorityName) valid on
+    `issued_on` wins over the authority's current name."""
     a = programme.issuing_authority
+    dated = a.names.filter(valid_from__lte=issued_on).order_by("-valid_from").first()
+    name, unit = (dated.name, dated.unit or a.unit) if dated is not None else (a.name, a.unit)
     return {
-        "name": a.name, "unit": a.unit, "acting_for": a.acting_for, "street": a.street,
+        "name": name, "unit": unit, "acting_for": a.acting_for, "street": a.street,
         "postal_code": a.postal_code, "city": a.city, "contact_name": a.contact_name,
         "contact_phone": a.contact_phone, "contact_email": a.contact_email, "website": a.website,
     }
@@ -56,9 +61,66 @@ def _programme(programme) -> dict:
     }
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _legal(programme, *, multi_year: bool) -> dict:
+    """The parts of a complete notice that are programme data: legal basis and guideline, no
+    legal claim, budget line, commitment appropriation (multi-year awards only), unspent annual
+    amounts, the plan's leeway, the caps (from the cost categories the plan rules apply), the
+    exclusions, the conditions for passing money on, and the general conditions in the fixed
+    version attached as an Anlage."""
+    version = programme.general_conditions_version
+    return {
+        "basis": programme.legal_basis,
+        "guideline": {"title": programme.guideline_title,
+                      "date": programme.guideline_date.isoformat() if programme.guideline_date else None,
+                      "publication": programme.guideline_publication},
+        "no_legal_claim": programme.no_legal_claim,
+        "budget_line": programme.budget_line,
+        "commitment_note": programme.commitment_note if multi_year else "",
+        "unspent_funds": programme.unspent_funds_note,
+        "plan_deviation_percent": str(programme.plan_deviation_percent),
+        "caps": programme_caps(programme),
+        "max_grant": _money(programme.max_grant_per_applicant) if programme.max_grant_per_applicant else None,
+        "exclusions": _lines(programme.exclusions),
+        "third_party_conditions": _lines(programme.third_party_conditions),
+        "conditions_version": None if version is None else {
+            "short_name": version.short_name, "title": version.title,
+            "version_date": version.version_date.isoformat(), "source": version.source, "text": version.text},
+    }
+
+
+def _early_start(application: Application) -> dict | None:
+    try:
+        consent = application.early_start_consent
+    except EarlyStartConsent.DoesNotExist:
+        return None
+    return {"consented_on": consent.consented_on.isoformat(), "consented_by": consent.consented_by,
+            "allowed_from": consent.allowed_from.isoformat()}
+
+
+def _cut(application: Application, awarded_total) -> dict | None:
+    """A cut award (less than requested): the amounts and the reasons (§ 39 Abs. 1 HVwVfG), from
+    the recommendation's justification, else the decision's reason."""
+    requested = sum((f.amount for f in application.financings.filter(source="zuwendung")), ZERO)
+    if awarded_total >= requested:
+        return None
+    decision = getattr(application, "decision", None)
+    reason = ""
+    if decision is not None:
+        recommendation = decision.recommendation
+        reason = (recommendation.justification if recommendation else "") or decision.reason
+    return {"requested_total": _money(requested), "requested_display": format_eur(requested),
+            "difference_display": format_eur(requested - awarded_total), "reason": reason}
+
+
 def _recipient(municipality) -> dict:
     court = municipality.administrative_court
     return {
+        # Every recipient is a Gebietskörperschaft, a public-law body: it must file electronically (§ 55d VwGO).
+        "public_body": True,
         "name": municipality.name, "body": municipality.recipient_body, "ags": municipality.ags,
         "kind": municipality.get_kind_display(), "address_lines": municipality.address_lines,
         "court": {"name": court.name, "street": court.street, "postal_code": court.postal_code, "city": court.city},
@@ -188,7 +250,7 @@ def notice_snapshot(*, application: Application, kind: str, number: str, issued_
         "number": number,
         "issued_on": issued_on.isoformat(),
         "file_reference": application.file_reference,
-        "authority": _authority(programme),
+        "authority": _authority(programme, issued_on),
         "programme": _programme(programme),
         "recipient": _recipient(application.municipality),
         "application": {
@@ -206,11 +268,17 @@ def notice_snapshot(*, application: Application, kind: str, number: str, issued_
     if ceremony is not None:
         snapshot["ceremony"] = {"date": ceremony.date.isoformat(), "place": ceremony.place,
                                 "official_title": ceremony.official_title, "official_name": ceremony.official_name}
+    award_data: dict | None = None
     if kind in (Notice.Kind.AWARD, Notice.Kind.AMENDMENT):
-        snapshot["award"] = _award(application)
+        award_data = snapshot["award"] = _award(application)
+    snapshot["legal"] = _legal(programme, multi_year=bool(award_data and len(award_data["years"]) > 1))
+    if kind == Notice.Kind.AWARD and award_data is not None:
+        award_data["early_start"] = _early_start(application)
+        award_data["cut"] = _cut(application, to_money(award_data["total"]))
     if kind == Notice.Kind.REJECTION:
         decision = application.decision
-        snapshot["rejection"] = {"reason": decision.reason, "decided_on": decision.decided_at.date().isoformat()}
+        snapshot["rejection"] = {"reason": decision.reason, "decided_on": decision.decided_at.date().isoformat(),
+                                 "discretion": decision.discretion}
     if kind == Notice.Kind.AMENDMENT:
         assert refers_to is not None  # may_notice_issue: an Änderungsbescheid refers to an earlier notice
         snapshot["amendment"] = {"refers_to_number": refers_to.number,

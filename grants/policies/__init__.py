@@ -38,6 +38,7 @@ from grants.policies.applications import (
 )
 from grants.policies.awards import AwardNotClosable, may_award_close, may_award_financing_change
 from grants.policies.base import Refusal, check, refuse_capability
+from grants.policies.early_start import may_early_start_record
 from grants.policies.notices import may_notice_hand_over, may_notice_issue
 from grants.policies.payments import (
     may_disbursement_book,
@@ -72,6 +73,7 @@ from grants.policies.reclaims import (
 
 __all__ = [
     "AwardNotClosable", "Refusal", "check", "refuse_capability", "may_award_financing_change",
+    "may_early_start_record",
     "may_amendment_approve", "may_amendment_edit", "may_amendment_recommend", "may_amendment_reject",
     "may_amendment_send_back", "may_amendment_submit", "may_amendment_withdraw",
     "may_application_approve", "may_application_comment", "may_application_edit", "may_application_plan_edit",

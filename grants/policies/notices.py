@@ -12,14 +12,18 @@ a free-text notice.
 No notice of an award that is closed (`refuse_closed`); a rejection has no award.
 """
 
+from datetime import date
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
+from core import clock
 from core.errors import DomainError
 from core.formats import format_date
 from grants.models import AmendmentRequest, Application, ApplicationStatus, Notice
 from grants.policies.base import Refusal, refuse_capability, refuse_closed, refuse_same_person
+from grants.policies.early_start import refuse_early_start_missing
 
 K = Notice.Kind
 
@@ -82,11 +86,13 @@ def _refuse_round_amendment(user, award) -> Refusal | None:
 
 
 def may_notice_issue(user, application: Application, kind: str, *, refers_to: Notice | None = None,
-                     reclaim=None, amendment=None) -> Refusal | None:
+                     reclaim=None, amendment=None, issued_on: date | None = None) -> Refusal | None:
     """Whether `user` may issue a notice of `kind` for the application now. An Änderungsbescheid
     refers to an earlier notice of the application (`refers_to`); the one of an approved
     Änderungsantrag passes the request as `amendment`; a Rückforderungsbescheid needs the
-    proposed `reclaim` and refers to the award's Zuwendungsbescheid."""
+    proposed `reclaim` and refers to the award's Zuwendungsbescheid. A Zuwendungsbescheid dated
+    (`issued_on`, default today) after the start of its period needs the consent to an early
+    start (grants/policies/early_start.py)."""
     if refusal := refuse_capability(user, Capability.ISSUE_NOTICE):
         return refusal
     if kind not in K.values:
@@ -119,9 +125,13 @@ def may_notice_issue(user, application: Application, kind: str, *, refers_to: No
     if kind == K.AMENDMENT and (refusal := _refuse_round_amendment(user, award)):
         return refusal
     decision = getattr(application, "decision", None)
-    return refuse_same_person(decision.recommended_by_id if decision else None, user, _(
-        "Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und dürfen den Bescheid deshalb "
-        "nicht selbst erlassen."))
+    if refusal := refuse_same_person(decision.recommended_by_id if decision else None, user, _(
+            "Vier-Augen-Prinzip: Sie haben diesen Antrag zur Bewilligung empfohlen und dürfen den Bescheid deshalb "
+            "nicht selbst erlassen.")):
+        return refusal
+    if kind == K.AWARD and award is not None:
+        return refuse_early_start_missing(application, award.period_start, issued_on or clock.today())
+    return None
 
 
 def may_notice_hand_over(user, notice: Notice, ceremony=None) -> Refusal | None:

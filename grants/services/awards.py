@@ -77,8 +77,10 @@ def application_approve(*, application: Application, user, now: datetime | None 
     return award
 
 
-def application_reject(*, application: Application, user, reason: str, now: datetime | None = None) -> Decision:
-    """In Prüfung or Zur Bewilligung empfohlen → Abgelehnt, with a reason."""
+def application_reject(*, application: Application, user, reason: str, now: datetime | None = None,
+                       discretion: str = "") -> Decision:
+    """In Prüfung or Zur Bewilligung empfohlen → Abgelehnt, with a reason and the discretion
+    exercised (Ermessenserwägungen, printed on the Ablehnungsbescheid)."""
     check(refuse_capability(user, Capability.DECIDE))
     if not reason.strip():
         raise FieldErrors({"reason": [_("Eine Ablehnung braucht eine Begründung.")]})
@@ -89,12 +91,14 @@ def application_reject(*, application: Application, user, reason: str, now: date
         decision = Decision.objects.create(
             application=application, recommendation=recommendation, outcome=Decision.Outcome.REJECTED,
             decided_by=user, recommended_by=recommendation.recommended_by if recommendation else None,
-            decided_at=now or clock.now(), reason=reason.strip())
+            decided_at=now or clock.now(), reason=reason.strip(), discretion=discretion.strip())
         before = application.status
         application.status = S.REJECTED
         application.save(update_fields=["status", "updated_at"])
         audit_log(actor=user, action="grants.application.rejected", target=application,
-                  changes={"status": [before, S.REJECTED]}, data={"reason": decision.reason})
+                  changes={"status": [before, S.REJECTED]},
+                  data={"reason": decision.reason,
+                        **({"discretion": decision.discretion} if decision.discretion else {})})
         notify_applicant(application, "rejected", reason=decision.reason)
     return decision
 

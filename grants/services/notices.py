@@ -100,7 +100,8 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
         application = (Application.objects.select_for_update(of=("self",))
                        .select_related("programme__issuing_authority", "municipality__administrative_court")
                        .get(pk=application.pk))
-        check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim, amendment=amendment))
+        check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim, amendment=amendment,
+                               issued_on=issued_on))
         _check_changes(kind, changes)
         # Before a number is drawn: a refused date consumes nothing of the sequence.
         _check_date(application=application, kind=kind, issued_on=issued_on, refers_to=refers_to,
@@ -133,8 +134,8 @@ def notice_preview(*, application: Application, kind: str, user, issued_on: date
                    .get(pk=application.pk))
     if kind == K.AMENDMENT and not changes.strip():
         changes = _("(Die Änderungen werden beim Erlass angegeben.)")
-    check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim))
     issued_on = issued_on or clock.today()
+    check(may_notice_issue(user, application, kind, refers_to=refers_to, reclaim=reclaim, issued_on=issued_on))
     _check_date(application=application, kind=kind, issued_on=issued_on, refers_to=refers_to, reclaim=reclaim)
     snapshot = notice_snapshot(application=application, kind=kind, number=DRAFT_NUMBER,
                                issued_on=issued_on, signatory=user, refers_to=refers_to,

@@ -143,7 +143,7 @@ def decision_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = RejectForm(request.POST or None)
     done = run_form_action(
         request, form, lambda data: application_reject(application=application, user=request.user,
-                                                       reason=data["reason"]),
+                                                       reason=data["reason"], discretion=data["discretion"]),
         success=_("Der Antrag ist abgelehnt."), next_url=reverse("grants:application_detail", args=[application.pk]))
     recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
     return done or render(request, "grants/decision_reject.html", {

@@ -206,7 +206,8 @@ class TestSeededDemo:
         programme = FundingProgramme.objects.get(code="wir-2021")
         assert not programme.accepts_applications
         assert programme.name == "WIR – Vielfalt und Teilhabe"
-        assert programme.legal_basis == "Förderrichtlinie des Landesprogramms WIR vom 11. Dezember 2020"
+        assert programme.legal_basis.startswith("§§ 23 und 44 der Hessischen Landeshaushaltsordnung (LHO)")
+        assert (programme.guideline_date, programme.budget_line) == (date(2020, 12, 11), "Kapitel 08 02, Titel 633 51")
         assert programme.financing_type == FundingProgramme.FinancingType.FEHLBEDARF
         assert programme.issuing_authority.name == "Hessisches Ministerium für Soziales und Integration"
         further = programme.cost_categories.get(code="weitere-stelle")
@@ -239,6 +240,7 @@ class TestSeededDemo:
         entries = list(audit_entries_for(application))
         assert [e.action for e in entries] == [
             "grants.application.created", "grants.application.plan_changed", "grants.application.submitted",
+            "grants.application.early_start_consented",  # 18.12.2020, before the period began
             "grants.application.review_started", "grants.application.recommended",
             "grants.application.approved",
         ]

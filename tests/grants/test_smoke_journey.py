@@ -18,5 +18,7 @@ def test_full_journey_from_draft_to_award_commits_budget(programme, coordinator_
     actions = [entry.action for entry in audit_entries_for(award.application)]
     assert actions == [
         "grants.application.created", "grants.application.plan_changed", "grants.application.submitted",
-        "grants.application.review_started", "grants.application.recommended", "grants.application.approved",
+        "grants.application.review_started", "grants.application.recommended",
+        # the period began on 01.01.2026: the factory records the consent to an early start
+        "grants.application.early_start_consented", "grants.application.approved",
     ]

@@ -336,7 +336,8 @@ def test_approver_rejects_with_a_reason(client, approver, recommended):
     client.force_login(approver)
     reason = "Die Gesamtfinanzierung ist nicht gesichert."
 
-    response = client.post(reject_url(recommended), {"reason": reason}, follow=True)
+    response = client.post(reject_url(recommended), {"reason": reason, "discretion": "Keine Ausnahme ersichtlich."},
+                           follow=True)
 
     assert status_of(recommended) == S.REJECTED
     assert Decision.objects.get(application=recommended).reason == reason
