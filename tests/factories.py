@@ -103,7 +103,22 @@ def recommended_application(programme, coordinator, clerk, amounts=None, justifi
     return application
 
 
-def approved_award(programme, coordinator, clerk, approver, **kwargs):
+def approved_award(programme, coordinator, clerk, approver, *, notice=True, **kwargs):
+    """An approved award. With `notice` (the default) its Zuwendungsbescheid is issued by the
+    approver, as it must be before any money is called; `notice=False` for tests of the time
+    between approval and notice, or that issue the notice themselves."""
     application = recommended_application(programme, coordinator, clerk, **kwargs)
-    return application_approve(application=application, user=approver)
+    award = application_approve(application=application, user=approver)
+    if notice:
+        issue_award_notice(award, approver)
+    return award
+
+
+def issue_award_notice(award, user, *, issued_on=None, ceremony=None):
+    """The award's Zuwendungsbescheid, through the service (numbered, rendered, stored)."""
+    from grants.models import Notice
+    from grants.services.notices import notice_issue
+
+    return notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=user, issued_on=issued_on,
+                        ceremony=ceremony)
 
