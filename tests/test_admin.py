@@ -68,7 +68,7 @@ def ceremony(db):
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core import clock
 from core.formats import format_date
-from grants.forms.notices import NoticeIssueForm, next_notice_kind
+from grants.forms.notices import NoticeDeliveryForm, NoticeIssueForm, RemedyWaiverForm, next_notice_kind
 from grants.forms.review import CommentForm
 from grants.models import (
     Application,
@@ -45,6 +45,7 @@ from grants.policies.amendments import refuse_period_ended
 from grants.selectors.amendments import categories_of, open_request
 from grants.selectors.awards import award_total, latest_revision, revisions
 from grants.selectors.deadlines import report_deadlines
+from grants.selectors.finality import notice_finality
 from grants.selectors.history import application_history
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
@@ -56,6 +57,7 @@ from grants.selectors.scoping import (
     get_application_for_user,
     reclaims_visible_to,
 )
+from grants.services.notice_deliveries import may_delivery_record, may_waiver_record
 from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
 from grants.views.common import AuthenticatedRequest
 
@@ -108,7 +110,17 @@ def _notices_panel(user, application: Application) -> dict | None:
     kind = next_notice_kind(application, notices) if user.can(Capability.ISSUE_NOTICE) else None
     if not notices and kind is None and application.status not in (S.APPROVED, S.REJECTED):
         return None
-    panel = {"notices": notices, "show_sha": user.can(Capability.VIEW_ALL)}
+    today = clock.today()
+    rows = []
+    for notice in notices:
+        finality = notice_finality(notice)
+        rows.append({"notice": notice, "finality": finality, "is_final": finality.is_final(today),
+                     "notified_in_future": finality.notified_on is not None and finality.notified_on > today,
+                     "may_waive": may_waiver_record(user, notice) is None,
+                     "may_record": may_delivery_record(user) is None and notice.ceremony_id is None,
+                     "delivery_form": NoticeDeliveryForm(auto_id=f"bekanntgabe-{notice.pk}-%s"),
+                     "waiver_form": RemedyWaiverForm(auto_id=f"verzicht-{notice.pk}-%s")})
+    panel = {"notices": notices, "rows": rows, "show_sha": user.can(Capability.VIEW_ALL)}
     if kind is not None:
         form = NoticeIssueForm(application=application, kind=kind)
         refers_to = None

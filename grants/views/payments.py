@@ -23,6 +23,7 @@ from grants.filters import PAYMENT_QUEUE_STATUSES, PaymentQueueFilterSet
 from grants.forms.payments import PaymentBookForm, PaymentRejectForm, PaymentRequestForm
 from grants.models import Disbursement
 from grants.policies import may_payments_view
+from grants.policies.payments import refuse_before_notice
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.scoping import (
     DISBURSEMENT_RELATED,
@@ -75,6 +76,10 @@ def payment_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Für diesen Antrag gibt es keine laufende Zuwendung; Mittel können nicht "
                                  "abgerufen werden."))
         return redirect("grants:application_detail", pk=application.pk)
+    if (refusal := refuse_before_notice(award)) is not None:
+        # No money before the notice: the application page says why and links to the notices.
+        messages.error(request, refusal.reason)
+        return redirect(reverse("grants:application_detail", args=[application.pk]) + "#bescheide")
     rows = payment_year_rows(award)
     form = PaymentRequestForm(request.POST or None, years=[row["year"] for row in rows])
     if request.method == "POST" and form.is_valid():

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def award(monkeypatch, programme, coordinator_a, clerk, approver):
     monkeypatch.setattr(clock, "_frozen", ContextVar("wirfunding_frozen_now", default=TODAY))
     award = factories.approved_award(programme, coordinator_a, clerk, approver, start=date(2026, 1, 1),
-                                     end=date(2028, 12, 31))
+                                     end=date(2028, 12, 31), notice=False)
     notice_issue(application=award.application, kind="zuwendung", user=approver, issued_on=date(2026, 2, 1))
     return award
 

@@ -22,7 +22,7 @@ def frozen():
 
 
 def issued_award(programme, coordinator, clerk, approver):
-    award = factories.approved_award(programme, coordinator, clerk, approver, **AWARD_PERIOD)
+    award = factories.approved_award(programme, coordinator, clerk, approver, **AWARD_PERIOD, notice=False)
     notice_issue(application=award.application, kind="zuwendung", user=approver, issued_on=date(2026, 2, 1))
     award.refresh_from_db()
     return award

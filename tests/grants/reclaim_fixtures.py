@@ -59,7 +59,7 @@ def award_with_notice(coordinator, clerk, approver):
     authority.payee, authority.iban = "Hessische Landeshauptkasse", "DE02500500000001234567"  # printed in groups
     authority.bic, authority.bank_name = "HELADEFFXXX", "Landesbank Hessen-Thüringen"
     authority.save()
-    award = factories.approved_award(programme, coordinator, clerk, approver)
+    award = factories.approved_award(programme, coordinator, clerk, approver, notice=False)
     notice = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
                           issued_on=date(2021, 10, 29))
     return award, notice

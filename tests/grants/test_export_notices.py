@@ -28,7 +28,7 @@ def notices(programme, second_programme, coordinator_a, coordinator_b, clerk, ap
     issued = []
     for prog, coordinator in ((programme, coordinator_a), (programme, coordinator_b),
                               (second_programme, coordinator_a)):
-        award = factories.approved_award(prog, coordinator, clerk, approver)
+        award = factories.approved_award(prog, coordinator, clerk, approver, notice=False)
         issued.append(notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
                                    issued_on=ISSUED))
     return issued

@@ -15,7 +15,7 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def notice(programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
     return notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver, issued_on=ISSUED)
 
 

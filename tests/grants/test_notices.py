@@ -15,12 +15,12 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
 
 
 @pytest.fixture
 def award_b(programme, coordinator_b, clerk, approver):
-    return factories.approved_award(programme, coordinator_b, clerk, approver)
+    return factories.approved_award(programme, coordinator_b, clerk, approver, notice=False)
 
 
 @pytest.fixture
@@ -227,7 +227,7 @@ def test_notice_of_an_unknown_kind_is_refused(award, approver):
 
 def test_who_recommended_the_award_may_not_issue_its_notice(programme, coordinator_a, approver, approver2):
     # An approver may also do the clerk's work; having recommended, she may not sign the notice.
-    award = factories.approved_award(programme, coordinator_a, approver, approver2)
+    award = factories.approved_award(programme, coordinator_a, approver, approver2, notice=False)
     with pytest.raises(NotPermitted, match="Vier-Augen-Prinzip"):
         notice_issue(application=award.application, kind=K.AWARD, user=approver, issued_on=ISSUED)
     assert not Notice.objects.exists()

@@ -25,7 +25,7 @@ def rejected(programme, coordinator_a, clerk, approver):
 def test_second_rejection_notice_is_refused_without_using_up_a_number(
         rejected, programme, coordinator_b, clerk, approver, approver2):
     first = notice_issue(application=rejected, kind=K.REJECTION, user=approver, issued_on=ISSUED)
-    award_b = factories.approved_award(programme, coordinator_b, clerk, approver)
+    award_b = factories.approved_award(programme, coordinator_b, clerk, approver, notice=False)
 
     with pytest.raises(DomainError, match="Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."):
         notice_issue(application=rejected, kind=K.REJECTION, user=approver2, issued_on=ISSUED)

@@ -59,7 +59,7 @@ def eschwege(db):
 
 def _award_for(programme, body_name, username, clerk, approver):
     coordinator = factories.make_user(username, Role.KOORDINATION, Municipality.objects.get(name=body_name))
-    return factories.approved_award(programme, coordinator, clerk, approver)
+    return factories.approved_award(programme, coordinator, clerk, approver, notice=False)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def notices(programme, body_a, coordinator_a, coordinator_b, clerk, approver, es
     handed over in Eschwege (two attached when issued, one afterwards), Kassel's is not."""
     issued = {}
     for name, coordinator in (("Werra-Meißner-Kreis", coordinator_a), ("Hochtaunuskreis", coordinator_b)):
-        award = factories.approved_award(programme, coordinator, clerk, approver)
+        award = factories.approved_award(programme, coordinator, clerk, approver, notice=False)
         issued[name] = notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver,
                                     issued_on=ISSUED, ceremony=eschwege)
     for name, username in (("Darmstadt", "koordination-da"), ("Kassel", "koordination-ks")):

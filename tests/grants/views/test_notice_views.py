@@ -28,12 +28,12 @@ EMPTY_CEREMONY = "Dieser Übergabe sind noch keine Bescheide zugeordnet."
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
 
 
 @pytest.fixture
 def award_b(programme, coordinator_b, clerk, approver):
-    return factories.approved_award(programme, coordinator_b, clerk, approver)
+    return factories.approved_award(programme, coordinator_b, clerk, approver, notice=False)
 
 
 @pytest.fixture
@@ -471,7 +471,7 @@ def test_clerk_sees_the_ceremony_but_may_not_attach(client, clerk, notice, cerem
 def test_attach_offers_only_notices_of_the_ceremonys_programme(client, approver, clerk, coordinator_b, notice,
                                                                 ceremony):
     later_programme = factories.make_programme(code="wir-2031", start=2031, end=2035)
-    other = factories.approved_award(later_programme, coordinator_b, clerk, approver)
+    other = factories.approved_award(later_programme, coordinator_b, clerk, approver, notice=False)
     other_notice = notice_issue(application=other.application, kind=K.AWARD, user=approver,
                                 issued_on=date(2026, 11, 2))
     notice_attach_ceremony(notice=notice, ceremony=ceremony, user=approver)
