@@ -322,3 +322,12 @@ def test_amendment_increase_is_not_payable_when_its_notice_fails(programme, coor
         assert request.notice.kind == Notice.Kind.AMENDMENT
         rows = {row["year"]: row for row in payment_year_rows(award)}
         assert rows[2029]["awarded"] == M("30000.00")
+
+
+def test_nothing_is_callable_before_the_notice(approved, approver):
+    rows = payment_year_rows(approved)
+    assert {row["callable"] for row in rows} == {M("0.00")}
+    assert NO_NOTICE in rows[0]["why"]
+    factories.issue_award_notice(approved, approver)
+    # 15.06.2026 + 2 months → 8/12 of 100.000,00 €.
+    assert payment_year_rows(approved)[0]["callable"] == M("66666.66")
