@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from audit.services import audit_log
 from core import clock
-from core.errors import DomainError, FieldErrors, NotPermitted
+from core.errors import FieldErrors, NotPermitted
 from core.formats import format_date
 from core.periods import next_working_day, posted_notification_date
 from grants.models import HandoverCeremony, Notice, NoticeDelivery, RemedyWaiver
-from grants.policies import check, refuse_capability
-from grants.policies.base import Refusal, refuse_other_body
+from grants.policies import check
+from grants.policies.base import refuse_other_body
+from grants.policies.finality import may_delivery_record, may_waiver_record
 from grants.selectors.finality import current_delivery
 
 M = NoticeDelivery.Method
@@ -39,28 +40,6 @@ def notified_on_for(method: str, event_on: date) -> date:
     if method == M.ELECTRONIC:
         return next_working_day(event_on + timedelta(days=1))
     return event_on
-
-
-def may_delivery_record(user) -> Refusal | None:
-    """Ministry staff record how a notice was notified."""
-    return refuse_capability(user, Capability.REVIEW) or refuse_capability(user, Capability.VIEW_ALL)
-
-
-def may_waiver_record(user, notice: Notice) -> Refusal | None:
-    """The body's coordinator (for the own body) or ministry staff record a waiver, once the
-    notice has been notified and while none is recorded."""
-    if user.can(Capability.APPLY):
-        refusal = refuse_other_body(user, notice.application.municipality_id)
-    else:
-        refusal = may_delivery_record(user)
-    if refusal is not None:
-        return refusal
-    if RemedyWaiver.objects.filter(notice=notice).exists():
-        return Refusal(_("Für diesen Bescheid ist bereits ein Rechtsbehelfsverzicht erfasst."), DomainError)
-    if current_delivery(notice) is None:
-        return Refusal(_("Ein Rechtsbehelfsverzicht ist erst nach der Bekanntgabe des Bescheids möglich; "
-                         "die Bekanntgabe ist noch nicht erfasst."), DomainError)
-    return None
 
 
 def notice_delivery_record(*, notice: Notice, user, method: str, event_on: date | None,

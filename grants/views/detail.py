@@ -42,10 +42,11 @@ from grants.policies import (
     may_usage_report_edit,
 )
 from grants.policies.amendments import refuse_period_ended
+from grants.policies.finality import may_delivery_record
 from grants.selectors.amendments import categories_of, open_request
 from grants.selectors.awards import award_total, latest_revision, revisions
 from grants.selectors.deadlines import report_deadlines
-from grants.selectors.finality import notice_finality
+from grants.selectors.finality import notices_finality
 from grants.selectors.history import application_history
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
@@ -57,7 +58,6 @@ from grants.selectors.scoping import (
     get_application_for_user,
     reclaims_visible_to,
 )
-from grants.services.notice_deliveries import may_delivery_record, may_waiver_record
 from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
 from grants.views.common import AuthenticatedRequest
 
@@ -112,12 +112,17 @@ def _notices_panel(user, application: Application) -> dict | None:
         return None
     today = clock.today()
     rows = []
+    finalities = notices_finality(notices)
+    may_record = may_delivery_record(user) is None
+    may_act_for_body = may_record or (user.can(Capability.APPLY)
+                                      and user.municipality_id == application.municipality_id)
     for notice in notices:
-        finality = notice_finality(notice)
+        finality = finalities[notice.pk]
         rows.append({"notice": notice, "finality": finality, "is_final": finality.is_final(today),
                      "notified_in_future": finality.notified_on is not None and finality.notified_on > today,
-                     "may_waive": may_waiver_record(user, notice) is None,
-                     "may_record": may_delivery_record(user) is None and notice.ceremony_id is None,
+                     # As may_waiver_record decides, from what is loaded already.
+                     "may_waive": may_act_for_body and finality.delivery is not None and finality.waiver is None,
+                     "may_record": may_record and notice.ceremony_id is None,
                      "delivery_form": NoticeDeliveryForm(auto_id=f"bekanntgabe-{notice.pk}-%s"),
                      "waiver_form": RemedyWaiverForm(auto_id=f"verzicht-{notice.pk}-%s")})
     panel = {"notices": notices, "rows": rows, "show_sha": user.can(Capability.VIEW_ALL)}

@@ -27,13 +27,14 @@ from grants.forms.notices import CeremonyAttachForm, NoticeDeliveryForm, NoticeI
 from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
 from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_notices, ceremony_presentation_pdf
 from grants.policies import may_notice_issue
+from grants.policies.finality import may_delivery_record
 from grants.selectors.scoping import (
     get_application_for_user,
     get_ceremony_for_user,
     get_ceremony_notice,
     get_notice_for_user,
 )
-from grants.services.notice_deliveries import may_delivery_record, notice_delivery_record, remedy_waiver_record
+from grants.services.notice_deliveries import notice_delivery_record, remedy_waiver_record
 from grants.services.notices import notice_attach_ceremony, notice_issue, notice_preview
 from grants.views.common import AuthenticatedRequest, apply_domain_error, forbid, pdf_response, require
 
