@@ -43,6 +43,7 @@ from grants.policies import (
 )
 from grants.policies.amendments import refuse_period_ended
 from grants.policies.finality import may_delivery_record
+from grants.policies.payments import refuse_before_notice
 from grants.selectors.amendments import categories_of, open_request
 from grants.selectors.awards import award_total, latest_revision, revisions
 from grants.selectors.deadlines import report_deadlines
@@ -148,6 +149,8 @@ def _payments_panel(user, application: Application, award: Award) -> dict:
         "requests": list(Disbursement.objects.filter(award_year__award=award).select_related(*DISBURSEMENT_RELATED)
                          .order_by("-requested_at", "-pk")),
         "request_refusal": may_disbursement_request(user, award, year_rows=rows),
+        # No money before the notice: said to the coordinator and the ministry alike.
+        "waiting": None if award.is_closed else refuse_before_notice(award),
         "months": award.application.programme.funds_use_months,
         "next": reverse("grants:application_detail", args=[application.pk]),
     }

@@ -331,3 +331,9 @@ def test_nothing_is_callable_before_the_notice(approved, approver):
     factories.issue_award_notice(approved, approver)
     # 15.06.2026 + 2 months → 8/12 of 100.000,00 €.
     assert payment_year_rows(approved)[0]["callable"] == M("66666.66")
+
+
+def test_ministry_page_says_why_too(client, approved, clerk):
+    client.force_login(clerk)
+    page = client.get(reverse("grants:application_detail", args=[approved.application_id])).content.decode()
+    assert NO_NOTICE in page and "Zu den Bescheiden" in page
