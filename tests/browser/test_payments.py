@@ -6,7 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from core.periods import final_date, posted_notification_date
 from grants.models import Disbursement
 from tests import factories
 from tests.browser.helpers import sign_in, sign_out
@@ -121,3 +123,18 @@ def test_no_money_before_the_notice(page, axe, shot, programme, coordinator_a, c
     assert page.locator("#keine-auszahlung-vor-bescheid").count() == 0
     assert "noch nicht erfasst" in page.locator("#bescheide").inner_text()
     axe(page, "Zuwendung mit Bescheid")
+    sign_out(page)
+
+    # Sachbearbeitung records that the notice went by post today; the panel shows both dates.
+    sign_in(page, "sachbearbeitung")
+    axe(page, "Übersicht Sachbearbeitung")
+    page.goto(detail)
+    page.get_by_text("Bekanntgabe erfassen").click()
+    panel = page.locator("#bescheide")
+    panel.get_by_label("Datum").fill(timezone.localdate().strftime("%d.%m.%Y"))
+    panel.get_by_role("button", name="Bekanntgabe speichern").click()
+    page.get_by_text("Bekanntgabe des Bescheids").wait_for()
+    notified = posted_notification_date(timezone.localdate())
+    assert f"bestandskräftig ab {final_date(notified):%d.%m.%Y}" in page.locator("#bescheide").inner_text()
+    axe(page, "Bekanntgabe erfasst")
+    shot(page, "bekanntgabe-und-bestandskraft")
