@@ -52,7 +52,10 @@ def refuse_before_notice(award: Award, *, today=None) -> Refusal | None:
     also waits until the notice is final (bestandskräftig): one month after its Bekanntgabe
     (§ 74 Abs. 1 VwGO) or earlier on a Rechtsbehelfsverzicht."""
     link = reverse("grants:application_detail", args=[award.application_id]) + "#bescheide"
-    notice = award_notice_of(award)
+    known = getattr(award, "has_award_notice", None)  # grants.selectors.awards.mark_award_notices
+    if known and not award.application.programme.first_payment_awaits_finality:
+        return None
+    notice = None if known is False else award_notice_of(award)
     if notice is None:
         return NoNoticeRefusal(
             _("Vor dem Zuwendungsbescheid wird nichts ausgezahlt: Für diese Zuwendung ist noch kein "

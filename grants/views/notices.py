@@ -257,6 +257,8 @@ def notice_delivery_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
 def notice_waiver_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The body's coordinator or ministry staff record a Rechtsbehelfsverzicht."""
     notice = get_notice_for_user(request.user, pk)
+    if not (request.user.can(Capability.APPLY) or request.user.can(Capability.REVIEW)):
+        forbid(may_delivery_record(request.user))
     form = RemedyWaiverForm(request.POST)
     if not form.is_valid():
         _form_errors_as_messages(request, form)

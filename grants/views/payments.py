@@ -24,6 +24,7 @@ from grants.forms.payments import PaymentBookForm, PaymentRejectForm, PaymentReq
 from grants.models import Disbursement
 from grants.policies import may_payments_view
 from grants.policies.payments import refuse_before_notice
+from grants.selectors.awards import mark_award_notices
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.scoping import (
     DISBURSEMENT_RELATED,
@@ -125,6 +126,8 @@ def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     ordering = ("-requested_at", "-pk") if status in (D.PAID, D.REJECTED) else ("requested_at", "pk")
     rows = requests.filter(status=status).select_related(*DISBURSEMENT_RELATED).order_by(*ordering)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Whether each award's Zuwendungsbescheid exists, in one query (the buttons ask per row).
+    mark_award_notices([d.award_year.award for d in page.object_list])
     tabs = [{"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "active": s == status}
             for s in PAYMENT_QUEUE_STATUSES]
     return render(request, "grants/payment_queue.html", {
