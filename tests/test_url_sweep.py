@@ -641,7 +641,7 @@ def test_every_pattern_is_in_the_sweep_table():
             if set(case.kwargs) != set(pattern.params):
                 problems.append(f"{pattern.name}{case.label and f'[{case.label}]'}: kwargs {sorted(case.kwargs)} "
                                 f"≠ parameters {sorted(pattern.params)}")
-            if case.needs not in (ANY, PAYMENTS, DEADLINES, PUBLIC) and case.needs not in Capability.values:
+            if case.needs not in (ANY, PAYMENTS, DEADLINES, PUBLIC, WAIVER) and case.needs not in Capability.values:
                 problems.append(f"{pattern.name}: unknown capability {case.needs!r}")
             if pattern.params and case.needs != PUBLIC and not any(allowed(case, a) for a in ROLES):
                 problems.append(f"{pattern.name}: nobody may use it, so no control request checks its kwargs")
