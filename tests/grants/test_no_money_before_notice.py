@@ -337,3 +337,16 @@ def test_ministry_page_says_why_too(client, approved, clerk):
     client.force_login(clerk)
     page = client.get(reverse("grants:application_detail", args=[approved.application_id])).content.decode()
     assert NO_NOTICE in page and "Zu den Bescheiden" in page
+
+
+@pytest.mark.postgres
+def test_database_refuses_to_change_a_recorded_notification(approved, approver, clerk):
+    from django.db import DatabaseError, connection, transaction
+
+    notice = factories.issue_award_notice(approved, approver, issued_on=date(2026, 6, 1))
+    delivery = notice_delivery_record(notice=notice, user=clerk, method="post", event_on=date(2026, 6, 2))
+    with pytest.raises(DatabaseError, match="nicht geändert oder gelöscht"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE grants_noticedelivery SET notified_on = %s WHERE id = %s",
+                       [date(2026, 6, 3), delivery.pk])
+    assert NoticeDelivery.objects.get(pk=delivery.pk).notified_on == date(2026, 6, 5)
