@@ -112,18 +112,35 @@ def recommended_application(programme, coordinator, clerk, amounts=None, justifi
     return application
 
 
-def approved_award(programme, coordinator, clerk, approver, *, on: date | None = None, early_start=True, **kwargs):
-    """Submitted, recommended and approved now – or, with `on`, on that day (a notice may not be
-    dated before the decision it carries). With `early_start` (default) the approver has consented
-    to an early start (vorzeitiger Maßnahmebeginn) from the period's start, which a
-    Zuwendungsbescheid dated after that start needs."""
+def approved_award(programme, coordinator, clerk, approver, *, on: date | None = None, early_start=True,
+                   notice=True, **kwargs):
+    """An approved award, decided now – or, with `on`, on that day (a notice may not be dated
+    before the decision it carries). With `early_start` (default) the approver has consented to
+    an early start (vorzeitiger Maßnahmebeginn) from the period's start, which a
+    Zuwendungsbescheid dated after that start needs. With `notice` (default) its
+    Zuwendungsbescheid is issued by the approver on the same day, as it must be before any money
+    is called; `notice=False` for tests of the time between approval and notice, or that issue
+    the notice themselves."""
     if on is not None:
         with at(on, 9):
-            return approved_award(programme, coordinator, clerk, approver, early_start=early_start, **kwargs)
+            return approved_award(programme, coordinator, clerk, approver, early_start=early_start,
+                                  notice=notice, **kwargs)
     application = recommended_application(programme, coordinator, clerk, **kwargs)
     if early_start:
         record_early_start(application, approver)
-    return application_approve(application=application, user=approver)
+    award = application_approve(application=application, user=approver)
+    if notice:
+        issue_award_notice(award, approver)
+    return award
+
+
+def issue_award_notice(award, user, *, issued_on=None, ceremony=None):
+    """The award's Zuwendungsbescheid, through the service (numbered, rendered, stored)."""
+    from grants.models import Notice
+    from grants.services.notices import notice_issue
+
+    return notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=user, issued_on=issued_on,
+                        ceremony=ceremony)
 
 
 def issue_notice(application, user, issued_on: date, kind: str = "zuwendung", **kwargs):

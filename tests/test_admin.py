@@ -67,7 +67,7 @@ def ceremony(db):
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 1, 15))
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 1, 15), notice=False)
 
 
 @pytest.fixture
@@ -362,7 +362,10 @@ def test_notice_ceremony_is_attached_through_the_service(client, demo_data, cere
     notice = demo_data["notice"]
 
     response = client.post(_url(notice, "change", notice.pk),
-                           {"ceremony": ceremony.pk, "number": "GEFÄLSCHT-1", "kind": Notice.Kind.REJECTION})
+                           {"ceremony": ceremony.pk, "number": "GEFÄLSCHT-1", "kind": Notice.Kind.REJECTION,
+                            # the read-only inlines of its Bekanntgabe entries and waiver (none yet)
+                            "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0",
+                            "waiver-TOTAL_FORMS": "0", "waiver-INITIAL_FORMS": "0"})
 
     assert response.status_code == 302
     notice.refresh_from_db()
@@ -370,6 +373,8 @@ def test_notice_ceremony_is_attached_through_the_service(client, demo_data, cere
     assert notice.number != "GEFÄLSCHT-1"
     assert notice.kind == Notice.Kind.AWARD
     assert AuditEntry.objects.filter(action="grants.notice.ceremony_set", object_id=notice.pk, actor=signer).exists()
+    # The handover is the notice's Bekanntgabe, recorded with the ceremony's date.
+    assert notice.deliveries.get().notified_on == ceremony.date
 
 
 def test_notice_ceremony_needs_signing_authority(admin_client, demo_data, ceremony):

@@ -77,6 +77,7 @@ ANY = "any signed-in person (the object's visibility decides)"
 PAYMENTS = "prepare_payment or release_payment"
 DEADLINES = "view_all, or apply for a body"
 PUBLIC = "no sign-in (the address is the secret)"
+WAIVER = "apply for the body, or review (Rechtsbehelfsverzicht)"
 
 
 def capable(role: str, needs: str) -> bool:
@@ -87,6 +88,8 @@ def capable(role: str, needs: str) -> bool:
         return Capability.PREPARE_PAYMENT in caps or Capability.RELEASE_PAYMENT in caps
     if needs == DEADLINES:
         return Capability.VIEW_ALL in caps or Capability.APPLY in caps
+    if needs == WAIVER:
+        return Capability.APPLY in caps or Capability.REVIEW in caps
     return needs in caps
 
 
@@ -180,6 +183,11 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
                                       "changes": "Der Bewilligungszeitraum endet früher."}),
     "grants:notice_preview": Case(C.ISSUE_NOTICE, {"pk": pk("award_app")}, BODY_A, GET, query="art=zuwendung"),
     "grants:notice_download": Case(ANY, {"pk": pk("notice")}, BODY_A, GET),
+    "grants:notice_delivery": Case(C.REVIEW, {"pk": pk("notice")}, BODY_A, POST,
+                                   data={"method": "post", "event_on": "01.03.2024",
+                                         "correction_reason": "Doch mit der Post versandt."}),
+    "grants:notice_waiver": Case(WAIVER, {"pk": pk("notice")}, BODY_A, POST,
+                                 data={"declared_on": "01.03.2024", "declared_by_name": "Landrat"}),
     "grants:ceremony_list": Case(C.VIEW_ALL),
     "grants:ceremony_detail": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY),
     "grants:ceremony_attach": Case(C.ISSUE_NOTICE, {"pk": pk("ceremony")}, MINISTRY, POST,
@@ -637,7 +645,7 @@ def test_every_pattern_is_in_the_sweep_table():
             if set(case.kwargs) != set(pattern.params):
                 problems.append(f"{pattern.name}{case.label and f'[{case.label}]'}: kwargs {sorted(case.kwargs)} "
                                 f"≠ parameters {sorted(pattern.params)}")
-            if case.needs not in (ANY, PAYMENTS, DEADLINES, PUBLIC) and case.needs not in Capability.values:
+            if case.needs not in (ANY, PAYMENTS, DEADLINES, PUBLIC, WAIVER) and case.needs not in Capability.values:
                 problems.append(f"{pattern.name}: unknown capability {case.needs!r}")
             if pattern.params and case.needs != PUBLIC and not any(allowed(case, a) for a in ROLES):
                 problems.append(f"{pattern.name}: nobody may use it, so no control request checks its kwargs")

@@ -23,7 +23,7 @@ from grants.admin.base import (
     date_column,
     link_column,
 )
-from grants.models import HandoverCeremony, Notice, NumberSequence
+from grants.models import HandoverCeremony, Notice, NoticeDelivery, NumberSequence, RemedyWaiver
 from grants.policies import check, refuse_capability
 from grants.services.notices import notice_attach_ceremony
 
@@ -50,12 +50,25 @@ class NoticeForm(ServiceForm):
         return cleaned
 
 
+class NoticeDeliveryInline(ReadOnlyTabularInline):
+    """The notice's Bekanntgabe entries (append-only; the latest counts)."""
+
+    model = NoticeDelivery
+    fields = ("method", "event_on", "notified_on", "ceremony", "correction_reason", "recorded_by", "recorded_at")
+
+
+class RemedyWaiverInline(ReadOnlyTabularInline):
+    model = RemedyWaiver
+    fields = ("declared_on", "declared_by_name", "recorded_by", "recorded_at")
+
+
 @admin.register(Notice)
 class NoticeAdmin(AuditTrailMixin, ServiceModelAdmin):
     """An issued notice keeps its content forever; a correction is a new Änderungsbescheid.
     The handover ceremony is attached through `notice_attach_ceremony` (with audit entry)."""
 
     form = NoticeForm
+    inlines = (NoticeDeliveryInline, RemedyWaiverInline)
     list_display = ("number", "kind", application_column, municipality_column, issued_on_column, "issued_by",
                     "ceremony")
     list_filter = ("kind", "application__programme", "ceremony")

@@ -123,6 +123,7 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
         }),
         (_("Texte und Fristen im Bescheid"), {
             "fields": ("grant_type", "grant_form", "general_conditions", "special_conditions", "funds_use_months",
+                       "first_payment_awaits_finality",
                        ("interim_report_day", "interim_report_month"), "final_report_months", "reclaim_payment_days"),
             "description": _("Gilt für künftig erlassene Bescheide; erlassene Bescheide bleiben, wie sie sind."),
         }),

@@ -32,6 +32,7 @@ from grants.models import (
     Award,
     HandoverCeremony,
     Notice,
+    NoticeDelivery,
     Reclaim,
     UsageReport,
 )
@@ -49,6 +50,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from grants.services.early_start import early_start_consent_record
+from grants.services.notice_deliveries import notice_delivery_record
 from grants.services.notices import notice_issue
 from grants.services.plans import financing_plan_replace
 from grants.services.reclaims import (
@@ -206,8 +208,14 @@ def build_2021(accounts: dict[str, User], history: History, centres: list[Centre
         Application.objects.filter(pk=application.pk).update(updated_at=decided)
 
         issued_on = date(2021, 10, 29) if centre.body == WMK else workday(decided_on + timedelta(days=7))
-        history.at(at(issued_on, 10), notice_issue, application=application, kind=Notice.Kind.AWARD,
-                   user=approver, issued_on=issued_on, ceremony=ceremony if centre.body == WMK else None)
+        # The Werra-Meißner notice is handed over at the ceremony (its Bekanntgabe is recorded with it);
+        # the others go by post the day they are issued (Bekanntgabe three days later, § 41 Abs. 2 HVwVfG).
+        # Every first payment follows the notice (no money before the notice).
+        notice = history.at(at(issued_on, 10), notice_issue, application=application, kind=Notice.Kind.AWARD,
+                            user=approver, issued_on=issued_on, ceremony=ceremony if centre.body == WMK else None)
+        if centre.body != WMK:
+            history.at(at(issued_on, 16), notice_delivery_record, notice=notice, user=clerk,
+                       method=NoticeDelivery.Method.POST, event_on=issued_on)
 
         awarded.append(_Awarded(award, coordinator, amounts, issued_on, index))
 

@@ -30,6 +30,7 @@ from grants.models import (
     Award,
     FundingProgramme,
     Notice,
+    NoticeDelivery,
 )
 from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.selectors.amendments import amendment_initial
@@ -49,6 +50,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from grants.services.early_start import early_start_consent_record
+from grants.services.notice_deliveries import notice_delivery_record
 from grants.services.notices import notice_issue
 from grants.services.plans import financing_plan_replace
 from grants.services.reviews import application_recommend, application_start_review
@@ -118,8 +120,10 @@ def _award_2026(programme: FundingProgramme, accounts: dict[str, User], history:
         decided = at(workday(date(2026, 3, 2) + timedelta(days=index)), 14)
         award = history.at(decided, application_approve, application=application, user=approver, now=decided)
         issued_on = workday(date(2026, 3, 10) + timedelta(days=index))
-        history.at(at(issued_on, 10), notice_issue, application=application, kind=Notice.Kind.AWARD,
-                   user=approver, issued_on=issued_on)
+        notice = history.at(at(issued_on, 10), notice_issue, application=application, kind=Notice.Kind.AWARD,
+                            user=approver, issued_on=issued_on)
+        history.at(at(issued_on, 16), notice_delivery_record, notice=notice, user=clerk,
+                   method=NoticeDelivery.Method.POST, event_on=issued_on)
         Application.objects.filter(pk=application.pk).update(updated_at=decided)
 
         # Paid: half by April, a further 40,000 € by October (callable as needed within two months).
@@ -184,4 +188,7 @@ def _amend_2026(history: History, award: Award, coordinator: User, clerk: User, 
                          note="Verschiebung zwischen den Jahren; Gesamtbetrag und Haushaltsansätze unverändert "
                               "ausreichend.")
     decided = at(date(2026, 9, 22), 14)
-    history.at(decided, amendment_approve, request=request, user=approver, issued_on=decided.date(), now=decided)
+    request = history.at(decided, amendment_approve, request=request, user=approver, issued_on=decided.date(),
+                         now=decided)
+    history.at(at(decided.date(), 16), notice_delivery_record, notice=request.notice, user=clerk,
+               method=NoticeDelivery.Method.POST, event_on=decided.date())

@@ -17,7 +17,7 @@ from core import clock
 from core.errors import NotPermitted
 from core.formats import format_date
 from core.forms import GermanDateField
-from grants.models import ApplicationStatus, HandoverCeremony, Notice
+from grants.models import ApplicationStatus, HandoverCeremony, Notice, NoticeDelivery
 from grants.policies.early_start import refuse_early_start_missing
 
 K = Notice.Kind
@@ -154,3 +154,21 @@ class CeremonyAttachForm(forms.Form):
         notice.queryset = candidates
         # A function in place of the method, for this field only; the stubs allow only a method there.
         notice.label_from_instance = _ceremony_notice_label  # type: ignore[method-assign,assignment]
+
+
+class NoticeDeliveryForm(forms.Form):
+    """How the notice was notified; a correction of an earlier entry gives its reason."""
+
+    method = forms.ChoiceField(label=_("Art der Bekanntgabe"), choices=[
+        (NoticeDelivery.Method.POST, _("Versand mit der Post (Tag der Aufgabe zur Post)")),
+        (NoticeDelivery.Method.ELECTRONIC, _("Elektronischer Abruf (Tag des Abrufs)")),
+    ])
+    event_on = GermanDateField(label=_("Datum"), help_text=_("z. B. 28.10.2021"))
+    correction_reason = forms.CharField(label=_("Grund der Berichtigung"), required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}),
+                                        help_text=_("Nur wenn eine bereits erfasste Bekanntgabe berichtigt wird."))
+
+
+class RemedyWaiverForm(forms.Form):
+    declared_on = GermanDateField(label=_("Verzicht erklärt am"), help_text=_("z. B. 03.11.2021"))
+    declared_by_name = forms.CharField(label=_("erklärt von (Name, Funktion)"), max_length=200)

@@ -14,7 +14,7 @@ from grants.models.applications import (
 from grants.models.awards import Award, AwardYear
 from grants.models.disbursements import Disbursement
 from grants.models.notice_parts import AuthorityName, EarlyStartConsent, GeneralConditionsVersion
-from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice
+from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice, NoticeDelivery, RemedyWaiver
 from grants.models.numbering import NumberSequence
 from grants.models.payment_orders import PaymentOrderExport
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
@@ -28,6 +28,7 @@ __all__ = [
     "AuthorityName", "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",
     "EarlyStartConsent",
     "FundingProgramme", "GeneralConditionsVersion", "HandoverCeremony", "IssuedRecordError",
-    "IssuingAuthority", "Notice", "NumberSequence", "PaymentOrderExport", "PlanExpenditure", "PlanFinancing",
+    "IssuingAuthority", "Notice", "NoticeDelivery", "RemedyWaiver",
+    "NumberSequence", "PaymentOrderExport", "PlanExpenditure", "PlanFinancing",
     "Recommendation", "RecommendationYear",
 ]

@@ -121,3 +121,85 @@ class Notice(models.Model):
 
     def delete(self, *args, **kwargs):
         raise IssuedRecordError(gettext("Ein erlassener Bescheid kann nicht gelöscht werden."))
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Records of what happened to an issued notice are corrected by a new record, never changed."""
+
+    def update(self, **kwargs):
+        raise IssuedRecordError(gettext("Dieser Eintrag kann nicht geändert werden; bitte eine Berichtigung erfassen."))
+
+    def delete(self):
+        raise IssuedRecordError(gettext("Dieser Eintrag kann nicht gelöscht werden; bitte eine Berichtigung erfassen."))
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+            raise IssuedRecordError(gettext("Dieser Eintrag kann nicht geändert werden; bitte eine Berichtigung "
+                                            "erfassen."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedRecordError(gettext("Dieser Eintrag kann nicht gelöscht werden; bitte eine Berichtigung erfassen."))
+
+
+class NoticeDelivery(AppendOnlyModel):
+    """How and when a notice was notified (Bekanntgabe, § 41 HVwVfG). The notice itself stays as
+    issued; its notification is recorded beside it. Append-only: the latest entry of a notice is
+    the valid one, a correction is a new entry with its reason (and an audit entry)."""
+
+    class Method(models.TextChoices):
+        CEREMONY = "uebergabe", pgettext_lazy("Bekanntgabe", "Übergabe bei einer Bescheidübergabe")
+        POST = "post", pgettext_lazy("Bekanntgabe", "Versand mit der Post")
+        ELECTRONIC = "elektronisch", pgettext_lazy("Bekanntgabe", "Elektronischer Abruf")
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="deliveries",
+                               verbose_name=_("Bescheid"))
+    method = models.CharField(_("Art der Bekanntgabe"), max_length=20, choices=Method.choices)
+    event_on = models.DateField(_("Tag der Übergabe, Aufgabe zur Post oder des Abrufs"))
+    notified_on = models.DateField(_("Tag der Bekanntgabe"))
+    ceremony = models.ForeignKey(HandoverCeremony, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("Bescheidübergabe"))
+    correction_reason = models.TextField(_("Grund der Berichtigung"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("erfasst von"))
+    recorded_at = models.DateTimeField(_("erfasst am"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("Bekanntgabe")
+        verbose_name_plural = _("Bekanntgaben")
+        ordering = ["notice", "-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="delivery_notified_not_before_event",
+                                   condition=Q(notified_on__gte=models.F("event_on"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice}: {self.get_method_display()}, {format_date(self.notified_on)}"
+
+
+class RemedyWaiver(AppendOnlyModel):
+    """A Rechtsbehelfsverzicht: the recipient waives any action against the notice, which then
+    becomes final at once. Recorded by the body's coordinator or by ministry staff; one per
+    notice (a waiver cannot be taken back)."""
+
+    notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="waiver",
+                                  verbose_name=_("Bescheid"))
+    declared_on = models.DateField(_("Verzicht erklärt am"))
+    declared_by_name = models.CharField(_("erklärt von (Name, Funktion)"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("erfasst von"))
+    recorded_at = models.DateTimeField(_("erfasst am"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("Rechtsbehelfsverzicht")
+        verbose_name_plural = _("Rechtsbehelfsverzichte")
+
+    def __str__(self) -> str:
+        return f"{self.notice}: Rechtsbehelfsverzicht vom {format_date(self.declared_on)}"

@@ -184,6 +184,11 @@ class FundingProgramme(models.Model):
         _("Verwendung innerhalb von … Monaten nach Auszahlung"), default=2,
         help_text=_("Mittel dürfen nur angefordert werden, soweit sie innerhalb dieser Frist benötigt werden."),
     )
+    first_payment_awaits_finality = models.BooleanField(
+        _("Erste Auszahlung erst nach Bestandskraft"), default=False,
+        help_text=_("Der erste Mittelabruf ist erst möglich, wenn der Zuwendungsbescheid bestandskräftig ist "
+                    "(ein Monat nach Bekanntgabe oder früher bei Rechtsbehelfsverzicht)."),
+    )
     interim_report_month = models.PositiveSmallIntegerField(_("Zwischennachweis fällig im Monat"), default=3)
     interim_report_day = models.PositiveSmallIntegerField(_("Zwischennachweis fällig am Tag"), default=31)
     final_report_months = models.PositiveSmallIntegerField(

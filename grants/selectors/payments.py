@@ -86,12 +86,18 @@ def callable_now(*, award_year: AwardYear, today: date | None = None, called: De
 
 def payment_year_rows(award: Award, today: date | None = None) -> list[dict]:
     """Per year of the award: awarded, called, paid, remaining, and what may be called now and
-    why (nothing for a closed award)."""
+    why (nothing for a closed award, nor before the award's Zuwendungsbescheid is issued)."""
+    from grants.policies.payments import refuse_before_notice  # the policy reads these selectors
+
     today = today or clock.today()
     months = award.application.programme.funds_use_months
     rows = award_year_figures(award)
+    waiting = refuse_before_notice(award, today=today) if award.status == Award.Status.RUNNING else None
     for row in rows:
-        if award.status == Award.Status.RUNNING:
+        if waiting is not None:
+            # No money before the notice (or, where the period says so, before it is final).
+            row["callable"], row["why"] = ZERO, waiting.reason
+        elif award.status == Award.Status.RUNNING:
             row["callable"], row["why"] = callable_now(award_year=row["award_year"], today=today,
                                                        called=row["called"], months=months)
         else:

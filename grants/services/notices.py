@@ -22,6 +22,7 @@ from grants.notices.render import render_notice_pdf
 from grants.notices.snapshot import notice_snapshot
 from grants.policies import check, may_notice_hand_over, may_notice_issue, refuse_capability
 from grants.policies.notices import CEREMONY_REFUSAL
+from grants.services.notice_deliveries import notice_delivery_from_ceremony
 from grants.services.numbering import number_next
 
 K = Notice.Kind
@@ -121,6 +122,7 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
         audit_log(actor=user, action="grants.notice.issued", target=notice,
                   data={"kind": kind, "number": number, "application": application.file_reference,
                         "sha256": notice.sha256, **({"reclaim": reclaim.pk} if reclaim is not None else {})})
+        notice_delivery_from_ceremony(notice=notice, ceremony=ceremony, user=user)
     return notice
 
 
@@ -154,4 +156,5 @@ def notice_attach_ceremony(*, notice: Notice, ceremony: HandoverCeremony | None,
         notice.save(update_fields=["ceremony"])
         audit_log(actor=user, action="grants.notice.ceremony_set", target=notice,
                   changes={"ceremony": [before, ceremony.pk if ceremony else None]})
+        notice_delivery_from_ceremony(notice=notice, ceremony=ceremony, user=user)
     return notice

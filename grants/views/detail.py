@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from core import clock
 from core.formats import format_date
-from grants.forms.notices import NoticeIssueForm, next_notice_kind
+from grants.forms.notices import NoticeDeliveryForm, NoticeIssueForm, RemedyWaiverForm, next_notice_kind
 from grants.forms.review import CommentForm
 from grants.interest import BaseRateMissing
 from grants.models import (
@@ -44,9 +44,12 @@ from grants.policies import (
     may_usage_report_edit,
 )
 from grants.policies.amendments import refuse_period_ended
+from grants.policies.finality import may_delivery_record
+from grants.policies.payments import refuse_before_notice
 from grants.selectors.amendments import categories_of, open_request
 from grants.selectors.awards import award_total, latest_revision, revisions
 from grants.selectors.deadlines import report_deadlines
+from grants.selectors.finality import notices_finality
 from grants.selectors.history import application_history
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
@@ -110,7 +113,22 @@ def _notices_panel(user, application: Application) -> dict | None:
     kind = next_notice_kind(application, notices) if user.can(Capability.ISSUE_NOTICE) else None
     if not notices and kind is None and application.status not in (S.APPROVED, S.REJECTED):
         return None
-    panel = {"notices": notices, "show_sha": user.can(Capability.VIEW_ALL)}
+    today = clock.today()
+    rows = []
+    finalities = notices_finality(notices)
+    may_record = may_delivery_record(user) is None
+    may_act_for_body = may_record or (user.can(Capability.APPLY)
+                                      and user.municipality_id == application.municipality_id)
+    for notice in notices:
+        finality = finalities[notice.pk]
+        rows.append({"notice": notice, "finality": finality, "is_final": finality.is_final(today),
+                     "notified_in_future": finality.notified_on is not None and finality.notified_on > today,
+                     # As may_waiver_record decides, from what is loaded already.
+                     "may_waive": may_act_for_body and finality.delivery is not None and finality.waiver is None,
+                     "may_record": may_record and notice.ceremony_id is None,
+                     "delivery_form": NoticeDeliveryForm(auto_id=f"bekanntgabe-{notice.pk}-%s"),
+                     "waiver_form": RemedyWaiverForm(auto_id=f"verzicht-{notice.pk}-%s")})
+    panel = {"notices": notices, "rows": rows, "show_sha": user.can(Capability.VIEW_ALL)}
     if kind is not None:
         form = NoticeIssueForm(application=application, kind=kind)
         refers_to = None
@@ -133,6 +151,8 @@ def _payments_panel(user, application: Application, award: Award) -> dict:
         "requests": list(Disbursement.objects.filter(award_year__award=award).select_related(*DISBURSEMENT_RELATED)
                          .order_by("-requested_at", "-pk")),
         "request_refusal": may_disbursement_request(user, award, year_rows=rows),
+        # No money before the notice: said to the coordinator and the ministry alike.
+        "waiting": None if award.is_closed else refuse_before_notice(award),
         "months": award.application.programme.funds_use_months,
         "next": reverse("grants:application_detail", args=[application.pk]),
     }

@@ -15,24 +15,28 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Capability
 from core.errors import DomainError
-from grants.forms.notices import CeremonyAttachForm, NoticeIssueForm
+from core.formats import format_date
+from grants.forms.notices import CeremonyAttachForm, NoticeDeliveryForm, NoticeIssueForm, RemedyWaiverForm
 from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
 from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_notices, ceremony_presentation_pdf
 from grants.policies import may_notice_issue
+from grants.policies.finality import may_delivery_record
 from grants.selectors.scoping import (
     get_application_for_user,
     get_ceremony_for_user,
     get_ceremony_notice,
     get_notice_for_user,
 )
+from grants.services.notice_deliveries import notice_delivery_record, remedy_waiver_record
 from grants.services.notices import notice_attach_ceremony, notice_issue, notice_preview
-from grants.views.common import AuthenticatedRequest, apply_domain_error, pdf_response, require
+from grants.views.common import AuthenticatedRequest, apply_domain_error, forbid, pdf_response, require
 
 S = ApplicationStatus
 K = Notice.Kind
@@ -217,3 +221,60 @@ def ceremony_presentation(request: AuthenticatedRequest, pk: int) -> HttpRespons
 def ceremony_bundle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Presentation copies followed by the issued notices, as one file."""
     return _ceremony_pdf(request, pk, ceremony_bundle_pdf, "Uebergabemappe")
+
+
+# --- Bekanntgabe and Rechtsbehelfsverzicht ---------------------------------------------------
+
+def _back_to_notices(notice: Notice) -> HttpResponse:
+    return redirect(reverse("grants:application_detail", args=[notice.application_id]) + "#bescheide")
+
+
+def _form_errors_as_messages(request: AuthenticatedRequest, form: forms.Form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
+@require_POST
+def notice_delivery_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Ministry staff record (or correct) how and when the notice was notified."""
+    notice = get_notice_for_user(request.user, pk)
+    forbid(may_delivery_record(request.user))
+    form = NoticeDeliveryForm(request.POST)
+    if not form.is_valid():
+        _form_errors_as_messages(request, form)
+        return _back_to_notices(notice)
+    data = form.cleaned_data
+    try:
+        delivery = notice_delivery_record(notice=notice, user=request.user, method=data["method"],
+                                          event_on=data["event_on"], correction_reason=data["correction_reason"])
+    except DomainError as error:
+        apply_domain_error(error, request=request)
+    else:
+        messages.success(request, _("Bekanntgabe des Bescheids %(number)s erfasst: %(date)s.")
+                         % {"number": notice.number, "date": format_date(delivery.notified_on)})
+    return _back_to_notices(notice)
+
+
+@require_POST
+def notice_waiver_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The body's coordinator or ministry staff record a Rechtsbehelfsverzicht."""
+    notice = get_notice_for_user(request.user, pk)
+    if not (request.user.can(Capability.APPLY) or request.user.can(Capability.REVIEW)):
+        forbid(may_delivery_record(request.user))
+    form = RemedyWaiverForm(request.POST)
+    if not form.is_valid():
+        _form_errors_as_messages(request, form)
+        return _back_to_notices(notice)
+    data = form.cleaned_data
+    try:
+        remedy_waiver_record(notice=notice, user=request.user, declared_on=data["declared_on"],
+                             declared_by_name=data["declared_by_name"])
+    except DomainError as error:
+        apply_domain_error(error, request=request)
+    else:
+        messages.success(request, _("Rechtsbehelfsverzicht zum Bescheid %(number)s erfasst; der Bescheid ist "
+                                    "seit %(date)s bestandskräftig.")
+                         % {"number": notice.number, "date": format_date(data["declared_on"])})
+    return _back_to_notices(notice)

@@ -23,6 +23,8 @@ from grants.filters import PAYMENT_QUEUE_STATUSES, PaymentQueueFilterSet
 from grants.forms.payments import PaymentBookForm, PaymentRejectForm, PaymentRequestForm
 from grants.models import Disbursement
 from grants.policies import may_payments_view
+from grants.policies.payments import refuse_before_notice
+from grants.selectors.awards import mark_award_notices
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.scoping import (
     DISBURSEMENT_RELATED,
@@ -75,6 +77,10 @@ def payment_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Für diesen Antrag gibt es keine laufende Zuwendung; Mittel können nicht "
                                  "abgerufen werden."))
         return redirect("grants:application_detail", pk=application.pk)
+    if (refusal := refuse_before_notice(award)) is not None:
+        # No money before the notice: the application page says why and links to the notices.
+        messages.error(request, refusal.reason)
+        return redirect(reverse("grants:application_detail", args=[application.pk]) + "#bescheide")
     rows = payment_year_rows(award)
     form = PaymentRequestForm(request.POST or None, years=[row["year"] for row in rows])
     if request.method == "POST" and form.is_valid():
@@ -120,6 +126,8 @@ def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     ordering = ("-requested_at", "-pk") if status in (D.PAID, D.REJECTED) else ("requested_at", "pk")
     rows = requests.filter(status=status).select_related(*DISBURSEMENT_RELATED).order_by(*ordering)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Whether each award's Zuwendungsbescheid exists, in one query (the buttons ask per row).
+    mark_award_notices([d.award_year.award for d in page.object_list])
     tabs = [{"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "active": s == status}
             for s in PAYMENT_QUEUE_STATUSES]
     return render(request, "grants/payment_queue.html", {

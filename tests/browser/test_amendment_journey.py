@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def award(monkeypatch, programme, coordinator_a, clerk, approver):
     monkeypatch.setattr(clock, "_frozen", ContextVar("wirfunding_frozen_now", default=TODAY))
     award = factories.approved_award(programme, coordinator_a, clerk, approver, start=date(2026, 1, 1),
-                                     end=date(2028, 12, 31), on=date(2026, 1, 20))
+                                     end=date(2028, 12, 31), on=date(2026, 1, 20), notice=False)
     factories.issue_notice(award.application, approver, date(2026, 2, 1))
     return award
 

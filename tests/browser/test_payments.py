@@ -6,7 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from core.periods import final_date, posted_notification_date
 from grants.models import Disbursement
 from tests import factories
 from tests.browser.helpers import sign_in, sign_out
@@ -93,3 +95,46 @@ def test_call_prepare_release_book(page, axe, shot, programme, coordinator_a, cl
     assert panel.locator('tr[data-year="2026"] [data-figure="remaining"]').inner_text() == "60.000,00 €"
     shot(page, "mittelabruf-ausgezahlt")
     axe(page, "Antrag mit Auszahlung")
+
+
+def test_no_money_before_the_notice(page, axe, shot, programme, coordinator_a, clerk, approver):
+    """Approved but no Zuwendungsbescheid yet: the coordinator is told why, sees no "Mittel abrufen"
+    button, and the typed address of the call form leads back to the notices. Once the notice is
+    issued (and its Bekanntgabe recorded), the button is there and the panel shows the dates."""
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
+    detail = f"/antraege/{award.application_id}/"
+    sign_in(page, "koordination-a", axe)
+    axe(page, "Übersicht Koordination")
+    page.goto(detail)
+    warning = page.locator("#keine-auszahlung-vor-bescheid")
+    warning.wait_for()
+    assert "Vor dem Zuwendungsbescheid wird nichts ausgezahlt" in warning.inner_text()
+    assert page.get_by_role("link", name="Mittel abrufen").count() == 0
+    axe(page, "Zuwendung ohne Bescheid")
+    shot(page, "kein-geld-vor-dem-bescheid")
+    page.goto(f"{detail}mittelabruf/")
+    page.wait_for_url(re.compile(r"#bescheide$"))
+    page.get_by_text("Vor dem Zuwendungsbescheid wird nichts ausgezahlt").first.wait_for()
+    assert not Disbursement.objects.exists()
+
+    factories.issue_award_notice(award, approver)
+    page.goto(detail)
+    page.get_by_role("link", name="Mittel abrufen").wait_for()
+    assert page.locator("#keine-auszahlung-vor-bescheid").count() == 0
+    assert "noch nicht erfasst" in page.locator("#bescheide").inner_text()
+    axe(page, "Zuwendung mit Bescheid")
+    sign_out(page)
+
+    # Sachbearbeitung records that the notice went by post today; the panel shows both dates.
+    sign_in(page, "sachbearbeitung")
+    axe(page, "Übersicht Sachbearbeitung")
+    page.goto(detail)
+    page.get_by_text("Bekanntgabe erfassen").click()
+    panel = page.locator("#bescheide")
+    panel.get_by_label("Datum").fill(timezone.localdate().strftime("%d.%m.%Y"))
+    panel.get_by_role("button", name="Bekanntgabe speichern").click()
+    page.get_by_text("Bekanntgabe des Bescheids").wait_for()
+    notified = posted_notification_date(timezone.localdate())
+    assert f"bestandskräftig ab {final_date(notified):%d.%m.%Y}" in page.locator("#bescheide").inner_text()
+    axe(page, "Bekanntgabe erfasst")
+    shot(page, "bekanntgabe-und-bestandskraft")

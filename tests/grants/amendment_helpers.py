@@ -21,7 +21,8 @@ def frozen():
 
 
 def issued_award(programme, coordinator, clerk, approver):
-    award = factories.approved_award(programme, coordinator, clerk, approver, on=date(2026, 1, 20), **AWARD_PERIOD)
+    award = factories.approved_award(programme, coordinator, clerk, approver, on=date(2026, 1, 20), **AWARD_PERIOD,
+                                     notice=False)
     factories.issue_notice(award.application, approver, date(2026, 2, 1))
     award.refresh_from_db()
     return award

@@ -58,7 +58,7 @@ def award_with_notice(coordinator, clerk, approver):
     authority.payee, authority.iban = "Hessische Landeshauptkasse", "DE02500500000001234567"  # printed in groups
     authority.bic, authority.bank_name = "HELADEFFXXX", "Landesbank Hessen-Thüringen"
     authority.save()
-    award = factories.approved_award(programme, coordinator, clerk, approver, on=date(2021, 10, 20))
+    award = factories.approved_award(programme, coordinator, clerk, approver, on=date(2021, 10, 20), notice=False)
     notice = factories.issue_notice(award.application, approver, date(2021, 10, 29), kind=Notice.Kind.AWARD)
     return award, notice
 

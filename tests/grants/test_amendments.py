@@ -446,7 +446,7 @@ def test_missing_budget_year_is_refused_with_a_clear_message(award, coordinator_
 
 def test_approval_without_an_issued_award_notice_is_refused(programme, coordinator_a, clerk, approver, approver2):
     award = factories.approved_award(programme, coordinator_a, clerk, approver, start=date(2026, 1, 1),
-                                     end=date(2028, 12, 31))
+                                     end=date(2028, 12, 31), notice=False)
     request = recommended(award, coordinator_a, clerk)
 
     with pytest.raises(DomainError) as caught:

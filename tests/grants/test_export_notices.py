@@ -27,7 +27,7 @@ def notices(programme, second_programme, coordinator_a, coordinator_b, clerk, ap
     issued = []
     for prog, coordinator in ((programme, coordinator_a), (programme, coordinator_b),
                               (second_programme, coordinator_a)):
-        award = factories.approved_award(prog, coordinator, clerk, approver, on=ISSUED)
+        award = factories.approved_award(prog, coordinator, clerk, approver, on=ISSUED, notice=False)
         issued.append(factories.issue_notice(award.application, approver, ISSUED, kind=Notice.Kind.AWARD))
     return issued
 

@@ -14,7 +14,7 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def notice(programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=ISSUED)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=ISSUED, notice=False)
     return factories.issue_notice(award.application, approver, ISSUED, kind=Notice.Kind.AWARD)
 
 

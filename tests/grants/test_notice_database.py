@@ -17,7 +17,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def notice(db, programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 3, 2))
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 3, 2), notice=False)
     return factories.issue_notice(award.application, approver, date(2026, 3, 2), kind="zuwendung")
 
 
@@ -60,8 +60,9 @@ def test_database_refuses_to_change_or_delete_audit_entries(notice):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_issuing_gives_distinct_consecutive_numbers(monkeypatch, programme, coordinator_a,
                                                                  coordinator_b, clerk, approver, approver2):
-    first = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 3, 2)).application
-    second = factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 3, 2)).application
+    first = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 3, 2),
+                                     notice=False).application
+    second = factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 3, 2), notice=False).application
     # The year's sequence exists already: only its row lock keeps the two draws apart.
     NumberSequence.objects.create(key=f"notice:{programme.pk}:2026")
     monkeypatch.setattr("grants.services.notices.render_notice_pdf", slowed(render_module.render_notice_pdf))

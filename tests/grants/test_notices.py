@@ -15,12 +15,12 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 10, 20))
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 10, 20), notice=False)
 
 
 @pytest.fixture
 def award_b(programme, coordinator_b, clerk, approver):
-    return factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 10, 20))
+    return factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 10, 20), notice=False)
 
 
 @pytest.fixture
@@ -228,7 +228,7 @@ def test_notice_of_an_unknown_kind_is_refused(award, approver):
 
 def test_who_recommended_the_award_may_not_issue_its_notice(programme, coordinator_a, approver, approver2):
     # An approver may also do the clerk's work; having recommended, she may not sign the notice.
-    award = factories.approved_award(programme, coordinator_a, approver, approver2, on=date(2026, 10, 20))
+    award = factories.approved_award(programme, coordinator_a, approver, approver2, on=date(2026, 10, 20), notice=False)
     with pytest.raises(NotPermitted, match="Vier-Augen-Prinzip"):
         record(award.application, approver)
     assert not Notice.objects.exists()

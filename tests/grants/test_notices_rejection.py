@@ -26,7 +26,7 @@ def rejected(programme, coordinator_a, clerk, approver):
 def test_second_rejection_notice_is_refused_without_using_up_a_number(
         rejected, programme, coordinator_b, clerk, approver, approver2):
     first = factories.issue_notice(rejected, approver, ISSUED, kind=K.REJECTION)
-    award_b = factories.approved_award(programme, coordinator_b, clerk, approver, on=ISSUED)
+    award_b = factories.approved_award(programme, coordinator_b, clerk, approver, on=ISSUED, notice=False)
 
     with pytest.raises(DomainError, match="Für diesen Antrag ist bereits ein Ablehnungsbescheid erlassen."):
         factories.issue_notice(rejected, approver2, ISSUED, kind=K.REJECTION)

@@ -176,6 +176,26 @@ class TestSeededDemo:
         awards = Award.objects.filter(application__programme__code="wir-2021")
         assert Notice.objects.filter(award__in=awards, kind=Notice.Kind.AWARD).count() == awards.count()
 
+    def test_every_paid_award_had_its_notice_issued_and_notified_before_the_first_call(self):
+        from django.utils import timezone
+
+        from grants.selectors.finality import notice_finality
+        paid_awards = Award.objects.filter(years__disbursements__status=Disbursement.Status.PAID).distinct()
+        assert paid_awards.count() >= 21
+        for award in paid_awards:
+            notice = Notice.objects.get(award=award, kind=Notice.Kind.AWARD)
+            first_call = Disbursement.objects.filter(award_year__award=award).order_by("requested_at").first()
+            assert notice.created_at < first_call.requested_at, award
+            assert notice.issued_on <= timezone.localdate(first_call.requested_at)
+            assert notice_finality(notice).notified_on <= timezone.localdate(first_call.requested_at), award
+
+    def test_wmk_notice_was_notified_at_the_handover_and_final_a_month_later(self):
+        from grants.selectors.finality import notice_finality
+        finality = notice_finality(Notice.objects.get(award=wmk_award(), kind=Notice.Kind.AWARD))
+        # Handed over Friday 29.10.2021 → the period for an action ends Monday 29.11.2021.
+        assert (finality.delivery.method, finality.notified_on) == ("uebergabe", date(2021, 10, 29))
+        assert (finality.period_end, finality.final_on) == (date(2021, 11, 29), date(2021, 11, 30))
+
     def test_wmk_has_paid_disbursements_in_every_year_never_more_than_awarded(self):
         rows = award_year_figures(wmk_award())
         assert [row["year"] for row in rows] == [2021, 2022, 2023, 2024, 2025]

@@ -59,7 +59,7 @@ def eschwege(db):
 
 def _award_for(programme, body_name, username, clerk, approver):
     coordinator = factories.make_user(username, Role.KOORDINATION, Municipality.objects.get(name=body_name))
-    return factories.approved_award(programme, coordinator, clerk, approver, on=ISSUED)
+    return factories.approved_award(programme, coordinator, clerk, approver, on=ISSUED, notice=False)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def notices(programme, body_a, coordinator_a, coordinator_b, clerk, approver, es
     handed over in Eschwege (two attached when issued, one afterwards), Kassel's is not."""
     issued = {}
     for name, coordinator in (("Werra-Meißner-Kreis", coordinator_a), ("Hochtaunuskreis", coordinator_b)):
-        award = factories.approved_award(programme, coordinator, clerk, approver, on=ISSUED)
+        award = factories.approved_award(programme, coordinator, clerk, approver, on=ISSUED, notice=False)
         issued[name] = factories.issue_notice(award.application, approver, ISSUED, kind=Notice.Kind.AWARD,
                                               ceremony=eschwege)
     for name, username in (("Darmstadt", "koordination-da"), ("Kassel", "koordination-ks")):

@@ -28,12 +28,12 @@ EMPTY_CEREMONY = "Dieser Übergabe sind noch keine Bescheide zugeordnet."
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 10, 29))
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 10, 29), notice=False)
 
 
 @pytest.fixture
 def award_b(programme, coordinator_b, clerk, approver):
-    return factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 10, 29))
+    return factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 10, 29), notice=False)
 
 
 @pytest.fixture
@@ -472,7 +472,8 @@ def test_clerk_sees_the_ceremony_but_may_not_attach(client, clerk, notice, cerem
 def test_attach_offers_only_notices_of_the_ceremonys_programme(client, approver, clerk, coordinator_b, notice,
                                                                 ceremony):
     later_programme = factories.make_programme(code="wir-2031", start=2031, end=2035)
-    other = factories.approved_award(later_programme, coordinator_b, clerk, approver, on=date(2026, 10, 29))
+    other = factories.approved_award(later_programme, coordinator_b, clerk, approver, on=date(2026, 10, 29),
+                                     notice=False)
     other_notice = factories.issue_notice(other.application, approver, date(2026, 11, 2), kind=K.AWARD)
     notice_attach_ceremony(notice=notice, ceremony=ceremony, user=approver)
     client.force_login(approver)
