@@ -45,7 +45,7 @@ def make_award(coordinator_a, clerk, approver):
     def make(financing_type: str, share: Decimal | None = None) -> Award:
         ensure_base_rates()
         programme = factories.make_programme(code="wir-2021", start=2021, end=2025)
-        award = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2021, 10, 28))
+        award = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2021, 10, 28), notice=False)
         award = award_financing_set(award=award, user=approver, financing_type=financing_type,
                                     financing_share=share)
         factories.issue_notice(award.application, approver, date(2021, 10, 29))
@@ -231,7 +231,7 @@ def test_database_refuses_anteil_without_a_share(programme):
 def test_approval_copies_the_programmes_type_and_share(programme, coordinator_a, clerk, approver):
     FundingProgramme.objects.filter(pk=programme.pk).update(financing_type=FT.ANTEIL, financing_share=M("80"))
     programme.refresh_from_db()
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
     award.refresh_from_db()
     assert (award.financing_type, award.financing_share) == (FT.ANTEIL, M("80.00"))
 
@@ -241,7 +241,7 @@ def test_approval_copies_the_programmes_type_and_share(programme, coordinator_a,
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
 
 
 def test_bewilligung_changes_the_type_before_the_notice_with_an_audit_entry(award, approver):

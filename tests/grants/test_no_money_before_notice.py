@@ -49,7 +49,7 @@ def frozen_clock():
 @pytest.fixture
 def approved(programme, coordinator_a, clerk, approver):
     """Approved, but the Zuwendungsbescheid is not issued yet."""
-    return factories.approved_award(programme, coordinator_a, clerk, approver, notice=False)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 5, 29), notice=False)
 
 
 def award_notice(award):

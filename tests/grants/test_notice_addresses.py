@@ -20,7 +20,8 @@ ISSUED = date(2026, 10, 29)
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver, on=ISSUED - timedelta(days=1))
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=ISSUED - timedelta(days=1),
+                                    notice=False)
 
 
 def issue(award, approver):

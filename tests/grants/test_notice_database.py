@@ -62,7 +62,8 @@ def test_simultaneous_issuing_gives_distinct_consecutive_numbers(monkeypatch, pr
                                                                  coordinator_b, clerk, approver, approver2):
     first = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2026, 3, 2),
                                      notice=False).application
-    second = factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 3, 2), notice=False).application
+    second = factories.approved_award(programme, coordinator_b, clerk, approver, on=date(2026, 3, 2),
+                                      notice=False).application
     # The year's sequence exists already: only its row lock keeps the two draws apart.
     NumberSequence.objects.create(key=f"notice:{programme.pk}:2026")
     monkeypatch.setattr("grants.services.notices.render_notice_pdf", slowed(render_module.render_notice_pdf))

@@ -16,11 +16,11 @@ from grants.models import AuthorityName, CostCategory, EarlyStartConsent, Genera
 from grants.notices.render import render_notice_pdf
 from grants.services.awards import application_reject
 from grants.services.early_start import early_start_consent_record
-from grants.services.notices import notice_issue
 from tests import factories
 
 K = Notice.Kind
 ISSUED = date(2026, 10, 29)
+APPROVED = date(2025, 12, 20)  # before the period starts: a notice may not predate its decision
 REFUSAL = ("Der Bewilligungszeitraum beginnt am 01.01.2026, vor dem Bescheiddatum 29.10.2026. Der Zuwendungsbescheid "
            "kann erst erlassen werden, wenn die Zustimmung zum vorzeitigen Maßnahmebeginn (Datum und zustimmende "
            "Stelle) im Antrag erfasst ist.")
@@ -32,12 +32,13 @@ def text_of(pdf: bytes) -> str:
 
 
 def issue(application, user, kind=K.AWARD, issued_on=ISSUED) -> Notice:
-    return notice_issue(application=application, kind=kind, user=user, issued_on=issued_on)
+    return factories.issue_notice(application, user, issued_on, kind=kind)
 
 
 @pytest.fixture
 def award_without_consent(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver, early_start=False)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, early_start=False, on=APPROVED,
+                                    notice=False)
 
 
 # --- early project start -----------------------------------------------------------------------
@@ -142,7 +143,7 @@ def complete_programme(programme):
 
 
 def test_award_notice_prints_every_programme_part(complete_programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(complete_programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(complete_programme, coordinator_a, clerk, approver, on=APPROVED, notice=False)
     text = text_of(bytes(issue(award.application, approver).pdf))
     for part in (
         "Rechtsgrundlage §§ 23 und 44 LHO und den VV hierzu; Richtlinie zur Förderung der Vielfalt vom 03.11.2025 "
@@ -170,7 +171,7 @@ def test_caps_are_printed_from_the_cost_categories_the_plan_rules_use(complete_p
     CostCategory.objects.filter(programme=complete_programme, code="personal").update(
         cap_per_position=Decimal("65000.00"), max_positions=Decimal("1.50"))
     award = factories.approved_award(complete_programme, coordinator_a, clerk, approver,
-                                     grant=Decimal("90000.00"))
+                                     grant=Decimal("90000.00"), on=APPROVED, notice=False)
     text = text_of(bytes(issue(award.application, approver).pdf))
     assert ("Personalausgaben WIR-Koordination bis zu 65.000,00 € je Vollzeitstelle und Jahr, höchstens 1,5 Stellen "
             "(VZÄ)") in text
@@ -181,7 +182,7 @@ def test_caps_are_printed_from_the_cost_categories_the_plan_rules_use(complete_p
 
 
 def test_issued_notice_keeps_the_conditions_version_it_printed(complete_programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(complete_programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(complete_programme, coordinator_a, clerk, approver, on=APPROVED, notice=False)
     notice = issue(award.application, approver)
     version = complete_programme.general_conditions_version
     version.text = "1. Anforderung\n1.1 Geänderte Fassung."
@@ -197,7 +198,7 @@ def test_notice_prints_the_authority_name_valid_on_its_date(programme, coordinat
                                  name="Hessisches Ministerium für Soziales und Integration")
     AuthorityName.objects.create(authority=authority, valid_from=date(2026, 11, 1),
                                  name="Hessisches Ministerium für Zukunftsaufgaben")
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=APPROVED, notice=False)
     notice = issue(award.application, approver)  # 29.10.2026: before the renaming on 01.11.2026
     assert notice.snapshot["authority"]["name"] == "Hessisches Ministerium für Soziales und Integration"
     assert text_of(bytes(notice.pdf)).startswith("Hessisches Ministerium für Soziales und Integration")
@@ -208,7 +209,7 @@ def test_legal_remedy_names_the_courts_postal_address_and_the_duty_to_file_elect
     court = coordinator_a.municipality.administrative_court
     court.street, court.postal_code, court.city = "Goethestraße 41 + 43", "34119", "Kassel"
     court.save()
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=APPROVED, notice=False)
     text = text_of(bytes(issue(award.application, approver).pdf))
     assert ("Klage beim Verwaltungsgericht Kassel, Goethestraße 41 + 43, 34119 Kassel, erhoben werden.") in text
     assert ("Als juristische Person des öffentlichen Rechts sind Sie nach § 55d der Verwaltungsgerichtsordnung "
@@ -222,7 +223,8 @@ def test_cut_award_gives_its_reasons_and_rejects_the_rest(programme, coordinator
     amounts = {year: Decimal("100000.00") for year in range(2026, 2031)}
     amounts[2026] = Decimal("80000.00")
     award = factories.approved_award(programme, coordinator_a, clerk, approver, amounts=amounts,
-                                     justification="Die zweite Stelle wird erst zum 01.04.2026 besetzt.")
+                                     justification="Die zweite Stelle wird erst zum 01.04.2026 besetzt.",
+                                     on=APPROVED, notice=False)
     text = text_of(bytes(issue(award.application, approver).pdf))
     assert ("bis zu 480.000,00 € (in Worten: vierhundertachtzigtausend Euro). Beantragt waren 500.000,00 €. Im "
             "Übrigen lehne ich den Antrag ab") in text
@@ -233,15 +235,17 @@ def test_cut_award_gives_its_reasons_and_rejects_the_rest(programme, coordinator
 
 
 def test_full_award_has_no_partial_rejection(programme, coordinator_a, clerk, approver):
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=APPROVED, notice=False)
     text = text_of(bytes(issue(award.application, approver).pdf))
     assert "Im Übrigen lehne ich den Antrag ab" not in text and "III. Rechtsbehelfsbelehrung" in text
 
 
 def test_rejection_notice_gives_reasons_and_the_discretion_exercised(programme, coordinator_a, clerk, approver):
-    application = factories.in_review_application(programme, coordinator_a, clerk)
-    application_reject(application=application, user=approver, reason="Die Mittel 2026 sind vollständig gebunden.",
-                       discretion="Andere Anträge mit früherem Eingang waren vorrangig zu berücksichtigen.")
+    with factories.at(date(2026, 10, 20)):
+        application = factories.in_review_application(programme, coordinator_a, clerk)
+        application_reject(application=application, user=approver,
+                           reason="Die Mittel 2026 sind vollständig gebunden.",
+                           discretion="Andere Anträge mit früherem Eingang waren vorrangig zu berücksichtigen.")
     text = text_of(bytes(issue(application, approver, kind=K.REJECTION).pdf))
     assert ("Begründung Die Mittel 2026 sind vollständig gebunden. Ermessenserwägungen Ein Rechtsanspruch auf die "
             "Zuwendung besteht nicht; die Bewilligungsbehörde entscheidet nach pflichtgemäßem Ermessen im Rahmen der "
