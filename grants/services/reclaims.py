@@ -182,14 +182,8 @@ def reclaim_issue(*, reclaim: Reclaim, user, weighing: str = "", interest_waived
     issued_on = issued_on or clock.today()
     weighing = (weighing or "").strip()
     interest_waiver_reason = (interest_waiver_reason or "").strip()
-    errors: dict[str, list[str]] = {}
     if issued_on > clock.today():
-        errors["issued_on"] = [_("Das Bescheiddatum darf nicht in der Zukunft liegen.")]
-    if not weighing:
-        errors["weighing"] = [_("Bitte die Abwägung festhalten: Wie ist die Anhörung gewürdigt, warum wird "
-                                "widerrufen? Sie steht in der Begründung des Bescheids.")]
-    if errors:
-        raise FieldErrors(errors)
+        raise FieldErrors({"issued_on": [_("Das Bescheiddatum darf nicht in der Zukunft liegen.")]})
     with transaction.atomic():
         reclaim = _locked(reclaim)
         award_notice = award_notice_of(reclaim.award)
@@ -198,9 +192,15 @@ def reclaim_issue(*, reclaim: Reclaim, user, weighing: str = "", interest_waived
             raise FieldErrors({"issued_on": [_("Das Bescheiddatum liegt vor dem Vorschlag.")]})
         check(refuse_revocation_deadline(reclaim, issued_on) or refuse_unheard(reclaim, issued_on))
         waived = reclaim.interest_waived if interest_waived is None else bool(interest_waived)
+        errors: dict[str, list[str]] = {}
+        if not weighing:
+            errors["weighing"] = [_("Bitte die Abwägung festhalten: Wie ist die Anhörung gewürdigt, warum wird "
+                                    "widerrufen? Sie steht in der Begründung des Bescheids.")]
         if waived and not interest_waiver_reason:
-            raise FieldErrors({"interest_waiver_reason": [
-                _("Bitte begründen Sie, warum nach § 49a Abs. 3 Satz 2 HVwVfG von Zinsen abgesehen wird.")]})
+            errors["interest_waiver_reason"] = [
+                _("Bitte begründen Sie, warum nach § 49a Abs. 3 Satz 2 HVwVfG von Zinsen abgesehen wird.")]
+        if errors:
+            raise FieldErrors(errors)
         waiver_before = reclaim.interest_waived
         reclaim.interest_waived = waived
         reclaim.interest_waiver_reason = interest_waiver_reason if waived else ""

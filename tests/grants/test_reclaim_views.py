@@ -13,6 +13,7 @@ from grants.models import BaseRate, Notice, Reclaim, ReclaimRepayment, UsageRepo
 
 # Shared fixtures (autouse: the clock at TODAY) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
+    hear,
     TODAY,
     at,
     award,
@@ -142,7 +143,9 @@ def test_preview_is_a_draft_pdf(client, approver2, proposed):
 
 
 def test_second_person_issues_from_the_detail_page(client, approver2, proposed):
-    response = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]))
+    hear(proposed, approver2)
+    response = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]),
+                                              {"weighing": "Die Stellungnahme ändert nichts."})
     assert response.status_code == 302
     proposed.refresh_from_db()
     assert proposed.status == RS.ISSUED
