@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core import clock
 from accounts.models import User
 from accounts.roles import Role
+from core import clock
 from grants.models import BaseRate, Notice, ReclaimHearing, UsageReport
 from grants.services.disbursements import (
     disbursement_book,

@@ -13,13 +13,13 @@ from grants.models import BaseRate, Notice, Reclaim, ReclaimRepayment, UsageRepo
 
 # Shared fixtures (autouse: the clock at TODAY) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
-    hear,
     TODAY,
     at,
     award,
     award_with_notice,
     fixed,
     frozen_clock,
+    hear,
     issued,
     pay,
     propose,
