@@ -87,7 +87,8 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
                                                "budget_chapter", "budget_title")}),
         (_("Texte und Fristen im Bescheid"), {
             "fields": ("grant_type", "grant_form", "general_conditions", "special_conditions", "funds_use_months",
-                       ("interim_report_day", "interim_report_month"), "final_report_months", "reclaim_payment_days"),
+                       ("interim_report_day", "interim_report_month"), "final_report_months", "reclaim_payment_days",
+                       "hearing_reply_days"),
             "description": _("Gilt für künftig erlassene Bescheide; erlassene Bescheide bleiben, wie sie sind."),
         }),
     )
