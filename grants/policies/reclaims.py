@@ -40,9 +40,11 @@ def _four_eyes(reclaim: Reclaim, user, action: str) -> Refusal | None:
         "%(action)s.") % {"action": action})
 
 
-def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice=_UNSET) -> Refusal | None:
-    """Festsetzen, by someone other than the proposer, once the award's Zuwendungsbescheid is issued.
-    `award_notice` is that notice (or None: there is none) where the caller has looked it up already."""
+def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice=_UNSET, day: date | None = None) -> Refusal | None:
+    """Festsetzen, by someone other than the proposer, once the award's Zuwendungsbescheid is issued,
+    after the hearing and within the one-year deadline, judged on `day` (the notice date; default
+    today). `award_notice` is that notice (or None: there is none) where the caller has looked it
+    up already."""
     if refusal := refuse_capability(user, Capability.ISSUE_NOTICE):
         return refusal
     if reclaim.status in (RS.ISSUED, RS.SETTLED):
@@ -55,7 +57,8 @@ def may_reclaim_issue(user, reclaim: Reclaim, *, award_notice=_UNSET) -> Refusal
     if award_notice is None:
         return Refusal(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen; ein "
                          "Rückforderungsbescheid kann erst danach ergehen."), DomainError, shown=True)
-    return refuse_revocation_deadline(reclaim, clock.today()) or refuse_unheard(reclaim, clock.today())
+    day = day or clock.today()
+    return refuse_revocation_deadline(reclaim, day) or refuse_unheard(reclaim, day)
 
 
 def hearing_of(reclaim: Reclaim) -> ReclaimHearing | None:

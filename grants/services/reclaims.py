@@ -47,7 +47,6 @@ from grants.policies import (
     may_reclaim_propose,
     refuse_capability,
 )
-from grants.policies.reclaims import refuse_revocation_deadline, refuse_unheard
 from grants.selectors.awards import award_notice_of
 from grants.selectors.reclaims import (
     base_rate_used_by_issued_notice,
@@ -187,10 +186,9 @@ def reclaim_issue(*, reclaim: Reclaim, user, weighing: str = "", interest_waived
     with transaction.atomic():
         reclaim = _locked(reclaim)
         award_notice = award_notice_of(reclaim.award)
-        check(may_reclaim_issue(user, reclaim, award_notice=award_notice))
+        check(may_reclaim_issue(user, reclaim, award_notice=award_notice, day=issued_on))
         if issued_on < timezone.localdate(reclaim.proposed_at):
             raise FieldErrors({"issued_on": [_("Das Bescheiddatum liegt vor dem Vorschlag.")]})
-        check(refuse_revocation_deadline(reclaim, issued_on) or refuse_unheard(reclaim, issued_on))
         waived = reclaim.interest_waived if interest_waived is None else bool(interest_waived)
         errors: dict[str, list[str]] = {}
         if not weighing:
