@@ -24,7 +24,8 @@ from grants.models import Application
 logger = logging.getLogger(__name__)
 
 EVENTS = {"submitted", "resubmitted", "changes_requested", "approved", "rejected", "closed",
-          "amendment_sent_back", "amendment_approved", "amendment_rejected", "reclaim_issued"}
+          "amendment_sent_back", "amendment_approved", "amendment_rejected", "reclaim_issued",
+          "reclaim_hearing"}
 
 _muted: ContextVar[bool] = ContextVar("wirfunding_notifications_muted", default=False)
 
@@ -62,10 +63,13 @@ def send_application_mail(*, application_id: int, event: str, extra: dict | None
     if not to:
         logger.warning("Keine Empfänger für %s zu Antrag %s", event, application.pk)
         return 0
+    extra = dict(extra or {})
+    # A mail about one object (e.g. a reclaim's hearing) links to that object's page.
+    path = extra.pop("reclaim_path", None) or reverse("grants:application_detail", args=[application.pk])
     context = {
         "application": application,
-        "url": settings.SITE_URL.rstrip("/") + reverse("grants:application_detail", args=[application.pk]),
-        **(extra or {}),
+        "url": settings.SITE_URL.rstrip("/") + path,
+        **extra,
     }
     subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
     message = EmailMultiAlternatives(

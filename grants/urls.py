@@ -112,6 +112,12 @@ urlpatterns = [
     path("rueckforderungen/<int:pk>/bescheid-vorschau/", reclaims.reclaim_preview, name="reclaim_preview"),
     path("rueckforderungen/<int:pk>/festsetzen/", reclaims.reclaim_issue_view, name="reclaim_issue"),
     path("rueckforderungen/<int:pk>/verwerfen/", reclaims.reclaim_discard_view, name="reclaim_discard"),
+    path("rueckforderungen/<int:pk>/anhoerung/", reclaims.reclaim_hearing_send_view, name="reclaim_hearing_send"),
+    path("rueckforderungen/<int:pk>/anhoerung.pdf", reclaims.reclaim_hearing_pdf, name="reclaim_hearing_pdf"),
+    path("rueckforderungen/<int:pk>/stellungnahme/", reclaims.reclaim_hearing_answer_view,
+         name="reclaim_hearing_answer"),
+    path("rueckforderungen/<int:pk>/stellungnahme.pdf", reclaims.reclaim_hearing_answer_pdf,
+         name="reclaim_hearing_answer_pdf"),
     path("rueckforderungen/<int:pk>/rueckzahlung/", reclaims.reclaim_repayment_view, name="reclaim_repayment"),
     path("programm/basiszinssatz/", reclaims.base_rate_list, name="base_rate_list"),
     # Änderungsanträge: the coordinator requests, the ministry reviews and decides

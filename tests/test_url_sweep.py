@@ -253,8 +253,14 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "grants:reclaim_list": Case(C.VIEW_ALL),
     "grants:reclaim_detail": (
         Case(ANY, {"pk": pk("reclaim_issued")}, BODY_A, label="festgesetzt"),
-        Case(ANY, {"pk": pk("reclaim_proposed")}, MINISTRY, label="vorgeschlagen"),
+        # A proposal is the ministry's until the Anhörungsschreiben is sent; this one was sent.
+        Case(ANY, {"pk": pk("reclaim_proposed")}, BODY_A, label="vorgeschlagen, angehört"),
     ),
+    "grants:reclaim_hearing_send": Case(C.REVIEW, {"pk": pk("reclaim_proposed")}, MINISTRY, POST),
+    "grants:reclaim_hearing_pdf": Case(ANY, {"pk": pk("reclaim_proposed")}, BODY_A),
+    "grants:reclaim_hearing_answer": Case(C.APPLY, {"pk": pk("reclaim_proposed")}, BODY_A, POST,
+                                          data={"text": "Wir nehmen Stellung."}),
+    "grants:reclaim_hearing_answer_pdf": Case(ANY, {"pk": pk("reclaim_issued")}, BODY_A),
     "grants:reclaim_preview": Case(C.ISSUE_NOTICE, {"pk": pk("reclaim_proposed")}, MINISTRY),
     "grants:reclaim_issue": Case(C.ISSUE_NOTICE, {"pk": pk("reclaim_proposed")}, MINISTRY, POST),
     "grants:reclaim_discard": Case(C.ISSUE_NOTICE, {"pk": pk("reclaim_proposed")}, MINISTRY, POST,
@@ -395,6 +401,7 @@ def build_world() -> SimpleNamespace:
     from grants.models import HandoverCeremony, Notice
     from grants.services.applications import application_submit, attachment_add
     from grants.services.disbursements import disbursement_prepare, disbursement_release, disbursement_request
+    from grants.services.hearings import reclaim_hearing_answer, reclaim_hearing_send
     from grants.services.notices import notice_attach_ceremony
     from grants.services.payment_orders import payment_orders_export
     from grants.services.reminders import calendar_token_ensure
@@ -425,10 +432,16 @@ def build_world() -> SimpleNamespace:
     w.report = submitted_interim(w.award, coord_a, year=2021)
     report_2022 = submitted_interim(w.award, coord_a, year=2022)
     report_2023 = submitted_interim(w.award, coord_a, year=2023)
-    w.reclaim_issued = issued(propose(report_2022, clerk, award_year=w.award.years.get(budget__year=2022),
-                                      interest_from=date(2022, 1, 3)), approver)
+    reclaim_2022 = propose(report_2022, clerk, award_year=w.award.years.get(budget__year=2022),
+                           interest_from=date(2022, 1, 3))
+    # Heard first (§ 28 HVwVfG): the body answered with a PDF.
+    reclaim_hearing_send(reclaim=reclaim_2022, user=clerk)
+    reclaim_hearing_answer(reclaim=reclaim_2022, user=coord_a, text="Stellungnahme", pdf_name="s.pdf", pdf_content=PDF)
+    w.reclaim_issued = issued(reclaim_2022, approver)
     w.reclaim_notice = w.reclaim_issued.notice
+    # Proposed and heard (the letter sent, no answer yet): the body sees it and may answer.
     w.reclaim_proposed = propose(report_2023, clerk)
+    reclaim_hearing_send(reclaim=w.reclaim_proposed, user=clerk)
 
     # Payment requests of 2024 in each state the actions start from, and a payment order export.
     def request(amount="5000.00"):

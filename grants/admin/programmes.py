@@ -124,7 +124,8 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
         (_("Texte und Fristen im Bescheid"), {
             "fields": ("grant_type", "grant_form", "general_conditions", "special_conditions", "funds_use_months",
                        "first_payment_awaits_finality",
-                       ("interim_report_day", "interim_report_month"), "final_report_months", "reclaim_payment_days"),
+                       ("interim_report_day", "interim_report_month"), "final_report_months", "reclaim_payment_days",
+                       "hearing_reply_days"),
             "description": _("Gilt für künftig erlassene Bescheide; erlassene Bescheide bleiben, wie sie sind."),
         }),
     )

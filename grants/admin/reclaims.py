@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from grants.admin.base import AuditTrailMixin, ReadOnlyModelAdmin, ReadOnlyTabularInline, date_column, money_column
-from grants.models import BaseRate, Reclaim, ReclaimRepayment
+from grants.models import BaseRate, Reclaim, ReclaimHearing, ReclaimRepayment
 
 
 @admin.register(BaseRate)
@@ -20,6 +20,12 @@ class ReclaimRepaymentInline(ReadOnlyTabularInline):
               "booked_by")
 
 
+class ReclaimHearingInline(ReadOnlyTabularInline):
+    model = ReclaimHearing
+    fields = (date_column("letter_date", _("Schreiben vom")), date_column("reply_due", _("Frist")), "sent_by",
+              "sha256", "answered_at", "answer_late", "answer_pdf_name")
+
+
 @admin.register(Reclaim)
 class ReclaimAdmin(AuditTrailMixin, ReadOnlyModelAdmin):
     list_display = ("award", "award_year", "status", money_column("principal", _("Erstattungsbetrag")),
@@ -28,7 +34,8 @@ class ReclaimAdmin(AuditTrailMixin, ReadOnlyModelAdmin):
     search_fields = ("award__application__file_reference", "award__application__municipality__name")
     list_select_related = ("award__application__municipality", "award_year__budget")
     fields = ("award", "award_year", "usage_report", "ground", money_column("principal", _("Erstattungsbetrag")),
-              "reason", date_column("interest_from", _("Verzinsung ab")), "interest_waived", "status",
+              "reason", date_column("interest_from", _("Verzinsung ab")), "interest_waived", "interest_waiver_reason",
+              date_column("facts_known_on", _("Tatsachen bekannt seit")), "weighing", "status",
               "proposed_by", "decided_by", "discard_reason", "notice", date_column("due_on", _("zu zahlen bis")),
               "audit_trail")
-    inlines = [ReclaimRepaymentInline]
+    inlines = [ReclaimHearingInline, ReclaimRepaymentInline]

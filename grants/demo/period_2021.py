@@ -50,6 +50,7 @@ from grants.services.disbursements import (
     disbursement_request,
 )
 from grants.services.early_start import early_start_consent_record
+from grants.services.hearings import reclaim_hearing_answer, reclaim_hearing_send
 from grants.services.notice_deliveries import notice_delivery_record
 from grants.services.notices import notice_issue
 from grants.services.plans import financing_plan_replace
@@ -344,10 +345,12 @@ def _check_final_proofs(history: History, awarded: list[_Awarded], clerk: User, 
 
     - Frankfurt: accepted without findings, the grant closed;
     - Wiesbaden: 8.450,00 € of 2025 unspent (a vacancy) → reclaim with interest under § 49a
-      HVwVfG, Rückforderungsbescheid, repaid in full, the grant closed;
-    - Kassel: 1.236,40 € of third-party money in 2024 the plan did not foresee → Rückforderungsbescheid
-      issued, payment still open;
-    - Offenbach: 2.180,00 € of 2025 unspent → proposed, waiting for the second person to issue;
+      HVwVfG, heard (letter 08.09.2026, answer 22.09.2026), Rückforderungsbescheid 28.09.2026,
+      repaid in full, the grant closed;
+    - Kassel: 1.236,40 € of third-party money in 2024 the plan did not foresee → heard (letter
+      27.10.2026, answer 10.11.2026), Rückforderungsbescheid 16.11.2026, payment still open;
+    - Offenbach: 2.180,00 € of 2025 not passed on to micro-projects → proposed, heard on 23.11.2026,
+      the reply deadline (21.12.2026) still running;
     - the others are still in review; the Werra-Meißner-Kreis has not yet submitted its proof.
     """
     by_body = {item.award.application.municipality.name: item for item in awarded}
@@ -372,8 +375,22 @@ def _check_final_proofs(history: History, awarded: list[_Awarded], clerk: User, 
                "Fehlbedarfsfinanzierung ermäßigt sich die Zuwendung um jede Einsparung in voller Höhe "
                "(Nr. 2.1 ANBest-GK).",
         now=proposed)
-    issued = at(date(2026, 9, 14), 10)
-    reclaim = history.at(issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued)
+    # Anhörung (§ 28 HVwVfG): letter the next day, four weeks to answer; Wiesbaden answers in time.
+    history.at(at(date(2026, 9, 8), 9), reclaim_hearing_send, reclaim=reclaim, user=clerk)
+    answered = at(date(2026, 9, 22), 11)
+    history.at(answered, reclaim_hearing_answer, reclaim=reclaim, user=wiesbaden.coordinator, now=answered,
+               text="Die Stelle der WIR-Koordination wurde nach der Kündigung der Stelleninhaberin zum 31.08.2025 "
+                    "so schnell wie möglich, zum 01.11.2025, wieder besetzt. Den Betrag von 8.450,00 € bestreiten "
+                    "wir nicht; wir bitten, von den Zinsen abzusehen.")
+    issued = at(date(2026, 9, 28), 10)
+    reclaim = history.at(
+        issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued,
+        interest_waived=False,
+        weighing="Die Stellungnahme vom 22.09.2026 bestätigt die Vakanz und den Betrag. Die Mittel für 2025 wurden "
+                 "am 10.10.2025 abgerufen, als die Stelle bereits unbesetzt war; nach den ANBest-GK durften sie nur "
+                 "angefordert werden, soweit sie alsbald nach der Auszahlung benötigt wurden. Die Umstände sind "
+                 "deshalb nicht unverschuldet im Sinne des § 49a Abs. 3 Satz 2 HVwVfG; von den Zinsen wird nicht "
+                 "abgesehen. Gründe, die ein Absehen vom Widerruf rechtfertigen, sind nicht vorgetragen.")
     received_on = date(2026, 10, 9)
     owed = reclaim_balance(reclaim, received_on).total_outstanding
     history.at(at(date(2026, 10, 12), 14), reclaim_book_repayment, reclaim=reclaim, user=clerk,
@@ -392,16 +409,29 @@ def _check_final_proofs(history: History, awarded: list[_Awarded], clerk: User, 
                "bewilligten Fehlbedarfsfinanzierung mindert jedes zusätzliche Deckungsmittel die Zuwendung in "
                "voller Höhe (Nr. 2.1 ANBest-GK).",
         note="Verwendungsnachweis geprüft; zusätzliche Drittmittel 2024 mindern die Zuwendung.", now=proposed)
-    issued = at(date(2026, 11, 2), 10)
-    history.at(issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued)
+    history.at(at(date(2026, 10, 27), 9), reclaim_hearing_send, reclaim=reclaim, user=clerk)
+    answered = at(date(2026, 11, 10), 16)
+    history.at(answered, reclaim_hearing_answer, reclaim=reclaim, user=kassel.coordinator, now=answered,
+               text="Der Zuschuss der Sparkassenstiftung war für zusätzliche Angebote bei den Netzwerktreffen "
+                    "gedacht und sollte die Landesmittel nach unserem Verständnis nicht mindern.")
+    issued = at(date(2026, 11, 16), 10)
+    history.at(issued, reclaim_issue, reclaim=reclaim, user=approver, issued_on=issued.date(), now=issued,
+               interest_waived=False,
+               weighing="Die Stellungnahme vom 10.11.2026 ändert die Bewertung nicht: Der Zuschuss deckte Ausgaben "
+                        "des geförderten Vorhabens; bei der bewilligten Fehlbedarfsfinanzierung mindert jedes "
+                        "zusätzliche Deckungsmittel die Zuwendung (Nr. 2.1 ANBest-GK), worauf der "
+                        "Zuwendungsbescheid hinweist. Die Umstände sind daher nicht unverschuldet (§ 49a Abs. 3 "
+                        "Satz 2 HVwVfG).")
 
     year_2025 = _award_year(offenbach, 2025)
     proposed = at(date(2026, 11, 20), 15)
-    history.at(
+    reclaim = history.at(
         proposed, reclaim_propose, report=_final_report(offenbach), user=clerk, award_year=year_2025,
         ground=Reclaim.Ground.UNUSED, principal=MICRO_PROJECTS_NOT_PASSED_ON_2025["Offenbach am Main"],
         interest_from=payment_dates(year_2025)[1],
         reason="Von den Mitteln für Mikroprojekte 2025 wurden 2.180,00 € nicht weitergeleitet; ein Träger hat "
                "sein Projekt abgesagt. Bei der bewilligten Fehlbedarfsfinanzierung ermäßigt sich die Zuwendung "
                "um diese Einsparung in voller Höhe (Nr. 2.1 ANBest-GK).", now=proposed)
+    # Heard on 23.11.2026; the deadline (21.12.2026) is still running: the notice has to wait.
+    history.at(at(date(2026, 11, 23), 9), reclaim_hearing_send, reclaim=reclaim, user=clerk)
 

@@ -39,6 +39,10 @@ class ReclaimProposeForm(forms.Form):
         label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Steht im Rückforderungsbescheid (IV. Begründung) und als Prüfvermerk am Nachweis."),
         error_messages={"required": _("Bitte begründen Sie die Rückforderung; die Begründung steht im Bescheid.")})
+    facts_known_on = GermanDateField(
+        label=_("Tatsachen bekannt seit"), required=False,
+        help_text=_("Tag, an dem die Behörde die Tatsachen kannte, die den Widerruf rechtfertigen (leer: heute, die "
+                    "Prüfung des Nachweises). Ab ihm läuft die Jahresfrist nach § 48 Abs. 4 HVwVfG."))
 
     def __init__(self, *args, award, principal_help: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +50,31 @@ class ReclaimProposeForm(forms.Form):
         award_year.queryset = award.years.select_related("budget").order_by("budget__year")
         if principal_help:
             self.fields["principal"].help_text = principal_help
+
+
+class ReclaimIssueForm(forms.Form):
+    weighing = forms.CharField(
+        label=_("Abwägung"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Würdigung der Anhörung (Stellungnahme oder ihr Ausbleiben) und Ermessenserwägungen; steht in "
+                    "der Begründung des Bescheids."),
+        error_messages={"required": _("Bitte die Abwägung festhalten: Wie ist die Anhörung gewürdigt, warum wird "
+                                      "widerrufen? Sie steht in der Begründung des Bescheids.")})
+    interest_waived = forms.BooleanField(
+        label=_("Von Zinsen absehen (§ 49a Abs. 3 Satz 2 HVwVfG)"), required=False,
+        help_text=_("Etwa wenn die Umstände, die zum Widerruf führen, nicht zu vertreten sind und fristgerecht "
+                    "gezahlt wird."))
+    interest_waiver_reason = forms.CharField(
+        label=_("Begründung zum Zinsverzicht"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Nur wenn von Zinsen abgesehen wird; steht im Bescheid."))
+
+
+class HearingAnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Ihre Stellungnahme"), widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Bitte geben Sie Ihre Stellungnahme ein.")})
+    pdf = forms.FileField(
+        label=_("Anlage (PDF, optional)"), required=False, help_text=_("Nur PDF-Dateien."),
+        error_messages={"empty": _("Die Datei ist leer.")})
 
 
 class ReclaimDiscardForm(forms.Form):

@@ -18,11 +18,12 @@ from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice, N
 from grants.models.numbering import NumberSequence
 from grants.models.payment_orders import PaymentOrderExport
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
-from grants.models.reclaims import BaseRate, Reclaim, ReclaimRepayment
+from grants.models.reclaims import BaseRate, HearingRecordError, Reclaim, ReclaimHearing, ReclaimRepayment
 from grants.models.usage_reports import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
 
 __all__ = [
-    "AmendmentRequest", "AwardRevision", "BaseRate", "Reclaim", "ReclaimRepayment",
+    "AmendmentRequest", "AwardRevision", "BaseRate", "HearingRecordError", "Reclaim", "ReclaimHearing",
+    "ReclaimRepayment",
     "ReminderSent", "UsageReport", "UsageReportExpenditure", "UsageReportFinancing",
     "Application", "ApplicationAttachment", "ApplicationComment", "ApplicationStatus", "Award",
     "AuthorityName", "AwardYear", "Budget", "ChangeRequest", "CostCategory", "Decision", "Disbursement",

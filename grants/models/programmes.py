@@ -2,7 +2,7 @@ from decimal import Decimal
 from typing import Final, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +196,11 @@ class FundingProgramme(models.Model):
     reclaim_payment_days = models.PositiveSmallIntegerField(
         _("Zahlungsfrist für Rückforderungen in Tagen"), default=30,
         help_text=_("Frist ab dem Datum des Rückforderungsbescheids."))
+    hearing_reply_days = models.PositiveSmallIntegerField(
+        _("Äußerungsfrist der Anhörung in Tagen"), default=28,
+        validators=[MinValueValidator(14), MaxValueValidator(90)],
+        help_text=_("Frist zur Stellungnahme nach § 28 HVwVfG ab dem Datum des Anhörungsschreibens "
+                    "(Standard: vier Wochen)."))
 
     class Meta:
         verbose_name = _("Förderprogramm / Förderperiode")

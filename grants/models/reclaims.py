@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.formats import format_date
@@ -92,6 +92,15 @@ class Reclaim(models.Model):
     notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="reclaim", null=True, blank=True,
                                   verbose_name=_("Rückforderungsbescheid"))
     due_on = models.DateField(_("zu zahlen bis"), null=True, blank=True)
+    facts_known_on = models.DateField(
+        _("Tatsachen bekannt seit"), null=True, blank=True,
+        help_text=_("Tag, an dem die Behörde die Tatsachen kannte, die den Widerruf rechtfertigen; ab ihm läuft "
+                    "die Jahresfrist (§ 49 Abs. 3 Satz 2 i. V. m. § 48 Abs. 4 HVwVfG)."))
+    weighing = models.TextField(
+        _("Abwägung"), blank=True,
+        help_text=_("Würdigung der Anhörung und Ermessenserwägungen der entscheidenden Person; steht in der "
+                    "Begründung des Bescheids."))
+    interest_waiver_reason = models.TextField(_("Begründung zum Zinsverzicht"), blank=True)
     settled_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
 
     class Meta:
@@ -132,6 +141,81 @@ class Reclaim(models.Model):
     @property
     def is_discarded(self) -> bool:
         return self.status == self.Status.DISCARDED
+
+    @property
+    def revocation_deadline(self):
+        """Last day on which the partial revocation may be issued: one year after the authority
+        learnt the facts (§ 48 Abs. 4 HVwVfG; §§ 187 Abs. 1, 188 Abs. 2 BGB via § 31 HVwVfG)."""
+        return one_year_after(self.facts_known_on) if self.facts_known_on else None
+
+
+def one_year_after(day):
+    """The same calendar day a year later; 29 February becomes 28 February (§ 188 Abs. 3 BGB)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+class HearingRecordError(Exception):
+    pass
+
+
+class ReclaimHearing(models.Model):
+    """The Anhörung nach § 28 HVwVfG before a Rückforderungsbescheid: the letter (not a
+    Verwaltungsakt) stored immutably like a notice – bytes, SHA-256, snapshot – and the body's
+    one answer (text, optionally a PDF), marked late when it came after the reply deadline.
+
+    Not a Notice kind: it has no notice number and does not count in the notice numbering."""
+
+    reclaim = models.OneToOneField(Reclaim, on_delete=models.PROTECT, related_name="hearing",
+                                   verbose_name=_("Rückforderung"))
+    letter_date = models.DateField(_("Datum des Anhörungsschreibens"))
+    reply_due = models.DateField(_("Frist zur Äußerung"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("versandt von"))
+    sent_at = models.DateTimeField(_("versandt am"), default=clock.now, editable=False)
+    pdf = models.BinaryField(_("PDF"), editable=False, default=bytes)
+    sha256 = models.CharField(_("SHA-256 des PDF"), max_length=64, editable=False, default="")
+    snapshot = models.JSONField(_("gedruckte Angaben"), editable=False, default=dict)
+    answer_text = models.TextField(_("Stellungnahme"), blank=True)
+    answer_pdf = models.BinaryField(_("Stellungnahme (PDF)"), editable=False, default=bytes, blank=True)
+    answer_pdf_name = models.CharField(_("Dateiname der Stellungnahme"), max_length=255, blank=True)
+    answer_pdf_sha256 = models.CharField(_("SHA-256 der Stellungnahme"), max_length=64, blank=True)
+    answered_at = models.DateTimeField(_("Stellungnahme eingegangen am"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True, verbose_name=_("Stellungnahme von"))
+    answer_late = models.BooleanField(_("nach Fristablauf eingegangen"), default=False)
+
+    # What was printed never changes; the answer is written once (see reclaim_hearing_answer).
+    PRINTED_FIELDS = ("reclaim_id", "letter_date", "reply_due", "sent_by_id", "sent_at", "pdf", "sha256", "snapshot")
+
+    class Meta:
+        verbose_name = _("Anhörung vor der Rückforderung")
+        verbose_name_plural = _("Anhörungen vor der Rückforderung")
+        ordering = ["-letter_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="hearing_reply_after_letter", condition=Q(reply_due__gt=F("letter_date")),
+                                   violation_error_message=_("Die Frist muss nach dem Datum des Schreibens enden.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"Anhörung vom {format_date(self.letter_date)} ({self.reclaim})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values(*self.PRINTED_FIELDS).first()
+            if stored is not None and any(bytes(stored[f]) != bytes(getattr(self, f)) if f == "pdf"
+                                          else stored[f] != getattr(self, f) for f in self.PRINTED_FIELDS):
+                raise HearingRecordError(gettext("Ein versandtes Anhörungsschreiben kann nicht geändert werden."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise HearingRecordError(gettext("Ein versandtes Anhörungsschreiben kann nicht gelöscht werden."))
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
 
 
 class ReclaimRepayment(models.Model):

@@ -239,6 +239,16 @@ def _reclaim_context(reclaim: dict) -> dict:
         "total_due_display": format_eur(reclaim["total_due"]),
         "due_on": format_date(reclaim["due_on"]),
         "account": account,
+        "effective_from": format_date(reclaim.get("effective_from")),
+        "facts_known_on": format_date(reclaim.get("facts_known_on")),
+        "award_total_display": format_eur(reclaim["award_total"]) if reclaim.get("award_total") else "",
+        "earlier_reclaims_display": (format_eur(reclaim["earlier_reclaims"])
+                                     if to_money(reclaim.get("earlier_reclaims") or ZERO) else ""),
+        "reduced_total_display": format_eur(reclaim["reduced_total"]) if reclaim.get("reduced_total") else "",
+        "hearing": {
+            "letter_date": format_date(hearing["letter_date"]), "reply_due": format_date(hearing["reply_due"]),
+            "answered_on": format_date(hearing.get("answered_on")), "late": hearing.get("late"),
+        } if (hearing := reclaim.get("hearing")) else None,
     }
 
 

@@ -7,15 +7,17 @@ data that changes later (a body's new address, a renamed ministry, a changed pla
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from core.formats import format_decimal
 from core.money import ZERO, amount_in_words, format_eur, to_money
 from grants.interest import balance_as_of
-from grants.models import Application, EarlyStartConsent, Notice
+from grants.models import Application, EarlyStartConsent, Notice, ReclaimHearing
 from grants.models.programmes import FinancingType
 from grants.plan.caps import programme_caps
 from grants.selectors.awards import award_total
 from grants.selectors.deadlines import report_deadlines
-from grants.selectors.reclaims import base_rate_table
+from grants.selectors.reclaims import base_rate_table, reduced_grant
 
 KIND_TITLES: dict[str, str] = {
     Notice.Kind.AWARD: "Zuwendungsbescheid",
@@ -208,6 +210,8 @@ def _reclaim(reclaim, *, number: str, issued_on: date, file_reference: str, refe
                                             issued_on__gte=refers_to.issued_on)
                       .defer("pdf", "snapshot").order_by("issued_on", "number")]
     latest_rate = rates[-1].valid_from.isoformat() if rates else None
+    grant = reduced_grant(reclaim)
+    hearing = ReclaimHearing.objects.filter(reclaim=reclaim.pk).defer("pdf", "answer_pdf", "snapshot").first()
     return {
         "principal": _money(reclaim.principal),
         "principal_display": format_eur(reclaim.principal),
@@ -237,6 +241,22 @@ def _reclaim(reclaim, *, number: str, issued_on: date, file_reference: str, refe
         "account": {"payee": authority.payee or authority.name, "iban": _iban(authority.iban), "bic": authority.bic,
                     "bank_name": authority.bank_name},
         "payment_reference": f"{file_reference} {number}",
+        # Since issue 10 (item 4): older snapshots lack these keys; the template prints them only
+        # when present. The revocation takes effect from the day the money concerned became
+        # interest-bearing, so that § 49a Abs. 3 Satz 1 HVwVfG interest and the effect agree.
+        "effective_from": reclaim.interest_from.isoformat(),
+        "award_total": _money(grant.award_total),
+        "earlier_reclaims": _money(grant.earlier_reclaims),
+        "reduced_total": _money(grant.reduced),
+        "reduced_total_words": amount_in_words(grant.reduced),
+        "facts_known_on": reclaim.facts_known_on.isoformat() if reclaim.facts_known_on else None,
+        "hearing": {
+            "letter_date": hearing.letter_date.isoformat(), "reply_due": hearing.reply_due.isoformat(),
+            "answered_on": timezone.localdate(hearing.answered_at).isoformat() if hearing.answered_at else None,
+            "late": hearing.answer_late,
+        } if hearing is not None else None,
+        "weighing": reclaim.weighing,
+        "interest_waiver_reason": reclaim.interest_waiver_reason,
     }
 
 

@@ -67,6 +67,8 @@ from grants.policies.proofs import (
 from grants.policies.reclaims import (
     may_reclaim_book_repayment,
     may_reclaim_discard,
+    may_reclaim_hearing_answer,
+    may_reclaim_hearing_send,
     may_reclaim_issue,
     may_reclaim_propose,
 )
@@ -88,5 +90,6 @@ __all__ = [
     "may_base_rate_set", "may_budget_set", "may_calendar_subscribe", "may_deadlines_view",
     "may_usage_report_accept", "may_usage_report_attach_narrative", "may_usage_report_edit",
     "may_usage_report_send_back", "may_usage_report_submit",
-    "may_reclaim_book_repayment", "may_reclaim_discard", "may_reclaim_issue", "may_reclaim_propose",
+    "may_reclaim_book_repayment", "may_reclaim_discard", "may_reclaim_hearing_answer",
+    "may_reclaim_hearing_send", "may_reclaim_issue", "may_reclaim_propose",
 ]

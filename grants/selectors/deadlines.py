@@ -33,7 +33,7 @@ from core.clock import add_months
 from core.money import to_money
 from grants.interest import BaseRateMissing, balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
-from grants.selectors.reclaims import base_rate_table
+from grants.selectors.reclaims import REVOCATION_WARNING_DAYS, base_rate_table
 
 
 @dataclass(frozen=True)
@@ -261,3 +261,45 @@ def count_by_state(rows: list[DeadlineRow]) -> dict[str, int]:
     for row in rows:
         counts[row.state] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class RevocationDeadlineRow:
+    """A proposed (undecided) reclaim and the last day of its revocation: one year after the
+    authority knew the facts (§ 49 Abs. 3 Satz 2 i. V. m. § 48 Abs. 4 HVwVfG)."""
+
+    reclaim: Reclaim
+    deadline: date
+    today: date
+
+    @property
+    def application(self):
+        return self.reclaim.award.application
+
+    @property
+    def municipality(self):
+        return self.reclaim.award.application.municipality
+
+    @property
+    def expired(self) -> bool:
+        return self.today > self.deadline
+
+    @property
+    def soon(self) -> bool:
+        return not self.expired and (self.deadline - self.today).days <= REVOCATION_WARNING_DAYS
+
+    @property
+    def uid(self) -> str:
+        return f"jahresfrist-{self.reclaim.pk}"
+
+
+def revocation_deadline_rows(awards, *, today: date) -> list[RevocationDeadlineRow]:
+    """The proposed reclaims of the given awards with their one-year deadline, earliest first;
+    one query (the hearing comes along for the page)."""
+    reclaims = (Reclaim.objects.filter(status=Reclaim.Status.PROPOSED, award__in=awards.values("pk"),
+                                       facts_known_on__isnull=False)
+                .select_related("award__application__municipality", "award_year__budget", "hearing")
+                .defer("hearing__pdf", "hearing__answer_pdf", "hearing__snapshot"))
+    rows = [RevocationDeadlineRow(r, r.revocation_deadline, today) for r in reclaims if r.revocation_deadline]
+    rows.sort(key=lambda row: (row.deadline, row.municipality.name, row.reclaim.pk))
+    return rows

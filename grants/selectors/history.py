@@ -116,6 +116,8 @@ def usage_report_history(report: UsageReport | None) -> list[dict]:
 
 RECLAIM_LABELS = {
     "grants.reclaim.proposed": _("Rückforderung vorgeschlagen"),
+    "grants.reclaim.hearing_sent": _("Anhörungsschreiben versandt"),
+    "grants.reclaim.hearing_answered": _("Stellungnahme zur Anhörung eingegangen"),
     "grants.reclaim.issued": _("Rückforderungsbescheid erlassen"),
     "grants.reclaim.discarded": _("Rückforderung verworfen"),
     "grants.reclaim.repayment_booked": _("Rückzahlung gebucht"),
@@ -132,6 +134,12 @@ def _reclaim_text(entry: AuditEntry) -> str:
     if entry.action == "grants.reclaim.issued":
         return _gettext("Bescheid %(number)s, zu zahlen bis %(date)s") % {
             "number": data.get("notice"), "date": format_date(date.fromisoformat(data["due_on"]))}
+    if entry.action == "grants.reclaim.hearing_sent":
+        return _gettext("Schreiben vom %(date)s, Frist zur Äußerung bis %(due)s") % {
+            "date": format_date(date.fromisoformat(data["letter_date"])),
+            "due": format_date(date.fromisoformat(data["reply_due"]))}
+    if entry.action == "grants.reclaim.hearing_answered":
+        return _gettext("nach Fristablauf") if data.get("late") else _gettext("fristgerecht")
     return data.get("reason") or ""
 
 

@@ -18,6 +18,7 @@ from grants.models.programmes import FinancingType
 from grants.plan import codec
 from grants.plan.lines import ExpenditureLine, FinancingSource
 from grants.plan.rules import fundable_amount
+from grants.selectors.awards import award_total
 
 RS = Reclaim.Status
 # Reclaims that count against what was paid in their year (a discarded proposal does not).
@@ -212,3 +213,49 @@ def base_rate_used_by_issued_notice(valid_from: date) -> Reclaim | None:
         if used is None or valid_from.isoformat() in used:
             return reclaim
     return None
+
+
+@dataclass(frozen=True)
+class ReducedGrant:
+    """The grant after this reclaim: the award total less the principal of the award's binding
+    (issued or settled) reclaims before this one and of this one."""
+
+    award_total: Decimal
+    earlier_reclaims: Decimal
+    this_reclaim: Decimal
+
+    @property
+    def reduced(self) -> Decimal:
+        return self.award_total - self.earlier_reclaims - self.this_reclaim
+
+
+def reduced_grant(reclaim: Reclaim) -> ReducedGrant:
+    earlier = (Reclaim.objects.filter(award_id=reclaim.award_id, status__in=Reclaim.BINDING_STATUSES)
+               .exclude(pk=reclaim.pk).aggregate(total=Sum("principal"))["total"] or ZERO)
+    return ReducedGrant(award_total(reclaim.award), earlier, reclaim.principal)
+
+
+def base_rate_on(day: date, rates: list[RateEntry] | None = None) -> RateEntry | None:
+    """The Basiszinssatz entry valid on `day` (None when the table has none that early)."""
+    valid = [entry for entry in (rates if rates is not None else base_rate_table()) if entry.valid_from <= day]
+    return valid[-1] if valid else None
+
+
+def revocation_deadline_warning(reclaim: Reclaim, today: date | None = None) -> str | None:
+    """A warning while the one-year deadline of § 48 Abs. 4 HVwVfG is near (eight weeks) or past,
+    for a reclaim not yet decided."""
+    deadline = reclaim.revocation_deadline
+    if deadline is None or reclaim.status != RS.PROPOSED:
+        return None
+    today = today or clock.today()
+    if today > deadline:
+        return _("Die Jahresfrist nach § 48 Abs. 4 HVwVfG ist am %(date)s abgelaufen; der Widerruf kann nicht mehr "
+                 "ergehen.") % {"date": format_date(deadline)}
+    if (deadline - today).days <= REVOCATION_WARNING_DAYS:
+        return _("Die Jahresfrist nach § 48 Abs. 4 HVwVfG endet am %(date)s (in %(days)s Tagen); der "
+                 "Rückforderungsbescheid muss bis dahin erlassen sein.") % {"date": format_date(deadline),
+                                                                          "days": (deadline - today).days}
+    return None
+
+
+REVOCATION_WARNING_DAYS = 56

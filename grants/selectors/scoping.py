@@ -177,11 +177,13 @@ RECLAIM_RELATED = ("award__application__municipality", "award__application__prog
 
 
 def reclaims_visible_to(user) -> QuerySet[Reclaim]:
-    """The ministry sees every reclaim; a coordinator the own body's fixed ones (a proposal is the
-    ministry's internal work until the notice is issued); others none."""
+    """The ministry sees every reclaim; a coordinator the own body's fixed ones and the proposals
+    the body has been heard on (a proposal is the ministry's internal work until the
+    Anhörungsschreiben is sent); others none."""
     return _scoped(Reclaim.objects.select_related(*RECLAIM_RELATED).defer("notice__pdf", "notice__snapshot"), user,
                    body="award__application__municipality_id",
-                   coordinator=Q(status__in=(Reclaim.Status.ISSUED, Reclaim.Status.SETTLED)))
+                   coordinator=Q(status__in=(Reclaim.Status.ISSUED, Reclaim.Status.SETTLED))
+                   | Q(status=Reclaim.Status.PROPOSED, hearing__isnull=False))
 
 
 def get_reclaim_for_user(user, pk) -> Reclaim:

@@ -36,6 +36,7 @@ from grants.models import (
     ReclaimRepayment,
     UsageReport,
 )
+from grants.models.reclaims import one_year_after
 from grants.notifications import notify_applicant
 from grants.policies import (
     check,
@@ -68,16 +69,21 @@ _RELATED = ("award__application__municipality", "award__application__programme__
 
 def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground: str, principal: Decimal,
                     reason: str, interest_from: date, interest_waived: bool = False, note: str = "",
-                    now: datetime | None = None) -> Reclaim:
+                    facts_known_on: date | None = None, now: datetime | None = None) -> Reclaim:
     """Close the check of a submitted proof of use with a reclaim proposal: the report is
     accepted and a reclaim of `principal` for the award year is proposed, in one transaction.
 
     At most what was paid in the year less the principal already proposed or fixed for it can
     be reclaimed; for an interim proof only its own year. Interest runs from a day between the
-    first payment of the year and today."""
+    first payment of the year and today.
+
+    `facts_known_on` is the day the authority knew the facts that justify the revocation; the
+    one-year deadline of § 48 Abs. 4 HVwVfG (via § 49 Abs. 3 Satz 2) runs from it. Default: the
+    day of the proposal, when the check of the proof of use revealed them."""
     check(refuse_capability(user, Capability.REVIEW))
     now = now or clock.now()
     today = clock.today()
+    facts_known_on = facts_known_on or timezone.localdate(now)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if ground not in Reclaim.Ground.values:
@@ -94,6 +100,12 @@ def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground:
         errors["interest_from"] = [problem]
     if award_year is None:
         errors["award_year"] = [_("Bitte das Haushaltsjahr auswählen.")]
+    if facts_known_on > today:
+        errors["facts_known_on"] = [_("Der Tag der Kenntnis der Tatsachen darf nicht in der Zukunft liegen.")]
+    elif one_year_after(facts_known_on) < today:
+        errors["facts_known_on"] = [
+            _("Seit der Kenntnis der Tatsachen am %(date)s ist mehr als ein Jahr vergangen; nach § 48 Abs. 4 HVwVfG "
+              "kann nicht mehr widerrufen werden.") % {"date": format_date(facts_known_on)}]
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():
@@ -121,6 +133,10 @@ def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground:
                   "höchstens %(available)s können zurückgefordert werden.")
                 % {"year": year_row.year, "paid": format_eur(paid), "already": format_eur(already),
                    "available": format_eur(max(available, ZERO))}]})
+        if facts_known_on < award.period_start:
+            raise FieldErrors({"facts_known_on": [
+                _("Der Tag der Kenntnis der Tatsachen kann nicht vor Beginn des Bewilligungszeitraums (%(date)s) "
+                  "liegen.") % {"date": format_date(award.period_start)}]})
         first_paid, _last = payment_dates(year_row)
         if first_paid is not None and interest_from < first_paid:
             raise FieldErrors({"interest_from": [
@@ -136,12 +152,12 @@ def reclaim_propose(*, report: UsageReport, user, award_year: AwardYear, ground:
         reclaim = Reclaim.objects.create(
             award=award, award_year=year_row, usage_report=report, ground=ground, principal=principal,
             reason=reason, interest_from=interest_from, interest_waived=bool(interest_waived),
-            proposed_by=user, proposed_at=now)
+            facts_known_on=facts_known_on, proposed_by=user, proposed_at=now)
         audit_log(actor=user, action="grants.reclaim.proposed", target=reclaim,
                   changes={"status": [None, reclaim.status]},
                   data={"year": year_row.year, "principal": str(principal), "ground": ground,
                         "interest_from": interest_from.isoformat(), "interest_waived": bool(interest_waived),
-                        "usage_report": report.pk})
+                        "facts_known_on": facts_known_on.isoformat(), "usage_report": report.pk})
     return reclaim
 
 
@@ -152,20 +168,44 @@ def _locked(reclaim: Reclaim) -> Reclaim:
     return Reclaim.objects.select_for_update(of=("self",)).select_related(*_RELATED).get(pk=reclaim.pk)
 
 
-def reclaim_issue(*, reclaim: Reclaim, user, issued_on: date | None = None, now: datetime | None = None) -> Reclaim:
+def reclaim_issue(*, reclaim: Reclaim, user, weighing: str = "", interest_waived: bool | None = None,
+                  interest_waiver_reason: str = "", issued_on: date | None = None,
+                  now: datetime | None = None) -> Reclaim:
     """Festsetzen: a second person with signing authority issues the Rückforderungsbescheid in
     the same transaction; payable within the programme's period from the notice date. A
-    repeated or concurrent issue fails on the locked row: one reclaim, one notice."""
+    repeated or concurrent issue fails on the locked row: one reclaim, one notice.
+
+    Only after the hearing (§ 28 HVwVfG): the letter was sent and answered, or its deadline
+    passed; and within one year of knowing the facts (§ 48 Abs. 4 HVwVfG). The deciding person
+    records the weighing of the hearing (printed in the reasons) and decides whether interest
+    is waived under § 49a Abs. 3 Satz 2 HVwVfG, with the reason (`interest_waived` None keeps
+    the proposal's suggestion)."""
     check(refuse_capability(user, Capability.ISSUE_NOTICE))
     issued_on = issued_on or clock.today()
+    weighing = (weighing or "").strip()
+    interest_waiver_reason = (interest_waiver_reason or "").strip()
     if issued_on > clock.today():
         raise FieldErrors({"issued_on": [_("Das Bescheiddatum darf nicht in der Zukunft liegen.")]})
     with transaction.atomic():
         reclaim = _locked(reclaim)
         award_notice = award_notice_of(reclaim.award)
-        check(may_reclaim_issue(user, reclaim, award_notice=award_notice))
+        check(may_reclaim_issue(user, reclaim, award_notice=award_notice, day=issued_on))
         if issued_on < timezone.localdate(reclaim.proposed_at):
             raise FieldErrors({"issued_on": [_("Das Bescheiddatum liegt vor dem Vorschlag.")]})
+        waived = reclaim.interest_waived if interest_waived is None else bool(interest_waived)
+        errors: dict[str, list[str]] = {}
+        if not weighing:
+            errors["weighing"] = [_("Bitte die Abwägung festhalten: Wie ist die Anhörung gewürdigt, warum wird "
+                                    "widerrufen? Sie steht in der Begründung des Bescheids.")]
+        if waived and not interest_waiver_reason:
+            errors["interest_waiver_reason"] = [
+                _("Bitte begründen Sie, warum nach § 49a Abs. 3 Satz 2 HVwVfG von Zinsen abgesehen wird.")]
+        if errors:
+            raise FieldErrors(errors)
+        waiver_before = reclaim.interest_waived
+        reclaim.interest_waived = waived
+        reclaim.interest_waiver_reason = interest_waiver_reason if waived else ""
+        reclaim.weighing = weighing
         reclaim.due_on = due_date(reclaim, issued_on)
         notice = notice_issue(application=reclaim.award.application, kind=Notice.Kind.RECLAIM, user=user,
                               issued_on=issued_on, refers_to=award_notice, reclaim=reclaim)
@@ -173,11 +213,15 @@ def reclaim_issue(*, reclaim: Reclaim, user, issued_on: date | None = None, now:
         reclaim.status = RS.ISSUED
         reclaim.notice = notice
         reclaim.decided_by, reclaim.decided_at = user, now or clock.now()
-        reclaim.save(update_fields=["status", "notice", "due_on", "decided_by", "decided_at"])
-        audit_log(actor=user, action="grants.reclaim.issued", target=reclaim,
-                  changes={"status": [before, reclaim.status]},
+        reclaim.save(update_fields=["status", "notice", "due_on", "decided_by", "decided_at", "interest_waived",
+                                    "interest_waiver_reason", "weighing"])
+        changes: dict[str, list] = {"status": [before, reclaim.status]}
+        if waiver_before != waived:
+            changes["interest_waived"] = [waiver_before, waived]
+        audit_log(actor=user, action="grants.reclaim.issued", target=reclaim, changes=changes,
                   data={"notice": notice.number, "due_on": reclaim.due_on.isoformat(),
-                        "total_due": notice.snapshot["reclaim"]["total_due"]})
+                        "total_due": notice.snapshot["reclaim"]["total_due"], "weighing": weighing,
+                        "interest_waiver_reason": reclaim.interest_waiver_reason})
         notify_applicant(reclaim.award.application, "reclaim_issued", notice_number=notice.number,
                          issued_on=format_date(issued_on), year=reclaim.award_year.budget.year,
                          principal=str(reclaim.principal), total_due=notice.snapshot["reclaim"]["total_due"],

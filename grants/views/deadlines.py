@@ -19,7 +19,14 @@ from core.errors import DomainError
 from grants.exports.ical import deadlines_ical
 from grants.filters import DeadlineFilterSet
 from grants.policies import may_calendar_subscribe, may_deadlines_view
-from grants.selectors.deadlines import STATE_ORDER, count_by_state, deadline_rows, reclaim_due_rows, running_awards
+from grants.selectors.deadlines import (
+    STATE_ORDER,
+    count_by_state,
+    deadline_rows,
+    reclaim_due_rows,
+    revocation_deadline_rows,
+    running_awards,
+)
 from grants.selectors.scoping import awards_visible_to
 from grants.services.reminders import calendar_token_ensure, calendar_token_regenerate
 from grants.views.common import AuthenticatedRequest, forbid
@@ -46,6 +53,7 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "grants/deadline_list.html", {
         "ministry": ministry, "filterset": filterset, "rows": rows, "tabs": tabs, "today": today, "state": state or "",
         "reclaim_rows": reclaim_due_rows(awards, today=today),
+        "revocation_rows": revocation_deadline_rows(awards, today=today) if ministry else [],
         "state_label": next((t["label"] for t in tabs if t["active"]), ""),
     })
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -24,11 +24,25 @@ from core.errors import DomainError
 from core.formats import format_date, format_decimal
 from core.money import ZERO, format_eur
 from grants.filters import ReclaimFilterSet
-from grants.forms.reclaims import BaseRateForm, ReclaimDiscardForm, ReclaimProposeForm, RepaymentForm
+from grants.forms.reclaims import (
+    BaseRateForm,
+    HearingAnswerForm,
+    ReclaimDiscardForm,
+    ReclaimIssueForm,
+    ReclaimProposeForm,
+    RepaymentForm,
+)
 from grants.interest import SURCHARGE, Balance, BaseRateMissing, interest_for
-from grants.models import BaseRate, Notice, Reclaim, UsageReport
+from grants.models import BaseRate, Notice, Reclaim, ReclaimHearing, UsageReport
 from grants.models.programmes import FinancingType
-from grants.policies import may_reclaim_discard, may_reclaim_issue, may_reclaim_propose
+from grants.policies import (
+    may_reclaim_discard,
+    may_reclaim_hearing_answer,
+    may_reclaim_hearing_send,
+    may_reclaim_issue,
+    may_reclaim_propose,
+)
+from grants.policies.reclaims import hearing_of
 from grants.selectors.awards import award_notice_of
 from grants.selectors.history import reclaim_history
 from grants.selectors.reclaims import (
@@ -38,9 +52,12 @@ from grants.selectors.reclaims import (
     payment_dates,
     reclaim_balance,
     reclaim_suggestion,
+    reduced_grant,
+    revocation_deadline_warning,
     stale_warning,
 )
 from grants.selectors.scoping import get_reclaim_for_user, get_usage_report_for_user, reclaims_visible_to
+from grants.services.hearings import reclaim_hearing_answer, reclaim_hearing_send
 from grants.services.notices import notice_preview
 from grants.services.reclaims import (
     base_rate_set,
@@ -146,7 +163,7 @@ def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
                 reclaim = reclaim_propose(
                     report=report, user=request.user, award_year=data["award_year"], ground=data["ground"],
                     principal=data["principal"], reason=data["reason"], interest_from=data["interest_from"],
-                    interest_waived=data["interest_waived"])
+                    interest_waived=data["interest_waived"], facts_known_on=data["facts_known_on"])
             except DomainError as error:
                 apply_domain_error(error, form)
             else:
@@ -181,7 +198,8 @@ def reclaim_list(request: AuthenticatedRequest) -> HttpResponse:
     })
 
 
-def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_form=None) -> dict:
+def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_form=None, issue_form=None,
+                    answer_form=None) -> dict:
     user = request.user
     today = clock.today()
     rates = base_rate_table()
@@ -203,6 +221,8 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
     award_notice = award_notice_of(reclaim.award)
     issue_refusal = may_reclaim_issue(user, reclaim, award_notice=award_notice)
     discard_refusal = may_reclaim_discard(user, reclaim)
+    hearing = hearing_of(reclaim)
+    hearing_send_refusal = may_reclaim_hearing_send(user, reclaim)
     return {
         "reclaim": reclaim, "application": reclaim.award.application, "award": reclaim.award,
         "balance": balance, "balance_until": today - timedelta(days=1),
@@ -215,6 +235,16 @@ def _detail_context(request, reclaim: Reclaim, *, discard_form=None, repayment_f
         "can_decide": issue_refusal is None or issue_refusal.shown or discard_refusal is None or discard_refusal.shown,
         "award_notice": award_notice,
         "discard_form": discard_form or ReclaimDiscardForm(),
+        "issue_form": issue_form or ReclaimIssueForm(initial={"interest_waived": reclaim.interest_waived}),
+        "hearing": hearing,
+        "hearing_send_refusal": hearing_send_refusal,
+        "can_send_hearing": hearing is None and reclaim.status == RS.PROPOSED and is_ministry
+        and (hearing_send_refusal is None or hearing_send_refusal.shown),
+        "may_answer": not is_ministry and may_reclaim_hearing_answer(user, reclaim) is None,
+        "answer_form": answer_form or HearingAnswerForm(),
+        "revocation_deadline": reclaim.revocation_deadline,
+        "revocation_warning": revocation_deadline_warning(reclaim, today) if is_ministry else None,
+        "grant": reduced_grant(reclaim),
         "repayment_form": repayment_form or RepaymentForm(initial={"received_on": today}),
         "history": reclaim_history(reclaim) if is_ministry else [],
     }
@@ -243,17 +273,93 @@ def reclaim_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def reclaim_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Festsetzen with the weighing of the hearing and the decision on interest."""
     require(request.user, Capability.ISSUE_NOTICE)
     reclaim = get_reclaim_for_user(request.user, pk)
+    form = ReclaimIssueForm(request.POST)
+    detail_url = reverse("grants:reclaim_detail", args=[reclaim.pk])
+
+    def success() -> str:
+        reclaim.refresh_from_db()
+        assert reclaim.notice is not None  # issued: it has its notice
+        return (_("Der Rückforderungsbescheid %(number)s ist erlassen; zu zahlen bis %(date)s.")
+                % {"number": reclaim.notice.number, "date": format_date(reclaim.due_on)})
+
+    done = run_form_action(
+        request, form, lambda data: reclaim_issue(
+            reclaim=reclaim, user=request.user, weighing=data["weighing"], interest_waived=data["interest_waived"],
+            interest_waiver_reason=data["interest_waiver_reason"]),
+        success=success, next_url=detail_url, refused_url=detail_url)
+    return done or render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, issue_form=form))
+
+
+# -- the hearing (§ 28 HVwVfG) ------------------------------------------------------------------------
+
+
+@require_POST
+def reclaim_hearing_send_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.REVIEW)
+    reclaim = get_reclaim_for_user(request.user, pk)
     try:
-        reclaim = reclaim_issue(reclaim=reclaim, user=request.user)
+        hearing = reclaim_hearing_send(reclaim=reclaim, user=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        assert reclaim.notice is not None  # issued: it has its notice
-        messages.success(request, _("Der Rückforderungsbescheid %(number)s ist erlassen; zu zahlen bis %(date)s.")
-                         % {"number": reclaim.notice.number, "date": format_date(reclaim.due_on)})
+        messages.success(request, _("Das Anhörungsschreiben vom %(date)s ist versandt; die Frist zur Äußerung läuft "
+                                    "bis %(due)s. Die Koordination ist per E-Mail benachrichtigt.")
+                         % {"date": format_date(hearing.letter_date), "due": format_date(hearing.reply_due)})
     return redirect("grants:reclaim_detail", pk=reclaim.pk)
+
+
+def _hearing_or_404(reclaim: Reclaim):
+    hearing = hearing_of(reclaim)
+    if hearing is None:
+        raise Http404(_("Zu dieser Rückforderung gibt es keine Anhörung."))
+    return hearing
+
+
+def reclaim_hearing_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The Anhörungsschreiben as sent, for the ministry and the heard body."""
+    reclaim = get_reclaim_for_user(request.user, pk)
+    hearing = _hearing_or_404(reclaim)
+    response = pdf_response(hearing.pdf, f"Anhoerung_{reclaim.award.application.file_reference}_"
+                            f"{hearing.letter_date:%Y-%m-%d}.pdf", as_attachment=True)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def reclaim_hearing_answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    reclaim = get_reclaim_for_user(request.user, pk)
+    hearing = _hearing_or_404(reclaim)
+    if not hearing.answer_pdf_sha256:
+        raise Http404(_("Der Stellungnahme ist kein PDF beigefügt."))
+    response = pdf_response(hearing.answer_pdf, hearing.answer_pdf_name or "stellungnahme.pdf", as_attachment=True)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_POST
+def reclaim_hearing_answer_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The body's coordinator answers; another body's coordinator gets a 404 (scoped lookup)."""
+    require(request.user, Capability.APPLY)
+    reclaim = get_reclaim_for_user(request.user, pk)
+    form = HearingAnswerForm(request.POST, request.FILES)
+    detail_url = reverse("grants:reclaim_detail", args=[reclaim.pk])
+
+    def answer(data) -> None:
+        upload = data.get("pdf")
+        reclaim_hearing_answer(reclaim=reclaim, user=request.user, text=data["text"],
+                               pdf_name=upload.name if upload else "", pdf_content=upload.read() if upload else b"")
+
+    def success() -> str:
+        hearing = ReclaimHearing.objects.get(reclaim=reclaim)
+        if hearing.answer_late:
+            return _("Ihre Stellungnahme ist eingegangen – nach Ablauf der Frist am %(due)s; sie wird berücksichtigt, "
+                     "soweit noch nicht entschieden ist.") % {"due": format_date(hearing.reply_due)}
+        return _("Ihre Stellungnahme ist eingegangen und wird vor der Entscheidung berücksichtigt.")
+
+    done = run_form_action(request, form, answer, success=success, next_url=detail_url, refused_url=detail_url)
+    return done or render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, answer_form=form))
 
 
 @require_POST

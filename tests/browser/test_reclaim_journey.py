@@ -1,5 +1,6 @@
 """A reclaim in a real browser: the clerk closes the check of an interim proof with a reclaim
-proposal, a second person fixes it (the Rückforderungsbescheid is issued), the clerk books the
+proposal, sends the Anhörungsschreiben, the coordinator answers on the reclaim page, a second
+person records the weighing and fixes it (the Rückforderungsbescheid is issued), the clerk books the
 repayment of principal and interest, and the coordinator sees it settled on the grant page; the
 programme administration adds a base rate. axe-core checks every page.
 
@@ -57,6 +58,23 @@ def test_propose_fix_repay_and_the_coordinator_sees_it_settled(page, axe, on_day
     assert UsageReport.objects.get(pk=report.pk).status == UsageReport.Status.ACCEPTED
     # Only someone with signing authority fixes it (and not the proposer)
     assert page.get_by_role("button", name="Festsetzen und Bescheid erlassen").count() == 0
+    # Anhörung (§ 28 HVwVfG): the clerk sends the letter; four weeks to answer
+    page.get_by_role("button", name="Anhörungsschreiben versenden").click()
+    page.get_by_text("die Frist zur Äußerung läuft bis 29.03.2024").wait_for()
+    axe(page, "Anhörung versandt")
+    assert page.get_by_role("link", name="Schreiben vom 01.03.2024 (PDF)").count() == 1
+    sign_out(page)
+
+    # Koordination answers on the reclaim page
+    sign_in(page, "koordination-a")
+    page.goto(f"/rueckforderungen/{reclaim.pk}/")
+    page.get_by_role("heading", name="Anhörung (§ 28 HVwVfG)").wait_for()
+    axe(page, "Anhörung beantworten")
+    page.get_by_label("Ihre Stellungnahme").fill("Die Stelle war unbesetzt; den Betrag bestreiten wir nicht.")
+    page.get_by_role("button", name="Stellungnahme absenden").click()
+    page.get_by_text("Ihre Stellungnahme ist eingegangen").first.wait_for()
+    axe(page, "Stellungnahme eingegangen")
+    assert page.get_by_role("button", name="Stellungnahme absenden").count() == 0  # once
     sign_out(page)
 
     # Bewilligung fixes it: the Rückforderungsbescheid is issued
@@ -67,7 +85,13 @@ def test_propose_fix_repay_and_the_coordinator_sees_it_settled(page, axe, on_day
     page.get_by_role("link", name="10.000,00 €").click()
     page.get_by_role("heading", name="Rückforderung 2023").wait_for()
     axe(page, "Rückforderung festsetzen")
-    assert "10.877,12 €" in page.locator("main").inner_text()  # owed today, see the module's figures
+    main = page.locator("main").inner_text()
+    assert "10.877,12 €" in main  # owed today, see the module's figures
+    assert "den Betrag bestreiten wir nicht" in main and "fristgerecht" in main  # the answer beside the decision
+    page.get_by_role("button", name="Festsetzen und Bescheid erlassen").click()
+    page.get_by_text("Bitte die Abwägung festhalten").first.wait_for()  # the weighing is required
+    axe(page, "Abwägung fehlt")
+    page.get_by_label("Abwägung").fill("Die Stellungnahme bestätigt die Vakanz; Gründe für ein Absehen fehlen.")
     page.get_by_role("button", name="Festsetzen und Bescheid erlassen").click()
     page.get_by_role("link", name="Rückforderungsbescheid").first.wait_for()
     axe(page, "Rückforderung festgesetzt")

@@ -9,14 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from accounts.models import User
+from accounts.roles import Role
 from core import clock
-from grants.models import BaseRate, Notice, UsageReport
+from grants.models import BaseRate, Notice, ReclaimHearing, UsageReport
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_prepare,
     disbursement_release,
     disbursement_request,
 )
+from grants.services.hearings import reclaim_hearing_answer, reclaim_hearing_send
 from grants.services.reclaims import reclaim_issue, reclaim_propose
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
@@ -79,8 +82,26 @@ def propose(report, clerk, **changes):
     return reclaim_propose(report=report, user=clerk, **data)
 
 
-def issued(reclaim, approver):
-    return reclaim_issue(reclaim=reclaim, user=approver)
+WEIGHING = ("Die Stellungnahme bestätigt die unbesetzte Stelle; Gründe, von der Rückforderung abzusehen, "
+            "sind nicht vorgetragen.")
+
+
+def hear(reclaim, sender, *, answer: bool = True):
+    """The Anhörung (§ 28 HVwVfG) before the notice: the letter sent today and, with `answer`,
+    answered today by the body's coordinator, so that the notice may be issued at once."""
+    if not ReclaimHearing.objects.filter(reclaim=reclaim).exists():
+        reclaim_hearing_send(reclaim=reclaim, user=sender)
+    if answer and not ReclaimHearing.objects.filter(reclaim=reclaim, answered_at__isnull=False).exists():
+        coordinator = User.objects.filter(role=Role.KOORDINATION,
+                                          municipality_id=reclaim.award.application.municipality_id).first()
+        reclaim_hearing_answer(reclaim=reclaim, user=coordinator, text="Die Stelle war unbesetzt; wir bitten um "
+                               "Verzicht auf die Zinsen.")
+    return ReclaimHearing.objects.get(reclaim=reclaim)
+
+
+def issued(reclaim, approver, **kwargs):
+    hear(reclaim, approver)
+    return reclaim_issue(reclaim=reclaim, user=approver, weighing=kwargs.pop("weighing", WEIGHING), **kwargs)
 
 
 # -- fixtures shared by the reclaim test modules (imported there) --------------------------------

@@ -19,6 +19,7 @@ from tests.grants.reclaim_fixtures import (  # noqa: F401
     award_with_notice,
     fixed,
     frozen_clock,
+    hear,
     issued,
     pay,
     propose,
@@ -144,7 +145,9 @@ def test_preview_is_a_draft_pdf(client, approver2, proposed):
 
 
 def test_second_person_issues_from_the_detail_page(client, approver2, proposed):
-    response = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]))
+    hear(proposed, approver2)
+    response = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]),
+                                              {"weighing": "Die Stellungnahme ändert nichts."})
     assert response.status_code == 302
     proposed.refresh_from_db()
     assert proposed.status == RS.ISSUED

@@ -42,11 +42,13 @@ from tests.concurrency import run_together, slowed
 # Shared fixtures (autouse: the clock at TODAY) and helpers.
 from tests.grants.reclaim_fixtures import (  # noqa: F401
     TODAY,
+    WEIGHING,
     at,
     award,
     award_with_notice,
     fixed,
     frozen_clock,
+    hear,
     issued,
     pay,
     propose,
@@ -219,10 +221,12 @@ def test_issued_notice_pdf_states_the_amounts_and_is_immutable(fixed):
 
 
 def test_waived_interest_is_stated_instead_of_the_table(report, clerk, approver2):
-    reclaim = issued(propose(report, clerk, interest_waived=True), approver2)
+    reclaim = issued(propose(report, clerk), approver2, interest_waived=True,
+                     interest_waiver_reason="Die Vakanz war nicht vorhersehbar.")
     assert reclaim.notice.snapshot["reclaim"]["total_due"] == "10000.00"
     text = text_of(reclaim.notice.pdf)
     assert "sehe ich ab" in text and "taggenau" not in text
+    assert "Die Vakanz war nicht vorhersehbar." in text
 
 
 def test_proposer_cannot_issue_four_eyes(report, approver, approver2):
@@ -232,7 +236,7 @@ def test_proposer_cannot_issue_four_eyes(report, approver, approver2):
     assert "Vier-Augen-Prinzip" in refusal.value.message
     reclaim.refresh_from_db()
     assert reclaim.status == RS.PROPOSED and Notice.objects.filter(kind=Notice.Kind.RECLAIM).count() == 0
-    assert reclaim_issue(reclaim=reclaim, user=approver2).status == RS.ISSUED
+    assert issued(reclaim, approver2).status == RS.ISSUED
 
 
 def test_clerk_cannot_issue(proposed, clerk2):
@@ -259,6 +263,7 @@ def test_issue_needs_the_award_notice(report, clerk, approver2):
 
 def test_coordinator_is_told_by_mail_after_commit(report, clerk, approver2, django_capture_on_commit_callbacks):
     reclaim = propose(report, clerk)
+    hear(reclaim, clerk)
     with django_capture_on_commit_callbacks(execute=True):
         issued(reclaim, approver2)
     assert len(mail.outbox) == 1
@@ -404,10 +409,11 @@ def test_two_simultaneous_repayments_cannot_overpay(monkeypatch, fixed, clerk, c
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_issues_produce_one_notice(monkeypatch, proposed, approver, approver2):
+    hear(proposed, approver)
     monkeypatch.setattr("grants.services.reclaims.audit_log", slowed(audit_log))
     results = run_together(
-        lambda: reclaim_issue(reclaim=proposed, user=approver, issued_on=TODAY),
-        lambda: reclaim_issue(reclaim=proposed, user=approver2, issued_on=TODAY),
+        lambda: reclaim_issue(reclaim=proposed, user=approver, issued_on=TODAY, weighing=WEIGHING),
+        lambda: reclaim_issue(reclaim=proposed, user=approver2, issued_on=TODAY, weighing=WEIGHING),
     )
     assert sorted(kind for kind, _ in results) == ["error", "ok"]
     assert isinstance(next(value for kind, value in results if kind == "error"), InvalidTransition)

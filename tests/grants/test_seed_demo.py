@@ -5,7 +5,7 @@ class: it happens inside a transaction that is rolled back when the class is don
 test's own changes are rolled back after the test, as usual).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -364,6 +364,29 @@ class TestSeededDemo:
         assert ("Die Zuwendung deckt den Fehlbedarf, der nach Einsatz der Eigenmittel und der Mittel Dritter "
                 "verbleibt, höchstens 500.000,00 €") in text
         assert "jede zusätzliche Einnahme mindert die Zuwendung in voller Höhe (Nr. 2.1 ANBest-GK)" in text
+
+    def test_every_rueckforderungsbescheid_was_preceded_by_a_hearing(self):
+        """§ 28 HVwVfG: letter after the proposal, the notice only after the answer or the
+        deadline, the weighing printed, within a year of knowing the facts (§ 48 Abs. 4)."""
+        from django.utils import timezone
+
+        from grants.models import Reclaim, ReclaimHearing
+        issued = Reclaim.objects.filter(notice__isnull=False).select_related("notice", "hearing",
+                                                                              "award__application__municipality")
+        assert {r.award.application.municipality.name for r in issued} == {"Wiesbaden", "Kassel"}
+        for reclaim in issued:
+            hearing, notice = reclaim.hearing, reclaim.notice
+            assert timezone.localdate(reclaim.proposed_at) <= hearing.letter_date < notice.issued_on
+            assert hearing.reply_due == hearing.letter_date + timedelta(days=28)
+            answered_on = timezone.localdate(hearing.answered_at) if hearing.answered_at else None
+            assert (answered_on is not None and answered_on <= notice.issued_on) or notice.issued_on > hearing.reply_due
+            assert reclaim.weighing and notice.issued_on <= reclaim.revocation_deadline
+            printed = notice.snapshot["reclaim"]
+            assert printed["hearing"]["letter_date"] == hearing.letter_date.isoformat()
+            assert printed["weighing"] == reclaim.weighing
+        offenbach = ReclaimHearing.objects.get(reclaim__award__application__municipality__name="Offenbach am Main")
+        assert (offenbach.letter_date, offenbach.reply_due, offenbach.answered_at) == (
+            date(2026, 11, 23), date(2026, 12, 21), None)
 
     def test_grants_with_accepted_final_proof_and_no_open_reclaim_are_closed(self):
         closed = Award.objects.filter(status=Award.Status.CLOSED)
