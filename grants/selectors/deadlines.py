@@ -204,15 +204,10 @@ def deadline_rows(awards, *, today: date) -> list[DeadlineRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class ReclaimDueRow:
-    """The payment date of a fixed reclaim (Rückforderungsbescheid) and what is owed on `today`."""
+class _ReclaimRow:
+    """A row about one reclaim: its application and body, as the lists print them."""
 
     reclaim: Reclaim
-    owed: Decimal | None  # None when the base-rate table does not cover the interest period
-    total_due: Decimal  # as printed in the notice: principal and interest if paid by the due date
-    today: date
-    owed_problem: str = ""  # why `owed` is None
 
     @property
     def application(self):
@@ -221,6 +216,17 @@ class ReclaimDueRow:
     @property
     def municipality(self):
         return self.reclaim.award.application.municipality
+
+
+@dataclass(frozen=True)
+class ReclaimDueRow(_ReclaimRow):
+    """The payment date of a fixed reclaim (Rückforderungsbescheid) and what is owed on `today`."""
+
+    reclaim: Reclaim
+    owed: Decimal | None  # None when the base-rate table does not cover the interest period
+    total_due: Decimal  # as printed in the notice: principal and interest if paid by the due date
+    today: date
+    owed_problem: str = ""  # why `owed` is None
 
     @property
     def overdue(self) -> bool:
@@ -264,21 +270,13 @@ def count_by_state(rows: list[DeadlineRow]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class RevocationDeadlineRow:
+class RevocationDeadlineRow(_ReclaimRow):
     """A proposed (undecided) reclaim and the last day of its revocation: one year after the
     authority knew the facts (§ 49 Abs. 3 Satz 2 i. V. m. § 48 Abs. 4 HVwVfG)."""
 
     reclaim: Reclaim
     deadline: date
     today: date
-
-    @property
-    def application(self):
-        return self.reclaim.award.application
-
-    @property
-    def municipality(self):
-        return self.reclaim.award.application.municipality
 
     @property
     def expired(self) -> bool:
