@@ -10,7 +10,7 @@ from core.errors import InvalidTransition
 from core.formats import format_date
 from core.money import format_eur
 from grants.models import AmendmentRequest, Award, Disbursement, Reclaim, UsageReport
-from grants.policies.base import Refusal, refuse_capability, refuse_status
+from grants.policies.base import Refusal, refuse_capability, refuse_closed, refuse_status
 from grants.selectors.awards import award_notice_of
 from grants.selectors.deadlines import report_deadlines
 
@@ -94,8 +94,8 @@ def may_award_financing_change(user, award: Award, *, award_notice=False) -> Ref
     `award_notice` is `award_notice_of(award)` where the caller has it already."""
     if refusal := refuse_capability(user, Capability.DECIDE):
         return refusal
-    if award.is_closed:
-        return Refusal(_("Die Zuwendung ist abgeschlossen; die Finanzierungsart kann nicht mehr geändert werden."))
+    if refusal := refuse_closed(award):
+        return refusal
     if award_notice is False:
         award_notice = award_notice_of(award)
     if award_notice is not None:

@@ -45,7 +45,7 @@ def notified_on_for(method: str, event_on: date) -> date:
 def notice_delivery_record(*, notice: Notice, user, method: str, event_on: date | None,
                            ceremony: HandoverCeremony | None = None, correction_reason: str = "") -> NoticeDelivery:
     """Record (or correct) how and when the notice was notified."""
-    check(may_delivery_record(user))
+    check(may_delivery_record(user, notice))
     errors: dict[str, list[str]] = {}
     if method not in M.values:
         errors["method"] = [_("Bitte die Art der Bekanntgabe wählen.")]

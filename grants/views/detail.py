@@ -116,9 +116,11 @@ def _notices_panel(user, application: Application) -> dict | None:
     today = clock.today()
     rows = []
     finalities = notices_finality(notices)
-    may_record = may_delivery_record(user) is None
-    may_act_for_body = may_record or (user.can(Capability.APPLY)
-                                      and user.municipality_id == application.municipality_id)
+    award = getattr(application, "award", None)
+    closed = award is not None and award.is_closed  # read-only: nothing more is recorded
+    may_record = may_delivery_record(user) is None and not closed
+    may_act_for_body = not closed and (may_record or (user.can(Capability.APPLY)
+                                                      and user.municipality_id == application.municipality_id))
     for notice in notices:
         finality = finalities[notice.pk]
         rows.append({"notice": notice, "finality": finality, "is_final": finality.is_final(today),

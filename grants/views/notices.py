@@ -240,7 +240,7 @@ def _form_errors_as_messages(request: AuthenticatedRequest, form: forms.Form) ->
 def notice_delivery_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Ministry staff record (or correct) how and when the notice was notified."""
     notice = get_notice_for_user(request.user, pk)
-    forbid(may_delivery_record(request.user))
+    forbid(may_delivery_record(request.user, notice))
     form = NoticeDeliveryForm(request.POST)
     if not form.is_valid():
         _form_errors_as_messages(request, form)

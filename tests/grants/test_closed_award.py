@@ -18,7 +18,18 @@ import pytest
 from audit.models import AuditEntry
 from core import clock
 from core.errors import DomainError
-from grants.models import AmendmentRequest, Award, Disbursement, Notice, NumberSequence, Reclaim, UsageReport
+from grants.models import (
+    AmendmentRequest,
+    Award,
+    Disbursement,
+    Notice,
+    NoticeDelivery,
+    NumberSequence,
+    Reclaim,
+    ReclaimHearing,
+    RemedyWaiver,
+    UsageReport,
+)
 from grants.selectors.awards import award_notice_of
 from grants.services.amendments import (
     amendment_approve,
@@ -29,6 +40,7 @@ from grants.services.amendments import (
     amendment_submit,
     amendment_withdraw,
 )
+from grants.services.awards import award_financing_set
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_cancel,
@@ -37,6 +49,8 @@ from grants.services.disbursements import (
     disbursement_release,
     disbursement_request,
 )
+from grants.services.hearings import reclaim_hearing_send
+from grants.services.notice_deliveries import notice_delivery_record, remedy_waiver_record
 from grants.services.notices import notice_issue, notice_preview
 from grants.services.reclaims import reclaim_book_repayment, reclaim_discard, reclaim_issue, reclaim_propose
 from grants.services.usage_reports import (
@@ -139,6 +153,16 @@ ACTIONS = {
     "Änderungsantrag bewilligen": lambda w: amendment_approve(request=w["amendment"], user=w["approver2"]),
     "Änderungsantrag ablehnen": lambda w: amendment_reject(request=w["amendment"], user=w["approver2"],
                                                            reason="Nein."),
+    # Recorded after the notice, still changes of the grant's file: refused too.
+    "Bekanntgabe erfassen": lambda w: notice_delivery_record(
+        notice=award_notice_of(w["award"]), user=w["clerk"], method="post", event_on=date(2023, 6, 1),
+        correction_reason="Nachtrag"),
+    "Rechtsbehelfsverzicht erfassen": lambda w: remedy_waiver_record(
+        notice=award_notice_of(w["award"]), user=w["coordinator"], declared_on=date(2023, 6, 1),
+        declared_by_name="Landrat"),
+    "Anhörung senden": lambda w: reclaim_hearing_send(reclaim=w["reclaim"], user=w["clerk"]),
+    "Finanzierungsart ändern": lambda w: award_financing_set(award=w["award"], user=w["approver"],
+                                                             financing_type="voll", financing_share=None),
 }
 
 
@@ -151,6 +175,10 @@ def _state(w):
         "payments": list(Disbursement.objects.order_by("pk").values_list("pk", "status")),
         "reclaims": list(Reclaim.objects.order_by("pk").values_list("pk", "status")),
         "amendments": list(AmendmentRequest.objects.order_by("pk").values_list("pk", "status")),
+        "deliveries": NoticeDelivery.objects.count(),
+        "waivers": RemedyWaiver.objects.count(),
+        "hearings": ReclaimHearing.objects.count(),
+        "financing": list(Award.objects.order_by("pk").values_list("financing_type", flat=True)),
     }
 
 

@@ -37,7 +37,7 @@ def today():
 
 @pytest.fixture
 def award(programme, coordinator_a, clerk, approver):
-    return factories.approved_award(programme, coordinator_a, clerk, approver, on=DECIDED)
+    return factories.approved_award(programme, coordinator_a, clerk, approver, on=DECIDED, notice=False)
 
 
 def issue(application, user, issued_on, kind=K.AWARD, **kwargs):
@@ -153,7 +153,7 @@ def test_issue_form_shows_the_date_error_beside_the_field_and_keeps_the_value(cl
 @pytest.fixture
 def award_recommended_by_approver(programme, coordinator_a, approver, approver2):
     """`approver` did the clerk's work (recommended), `approver2` decided and issued the award notice."""
-    award = factories.approved_award(programme, coordinator_a, approver, approver2, on=DECIDED)
+    award = factories.approved_award(programme, coordinator_a, approver, approver2, on=DECIDED, notice=False)
     issue(award.application, approver2, DECIDED)
     return award
 
