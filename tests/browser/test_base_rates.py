@@ -21,6 +21,7 @@ def test_table_from_2002_and_a_reclaim_before_the_table(page, axe, shot, on_day,
     on_day(2024, 3, 1)
     ensure_base_rates()
     sign_in(page, "programmverwaltung", axe)
+    axe(page, "Übersicht")
     page.goto(reverse("grants:base_rate_list"))
     page.get_by_role("heading", name="Basiszinssatz (§ 247 BGB)", level=1).wait_for()
     axe(page, "Basiszinssatz")
@@ -39,6 +40,8 @@ def test_table_from_2002_and_a_reclaim_before_the_table(page, axe, shot, on_day,
     BaseRate.objects.filter(valid_from__lt=date(2024, 1, 1)).delete()  # e.g. deleted in the admin
 
     sign_in(page, "bewilligung2", axe)
+
+    axe(page, "Übersicht")
     page.goto(reverse("grants:reclaim_detail", args=[reclaim.pk]))
     alert = page.locator("#basiszins-fehlt")
     alert.wait_for()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_consent_recorded_from_the_refused_issue_page_unlocks_the_award_notice(page, axe, shot, programme,
                                                                                coordinator_a, clerk, approver):
-    award = factories.approved_award(programme, coordinator_a, clerk, approver, early_start=False)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, early_start=False, notice=False)
     sign_in(page, "bewilligung", axe)
     axe(page, "Übersicht")
     page.goto(f"/antraege/{award.application_id}/bescheid-erlassen/?art=zuwendung")

@@ -14,8 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from grants.models import Award, Notice
-from grants.services.notices import notice_issue
+from grants.models import Award
 from grants.services.usage_reports import usage_report_attach_narrative, usage_report_save, usage_report_submit
 from tests import factories
 from tests.browser.helpers import sign_in, sign_out
@@ -29,10 +28,12 @@ def test_approver_sets_anteil_before_the_notice_and_the_clerk_sees_the_calculati
     on_day(2024, 3, 1)
     ensure_base_rates()
     programme = factories.make_programme(code="wir-2021", start=2021, end=2025)
-    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    award = factories.approved_award(programme, coordinator_a, clerk, approver, on=date(2021, 10, 28), notice=False)
     detail = reverse("grants:application_detail", args=[award.application_id])
 
     sign_in(page, "bewilligung", axe)
+
+    axe(page, "Übersicht")
     page.goto(detail)
     axe(page, "Antrag mit Zuwendung")
     assert "Finanzierungsart: Festbetragsfinanzierung" in page.locator("#finanzierungsart").inner_text()
@@ -52,7 +53,7 @@ def test_approver_sets_anteil_before_the_notice_and_the_clerk_sees_the_calculati
     award = Award.objects.get(pk=award.pk)
     assert (award.financing_type, award.financing_share) == ("anteil", Decimal("80.00"))
 
-    notice_issue(application=award.application, kind=Notice.Kind.AWARD, user=approver, issued_on=date(2021, 10, 29))
+    factories.issue_notice(award.application, approver, date(2021, 10, 29))
     page.goto(detail)
     axe(page, "Antrag nach dem Bescheid")
     assert "die Finanzierungsart steht damit fest" in page.locator("main").inner_text()

@@ -45,7 +45,7 @@ def test_propose_fix_repay_and_the_coordinator_sees_it_settled(page, axe, on_day
     page.get_by_role("link", name="Mit Rückforderung abschließen").click()
     page.get_by_role("heading", name="Nachweis mit Rückforderung abschließen").wait_for()
     axe(page, "Rückforderung vorschlagen")
-    page.get_by_label("Haushaltsjahr").select_option(label="2023")
+    page.locator("#id_award_year").select_option(label="2023")
     page.get_by_label("Nicht verwendete Mittel").check()
     page.get_by_label("Erstattungsbetrag").fill("10.000,00")
     page.get_by_label("Verzinsung ab").fill("02.01.2023")
