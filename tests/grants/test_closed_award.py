@@ -98,6 +98,12 @@ def _award_year(w, year):
     return w["award"].years.get(budget__year=year)
 
 
+def _award_notice(w) -> Notice:
+    notice = award_notice_of(w["award"])
+    assert notice is not None  # the scenario's award has its Zuwendungsbescheid
+    return notice
+
+
 ACTIONS = {
     # notices of every kind (a rejection has no award)
     "Zuwendungsbescheid": lambda w: notice_issue(application=w["award"].application, kind=K.AWARD,
@@ -155,10 +161,10 @@ ACTIONS = {
                                                            reason="Nein."),
     # Recorded after the notice, still changes of the grant's file: refused too.
     "Bekanntgabe erfassen": lambda w: notice_delivery_record(
-        notice=award_notice_of(w["award"]), user=w["clerk"], method="post", event_on=date(2023, 6, 1),
+        notice=_award_notice(w), user=w["clerk"], method="post", event_on=date(2023, 6, 1),
         correction_reason="Nachtrag"),
     "Rechtsbehelfsverzicht erfassen": lambda w: remedy_waiver_record(
-        notice=award_notice_of(w["award"]), user=w["coordinator"], declared_on=date(2023, 6, 1),
+        notice=_award_notice(w), user=w["coordinator"], declared_on=date(2023, 6, 1),
         declared_by_name="Landrat"),
     "Anhörung senden": lambda w: reclaim_hearing_send(reclaim=w["reclaim"], user=w["clerk"]),
     "Finanzierungsart ändern": lambda w: award_financing_set(award=w["award"], user=w["approver"],
