@@ -173,3 +173,86 @@ LOGGING = {
     # WeasyPrint and fontTools report every rendering step at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+
+# --- Security headers and serving (issue 11) ---
+# Production defaults are strict; each can be changed by an environment variable (README,
+# "Produktivbetrieb: Start, Header, statische Dateien, Zustand"). The middleware list is only
+# extended here (the request log first, WhiteNoise and the header middleware right after
+# SecurityMiddleware), so the list above stays the one place that orders the rest.
+INSTALLED_APPS += ["csp", "ops"]
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE[_security + 1:_security + 1] = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ops.middleware.PermissionsPolicyMiddleware",
+]
+MIDDLEWARE.insert(0, "ops.middleware.RequestLogMiddleware")
+
+# Content-Security-Policy (django-csp), enforced everywhere, the tests included: scripts, styles
+# and images only from this origin; no inline script, no style attribute, no data: URL (the
+# Bootstrap icons are files: static/css/bootstrap-icons.css), no plug-ins, no framing.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+
+# HTTPS: HSTS for a year with subdomains in production; preloading is a decision for the whole
+# domain that cannot be taken back quickly, so it is opt-in (and its deploy warning W021 is
+# silenced only while it is off).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"SECURE_HSTS_SECONDS={SECURE_HSTS_SECONDS} darf nicht negativ sein.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto header (only then; a client
+# could send the header itself when it reaches the app directly).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features the application never uses, switched off for every page (ops.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(self), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+
+# Static files: served by the application itself (WhiteNoise), compressed (gzip, Brotli) and
+# with a content hash in the name, so they may be cached for a year. The hashed names need
+# `collectstatic` (make serve-prod); development and the tests use the plain storage.
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+}
+
+# Logging: one JSON line per request (ops.middleware.RequestLogMiddleware) and per error, with
+# the traceback; LOG_FORMAT=text for people reading a terminal (the default with DEBUG).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} ist unbekannt; erlaubt sind json und text.")
+LOGGING["formatters"] = {
+    "json": {"()": "ops.logs.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["filters"] = {"request_id": {"()": "ops.logs.RequestIdFilter"}}
+LOGGING["handlers"]["console"] |= {"formatter": LOG_FORMAT, "filters": ["request_id"]}
+LOGGING["loggers"]["wirfunding.request"] = {"level": "INFO"}
+
+# /healthz also checks the broker when one is configured (Celery, issue 11).
+HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 3)
