@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.test_url_sweep import (  # noqa: F401 (world is a module-scoped fixture used below)
@@ -71,6 +71,14 @@ def test_redirects_and_refusals_carry_the_policy_too(client, coordinator_a):
     assert_policy(client.get(reverse("dashboard")))  # anonymous: redirect to the login
     client.force_login(coordinator_a)
     assert_policy(client.get("/gibt-es-nicht/"))  # 404 page
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_plain_http_is_redirected_to_https_except_the_health_answers(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 301 and response["Location"] == "https://testserver/konto/login/"
+    assert client.get(reverse("healthz")).status_code == 200  # a load balancer probes over http
+    assert client.get(reverse("readyz")).status_code == 200
 
 
 # -- the production defaults -------------------------------------------------------------------------------
@@ -178,6 +186,7 @@ def pages() -> list[Sweep]:
     """Every GET page of the URL sweep, requested by the first person who may open it."""
     found = []
     for pattern in url_patterns():
+        assert pattern.name is not None  # every pattern is named (test_url_sweep checks it)
         for case in variants(pattern.name):
             if "GET" not in case.methods:
                 continue

@@ -7,6 +7,7 @@ message instead of running insecurely.
 """
 
 from pathlib import Path
+from typing import cast
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -211,6 +212,8 @@ CONTENT_SECURITY_POLICY = {
 # domain that cannot be taken back quickly, so it is opt-in (and its deploy warning W021 is
 # silenced only while it is off).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the app server directly over http: the health answers are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
 if SECURE_HSTS_SECONDS < 0:
     raise ImproperlyConfigured(f"SECURE_HSTS_SECONDS={SECURE_HSTS_SECONDS} darf nicht negativ sein.")
@@ -246,13 +249,17 @@ STORAGES["staticfiles"] = {
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} ist unbekannt; erlaubt sind json und text.")
-LOGGING["formatters"] = {
-    "json": {"()": "ops.logs.JsonFormatter"},
-    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+LOGGING = {
+    **LOGGING,
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
+    # The request lines stay at INFO whatever LOG_LEVEL says for the rest.
+    "loggers": {**cast(dict[str, dict], LOGGING["loggers"]), "wirfunding.request": {"level": "INFO"}},
 }
-LOGGING["filters"] = {"request_id": {"()": "ops.logs.RequestIdFilter"}}
-LOGGING["handlers"]["console"] |= {"formatter": LOG_FORMAT, "filters": ["request_id"]}
-LOGGING["loggers"]["wirfunding.request"] = {"level": "INFO"}
 
 # /healthz also checks the broker when one is configured (Celery, issue 11).
 HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 3)

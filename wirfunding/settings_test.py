@@ -32,4 +32,4 @@ SECURE_SSL_REDIRECT = False
 # storage into a temporary folder to prove the hashed and compressed files build.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT = None  # nothing collected: WhiteNoise would warn about the missing folder
+STATIC_ROOT = None  # type: ignore[assignment]  # nothing collected: WhiteNoise would warn about the missing folder
