@@ -222,10 +222,20 @@ def test_sign_in_pages_have_no_inline_script_or_style(client, db, path):
     assert inline_content(response.content.decode()) == []
 
 
-@pytest.mark.parametrize("path", [reverse("password_change"), "/gibt-es-nicht/"])
+@pytest.mark.parametrize("path", [reverse("password_change"), "/gibt-es-nicht/", reverse("grants:review_queue")])
 def test_account_and_error_pages_have_no_inline_script_or_style(client, coordinator_a, path):
+    """The password change, a 404 and a 403 (a coordinator at the clerks' queue)."""
     client.force_login(coordinator_a)
     response = client.get(path)
+    assert_policy(response)
+    assert inline_content(response.content.decode()) == []
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/admin/accounts/user/add/",
+                                  "/admin/grants/baserate/"])
+def test_admin_pages_have_the_policy_and_no_inline_script_or_style(admin_client, path):
+    response = admin_client.get(path)
+    assert response.status_code == 200
     assert_policy(response)
     assert inline_content(response.content.decode()) == []
 
