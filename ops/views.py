@@ -13,11 +13,14 @@ from ops import health
 OK = "ok"
 
 
-def _answer(checks: dict[str, str | None]) -> JsonResponse:
+def _answer(request, checks: dict[str, str | None]) -> JsonResponse:
     results = {name: problem or OK for name, problem in checks.items()}
     healthy = all(problem is None for problem in checks.values())
-    return JsonResponse({"status": OK if healthy else "error", "checks": results}, status=200 if healthy else 503,
-                        json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse({"status": OK if healthy else "error", "checks": results},
+                            status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
+    if request.method == "HEAD":  # a probe that reads the status alone: no body (RFC 9110)
+        response.content = b""
+    return response
 
 
 @login_not_required
@@ -27,7 +30,7 @@ def healthz(request):
     checks = {"database": health.check_database(), "storage": health.check_storage()}
     if getattr(settings, "CELERY_BROKER_URL", None):
         checks["broker"] = health.check_broker()
-    return _answer(checks)
+    return _answer(request, checks)
 
 
 @login_not_required
@@ -43,4 +46,4 @@ def readyz(request):
             checks["migrations"] = health.failure("migrations", error)
         else:
             checks["migrations"] = f"{pending} Migration(en) nicht angewendet" if pending else None
-    return _answer(checks)
+    return _answer(request, checks)
