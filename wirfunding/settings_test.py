@@ -23,3 +23,8 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# --- Sign-in: second factor, lockout, sessions (issue 11) ---
+# The suite signs people in with force_login; tests of the sign-in turn these on (settings fixture).
+TWO_FACTOR_REQUIRED = False
+REAUTH_MAX_AGE_MINUTES = 0
