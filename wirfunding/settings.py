@@ -216,6 +216,8 @@ AXES_LOCKOUT_PARAMETERS = [
     for item in env_list("AXES_LOCKOUT_PARAMETERS", ["username+ip_address"])
 ]
 AXES_RESET_ON_SUCCESS = True
+# Every failed attempt (also for names that are no account) with address, in the admin.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Password-reset requests: at most this many per hour from one address and for one e-mail address.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
