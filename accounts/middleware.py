@@ -68,7 +68,7 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.view_name in SECOND_FACTOR_OPEN_VIEWS:
             return None
-        if not owes_second_factor(request, user):  # type: ignore[arg-type]  # signed in: an accounts.User
+        if not owes_second_factor(request, user):
             return None
-        step = "accounts:second_factor" if has_second_factor(user) else "accounts:enrol"  # type: ignore[arg-type]
+        step = "accounts:second_factor" if has_second_factor(user) else "accounts:enrol"
         return _login_redirect(request, step)

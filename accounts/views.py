@@ -93,7 +93,8 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             return response
         form.add_error("code", _("Der Code stimmt nicht oder ist schon verbraucht. Nach mehreren Fehlversuchen "
                                  "wartet die Prüfung jeweils länger."))
-    return _private(render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)}))
+    return _private(render(request, "accounts/second_factor.html", {
+        "form": form, "next": _next_url(request), "demo_hint": settings.DEBUG}))
 
 
 # --- enrolment --------------------------------------------------------------------------------

@@ -38,8 +38,8 @@ def test_common_passwords_are_refused_for_ministry_roles(clerk):
 
 def test_the_password_change_form_applies_the_rule(client, clerk):
     client.force_login(clerk)
-    response = client.post(reverse("password_change"), {"old_password": "test-passwort-2026", "new_password1": "Tk7#vQ2!mZp",
-                                              "new_password2": "Tk7#vQ2!mZp"})
+    response = client.post(reverse("password_change"), {
+        "old_password": "test-passwort-2026", "new_password1": "Tk7#vQ2!mZp", "new_password2": "Tk7#vQ2!mZp"})
     assert response.status_code == 200
     assert "mindestens 12 Zeichen" in response.content.decode()
 

@@ -14,8 +14,8 @@ from grants.models import Disbursement, Notice, Reclaim
 from grants.services.disbursements import disbursement_prepare, disbursement_request
 from tests import factories
 from tests.accounts.conftest import device_code, enrolled, signed_in_fully
-from tests.grants.reclaim_fixtures import hear, propose, submitted_interim
 from tests.grants.reclaim_fixtures import award as reclaim_award  # noqa: F401  (fixture)
+from tests.grants.reclaim_fixtures import hear, propose, submitted_interim
 
 REAUTH = reverse("accounts:reauthenticate")
 STALE = 16 * 60
