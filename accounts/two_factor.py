@@ -113,10 +113,20 @@ def second_factor_verify(*, user: User, token: str) -> Device | None:
     return verified
 
 
+def may_reset_second_factors(actor: User) -> bool:
+    return actor.is_active and (actor.is_superuser or actor.role == Role.PROGRAMMVERWALTUNG)
+
+
+def enrolled_devices():
+    """Every confirmed authenticator device with its person, by user name (the reset page)."""
+    return (TOTPDevice.objects.filter(confirmed=True).select_related("user", "user__municipality")
+            .order_by("user__username", "pk"))
+
+
 def second_factor_reset(*, user: User, actor: User) -> int:
     """Remove every device of the person (lost phone): at the next sign-in they enrol again.
     Returns how many devices were removed."""
-    if not (actor.is_superuser or (actor.is_active and actor.role == Role.PROGRAMMVERWALTUNG)):
+    if not may_reset_second_factors(actor):
         raise DomainError(_("Nur die Programmverwaltung oder ein Administrator kann den zweiten Faktor "
                             "zurücksetzen."))
     with transaction.atomic():

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +24,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from accounts.decorators import reauthentication_required
 from accounts.forms import EnrolForm, ReauthenticationForm, SecondFactorForm
 from accounts.models import User
 from accounts.sessions import (
@@ -33,9 +36,12 @@ from accounts.sessions import (
 from accounts.two_factor import (
     backup_codes_left,
     backup_codes_renew,
+    enrolled_devices,
     has_second_factor,
     manual_key,
+    may_reset_second_factors,
     second_factor_required,
+    second_factor_reset,
     second_factor_verify,
     totp_enrol,
     totp_pending_device,
@@ -141,7 +147,7 @@ def account(request: HttpRequest) -> HttpResponse:
     enrolled = has_second_factor(user)
     return render(request, "accounts/account.html", {
         "enrolled": enrolled, "backup_codes_left": backup_codes_left(user) if enrolled else 0,
-        "required": second_factor_required(user)})
+        "required": second_factor_required(user), "may_reset_others": may_reset_second_factors(user)})
 
 
 @require_POST
@@ -153,6 +159,37 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     return _private(render(request, "accounts/backup_codes.html", {
         "codes": codes, "enrolled": False, "next": reverse("accounts:account")}))
+
+
+# --- resetting another person's second factor (lost phone) ------------------------------------------
+
+RESET_PAGE_SIZE = 50
+
+
+@reauthentication_required()
+def second_factor_admin(request: HttpRequest) -> HttpResponse:
+    """For the Programmverwaltung (and administrators): who has an authenticator app, and the
+    reset for a person who lost the phone. The same service as the admin action, audited."""
+    actor: User = request.user  # type: ignore[assignment]
+    if not may_reset_second_factors(actor):
+        raise PermissionDenied(_("Nur die Programmverwaltung oder ein Administrator kann den zweiten Faktor "
+                                 "zurücksetzen."))
+    if request.method == "POST":
+        raw = request.POST.get("user", "")
+        person = User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
+        if person is None:
+            messages.error(request, _("Bitte wählen Sie eine Person aus der Liste."))
+        else:
+            try:
+                second_factor_reset(user=person, actor=actor)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Der zweite Faktor von %(person)s ist zurückgesetzt; bei der nächsten "
+                                            "Anmeldung richtet die Person ihn neu ein.") % {"person": person})
+        return redirect("accounts:second_factor_admin")
+    page = Paginator(enrolled_devices(), RESET_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/second_factor_admin.html", {"page": page})
 
 
 # --- confirming one's identity before a signing action ------------------------------------------

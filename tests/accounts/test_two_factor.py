@@ -242,3 +242,37 @@ def test_qr_code_is_an_svg_without_inline_style_attributes(client, two_factor, c
     svg = client.get(reverse("accounts:enrol_qr")).content.decode()
     assert not re.search(r"\sstyle=", svg)
 
+
+
+def test_programme_administration_resets_on_its_own_page(client, two_factor, programme_admin, approver):
+    enrolled(approver)
+    signed_in_fully(client, programme_admin, enrolled(programme_admin))
+    url = reverse("accounts:second_factor_admin")
+    assert approver.username in client.get(url).content.decode()
+
+    response = client.post(url, {"user": approver.pk}, follow=True)
+
+    assert "ist zurückgesetzt" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=approver).exists()
+    assert AuditEntry.objects.get(action="accounts.second_factor.reset", object_id=approver.pk).actor == programme_admin
+
+
+def test_the_reset_page_asks_for_a_fresh_sign_in(client, two_factor, programme_admin):
+    signed_in_fully(client, programme_admin, enrolled(programme_admin), seconds_ago=16 * 60)
+    response = client.get(reverse("accounts:second_factor_admin"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
+
+
+@pytest.mark.parametrize("fixture", ["clerk", "approver", "coordinator_a"])
+def test_other_roles_cannot_open_the_reset_page(request, client, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse("accounts:second_factor_admin")).status_code == 403
+    assert client.post(reverse("accounts:second_factor_admin"), {"user": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["", "abc", "99999999999999999999999", "-1"])
+def test_the_reset_page_answers_bad_input_in_german(client, programme_admin, value):
+    client.force_login(programme_admin)
+    response = client.post(reverse("accounts:second_factor_admin"), {"user": value}, follow=True)
+    assert response.status_code == 200
+    assert "Bitte wählen Sie eine Person aus der Liste." in response.content.decode()
