@@ -12,7 +12,7 @@ from tests.accounts.conftest import code_from_manual_key
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_clerk_enrols_a_second_factor_and_reaches_the_work_queue(page, axe, settings, clerk):
+def test_clerk_enrols_a_second_factor_and_reaches_the_work_queue(page, axe, shot, settings, clerk):
     settings.TWO_FACTOR_REQUIRED = True
 
     page.goto("/konto/login/")
@@ -26,6 +26,7 @@ def test_clerk_enrols_a_second_factor_and_reaches_the_work_queue(page, axe, sett
     assert page.get_by_role("img", name="QR-Code zum Einrichten der Authenticator-App").evaluate(
         "img => img.complete && img.naturalWidth > 0")
     axe(page, "Zweiten Faktor einrichten")
+    shot(page, "zweiter-faktor-einrichten")
     manual_key = page.get_by_test_id("manual-key").inner_text()
 
     # Every other page leads back here until the enrolment is done.
@@ -38,6 +39,7 @@ def test_clerk_enrols_a_second_factor_and_reaches_the_work_queue(page, axe, sett
     page.get_by_role("heading", name="Ihre Backup-Codes", level=1).wait_for()
     assert page.get_by_test_id("backup-codes").get_by_role("listitem").count() == 10
     axe(page, "Backup-Codes")
+    shot(page, "zweiter-faktor-backup-codes")
 
     page.get_by_role("link", name="Ich habe die Codes gesichert – weiter").click()
     page.wait_for_url(re.compile(r"/pruefung/$"))
