@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "core",
     "accounts",
     "municipalities",
@@ -65,9 +69,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wirfunding.urls"
@@ -112,6 +120,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.MinistryMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -263,3 +272,42 @@ LOGGING = {
 
 # /healthz also checks the broker when one is configured (Celery, issue 11).
 HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 3)
+
+# --- Sign-in: second factor, lockout, sessions (issue 11) ---
+# Axes first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Ministry roles (and staff) must sign in with a second factor (TOTP or a backup code).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+# Days a browser may skip the code after a sign-in with it ("dieses Gerät merken"); 0 = never.
+TWO_FACTOR_REMEMBER_DAYS = env_int("TWO_FACTOR_REMEMBER_DAYS", 0)
+if not 0 <= TWO_FACTOR_REMEMBER_DAYS <= 30:
+    raise ImproperlyConfigured(f"TWO_FACTOR_REMEMBER_DAYS={TWO_FACTOR_REMEMBER_DAYS}: erlaubt sind 0 bis 30 Tage.")
+# Signing actions (notices, payment release, reclaims) ask again for password and code once the
+# last full sign-in is older than this; 0 switches the question off.
+REAUTH_MAX_AGE_MINUTES = env_int("REAUTH_MAX_AGE_MINUTES", 15)
+# A session unused for this long is ended.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+for _name in ("REAUTH_MAX_AGE_MINUTES", "SESSION_IDLE_TIMEOUT_MINUTES"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} darf nicht negativ sein.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WIR-Förderverwaltung")
+# django-axes: lock an account after AXES_FAILURE_LIMIT failed sign-ins for AXES_COOLOFF_MINUTES.
+# AXES_LOCKOUT_PARAMETERS: comma-separated, "+" joins a combination (default: account and address
+# together, so a stranger cannot lock a person out from elsewhere).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env_list("AXES_LOCKOUT_PARAMETERS", ["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+# Every failed attempt (also for names that are no account) with address, in the admin.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# Password-reset requests: at most this many per hour from one address and for one e-mail address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)

@@ -33,3 +33,8 @@ SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # type: ignore[assignment]  # nothing collected: WhiteNoise would warn about the missing folder
+
+# --- Sign-in: second factor, lockout, sessions (issue 11) ---
+# The suite signs people in with force_login; tests of the sign-in turn these on (settings fixture).
+TWO_FACTOR_REQUIRED = False
+REAUTH_MAX_AGE_MINUTES = 0

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import PasswordResetView
 from grants.views.dashboard import dashboard
 from ops.views import healthz, readyz
 
@@ -13,7 +14,10 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+
+    path("konto/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("konto/", include("django.contrib.auth.urls")),
+    path("konto/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("grants.urls")),
 ]
