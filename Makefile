@@ -9,6 +9,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install install-dev migrate demo serve serve-prod check clean
 
@@ -66,7 +68,7 @@ check: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy .
 
 test: check
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .mypy_cache .ruff_cache
