@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.form_tokens.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -84,7 +85,8 @@ TEMPLATES = [
                 "grants.navigation.main_navigation",
             ],
             # `eur`, `datum` and `datum_zeit` in every template, without {% load %}.
-            "builtins": ["core.templatetags.formats"],
+            # form_token: {% csrf_token %} also renders the one-time form token (core/form_tokens.py).
+            "builtins": ["core.templatetags.formats", "core.templatetags.form_token"],
         },
     },
 ]
@@ -173,3 +175,10 @@ LOGGING = {
     # WeasyPrint and fontTools report every rendering step at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+
+# --- Schutz vor Doppelungen und ungültigen Eingaben (issue 11) ---
+# A claimed one-time form token (core/form_tokens.py) is kept this long; a repeat of the same
+# form within that time is refused, the rows are deleted as new forms arrive.
+FORM_TOKEN_MAX_AGE_HOURS = env_int("FORM_TOKEN_MAX_AGE_HOURS", 24)
+if FORM_TOKEN_MAX_AGE_HOURS < 1:
+    raise ImproperlyConfigured(f"FORM_TOKEN_MAX_AGE_HOURS={FORM_TOKEN_MAX_AGE_HOURS} muss mindestens 1 sein.")
