@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.admin_writes import AuditedAdminMixin
 
 if TYPE_CHECKING:
     from django_stubs_ext import FieldOpts, StrPromise
@@ -61,7 +62,7 @@ ROLE_FIELDSET: "tuple[StrPromise, FieldOpts]" = (
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     readonly_fields = ("last_login", "date_joined")
