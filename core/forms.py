@@ -2,6 +2,7 @@
 `29.10.2021`."""
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -88,9 +89,24 @@ class GermanDateInput(forms.DateInput):
                                                     "autocomplete": "off", **(attrs or {})})
 
 
+# Every date the application deals with lies in this range; outside it, date arithmetic
+# (deadlines, interest periods, year ranges) would overflow or make no sense.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
 class GermanDateField(forms.DateField):
-    """A date typed as `29.10.2021` (ISO `2021-10-29` is accepted too), shown the same way."""
+    """A date typed as `29.10.2021` (ISO `2021-10-29` is accepted too), shown the same way,
+    between 01.01.1900 and 31.12.2199."""
 
     widget = GermanDateInput
     input_formats = DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")}
+    default_error_messages = {
+        "invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben."),
+        "out_of_range": _("Bitte ein Datum zwischen dem 01.01.1900 und dem 31.12.2199 angeben."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
