@@ -13,6 +13,8 @@ from core.formats import DATE_FORMAT, DATE_INPUT_FORMATS
 from core.money import format_eur
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+# 10^15: no amount (max_digits 14) or share reaches it.
+MAX_EXPONENT = 15
 
 
 def parse_german_decimal(text: str) -> Decimal:
@@ -43,6 +45,7 @@ def parse_german_decimal(text: str) -> Decimal:
 class GermanDecimalField(forms.DecimalField):
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     invalid_message = _("„%(value)s“ ist keine gültige Zahl. Beispiel: 1,5")
+    too_large_message = _("Die Zahl ist zu groß.")
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -50,9 +53,13 @@ class GermanDecimalField(forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         try:
-            return parse_german_decimal(str(value))
+            number = parse_german_decimal(str(value))
         except InvalidOperation:
             raise ValidationError(self.invalid_message, code="invalid", params={"value": value}) from None
+        if number and number.adjusted() >= MAX_EXPONENT:
+            # Beyond any amount or share here; larger numbers overflow Decimal arithmetic (quantize).
+            raise ValidationError(self.too_large_message, code="too_large")
+        return number
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -64,6 +71,7 @@ class MoneyField(GermanDecimalField):
     """Euro amount ≥ 0 with cents, German input and display (`100.000,00`)."""
 
     invalid_message = _("„%(value)s“ ist kein gültiger Betrag. Beispiel: 100.000,00")
+    too_large_message = _("Der Betrag ist zu groß.")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 14)
