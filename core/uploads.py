@@ -32,8 +32,12 @@ _ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/EmbeddedFile", "/Embedd
 # …and values of /S (action type), /Type or /Subtype.
 _ACTIVE_TYPES = frozenset({"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute",
                            "/EmbeddedFile", "/RichMedia", "/Sound", "/Movie", "/Rendition"})
-# The same names written plainly anywhere in the file (also in objects no reference reaches).
+# The same names written plainly anywhere outside stream data (also in objects no reference
+# reaches). Stream data (images, fonts, compressed content) is left out: a short name like /JS
+# turns up by chance in megabytes of binary data; objects packed into object streams are
+# checked by the parser walk instead.
 _ACTIVE_RAW = re.compile(rb"/(JavaScript|JS|AA|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z0-9])")
+_STREAM_DATA = re.compile(rb"\bstream\r?\n.*?\bendstream\b", re.DOTALL)
 _MAX_OBJECTS = 500_000
 
 
@@ -62,7 +66,7 @@ def pdf_problem(content: bytes) -> str | None:
     active = _("Die PDF-Datei enthält aktive Inhalte (JavaScript, automatische Aktionen, eingebettete "
                "Dateien oder Multimedia) und wird deshalb nicht angenommen. Bitte die Datei ohne diese "
                "Inhalte speichern, z. B. mit „Drucken als PDF“.")
-    if _ACTIVE_RAW.search(content):
+    if _ACTIVE_RAW.search(_STREAM_DATA.sub(b"stream endstream", content)):
         return active
     try:
         reader = _open_pdf(content)

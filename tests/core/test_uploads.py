@@ -134,3 +134,14 @@ def test_an_uploaded_file_is_downloaded_as_a_pdf_attachment_never_sniffed(client
     assert response["Content-Disposition"] == (
         "attachment; filename=\"b_.html.pdf\"; filename*=UTF-8''b_.html.pdf")
     assert b"".join(response.streaming_content) == factories.PDF
+
+
+def test_active_names_inside_stream_data_are_not_mistaken_for_active_content():
+    """Binary stream data (a scanned page, a font) may contain `/JS` by chance; only the
+    dictionaries count."""
+    def image_like_stream(writer):
+        from pypdf.generic import DecodedStreamObject
+        stream = DecodedStreamObject()
+        stream.set_data(b"\x00\x17/JS\x01/AA\x02 random bytes of a scan \xff")
+        writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+    check_pdf_upload(written(image_like_stream))
