@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.two_factor import second_factor_reset
+from audit.admin_writes import AuditedAdminMixin
 from core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def reset_second_factor(modeladmin, request, queryset):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     actions = [reset_second_factor]
     form = UserEditForm
     add_form = UserCreationForm

@@ -2,6 +2,7 @@
 `29.10.2021`."""
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -12,6 +13,8 @@ from core.formats import DATE_FORMAT, DATE_INPUT_FORMATS
 from core.money import format_eur
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+# 10^15: no amount (max_digits 14) or share reaches it.
+MAX_EXPONENT = 15
 
 
 def parse_german_decimal(text: str) -> Decimal:
@@ -42,6 +45,7 @@ def parse_german_decimal(text: str) -> Decimal:
 class GermanDecimalField(forms.DecimalField):
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     invalid_message = _("„%(value)s“ ist keine gültige Zahl. Beispiel: 1,5")
+    too_large_message = _("Die Zahl ist zu groß.")
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -49,9 +53,13 @@ class GermanDecimalField(forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         try:
-            return parse_german_decimal(str(value))
+            number = parse_german_decimal(str(value))
         except InvalidOperation:
             raise ValidationError(self.invalid_message, code="invalid", params={"value": value}) from None
+        if number and number.adjusted() >= MAX_EXPONENT:
+            # Beyond any amount or share here; larger numbers overflow Decimal arithmetic (quantize).
+            raise ValidationError(self.too_large_message, code="too_large")
+        return number
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -63,6 +71,7 @@ class MoneyField(GermanDecimalField):
     """Euro amount ≥ 0 with cents, German input and display (`100.000,00`)."""
 
     invalid_message = _("„%(value)s“ ist kein gültiger Betrag. Beispiel: 100.000,00")
+    too_large_message = _("Der Betrag ist zu groß.")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 14)
@@ -88,9 +97,24 @@ class GermanDateInput(forms.DateInput):
                                                     "autocomplete": "off", **(attrs or {})})
 
 
+# Every date the application deals with lies in this range; outside it, date arithmetic
+# (deadlines, interest periods, year ranges) would overflow or make no sense.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
 class GermanDateField(forms.DateField):
-    """A date typed as `29.10.2021` (ISO `2021-10-29` is accepted too), shown the same way."""
+    """A date typed as `29.10.2021` (ISO `2021-10-29` is accepted too), shown the same way,
+    between 01.01.1900 and 31.12.2199."""
 
     widget = GermanDateInput
     input_formats = DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben.")}
+    default_error_messages = {
+        "invalid": _("Bitte ein Datum im Format TT.MM.JJJJ angeben."),
+        "out_of_range": _("Bitte ein Datum zwischen dem 01.01.1900 und dem 31.12.2199 angeben."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")

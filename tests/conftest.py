@@ -3,6 +3,7 @@ body, Hochtaunuskreis), a clerk, a second clerk, an approver, a second approver 
 programme administrator; plus an open programme period 2026–2030 with budgets."""
 
 import os
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -25,6 +26,26 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_may_truncate_append_only_tables():
+    """pytest-django empties the tables after a transactional test (threads, browser) with
+    TRUNCATE, which the append-only tables refuse on PostgreSQL (grants/migrations/
+    0013_g_truncate_guard.py) except in a test database whose flush sets this for its own
+    transaction. Nothing else in the suite may truncate them."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return ["SET LOCAL wirfunding.allow_truncate = 'on'", *statements] if statements else statements
+
+    with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush):
+        yield
 
 
 @pytest.fixture

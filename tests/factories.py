@@ -20,6 +20,14 @@ PASSWORD = "test-passwort-2026"
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
+# The smallest real PDF (one empty A4 page, written by pypdf): uploads are parsed by a PDF parser
+# and refused when they do not parse or have no page (core/uploads.py).
+PDF = (b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\n/Producer (pypdf)\n>>\nendobj\n2 0 obj\n<<\n/Type /Pages\n"
+       b"/Count 1\n/Kids [ 4 0 R ]\n>>\nendobj\n3 0 obj\n<<\n/Type /Catalog\n/Pages 2 0 R\n>>\nendobj\n4 0 obj\n"
+       b"<<\n/Type /Page\n/Resources <<\n>>\n/MediaBox [ 0.0 0.0 595 842 ]\n/Parent 2 0 R\n>>\nendobj\nxref\n"
+       b"0 5\n0000000000 65535 f \n0000000015 00000 n \n0000000054 00000 n \n0000000113 00000 n \n"
+       b"0000000162 00000 n \ntrailer\n<<\n/Size 5\n/Root 3 0 R\n/Info 1 0 R\n>>\nstartxref\n256\n%%EOF\n")
+
 def at(day: date, hour: int = 10):
     """Run what follows on `day`: the clock frozen at `hour` o'clock, Berlin time."""
     return clock.frozen_at(datetime(day.year, day.month, day.day, hour, tzinfo=BERLIN))

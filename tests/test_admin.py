@@ -31,7 +31,7 @@ from grants.services.reviews import application_request_changes, application_sta
 from municipalities.models import Municipality
 from tests import factories
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 NEW_PASSWORD = "Ein-sicheres-Passwort-2026"
 COORDINATOR_NEEDS_ONE_BODY = (
     "Personen der Rolle Koordination gehören genau einer Gebietskörperschaft an; Ministeriumspersonal keiner."

@@ -52,7 +52,7 @@ from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2024, 3, 1, 10, tzinfo=BERLIN)  # the award 2021–2025 runs; 2021–2023 have ended
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 SKIPPED_PREFIXES = ("admin/", "konto/")
 METHODS = ("GET", "POST")
 

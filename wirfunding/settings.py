@@ -72,9 +72,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.bad_input.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    # After the sign-in checks: a form sent into the second-factor step claims no token.
+    "core.form_tokens.FormTokenMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -93,7 +96,8 @@ TEMPLATES = [
                 "grants.navigation.main_navigation",
             ],
             # `eur`, `datum` and `datum_zeit` in every template, without {% load %}.
-            "builtins": ["core.templatetags.formats"],
+            # form_token: {% csrf_token %} also renders the one-time form token (core/form_tokens.py).
+            "builtins": ["core.templatetags.formats", "core.templatetags.form_token"],
         },
     },
 ]
@@ -311,3 +315,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Password-reset requests: at most this many per hour from one address and for one e-mail address.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+
+# --- Schutz vor Doppelungen und ungültigen Eingaben (issue 11) ---
+# A claimed one-time form token (core/form_tokens.py) is kept this long; a repeat of the same
+# form within that time is refused, the rows are deleted as new forms arrive.
+FORM_TOKEN_MAX_AGE_HOURS = env_int("FORM_TOKEN_MAX_AGE_HOURS", 24)
+if FORM_TOKEN_MAX_AGE_HOURS < 1:
+    raise ImproperlyConfigured(f"FORM_TOKEN_MAX_AGE_HOURS={FORM_TOKEN_MAX_AGE_HOURS} muss mindestens 1 sein.")

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from accounts.roles import Capability
+from audit.admin_writes import AuditedAdminMixin
 from core.errors import NotPermitted
 from grants.admin.base import (
     EMPTY,
@@ -116,7 +117,7 @@ class CeremonyNoticeInline(ReadOnlyTabularInline):
 
 
 @admin.register(HandoverCeremony)
-class HandoverCeremonyAdmin(admin.ModelAdmin):
+class HandoverCeremonyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (date_column("date", _("Datum")), "place", "official_title", "official_name", "notice_count")
     search_fields = ("place", "official_name")
     ordering = ("-date",)

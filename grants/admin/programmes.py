@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Capability
+from audit.admin_writes import AuditedAdminMixin
 from core.errors import NotPermitted
 from core.money import ZERO, format_eur
 from grants.admin.base import AuditTrailMixin, ServiceForm, ServiceModelAdmin, date_column, money_column
@@ -36,7 +37,7 @@ class AuthorityNameInline(admin.TabularInline):
 
 
 @admin.register(GeneralConditionsVersion)
-class GeneralConditionsVersionAdmin(admin.ModelAdmin):
+class GeneralConditionsVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Fixed versions of the general conditions (ANBest-GK). A new wording is a new version;
     issued notices keep the text they printed."""
 
@@ -46,7 +47,7 @@ class GeneralConditionsVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuingAuthority)
-class IssuingAuthorityAdmin(admin.ModelAdmin):
+class IssuingAuthorityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [AuthorityNameInline]
     list_display = ("name", "unit", "acting_for", "city", "contact_name", "contact_email")
     search_fields = ("name", "unit", "acting_for", "contact_name")
@@ -100,7 +101,7 @@ class BudgetInline(admin.TabularInline):
 
 
 @admin.register(FundingProgramme)
-class FundingProgrammeAdmin(admin.ModelAdmin):
+class FundingProgrammeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", date_column("period_start", _("Beginn")), date_column("period_end", _("Ende")),
                     date_column("application_deadline", _("Antragsfrist")), "accepts_applications",
                     "financing_type", "issuing_authority")

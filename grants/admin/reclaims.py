@@ -1,5 +1,6 @@
-"""Reclaims and their repayments (written by services: read-only here) and the base-rate
-table (data of the programme administration, editable)."""
+"""Reclaims, their repayments and the base-rate table: written by services (the base rates on
+the page „Basiszinssatz“ through base_rate_set, which refuses to change a rate an issued notice
+printed), read-only here."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from grants.models import BaseRate, Reclaim, ReclaimHearing, ReclaimRepayment
 
 
 @admin.register(BaseRate)
-class BaseRateAdmin(admin.ModelAdmin):
+class BaseRateAdmin(ReadOnlyModelAdmin):
     list_display = (date_column("valid_from", _("gültig ab")), "rate", "source")
     fields = ("valid_from", "rate", "source")
 

@@ -238,6 +238,11 @@ class ReclaimRepayment(models.Model):
         constraints = [
             models.CheckConstraint(name="reclaim_repayment_positive", condition=Q(amount__gt=0),
                                    violation_error_message=_("Der Betrag muss größer als 0,00 € sein.")),
+            # One receipt is booked once: the same amount received on the same day under the same
+            # Buchungszeichen is the same money (instalments differ by their day).
+            models.UniqueConstraint(fields=["reclaim", "received_on", "amount", "reference"],
+                                    name="reclaim_repayment_once",
+                                    violation_error_message=_("Diese Rückzahlung ist bereits gebucht.")),
         ]
 
     def __str__(self) -> str:

@@ -277,6 +277,12 @@ def reclaim_book_repayment(*, reclaim: Reclaim, user, received_on: date, amount:
             raise FieldErrors({"received_on": [
                 _("Das Eingangsdatum liegt vor dem Datum des Rückforderungsbescheids (%(date)s).")
                 % {"date": format_date(reclaim.notice.issued_on)}]})
+        if reclaim.repayments.filter(received_on=received_on, amount=amount, reference=reference).exists():
+            raise FieldErrors({"reference": [
+                _("Eine Rückzahlung über %(amount)s vom %(date)s mit diesem Buchungszeichen ist bereits gebucht. "
+                  "Sind wirklich zwei gleiche Zahlungen eingegangen, bitte das Buchungszeichen angeben, das die "
+                  "zweite unterscheidet.")
+                % {"amount": format_eur(amount), "date": format_date(received_on)}]})
         owed = reclaim_balance(reclaim, received_on)
         if amount > owed.total_outstanding:
             raise FieldErrors({"amount": [

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from core.errors import DomainError
+from core.uploads import pdf_download_response
 from grants.selectors.scoping import get_application_for_user, get_attachment_for_user
 from grants.services.applications import attachment_add, attachment_remove
 from grants.views.common import AuthenticatedRequest, require
@@ -53,14 +54,13 @@ def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _back(request, application)
 
 
-def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     attachment = get_attachment_for_user(request.user, pk, attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("Die Datei ist nicht mehr vorhanden.")) from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                        content_type="application/pdf")
+    return pdf_download_response(handle, attachment.original_name)
 
 
 @require_POST

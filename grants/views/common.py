@@ -95,7 +95,8 @@ def post_action(request: HttpRequest, action: Callable[[], object], *, success: 
 def safe_next(request: HttpRequest) -> str | None:
     """Where to return after an action (`next` in the form or the query), if it is this site."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+    # A path on this site only: anything else (`9999-12-31`) redirect() would try as a view name.
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
     return None

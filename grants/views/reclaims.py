@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -24,6 +24,7 @@ from core import clock
 from core.errors import DomainError
 from core.formats import format_date, format_decimal
 from core.money import ZERO, format_eur
+from core.uploads import pdf_download_response
 from grants.filters import ReclaimFilterSet
 from grants.forms.reclaims import (
     BaseRateForm,
@@ -330,14 +331,12 @@ def reclaim_hearing_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
-def reclaim_hearing_answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def reclaim_hearing_answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     reclaim = get_reclaim_for_user(request.user, pk)
     hearing = _hearing_or_404(reclaim)
     if not hearing.answer_pdf_sha256:
         raise Http404(_("Der Stellungnahme ist kein PDF beigefügt."))
-    response = pdf_response(hearing.answer_pdf, hearing.answer_pdf_name or "stellungnahme.pdf", as_attachment=True)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return pdf_download_response(hearing.answer_pdf, hearing.answer_pdf_name, "stellungnahme.pdf")
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability
 from core import clock
 from core.errors import DomainError, FieldErrors
+from core.uploads import pdf_download_response
 from grants.filters import UsageReportFilterSet
 from grants.forms.usage_reports import (
     DECLARATION_TEXT,
@@ -190,7 +191,7 @@ def usage_report_narrative(request: AuthenticatedRequest, pk: int) -> HttpRespon
         narrative_form=narrative_form))
 
 
-def usage_report_narrative_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+def usage_report_narrative_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The Sachbericht, for the own body's coordinator and the ministry; everyone else 404."""
     report = get_usage_report_for_user(request.user, pk)
     if not report.narrative:
@@ -199,8 +200,7 @@ def usage_report_narrative_download(request: AuthenticatedRequest, pk: int) -> F
         handle = report.narrative.open("rb")
     except FileNotFoundError:
         raise Http404(_("Die Datei ist nicht mehr vorhanden.")) from None
-    return FileResponse(handle, as_attachment=True, filename=report.narrative_name or "sachbericht.pdf",
-                        content_type="application/pdf")
+    return pdf_download_response(handle, report.narrative_name, "sachbericht.pdf")
 
 
 # -- Ministerium: list and check -------------------------------------------------------------------

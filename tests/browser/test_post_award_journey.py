@@ -20,7 +20,7 @@ from tests.browser.helpers import nav, sign_in, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = Disbursement.Status
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 
 
 def test_payment_then_interim_proof_then_programme_report(page, axe, shot, on_day, programme, coordinator_a, clerk,

@@ -27,7 +27,7 @@ from tests import factories
 M = Decimal
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2024, 3, 1)
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 SPENT = {"personal": M("100000.00"), "mikroprojekte": M("5000.00"), "sachausgaben": M("7000.00")}
 RECEIVED = {"zuwendung": M("20000.00"), "eigenmittel": M("92000.00")}
 

@@ -24,7 +24,7 @@ from grants.services.reviews import application_request_changes
 from tests import factories
 
 S = ApplicationStatus
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 
 
 def details(**overrides):

@@ -41,7 +41,7 @@ R = UsageReport.Status
 K = UsageReport.Kind
 BERLIN = ZoneInfo("Europe/Berlin")
 CLOSED_AT = datetime(2026, 9, 1, 9, 30, tzinfo=UTC)
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 SPENT = {"personal": M("117500.00")}
 
 

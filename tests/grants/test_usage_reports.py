@@ -27,7 +27,7 @@ from tests import factories
 M = Decimal
 R = UsageReport.Status
 INTERIM, FINAL = UsageReport.Kind.INTERIM, UsageReport.Kind.FINAL
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 SPENT = {"personal": M("117500.00"), "mikroprojekte": M("4800.00"), "sachausgaben": M("6900.00")}
 RECEIVED = {"zuwendung": M("100000.00"), "eigenmittel": M("29200.00")}
 

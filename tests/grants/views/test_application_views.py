@@ -10,7 +10,7 @@ from grants.models import Application, ApplicationStatus, PlanExpenditure
 from grants.services.applications import application_withdraw, attachment_add
 from tests import factories
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 
 
 def plan_post(years=range(2026, 2031), grant="100.000,00", own="30.000,00", **extra):

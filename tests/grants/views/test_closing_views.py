@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("private_storage")
 M = Decimal
 R = UsageReport.Status
 K = UsageReport.Kind
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.PDF  # a real one-page PDF; uploads are parsed (core/uploads.py)
 SPENT = {"personal": M("117500.00")}
 
 
