@@ -91,6 +91,7 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from core import clock  # noqa: E402
 from grants import demo  # noqa: E402
+from grants.demo import notice_parts  # noqa: E402
 from grants.models import (  # noqa: E402
     Application,
     ApplicationStatus,
@@ -162,7 +163,7 @@ def award_to(application: Application, *, clerk: User, approver: User) -> None:
         application.refresh_from_db()
     if not EarlyStartConsent.objects.filter(application=application).exists():  # the period began in January
         early_start_consent_record(application=application, user=approver, consented_on=date(2026, 1, 5),
-                                   consented_by="Hessisches Ministerium für Soziales und Integration")
+                                   consented_by=notice_parts.HMAIJS)
     if application.status == ApplicationStatus.SUBMITTED:
         application_start_review(application=application, user=clerk)
         application.refresh_from_db()
