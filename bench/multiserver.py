@@ -9,8 +9,8 @@ What it does, in order:
    application's services, committed: four throwaway clerks and approvers (`bench-…`), awards
    with an issued Zuwendungsbescheid for four more bodies (so that six coordinators can call
    money), draft applications for the load to submit, and `--races` prepared payments for the
-   approvers to release concurrently. A second run reuses what the first added and tops up
-   the prepared payments (the drafts are used up by the first run: see the output).
+   approvers to release concurrently. A later run reuses the accounts and awards and adds six
+   more drafts (while bodies without a 2026–2030 application remain) and prepared payments.
 2. Starts two gunicorn servers (gunicorn 27, two sync workers each, its own command-line
    flags, no config file) on two loopback ports with production settings: DEBUG off, a freshly
    generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, cookies not `Secure` (plain http on
