@@ -1,7 +1,7 @@
 """Benchmark: two gunicorn servers on one PostgreSQL database under a mixed load from loopback.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wf_multi_bench .venv/bin/python bench/multiserver.py \
-        [--mixed-seconds 40] [--page-seconds 8] [--page-clients 4] [--races 12]
+        [--mixed-seconds 40] [--page-seconds 8] [--page-clients 4] [--races 12] [--scale]
 
 What it does, in order:
 1. Prepares the database (PostgreSQL only; DATABASE_URL is required, so no other database is
@@ -84,7 +84,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command, get_commands  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -125,12 +125,17 @@ D = Disbursement.Status
 # -- Database set-up ---------------------------------------------------------------------------
 
 
-def ensure_demo() -> None:
+def ensure_demo(*, scale: bool) -> None:
     call_command("migrate", verbosity=0)
     if not FundingProgramme.objects.filter(code=demo.CODE_2021).exists():
         print("seed_demo läuft (erster Lauf) …", flush=True)
         with open(os.devnull, "w") as devnull:
             call_command("seed_demo", stdout=devnull)
+    if scale:  # the 10,000 applications of issue 11, where the tree has the command
+        if "seed_scale" not in get_commands():
+            sys.exit("--scale: dieser Stand hat kein Kommando seed_scale.")
+        print("seed_scale läuft …", flush=True)
+        call_command("seed_scale")
 
 
 def bench_user(username: str, role: str, body: Municipality | None = None) -> User:
@@ -185,8 +190,8 @@ class Cast:
     drafts: list[tuple[User, Application]]  # submits during the load
 
 
-def prepare_database() -> Cast:
-    ensure_demo()
+def prepare_database(*, scale: bool) -> Cast:
+    ensure_demo(scale=scale)
     programme = FundingProgramme.objects.get(code=demo.CODE_2026)
     clerk, approver = User.objects.get(username="sachbearbeitung"), User.objects.get(username="bewilligung")
     clerks = [bench_user(f"bench-sachbearbeitung-{n}", Role.SACHBEARBEITUNG) for n in (1, 2)]
@@ -660,13 +665,15 @@ def main() -> None:
     parser.add_argument("--page-clients", type=int, default=4, help="gleichzeitige Clients je Seite (4)")
     parser.add_argument("--races", type=int, default=12, help="vorbereitete Auszahlungen für die Freigabe-Rennen (12)")
     parser.add_argument("--ports", type=int, nargs=2, default=[8611, 8612], help="die beiden Ports (8611 8612)")
+    parser.add_argument("--scale", action="store_true",
+                        help="vorher seed_scale ausführen (Massendaten; nur wo das Kommando existiert)")
     parser.add_argument("--min-ratio", type=float, default=0.30, help="Mindestanteil der schwersten Seite (0.30)")
     args = parser.parse_args()
     if not (1 <= args.mixed_seconds <= 600 and 1 <= args.page_seconds <= 120 and 1 <= args.page_clients <= 16
             and 0 <= args.races <= 200):
         sys.exit("Grenzen: --mixed-seconds 1–600, --page-seconds 1–120, --page-clients 1–16, --races 0–200")
 
-    cast = prepare_database()
+    cast = prepare_database(scale=args.scale)
     if not cast.coordinators:
         sys.exit("Keine Zuwendung, aus der Mittel abgerufen werden können: Datenbank neu anlegen.")
     races = top_up_prepared(cast, args.races)
