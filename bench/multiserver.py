@@ -130,7 +130,7 @@ def ensure_demo(*, scale: bool) -> None:
     if not FundingProgramme.objects.filter(code=demo.CODE_2021).exists():
         print("seed_demo läuft (erster Lauf) …", flush=True)
         with open(os.devnull, "w") as devnull:
-            call_command("seed_demo", stdout=devnull)
+            call_command("seed_demo", "--force", stdout=devnull)  # a bench database, DEBUG is off here
     if scale:  # the 10,000 applications of issue 11, where the tree has the command
         if "seed_scale" not in get_commands():
             sys.exit("--scale: dieser Stand hat kein Kommando seed_scale.")
