@@ -635,6 +635,9 @@ def check_money(races: list[int], outcomes: Outcomes) -> list[str]:
         if told.count("ok") > 1:
             problems.append(f"Auszahlung {pk}: zweimal als gebucht bestätigt ({told})")
     both = sum(1 for pk in tried if sorted(outcomes.released[pk]) == ["ok", "refused"])
+    for pk, told in sorted(outcomes.released.items()):
+        if sorted(told) != ["ok", "refused"]:
+            print(f"  Auszahlung {pk}: den beiden Servern wurde {told} geantwortet")
     print(f"\nGleichzeitige Freigaben derselben Auszahlung über beide Server: {len(outcomes.released)} "
           f"Auszahlungen, davon {both} mit genau einer Bestätigung und einer Abweisung; vorbereitete Rennen: "
           f"{len(tried)}/{len(races)}")
