@@ -60,12 +60,14 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from core import clock  # noqa: E402
 from grants import demo  # noqa: E402
+from grants.demo import notice_parts  # noqa: E402
 from grants.models import Application, ApplicationStatus, FundingProgramme, HandoverCeremony, Notice  # noqa: E402
 from grants.notices import render  # noqa: E402
 from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_presentation_pdf  # noqa: E402
 from grants.notifications import muted  # noqa: E402
 from grants.services.applications import application_create, application_submit  # noqa: E402
 from grants.services.awards import application_approve  # noqa: E402
+from grants.services.early_start import early_start_consent_record  # noqa: E402
 from grants.services.notices import notice_attach_ceremony, notice_issue  # noqa: E402
 from grants.services.plans import financing_plan_replace  # noqa: E402
 from grants.services.reviews import application_recommend, application_start_review  # noqa: E402
@@ -141,10 +143,17 @@ def award_notices_for_the_other_bodies() -> list[Notice]:
                                        financings=financings)
                 application_submit(application=application, user=coordinator)
             application.refresh_from_db()
+            issued = Notice.objects.filter(application=application, kind=Notice.Kind.AWARD).first()
+            if issued is not None:  # the demo's 2026–2030 awards (Bad Homburg, Hanau) have theirs
+                notices.append(issued)
+                continue
             if application.status == ApplicationStatus.SUBMITTED:
                 application_start_review(application=application, user=clerk)
             application_recommend(application=application, user=clerk, amounts=grants)
             application_approve(application=application, user=approver)
+            # The period began on 01.01.2026, before the notice: only with a recorded early-start consent.
+            early_start_consent_record(application=application, user=approver, consented_on=date(2026, 1, 5),
+                                       consented_by=notice_parts.HMAIJS)
             notices.append(notice_issue(application=application, kind=Notice.Kind.AWARD, user=approver,
                                         issued_on=date(2026, 11, 20)))
     return notices

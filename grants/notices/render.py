@@ -11,7 +11,11 @@ files shipped in `fonts/`, under a family name of our own so that no installed f
 stand in for them, and are deterministic: the same snapshot gives the same bytes. The dates
 in the metadata are the notice's date; WeasyPrint derives the file identifier (/ID) from the
 content and the font subset names from the font description, so nothing random remains.
-(A character that Open Sans lacks would still be drawn from a system font by Pango.)
+The fonts are embedded whole, as shipped (already cut down to the Latin script by
+`grants.notices.fontsubset`): WeasyPrint's own subsetting would run HarfBuzz-Subset where the
+system has it and fontTools where not, and the two give different bytes (fontTools even a
+new timestamp on every render). (A character that the shipped fonts lack would still be drawn
+from a system font by Pango.)
 """
 
 import threading
@@ -103,7 +107,8 @@ def _write_pdf(html: str, stylesheet: str) -> bytes:
         styles = _styles()
         document = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=styles.url_fetcher)
         return document.write_pdf(stylesheets=[styles.fonts, getattr(styles, stylesheet)],
-                                  font_config=styles.font_config, pdf_variant=PDF_VARIANT)
+                                  font_config=styles.font_config, pdf_variant=PDF_VARIANT,
+                                  full_fonts=True)  # no subsetter at render time: see the module doc
     except FatalURLFetchingError as error:  # a BaseException in WeasyPrint: make it an ordinary error
         raise RuntimeError(f"Bescheid-PDF nicht erstellt: {error}") from error
 
