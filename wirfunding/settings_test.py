@@ -14,12 +14,10 @@ from wirfunding.settings import BASE_DIR  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
-}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# --- Dateiablage (issue 11) ---
+# Tests store files as production does by default: in the database, rolled back with each test.
+# The S3 tests start their own S3 server (moto) and switch FILE_STORAGE themselves.
+FILE_STORAGE = "database"
