@@ -333,7 +333,12 @@ def reclaim_hearing_answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpRe
     hearing = _hearing_or_404(reclaim)
     if not hearing.answer_pdf_sha256:
         raise Http404(_("Der Stellungnahme ist kein PDF beigefügt."))
-    response = pdf_response(hearing.answer_pdf, hearing.answer_pdf_name or "stellungnahme.pdf", as_attachment=True)
+    try:
+        with hearing.answer_pdf.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404(_("Die Datei ist nicht mehr vorhanden.")) from None
+    response = pdf_response(content, hearing.answer_pdf_name or "stellungnahme.pdf", as_attachment=True)
     patch_cache_control(response, private=True, no_store=True)
     return response
 
