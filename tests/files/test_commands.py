@@ -3,11 +3,13 @@ verify_files reports every missing or damaged file (and notice) with a non-zero 
 
 import hashlib
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from files.models import StoredFile
 from grants.models import Notice
@@ -141,3 +143,19 @@ def test_verify_files_checks_the_bytes_of_issued_notices(programme, coordinator_
 
     assert f"beschädigt: grants.Notice.pdf #{notice.pk}" in failing("verify_files")
 
+
+
+def test_sweep_removes_only_old_objects_without_a_row(three, s3, monkeypatch):
+    run("move_files", "--to", "s3")
+    s3.bucket.put_object(Key="attachments/999/verwaist.pdf", Body=PDF)
+
+    assert "0 verwaiste Objekte älter als 1 h entfernt" in run("sweep_files", "--older-than-hours", "1")
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr("files.management.commands.sweep_files.timezone.now", lambda: later)
+    assert "verwaist: attachments/999/verwaist.pdf" in run("sweep_files", "--older-than-hours", "1", "--dry-run")
+    assert "attachments/999/verwaist.pdf" in objects(s3)
+
+    output = run("sweep_files", "--older-than-hours", "1")
+
+    assert "1 verwaiste Objekte älter als 1 h entfernt" in output
+    assert set(objects(s3)) == {a.file.name for a in three}

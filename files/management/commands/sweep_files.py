@@ -36,4 +36,4 @@ class Command(BaseCommand):
             if not dry_run:
                 storage.delete(name)
         verb = "gefunden" if dry_run else "entfernt"
-        self.stdout.write(f"{len(orphans)} verwaiste Objekte älter als {older_than_hours} Stunden {verb}.")
+        self.stdout.write(f"{len(orphans)} verwaiste Objekte älter als {older_than_hours} h {verb}.")
