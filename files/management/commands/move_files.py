@@ -9,9 +9,10 @@ FILE_STORAGE to the target afterwards, so new files go there too (files are read
 backend meanwhile)."""
 
 from botocore.exceptions import BotoCoreError, ClientError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from files.management.report import finish
 from files.models import StoredFile
 from files.storage import DamagedFileError, s3_storage, sha256, verified_bytes, write_object
 
@@ -67,10 +68,5 @@ class Command(BaseCommand):
                 failed.append(f"{row.name}: {error}")
                 continue
             moved += 1
-        for line in failed:
-            self.stderr.write(line)
-        summary = (f"{moved} Dateien nach „{to}“ verschoben und geprüft, {already} lagen schon dort, "
-                   f"{len(failed)} fehlgeschlagen.")
-        if failed:
-            raise CommandError(summary)
-        self.stdout.write(summary)
+        finish(self, failed, f"{moved} Dateien nach „{to}“ verschoben und geprüft, {already} lagen schon dort, "
+                             f"{len(failed)} fehlgeschlagen.")

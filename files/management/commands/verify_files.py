@@ -3,8 +3,9 @@ StoredFile (in the database or the bucket) against the row, each record's file a
 the record keeps, each notice's and letter's bytes in its row against its recorded hash.
 Exit status 1 when anything is missing or damaged (for monitoring and after a restore)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from files.management.report import finish
 from files.models import StoredFile
 from files.records import references
 from files.storage import read_bytes, sha256
@@ -41,10 +42,5 @@ class Command(BaseCommand):
             elif hashes[reference.name] != reference.sha256:
                 problems.append(f"beschädigt: {reference.label}: Datei {reference.name} hat SHA-256 "
                                 f"{hashes[reference.name]}, der Datensatz {reference.sha256}")
-        for problem in problems:
-            self.stderr.write(problem)
-        summary = (f"{checked_files} gespeicherte Dateien, {checked_records} Verweise und Dokumente geprüft; "
-                   f"{len(problems)} fehlen oder sind beschädigt.")
-        if problems:
-            raise CommandError(summary)
-        self.stdout.write(summary)
+        finish(self, problems, f"{checked_files} gespeicherte Dateien, {checked_records} Verweise und Dokumente "
+                               f"geprüft; {len(problems)} fehlen oder sind beschädigt.")
