@@ -72,3 +72,9 @@ test: check
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .mypy_cache .ruff_cache
+
+# Datensicherung (PostgreSQL): `make backup` schreibt var/backup/wirfunding-<Zeit>.dump;
+# Rücksicherung mit Prüfung: bin/restore ARCHIV ZIEL-URL (README, „Dateiablage und Datensicherung“).
+.PHONY: backup
+backup: $(VENV)/.installed
+	bin/backup

@@ -2,14 +2,18 @@
 body, Hochtaunuskreis), a clerk, a second clerk, an approver, a second approver and a
 programme administrator; plus an open programme period 2026–2030 with budgets."""
 
+import fnmatch
 import os
+import posixpath
 from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from accounts.roles import Role
+from files.models import StoredFile
 from municipalities.loading import load_bodies
 from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
@@ -111,13 +115,33 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
+class StoredPath:
+    """One stored file by name, read through the configured storage (as the download views do)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def exists(self) -> bool:
+        return default_storage.exists(self.name)
+
+    def read_bytes(self) -> bytes:
+        with default_storage.open(self.name, "rb") as handle:
+            return handle.read()
+
+
+class StoredFiles:
+    """The files of the storage under test as a directory: `private_storage / name`, `rglob("*.pdf")`."""
+
+    def __truediv__(self, name: str) -> StoredPath:
+        return StoredPath(name)
+
+    def rglob(self, pattern: str) -> list[StoredPath]:
+        names = StoredFile.objects.values_list("name", flat=True)
+        return [StoredPath(name) for name in names if fnmatch.fnmatch(posixpath.basename(name), pattern)]
+
+
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    """Uploaded files (attachments, Sachberichte) go to a temporary directory, not the
-    project's var/; returns that directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
-    return tmp_path
+def private_storage(db) -> StoredFiles:
+    """Uploaded files (attachments, Sachberichte) in the storage the tests run with (the database
+    backend, the production default): they are rolled back with the test like every other row."""
+    return StoredFiles()

@@ -142,7 +142,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 # Uploaded files (application attachments) are private: they live outside any URL
 # space and are only ever served by views that check the user's right to the object.
-# MEDIA_URL is deliberately unset. Object storage later replaces the "default" backend.
+# MEDIA_URL is deliberately unset. The "default" backend is set in the file storage block at the end;
+# PRIVATE_MEDIA_ROOT is only read by the migration that moves older files into it.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {
@@ -322,3 +323,24 @@ PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
 FORM_TOKEN_MAX_AGE_HOURS = env_int("FORM_TOKEN_MAX_AGE_HOURS", 24)
 if FORM_TOKEN_MAX_AGE_HOURS < 1:
     raise ImproperlyConfigured(f"FORM_TOKEN_MAX_AGE_HOURS={FORM_TOKEN_MAX_AGE_HOURS} muss mindestens 1 sein.")
+
+# --- Dateiablage (issue 11) ---
+# Every FileField stores through files.storage.FileStorage: one row per file in the database
+# (files.StoredFile, written in the record's transaction), the bytes in that row ("database", the
+# default) or in an S3-compatible bucket ("s3"). Issued notices keep their bytes in their own
+# immutable row either way. `manage.py move_files --to s3|database` moves existing files.
+FILE_STORAGE = env_str("FILE_STORAGE", "database")
+if FILE_STORAGE not in ("database", "s3"):
+    raise ImproperlyConfigured(f"FILE_STORAGE={FILE_STORAGE!r}: erlaubt sind „database“ und „s3“.")
+FILE_S3 = {
+    "bucket_name": env_str("FILE_S3_BUCKET", ""),
+    "endpoint_url": env_str("FILE_S3_ENDPOINT_URL", "") or None,
+    "access_key": env_str("FILE_S3_ACCESS_KEY_ID", "") or None,
+    "secret_key": env_str("FILE_S3_SECRET_ACCESS_KEY", "") or None,
+    "region_name": env_str("FILE_S3_REGION", "") or None,
+    "location": env_str("FILE_S3_PREFIX", ""),
+}
+if FILE_STORAGE == "s3" and not FILE_S3["bucket_name"]:
+    raise ImproperlyConfigured("FILE_STORAGE=s3 braucht FILE_S3_BUCKET.")
+INSTALLED_APPS = [*INSTALLED_APPS, "files"]
+STORAGES = {**STORAGES, "default": {"BACKEND": "files.storage.FileStorage"}}

@@ -14,13 +14,6 @@ from wirfunding.settings import BASE_DIR  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
-}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
@@ -38,3 +31,8 @@ STATIC_ROOT = None  # type: ignore[assignment]  # nothing collected: WhiteNoise 
 # The suite signs people in with force_login; tests of the sign-in turn these on (settings fixture).
 TWO_FACTOR_REQUIRED = False
 REAUTH_MAX_AGE_MINUTES = 0
+
+# --- Dateiablage (issue 11) ---
+# Tests store files as production does by default: in the database, rolled back with each test.
+# The S3 tests start their own S3 server (moto) and switch FILE_STORAGE themselves.
+FILE_STORAGE = "database"

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -161,6 +163,11 @@ class HearingRecordError(Exception):
     pass
 
 
+def _hearing_answer_path(instance, filename) -> str:
+    # Never the sender's file name in storage: it may carry path tricks or personal data.
+    return f"hearings/{instance.reclaim_id}/{uuid.uuid4().hex}.pdf"
+
+
 class ReclaimHearing(models.Model):
     """The Anhörung nach § 28 HVwVfG before a Rückforderungsbescheid: the letter (not a
     Verwaltungsakt) stored immutably like a notice – bytes, SHA-256, snapshot – and the body's
@@ -179,7 +186,7 @@ class ReclaimHearing(models.Model):
     sha256 = models.CharField(_("SHA-256 des PDF"), max_length=64, editable=False, default="")
     snapshot = models.JSONField(_("gedruckte Angaben"), editable=False, default=dict)
     answer_text = models.TextField(_("Stellungnahme"), blank=True)
-    answer_pdf = models.BinaryField(_("Stellungnahme (PDF)"), editable=False, default=bytes, blank=True)
+    answer_pdf = models.FileField(_("Stellungnahme (PDF)"), upload_to=_hearing_answer_path, blank=True, editable=False)
     answer_pdf_name = models.CharField(_("Dateiname der Stellungnahme"), max_length=255, blank=True)
     answer_pdf_sha256 = models.CharField(_("SHA-256 der Stellungnahme"), max_length=64, blank=True)
     answered_at = models.DateTimeField(_("Stellungnahme eingegangen am"), null=True, blank=True)

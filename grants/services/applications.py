@@ -162,12 +162,9 @@ def attachment_add(*, application: Application, user, name: str, content: bytes,
             application=application, original_name=display_filename(name), description=description,
             size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by=user,
         )
+        # The file's row is written in this transaction: a rollback removes it (files.storage).
         attachment.file.save("upload.pdf", ContentFile(content), save=False)
-        try:
-            attachment.save()
-        except Exception:
-            attachment.file.delete(save=False)
-            raise
+        attachment.save()
         audit_log(actor=user, action="grants.application.attachment_added", target=application,
                   data={"file": attachment.original_name, "sha256": attachment.sha256})
     return attachment
@@ -182,7 +179,8 @@ def attachment_remove(*, attachment: ApplicationAttachment, user) -> None:
         attachment.delete()
         audit_log(actor=user, action="grants.application.attachment_removed", target=application,
                   data={"file": name})
-        transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+        # The file's row goes in this transaction; an object in S3 once the transaction committed.
+        attachment.file.storage.delete(stored)
 
 
 def application_submit(*, application: Application, user, answer: str = "", now: datetime | None = None) -> Application:

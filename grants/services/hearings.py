@@ -16,6 +16,7 @@ Issuing the Rückforderungsbescheid waits for the answer or the end of the deadl
 import hashlib
 from datetime import date, datetime, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -94,7 +95,7 @@ def reclaim_hearing_answer(*, reclaim: Reclaim, user, text: str, pdf_name: str =
         hearing = ReclaimHearing.objects.select_for_update().get(reclaim=reclaim)
         hearing.answer_text = text
         if pdf_content:
-            hearing.answer_pdf = pdf_content
+            hearing.answer_pdf.save("stellungnahme.pdf", ContentFile(pdf_content), save=False)
             hearing.answer_pdf_name = display_filename(pdf_name, "stellungnahme.pdf")
             hearing.answer_pdf_sha256 = hashlib.sha256(pdf_content).hexdigest()
         hearing.answered_at, hearing.answered_by = now, user

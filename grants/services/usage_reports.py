@@ -128,14 +128,10 @@ def usage_report_attach_narrative(*, report: UsageReport, user, name: str, conte
         report.narrative.save("sachbericht.pdf", ContentFile(content), save=False)
         report.narrative_name = display_filename(name)
         report.narrative_sha256 = hashlib.sha256(content).hexdigest()
-        storage, stored = report.narrative.storage, report.narrative.name
-        try:
-            report.save(update_fields=["narrative", "narrative_name", "narrative_sha256"])
-        except Exception:
-            storage.delete(stored)
-            raise
+        report.save(update_fields=["narrative", "narrative_name", "narrative_sha256"])
         if previous:
-            transaction.on_commit(lambda: storage.delete(previous))
+            # Its row goes in this transaction; an object in S3 once the transaction committed.
+            report.narrative.storage.delete(previous)
         audit_log(actor=user, action="grants.usage_report.narrative_attached", target=report,
                   data={"file": report.narrative_name, "sha256": report.narrative_sha256})
     return report

@@ -336,7 +336,11 @@ def reclaim_hearing_answer_pdf(request: AuthenticatedRequest, pk: int) -> HttpRe
     hearing = _hearing_or_404(reclaim)
     if not hearing.answer_pdf_sha256:
         raise Http404(_("Der Stellungnahme ist kein PDF beigefügt."))
-    return pdf_download_response(hearing.answer_pdf, hearing.answer_pdf_name, "stellungnahme.pdf")
+    try:
+        handle = hearing.answer_pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Die Datei ist nicht mehr vorhanden.")) from None
+    return pdf_download_response(handle, hearing.answer_pdf_name, "stellungnahme.pdf")
 
 
 @require_POST
