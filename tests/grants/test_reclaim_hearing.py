@@ -175,7 +175,8 @@ def test_own_coordinator_sees_the_proposal_only_once_heard_and_answers_on_the_pa
     hearing = ReclaimHearing.objects.get(reclaim=proposed)
     assert hearing.answer_text == "Die Stelle war unbesetzt." and hearing.answered_by == coordinator_a
     assert hearing.answer_pdf_name == "Stellungnahme.pdf" and not hearing.answer_late
-    assert bytes(client.get(reverse("grants:reclaim_hearing_answer_pdf", args=[proposed.pk])).content) == PDF
+    answer = client.get(reverse("grants:reclaim_hearing_answer_pdf", args=[proposed.pk]))
+    assert b"".join(answer.streaming_content) == PDF
 
 
 def test_answer_on_the_last_day_is_in_time(proposed, clerk, coordinator_a):
