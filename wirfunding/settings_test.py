@@ -23,3 +23,9 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# --- background tasks (issue 11) ---
+# Tasks run eagerly (after commit) unless a test starts a real worker (tests/background, marker
+# `broker`, CELERY_TEST_BROKER_URL).
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True

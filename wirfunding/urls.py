@@ -13,4 +13,5 @@ urlpatterns = [
     path("konto/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("grants.urls")),
+    path("", include("background.urls")),
 ]
