@@ -12,13 +12,12 @@ from grants.admin.base import ReadOnlyModelAdmin, date_column
 
 @admin.register(OutboxMail)
 class OutboxMailAdmin(ReadOnlyModelAdmin):
-    list_display = ("subject", "recipients", "event", "status", "attempts", "created", "sent", "last_error_short")
+    list_display = ("subject", "recipients", "event", "status", "attempts", date_column("created_at", _("erstellt")),
+                    date_column("sent_at", _("versandt am")), "last_error_short")
     list_filter = ("status", "event")
     search_fields = ("subject", "key", "to")
     ordering = ("-created_at", "-pk")
     actions = ["requeue"]
-    created = date_column("created_at", _("erstellt"))
-    sent = date_column("sent_at", _("versandt am"))
 
     @admin.display(description=_("Empfänger"))
     def recipients(self, mail: OutboxMail) -> str:
@@ -37,10 +36,9 @@ class OutboxMailAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Job)
 class JobAdmin(ReadOnlyModelAdmin):
-    list_display = ("kind", "object_label", "user", "status", "progress", "created", "finished", "result_size")
+    list_display = ("kind", "object_label", "user", "status", "progress", date_column("created_at", _("gestartet")),
+                    date_column("finished_at", _("beendet")), "result_size")
     list_filter = ("status", "kind")
     search_fields = ("object_label", "user__username")
     list_select_related = ("user",)
     ordering = ("-created_at", "-pk")
-    created = date_column("created_at", _("gestartet"))
-    finished = date_column("finished_at", _("beendet"))
