@@ -111,6 +111,8 @@ def celery_worker(transactional_db, settings):
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
+    # Eager runs before this test took a producer from a pool made for the old broker URL.
+    _forget_broker_connections(app)
     app.control.purge()
     try:
         with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
@@ -119,5 +121,14 @@ def celery_worker(transactional_db, settings):
     finally:
         app.control.purge()
         app.conf.update(saved)
-        app.pool.force_close_all()
+        _forget_broker_connections(app)
         connections.close_all()
+
+
+def _forget_broker_connections(app) -> None:
+    """Close the pooled broker connections; the next test (another broker URL, or eager) opens new ones."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
