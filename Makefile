@@ -2,6 +2,10 @@
 #   make run   – virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000
 #   make test  – install test requirements, checks (Django, migrations, ruff, mypy), the whole test suite
 # DATABASE_URL is honoured by both (default: SQLite file db.sqlite3 next to manage.py).
+# Background work (README, "Hintergrundaufgaben"): with CELERY_BROKER_URL set (e.g. redis://127.0.0.1:6379/0)
+#   make worker    – a Celery worker: e-mails from the outbox, ceremony bundles, notice archives
+#   make beat      – the scheduler: pending e-mails every minute, deadline reminders every morning
+# Without CELERY_BROKER_URL `make run` runs every task in the web process after commit.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,7 +13,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev migrate demo serve check clean
+.PHONY: run test install install-dev migrate demo serve worker beat check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +41,14 @@ demo: $(VENV)/.installed
 
 serve: $(VENV)/.installed
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(VENV)/.installed
+	@test -n "$$CELERY_BROKER_URL" || { echo "CELERY_BROKER_URL ist nicht gesetzt (z. B. redis://127.0.0.1:6379/0)." >&2; exit 2; }
+	$(VENV)/bin/celery -A wirfunding worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+beat: $(VENV)/.installed
+	@test -n "$$CELERY_BROKER_URL" || { echo "CELERY_BROKER_URL ist nicht gesetzt (z. B. redis://127.0.0.1:6379/0)." >&2; exit 2; }
+	$(VENV)/bin/celery -A wirfunding beat --loglevel=INFO --schedule=$${CELERY_BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
 
 check: export DJANGO_SETTINGS_MODULE = wirfunding.settings_test
 check: $(VENV)/.installed-dev

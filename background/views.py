@@ -7,13 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from background.jobs import job_result_bytes
 from background.selectors import get_job_for_user, own_jobs
 from core.errors import DomainError
-from grants.views.common import AuthenticatedRequest
+from grants.views.common import AuthenticatedRequest, file_response
 
 
 @require_GET
@@ -38,9 +37,6 @@ def job_download(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("background:job_detail", pk=job.uuid)
-    response = HttpResponse(data, content_type=job.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, job.result_name)
-    response["Content-Length"] = str(len(data))
+    response = file_response(data, job.result_name, job.content_type)
     response["ETag"] = f'"{job.result_sha256}"'
-    patch_cache_control(response, private=True, no_cache=True)
     return response

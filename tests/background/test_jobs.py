@@ -114,7 +114,7 @@ def test_the_bundle_reports_its_steps_in_german_with_rising_progress(ceremony):
     ceremony_bundle_pdf(ceremony, progress=lambda percent, step: steps.append((percent, step)))
 
     percents = [percent for percent, _step in steps]
-    assert percents == sorted(percents) and 0 < percents[0] and percents[-1] < 100
+    assert percents == sorted(percents) and percents[0] > 0 and percents[-1] < 100
     assert steps[0][1] == "Gespeicherte Bescheide werden geprüft (SHA-256)."
     assert steps[-1][1] == "Bescheid 1 von 1 wird angefügt: Werra-Meißner-Kreis."
 

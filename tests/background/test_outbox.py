@@ -53,10 +53,9 @@ def test_the_mail_is_written_in_the_transaction_of_the_change_and_sent_after_com
 
 
 def test_a_rolled_back_change_leaves_no_mail(draft, coordinator_a):
-    with TestCase.captureOnCommitCallbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            application_submit(application=draft, user=coordinator_a)
-            raise RuntimeError("etwas anderes in derselben Transaktion scheitert")
+    with TestCase.captureOnCommitCallbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        application_submit(application=draft, user=coordinator_a)
+        raise RuntimeError("etwas anderes in derselben Transaktion scheitert")
 
     assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.DRAFT
     assert OutboxMail.objects.count() == 0
