@@ -3,12 +3,19 @@ none: the database constraint is checked in the forms, so a breach shows as a fo
 
 from typing import TYPE_CHECKING
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.two_factor import second_factor_reset
+from core.errors import DomainError
 
 if TYPE_CHECKING:
     from django_stubs_ext import FieldOpts, StrPromise
@@ -60,8 +67,35 @@ ROLE_FIELDSET: "tuple[StrPromise, FieldOpts]" = (
 )
 
 
+# Second-factor devices change only through accounts.two_factor (enrolment by the person, reset
+# with an audit entry by the action below); django-otp's own admin pages, which would show keys
+# and allow silent edits, are taken out.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+del otp_static_admin, otp_totp_admin  # imported only so their registrations exist before removal
+
+
+@admin.action(description=_("Zweiten Faktor zurücksetzen (verlorenes Telefon)"), permissions=["change"])
+def reset_second_factor(modeladmin, request, queryset):
+    reset = 0
+    for user in queryset:
+        try:
+            second_factor_reset(user=user, actor=request.user)
+        except DomainError as error:
+            modeladmin.message_user(request, error.message, messages.ERROR)
+            return
+        reset += 1
+    modeladmin.message_user(request, ngettext(
+        "Der zweite Faktor von %(count)d Person ist zurückgesetzt; sie richtet ihn bei der nächsten Anmeldung "
+        "neu ein.",
+        "Der zweite Faktor von %(count)d Personen ist zurückgesetzt; sie richten ihn bei der nächsten "
+        "Anmeldung neu ein.", reset) % {"count": reset}, messages.SUCCESS)
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    actions = [reset_second_factor]
     form = UserEditForm
     add_form = UserCreationForm
     readonly_fields = ("last_login", "date_joined")

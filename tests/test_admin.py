@@ -116,6 +116,12 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
     application_request_changes(application=application, user=clerk, message="Bitte den Stellenplan erläutern.")
     comment_add(application=application, user=clerk, text="Rückfrage beim Kreis erfolgt.")
     Group.objects.create(name="Ministerium")
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    access = {"username": clerk.username, "ip_address": "127.0.0.1", "user_agent": "Test", "http_accept": "*/*",
+              "path_info": "/konto/login/"}
+    AccessAttempt.objects.create(**access, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**access, locked_out=False)
+    AccessLog.objects.create(**access)
     from grants.models import GeneralConditionsVersion
     GeneralConditionsVersion.objects.create(title="Allgemeine Nebenbestimmungen", version_date=date(2024, 5, 2),
                                             text="1. Anforderung\n1.1 Text.")

@@ -76,7 +76,7 @@ EVERYONE = frozenset(ROLES)         # no object of a body (lists, exports, the p
 ANY = "any signed-in person (the object's visibility decides)"
 PAYMENTS = "prepare_payment or release_payment"
 DEADLINES = "view_all, or apply for a body"
-PUBLIC = "no sign-in (the address is the secret)"
+PUBLIC = "no sign-in (the address is the secret, or the answer holds no data)"
 WAIVER = "apply for the body, or review (Rechtsbehelfsverzicht)"
 
 
@@ -136,6 +136,9 @@ def pdf_upload(field_name: str):
 C = Capability
 SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "dashboard": Case(ANY),
+    # Operations: health and readiness for load balancers and monitoring, no sign-in, no data.
+    "healthz": Case(PUBLIC, methods=GET, public_status=200),
+    "readyz": Case(PUBLIC, methods=GET, public_status=200),
     # Koordination: applications, attachments
     "grants:application_list": Case(C.APPLY),
     "grants:application_new": Case(C.APPLY),

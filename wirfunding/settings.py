@@ -7,6 +7,7 @@ message instead of running insecurely.
 """
 
 from pathlib import Path
+from typing import cast
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "core",
     "accounts",
     "municipalities",
@@ -65,9 +70,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wirfunding.urls"
@@ -112,6 +121,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.MinistryMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -174,6 +184,134 @@ LOGGING = {
     # WeasyPrint and fontTools report every rendering step at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+
+# --- Security headers and serving (issue 11) ---
+# Production defaults are strict; each can be changed by an environment variable (README,
+# "Produktivbetrieb: Start, Header, statische Dateien, Zustand"). The middleware list is only
+# extended here (the request log first, WhiteNoise and the header middleware right after
+# SecurityMiddleware), so the list above stays the one place that orders the rest.
+INSTALLED_APPS += ["csp", "ops"]
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE[_security + 1:_security + 1] = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ops.middleware.PermissionsPolicyMiddleware",
+]
+MIDDLEWARE.insert(0, "ops.middleware.RequestLogMiddleware")
+
+# Content-Security-Policy (django-csp), enforced everywhere, the tests included: scripts, styles
+# and images only from this origin; no inline script, no style attribute, no data: URL (the
+# Bootstrap icons are files: static/css/bootstrap-icons.css), no plug-ins, no framing.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+
+# HTTPS: HSTS for a year with subdomains in production; preloading is a decision for the whole
+# domain that cannot be taken back quickly, so it is opt-in (and its deploy warning W021 is
+# silenced only while it is off).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the app server directly over http: the health answers are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"SECURE_HSTS_SECONDS={SECURE_HSTS_SECONDS} darf nicht negativ sein.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto header (only then; a client
+# could send the header itself when it reaches the app directly).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features the application never uses, switched off for every page (ops.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(self), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+
+# Static files: served by the application itself (WhiteNoise), compressed (gzip, Brotli) and
+# with a content hash in the name, so they may be cached for a year. The hashed names need
+# `collectstatic` (make serve-prod); development and the tests use the plain storage.
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+}
+
+# Logging: one JSON line per request (ops.middleware.RequestLogMiddleware) and per error, with
+# the traceback; LOG_FORMAT=text for people reading a terminal (the default with DEBUG).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} ist unbekannt; erlaubt sind json und text.")
+LOGGING = {
+    **LOGGING,
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
+    # The request lines stay at INFO whatever LOG_LEVEL says for the rest.
+    "loggers": {**cast(dict[str, dict], LOGGING["loggers"]), "wirfunding.request": {"level": "INFO"}},
+}
+
+# /healthz also checks the broker when one is configured (Celery, issue 11).
+HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 3)
+
+# --- Sign-in: second factor, lockout, sessions (issue 11) ---
+# Axes first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Ministry roles (and staff) must sign in with a second factor (TOTP or a backup code).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+# Days a browser may skip the code after a sign-in with it ("dieses Gerät merken"); 0 = never.
+TWO_FACTOR_REMEMBER_DAYS = env_int("TWO_FACTOR_REMEMBER_DAYS", 0)
+if not 0 <= TWO_FACTOR_REMEMBER_DAYS <= 30:
+    raise ImproperlyConfigured(f"TWO_FACTOR_REMEMBER_DAYS={TWO_FACTOR_REMEMBER_DAYS}: erlaubt sind 0 bis 30 Tage.")
+# Signing actions (notices, payment release, reclaims) ask again for password and code once the
+# last full sign-in is older than this; 0 switches the question off.
+REAUTH_MAX_AGE_MINUTES = env_int("REAUTH_MAX_AGE_MINUTES", 15)
+# A session unused for this long is ended.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+for _name in ("REAUTH_MAX_AGE_MINUTES", "SESSION_IDLE_TIMEOUT_MINUTES"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} darf nicht negativ sein.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WIR-Förderverwaltung")
+# django-axes: lock an account after AXES_FAILURE_LIMIT failed sign-ins for AXES_COOLOFF_MINUTES.
+# AXES_LOCKOUT_PARAMETERS: comma-separated, "+" joins a combination (default: account and address
+# together, so a stranger cannot lock a person out from elsewhere).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env_list("AXES_LOCKOUT_PARAMETERS", ["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+# Every failed attempt (also for names that are no account) with address, in the admin.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# Password-reset requests: at most this many per hour from one address and for one e-mail address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
 
 # --- background tasks (issue 11) ---
 # Celery (wirfunding/celery.py) reads every CELERY_* setting. With a broker, e-mails, ceremony

@@ -24,6 +24,21 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
+# --- Security headers and serving (issue 11) ---
+# The test client speaks plain http: no redirect to https. The CSP stays enforced as in production.
+SECURE_SSL_REDIRECT = False
+# No collectstatic before the tests: the plain storage (no hashed names, no manifest) and WhiteNoise
+# serving from the source folders. tests/test_serving.py runs collectstatic with the production
+# storage into a temporary folder to prove the hashed and compressed files build.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # type: ignore[assignment]  # nothing collected: WhiteNoise would warn about the missing folder
+
+# --- Sign-in: second factor, lockout, sessions (issue 11) ---
+# The suite signs people in with force_login; tests of the sign-in turn these on (settings fixture).
+TWO_FACTOR_REQUIRED = False
+REAUTH_MAX_AGE_MINUTES = 0
+
 # --- background tasks (issue 11) ---
 # Tasks run eagerly (after commit) unless a test starts a real worker (tests/background, marker
 # `broker`, CELERY_TEST_BROKER_URL).

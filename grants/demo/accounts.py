@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import Role
@@ -17,6 +18,11 @@ from grants.demo.period_2021 import CENTRES_2021, Centre
 from municipalities.models import Municipality
 
 DEFAULT_PASSWORD = "demo-wir-2021"
+# The ministry demo accounts sign in with a second factor like everyone in production; their
+# authenticator key is this one, public (README): base32 K5EV ELKE MVWW 6LJS IZAS 2U3D NBWH K43T,
+# to type into any authenticator app, or `manage.py demo_otp_code <name>` prints the current code.
+DEMO_TOTP_KEY = "5749522d44656d6f2d3246412d5363686c757373"
+DEMO_TOTP_DEVICE_NAME = "Demo-Authenticator"
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,16 @@ def ensure_accounts(specs: list[Account], password: str | None) -> list[tuple[Us
                 user.password = hashed
                 user.save(update_fields=["password"])
         result.append((user, created))
+    ensure_demo_second_factor([user for user, _ in result
+                               if user.username in {spec.username for spec in MINISTRY_ACCOUNTS}])
     return result
+
+
+def ensure_demo_second_factor(users: list[User]) -> None:
+    """Give each ministry demo account without a second factor the public demo key."""
+    for user in users:
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name=DEMO_TOTP_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
 
 
 def ensure_addresses() -> None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import reauthentication_required
 from accounts.roles import Capability
 from core.errors import DomainError
 from core.money import ZERO
@@ -209,6 +210,7 @@ def amendment_recommend_view(request: AuthenticatedRequest, pk: int) -> HttpResp
 
 
 @require_POST
+@reauthentication_required(return_to=lambda request, pk: reverse("grants:amendment_detail", args=[pk]))
 def amendment_approve_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action(request, pk, Capability.DECIDE, ApproveForm, "approve_form",
                    lambda a, data: amendment_approve(request=a, user=request.user, note=data["note"]),

@@ -18,6 +18,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import reauthentication_required
 from accounts.roles import Capability
 from background.jobs import job_start
 from background.models import Job
@@ -57,6 +58,7 @@ def _unknown_kind(request: AuthenticatedRequest, application: Application) -> Ht
 
 # --- issuing ------------------------------------------------------------------------------------
 
+@reauthentication_required()
 def notice_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET shows the issue form on its own page; POST issues (and on a refusal shows it again)."""
     application = get_application_for_user(request.user, pk)

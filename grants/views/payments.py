@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import reauthentication_required
 from accounts.roles import Capability
 from core import clock
 from core.errors import BudgetExceeded, DomainError
@@ -158,6 +159,7 @@ def payment_prepare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@reauthentication_required(return_to=lambda request, pk: reverse("grants:payment_queue"))
 def payment_release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Release a prepared payment; the service refuses the preparer and a second release."""
     require(request.user, Capability.RELEASE_PAYMENT)

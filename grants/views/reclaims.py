@@ -18,6 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import reauthentication_required
 from accounts.roles import Capability
 from core import clock
 from core.errors import DomainError
@@ -272,6 +273,7 @@ def reclaim_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@reauthentication_required(return_to=lambda request, pk: reverse("grants:reclaim_detail", args=[pk]))
 def reclaim_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Festsetzen with the weighing of the hearing and the decision on interest."""
     require(request.user, Capability.ISSUE_NOTICE)

@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives Chromium against the live test server; axe-core checks
-every page a test visits for WCAG 2.1 A/AA violations.
+every page a test visits for WCAG 2.1 A/AA violations, and every Content-Security-Policy
+violation (the policy is enforced in the tests as in production) fails the test.
 
 Chromium: Debian's /usr/bin/chromium when present (CI installs it), else Playwright's own
 browser if one is installed. Without any, the tests are skipped saying so; with
@@ -57,18 +58,44 @@ def browser():
         manager.stop()
 
 
+# Registered before any script of the page runs (Playwright's init scripts are not subject to the
+# page's policy); reports each violation to the test through an exposed function.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation({page: location.pathname, directive: event.effectiveDirective,
+                         blocked: event.blockedURI, source: event.sourceFile, line: event.lineNumber,
+                         sample: event.sample});
+}, true);
+"""
+
+
+def _describe(violation: dict) -> str:
+    where = f" ({violation['source']}:{violation['line']})" if violation["source"] else ""
+    sample = f" – {violation['sample']}" if violation["sample"] else ""
+    return f"{violation['page']}: {violation['directive']} blockiert {violation['blocked'] or 'inline'}{where}{sample}"
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser tab. Every page it navigates to must have been checked by axe before
-    the test ends; a visited page that was never checked fails the test."""
+    the test ends; a visited page that was never checked fails the test. So does any
+    Content-Security-Policy violation on any page it shows (the browser's event and its console
+    message, so neither a missed event nor a missed message hides one)."""
     context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    csp_violations: list[str] = []
+    context.expose_function("__cspViolation", lambda violation: csp_violations.append(_describe(violation)))
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.checked_urls = []
     page.visited_urls = []
+    page.csp_violations = csp_violations
     page.on("framenavigated", lambda frame: page.visited_urls.append(frame.url) if frame == page.main_frame else None)
+    page.on("console", lambda message: csp_violations.append(f"{_path(page.url)}: Konsole: {message.text}")
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not csp_violations, "Content-Security-Policy verletzt:\n" + "\n".join(csp_violations)
     unchecked = {_path(url) for url in page.visited_urls} - {_path(url) for url in page.checked_urls}
     assert not unchecked, f"Seiten ohne axe-Prüfung besucht: {sorted(unchecked)}"
 

@@ -65,6 +65,10 @@ class Command(BaseCommand):
             if number == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write("")
+        self.stdout.write(
+            "Zweiter Faktor der Ministeriumskonten (sachbearbeitung, bewilligung, admin): Demo-Schlüssel "
+            "K5EV ELKE MVWW 6LJS IZAS 2U3D NBWH K43T in einer Authenticator-App, oder den aktuellen Code mit "
+            "`manage.py demo_otp_code <Benutzer>`.")
         created = sum(1 for _, is_new in result.accounts if is_new)
         if password is not None:
             self.stdout.write(f"Passwort aller Demo-Konten: {password}")
