@@ -102,33 +102,51 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def celery_worker(transactional_db, settings):
     """A real worker (in this process, its own thread and database connection) consuming from
-    the Redis broker; tasks go there instead of running eagerly."""
+    the Redis broker; tasks go there instead of running eagerly. Each test process has its own
+    queue, so parallel test processes (pytest-xdist, one test database each) never take each
+    other's tasks."""
     from celery.contrib.testing.worker import start_worker
     from django.db import connections
 
     from wirfunding.celery import app
 
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    queue = f"wirfunding-test-{os.getpid()}"
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
+    app.conf.update(task_always_eager=False, broker_url=BROKER_URL, task_default_queue=queue)
     # Eager runs before this test took a producer from a pool made for the old broker URL.
     _forget_broker_connections(app)
     app.control.purge()
     try:
         with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=20) as worker:
+                          shutdown_timeout=20, queues=[queue]) as worker:
             yield worker
     finally:
         app.control.purge()
+        _forget_queue(queue)
         app.conf.update(saved)
         _forget_broker_connections(app)
         connections.close_all()
 
 
+def _forget_queue(queue: str) -> None:
+    """Remove the test queue's routing entries (kombu's `_kombu.binding*` keys) from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(BROKER_URL)
+    for key in client.scan_iter(match=f"_kombu.binding*.{queue}"):
+        client.delete(key)
+    client.delete(queue)
+
+
 def _forget_broker_connections(app) -> None:
-    """Close the pooled broker connections; the next test (another broker URL, or eager) opens new ones."""
+    """Close the pooled broker connections and forget the queues and routes made from the old
+    settings; the next test (another broker URL or queue, or eager) makes new ones."""
     from kombu import pools
 
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+    app.amqp._rtable = None
+    for cached in ("queues", "default_queue", "router"):
+        app.amqp.__dict__.pop(cached, None)
