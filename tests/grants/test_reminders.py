@@ -218,3 +218,22 @@ def test_dry_run_sends_and_records_nothing(award, mailoutbox):
 def test_bad_today_is_refused_in_german(db, value):
     with pytest.raises(CommandError, match="kein gültiges Datum für --today; erwartet wird JJJJ-MM-TT"):
         call_command("send_reminders", "--today", value, stdout=StringIO())
+
+
+# -- the daily task (beat) ------------------------------------------------------------------------
+
+
+def test_the_daily_task_queues_the_reminders_of_today_once_however_often_it_runs(award, mailoutbox, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from background.tasks import reminders_send as daily_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["reminders-daily"]["task"] == daily_task.name
+    with clock.frozen_at(datetime(2025, 4, 1, 6, tzinfo=ZoneInfo("Europe/Berlin"))), \
+            TestCase.captureOnCommitCallbacks(execute=True):
+        first = daily_task.apply().get()
+        second = daily_task.apply().get()  # delivered again after a lost acknowledgement
+
+    assert first == {"queued": 2, "already_sent": 0} and second == {"queued": 0, "already_sent": 2}
+    assert recipients(mailoutbox) == [CONTACT, "koordination-a@example.org"]
