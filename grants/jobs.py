@@ -4,7 +4,6 @@ each takes the job and a progress callback and returns the result file."""
 import hashlib
 import io
 import re
-import unicodedata
 import zipfile
 
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from background.jobs import JobResult, Progress, object_pk
 from background.models import Job
 from core.errors import DomainError
 from grants.models import FundingProgramme, HandoverCeremony, Notice
-from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_filename, ceremony_presentation_pdf
+from grants.notices.ceremony import ascii_name, ceremony_bundle_pdf, ceremony_filename, ceremony_presentation_pdf
 
 PDF = "application/pdf"
 SUMS_NAME = "SHA256SUMS"
@@ -36,11 +35,6 @@ def ceremony_presentation(job: Job, progress: Progress) -> JobResult:
 def ceremony_bundle(job: Job, progress: Progress) -> JobResult:
     ceremony = _ceremony(job)
     return JobResult(ceremony_filename("Uebergabemappe", ceremony), ceremony_bundle_pdf(ceremony, progress), PDF)
-
-
-def _ascii(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "Programm"
 
 
 def notice_archive(job: Job, progress: Progress) -> JobResult:
@@ -73,4 +67,4 @@ def notice_archive(job: Job, progress: Progress) -> JobResult:
                      _("Bescheid %(index)s von %(count)s geprüft und eingepackt.") % {"index": index + 1,
                                                                                      "count": total})
         archive.writestr(zipfile.ZipInfo(SUMS_NAME, date_time=(1980, 1, 1, 0, 0, 0)), "".join(sums))
-    return JobResult(f"Bescheide_{_ascii(programme.code)}.zip", output.getvalue(), "application/zip")
+    return JobResult(f"Bescheide_{ascii_name(programme.code, 'Programm')}.zip", output.getvalue(), "application/zip")

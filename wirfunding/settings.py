@@ -345,5 +345,7 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_RETRY_BASE_SECONDS < 1:
     raise ImproperlyConfigured("OUTBOX_MAX_ATTEMPTS und OUTBOX_RETRY_BASE_SECONDS müssen mindestens 1 sein.")
+# The worker holds a mail's row lock while the mail server answers: never wait for it forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # A job "läuft" longer than this is taken as abandoned (its worker died) and may run again.
 JOB_STALE_SECONDS = CELERY_TASK_TIME_LIMIT + 60

@@ -117,12 +117,16 @@ def _stored_pdf(notice: Notice) -> bytes:
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
+def ascii_name(text: str, fallback: str) -> str:
+    """`Bad Homburg v. d. Höhe` → `Bad-Homburg-v-d-Hoehe`: a part of a file name that every mail
+    program and file system keeps."""
+    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or fallback
+
+
 def ceremony_filename(prefix: str, ceremony: HandoverCeremony) -> str:
     """`Uebergabe_2021-10-29_Eschwege.pdf`: ASCII only, so every mail program keeps the name."""
-    place = unicodedata.normalize("NFKD", ceremony.place.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
-    place = re.sub(r"[^A-Za-z0-9]+", "-", place).strip("-") or "Uebergabe"
-    return f"{prefix}_{ceremony.date:%Y-%m-%d}_{place}.pdf"
-
+    return f"{prefix}_{ceremony.date:%Y-%m-%d}_{ascii_name(ceremony.place, 'Uebergabe')}.pdf"
 
 
 def ceremony_bundle_title(ceremony: HandoverCeremony) -> str:
