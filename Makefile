@@ -3,6 +3,10 @@
 #   make test  – install test requirements, checks (Django, migrations, ruff, mypy), the whole test suite
 #   make serve-prod – the production start (collectstatic, migrate, gunicorn) locally on plain http
 # DATABASE_URL is honoured by both (default: SQLite file db.sqlite3 next to manage.py).
+# Background work (README, "Hintergrundaufgaben"): with CELERY_BROKER_URL set (e.g. redis://127.0.0.1:6379/0)
+#   make worker    – a Celery worker: e-mails from the outbox, ceremony bundles, notice archives
+#   make beat      – the scheduler: pending e-mails every minute, deadline reminders every morning
+# Without CELERY_BROKER_URL `make run` runs every task in the web process after commit.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +16,7 @@ PORT   ?= 8000
 # Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install install-dev migrate demo serve serve-prod check clean
+.PHONY: run test install install-dev migrate demo serve serve-prod worker beat check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +60,14 @@ serve-prod: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
 	$(PY) manage.py migrate --noinput && \
 	exec $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py
+
+worker: $(VENV)/.installed
+	@test -n "$$CELERY_BROKER_URL" || { echo "CELERY_BROKER_URL ist nicht gesetzt (z. B. redis://127.0.0.1:6379/0)." >&2; exit 2; }
+	$(VENV)/bin/celery -A wirfunding worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+beat: $(VENV)/.installed
+	@test -n "$$CELERY_BROKER_URL" || { echo "CELERY_BROKER_URL ist nicht gesetzt (z. B. redis://127.0.0.1:6379/0)." >&2; exit 2; }
+	$(VENV)/bin/celery -A wirfunding beat --loglevel=INFO --schedule=$${CELERY_BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
 
 check: export DJANGO_SETTINGS_MODULE = wirfunding.settings_test
 check: $(VENV)/.installed-dev

@@ -1,10 +1,10 @@
 """E-mails to the applying body: receipt, request for changes, approval, rejection.
 
-Sent after the transaction commits (a rolled-back transition sends nothing), to the
+Written into the outbox (background/outbox.py) in the transition's own transaction – a
+rolled-back transition leaves no mail – and sent by a task after commit, to the
 application's contact address and every active coordinator of the body. Each mail is a
 subject/text/html template triple under templates/emails/. A failing mail server never
-undoes a transition: the error is logged. A background worker can later take over
-`send_application_mail` unchanged.
+undoes a transition: the mail waits in the outbox and is sent again until it goes out.
 """
 
 import logging
@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from background.models import OutboxMail
+from background.outbox import outbox_enqueue, outbox_key
 from grants.models import Application
 
 logger = logging.getLogger(__name__)
@@ -54,15 +53,16 @@ def recipients_for(application) -> list[str]:
     return unique
 
 
-def send_application_mail(*, application_id: int, event: str, extra: dict | None = None) -> int:
-    """Render and send one event's mail; returns the number of messages sent."""
+def application_mail_enqueue(*, application_id: int, event: str, extra: dict | None = None) -> OutboxMail | None:
+    """Render the event's mail and put it into the outbox (sent after commit); None when the
+    application has no recipient."""
     if event not in EVENTS:
         raise ValueError(f"Unbekanntes Mail-Ereignis {event!r}")
     application = Application.objects.select_related("programme", "municipality").get(pk=application_id)
     to = recipients_for(application)
     if not to:
         logger.warning("Keine Empfänger für %s zu Antrag %s", event, application.pk)
-        return 0
+        return None
     extra = dict(extra or {})
     # A mail about one object (e.g. a reclaim's hearing) links to that object's page.
     path = extra.pop("reclaim_path", None) or reverse("grants:application_detail", args=[application.pk])
@@ -71,22 +71,12 @@ def send_application_mail(*, application_id: int, event: str, extra: dict | None
         "url": settings.SITE_URL.rstrip("/") + path,
         **extra,
     }
-    subject = render_to_string(f"emails/{event}_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=render_to_string(f"emails/{event}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL, to=to,
-    )
-    message.attach_alternative(render_to_string(f"emails/{event}.html", context), "text/html")
-    try:
-        return message.send()
-    except Exception:  # noqa: BLE001 - the transition stands; the failure is logged
-        logger.exception("Mail %s zu Antrag %s konnte nicht gesendet werden", event, application.pk)
-        return 0
+    return outbox_enqueue(key=outbox_key(f"application:{application.pk}:{event}"), event=event, to=to,
+                          template=event, context=context)
 
 
 def notify_applicant(application, event: str, **extra) -> None:
-    """Send the event's mail once the current transaction has committed."""
+    """Put the event's mail into the outbox, in the current transaction."""
     if _muted.get():
         return
-    application_id = application.pk
-    transaction.on_commit(lambda: send_application_mail(application_id=application_id, event=event, extra=extra))
+    application_mail_enqueue(application_id=application.pk, event=event, extra=extra)

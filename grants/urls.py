@@ -58,6 +58,7 @@ urlpatterns = [
     path("uebergaben/<int:pk>/bescheide/<int:notice_pk>/loesen/", notices.ceremony_detach, name="ceremony_detach"),
     path("uebergaben/<int:pk>/uebergabeexemplare.pdf", notices.ceremony_presentation, name="ceremony_presentation"),
     path("uebergaben/<int:pk>/uebergabemappe.pdf", notices.ceremony_bundle, name="ceremony_bundle"),
+    path("programm/<int:pk>/bescheidarchiv/", notices.notice_archive_start, name="notice_archive"),
     # Mittelabruf (Koordination) and Auszahlung (Sachbearbeitung, Bewilligung)
     path("antraege/<int:pk>/mittelabruf/", payments.payment_request, name="payment_request"),
     path("auszahlungen/", payments.payment_queue, name="payment_queue"),

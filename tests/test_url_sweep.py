@@ -197,8 +197,13 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
                                    data={"notice": pk("reclaim_notice")}),
     "grants:ceremony_detach": Case(C.ISSUE_NOTICE, {"pk": pk("ceremony"), "notice_pk": pk("notice")}, MINISTRY,
                                    POST),
-    "grants:ceremony_presentation": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY, GET),
-    "grants:ceremony_bundle": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY, GET),
+    "grants:ceremony_presentation": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY, POST),
+    "grants:ceremony_bundle": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY, POST),
+    "grants:notice_archive": Case(C.VIEW_ALL, {"pk": pk("programme")}, methods=POST),
+    # Background jobs: a clerk's ceremony bundle (ministry staff see it, nobody else)
+    "background:job_list": Case(ANY, methods=GET),
+    "background:job_detail": Case(ANY, {"pk": Ref("job.uuid")}, MINISTRY, GET),
+    "background:job_download": Case(ANY, {"pk": Ref("job.uuid")}, MINISTRY, GET),
     # Mittelabruf and Auszahlung
     "grants:payment_request": Case(C.APPLY, {"pk": pk("award_app")}, BODY_A,
                                    data={"year": "2024", "amount": "1.000,00", "stated_need": "Honorare"}),
@@ -401,6 +406,8 @@ def _body(name: str) -> Municipality:
 
 def build_world() -> SimpleNamespace:
     # Imported here: the helpers' modules also define fixtures, which are not wanted in this module.
+    from background.jobs import job_start
+    from background.models import Job
     from grants.models import HandoverCeremony, Notice
     from grants.services.applications import application_submit, attachment_add
     from grants.services.disbursements import disbursement_prepare, disbursement_release, disbursement_request
@@ -470,6 +477,8 @@ def build_world() -> SimpleNamespace:
                                                  official_title="Staatssekretärin", official_name="Anne Janz")
     notice_attach_ceremony(notice=w.notice, ceremony=w.ceremony, user=approver)
     assert w.notice.kind == Notice.Kind.AWARD
+    # The clerk's job making its bundle (waiting: the world's transaction never commits).
+    w.job, _created = job_start(user=clerk, kind=Job.Kind.CEREMONY_BUNDLE, target=w.ceremony, label="Eschwege")
 
     # Applications of body A in the other states, each in its own programme period (one live
     # application per body and period).

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "municipalities",
     "audit",
     "grants",
+    "background",
 ]
 
 MIDDLEWARE = [
@@ -344,3 +345,40 @@ if FILE_STORAGE == "s3" and not FILE_S3["bucket_name"]:
     raise ImproperlyConfigured("FILE_STORAGE=s3 braucht FILE_S3_BUCKET.")
 INSTALLED_APPS = [*INSTALLED_APPS, "files"]
 STORAGES = {**STORAGES, "default": {"BACKEND": "files.storage.FileStorage"}}
+
+# --- background tasks (issue 11) ---
+# Celery (wirfunding/celery.py) reads every CELERY_* setting. With a broker, e-mails, ceremony
+# bundles, notice archives and the daily reminders run on the worker (`make worker`, `make beat`).
+# Without CELERY_BROKER_URL tasks run eagerly in the web process after commit: `make run` needs
+# no broker; mails that the server refuses then wait in the outbox for `manage.py send_outbox`.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_IGNORE_RESULT = True  # outcomes live in the outbox and job tables
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged when done; every task is idempotent
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # … so a task whose worker died runs again elsewhere
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis: a task not acknowledged within an hour is delivered again (longer than any task runs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+REMINDERS_HOUR = env_int("REMINDERS_HOUR", 6)
+if not 0 <= REMINDERS_HOUR <= 23:
+    raise ImproperlyConfigured(f"REMINDERS_HOUR={REMINDERS_HOUR} muss zwischen 0 und 23 liegen.")
+CELERY_BEAT_SCHEDULE = {
+    "outbox-resend-pending": {"task": "background.outbox_resend_pending", "schedule": 60.0},
+    "reminders-daily": {"task": "background.reminders_send", "schedule": crontab(hour=REMINDERS_HOUR, minute=0)},
+}
+# A mail the server refuses is tried again after 1, 2, 4, … minutes (at most an hour apart);
+# after OUTBOX_MAX_ATTEMPTS failures it is "fehlgeschlagen" (admin: Postausgang, "erneut senden").
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_RETRY_BASE_SECONDS < 1:
+    raise ImproperlyConfigured("OUTBOX_MAX_ATTEMPTS und OUTBOX_RETRY_BASE_SECONDS müssen mindestens 1 sein.")
+# The worker holds a mail's row lock while the mail server answers: never wait for it forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# A job "läuft" longer than this is taken as abandoned (its worker died) and may run again.
+JOB_STALE_SECONDS = CELERY_TASK_TIME_LIMIT + 60

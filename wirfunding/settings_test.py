@@ -36,3 +36,9 @@ REAUTH_MAX_AGE_MINUTES = 0
 # Tests store files as production does by default: in the database, rolled back with each test.
 # The S3 tests start their own S3 server (moto) and switch FILE_STORAGE themselves.
 FILE_STORAGE = "database"
+
+# --- background tasks (issue 11) ---
+# Tasks run eagerly (after commit) unless a test starts a real worker (tests/background, marker
+# `broker`, CELERY_TEST_BROKER_URL).
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True

@@ -20,4 +20,5 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("grants.urls")),
+    path("", include("background.urls")),
 ]

@@ -18,6 +18,7 @@ Plain functions: a view, a management command or a background task can call them
 
 import hashlib
 import io
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -84,9 +85,20 @@ def _presentation_pdf(notices: list[Notice], ceremony: HandoverCeremony) -> byte
     return render.render_presentation_pdf([notice.snapshot for notice in notices], ceremony_data(ceremony))
 
 
-def ceremony_presentation_pdf(ceremony: HandoverCeremony) -> bytes:
+def ceremony_check_printable(ceremony: HandoverCeremony) -> None:
+    """Refuse (DomainError) a ceremony that has nothing to print, before a job is started for it."""
+    _notices_or_refuse(ceremony)
+
+
+def _silent(percent: int, step: str) -> None:
+    """No one follows the progress (a view, a test)."""
+
+
+def ceremony_presentation_pdf(ceremony: HandoverCeremony, progress=_silent) -> bytes:
     """One PDF with one presentation page ("Übergabeexemplar") per notice, in print order."""
-    return _presentation_pdf(_notices_or_refuse(ceremony), ceremony)
+    notices = _notices_or_refuse(ceremony)
+    progress(10, _("Übergabeexemplare werden gesetzt (%(n)s Bescheide).") % {"n": len(notices)})
+    return _presentation_pdf(notices, ceremony)
 
 
 def _stored_pdf(notice: Notice) -> bytes:
@@ -102,18 +114,35 @@ def _stored_pdf(notice: Notice) -> bytes:
     return pdf
 
 
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def ascii_name(text: str, fallback: str) -> str:
+    """`Bad Homburg v. d. Höhe` → `Bad-Homburg-v-d-Hoehe`: a part of a file name that every mail
+    program and file system keeps."""
+    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or fallback
+
+
+def ceremony_filename(prefix: str, ceremony: HandoverCeremony) -> str:
+    """`Uebergabe_2021-10-29_Eschwege.pdf`: ASCII only, so every mail program keeps the name."""
+    return f"{prefix}_{ceremony.date:%Y-%m-%d}_{ascii_name(ceremony.place, 'Uebergabe')}.pdf"
+
+
 def ceremony_bundle_title(ceremony: HandoverCeremony) -> str:
     return _("Bescheidübergabe %(date)s, %(place)s") % {"date": format_date(ceremony.date),
                                                        "place": ceremony.place}
 
 
-def ceremony_bundle_pdf(ceremony: HandoverCeremony) -> bytes:
+def ceremony_bundle_pdf(ceremony: HandoverCeremony, progress=_silent) -> bytes:
     """One PDF for the ceremony: for each recipient in print order its presentation page,
     then its notice exactly as issued. The outline has an entry for each of the two
     ("Werra-Meißner-Kreis – Übergabeexemplar", "Werra-Meißner-Kreis – Zuwendungsbescheid
     WIR-21-B2021-021"); the notice's own outline is kept beneath its entry."""
     notices = _notices_or_refuse(ceremony, with_pdf=True)
+    progress(5, _("Gespeicherte Bescheide werden geprüft (SHA-256)."))
     stored = [_stored_pdf(notice) for notice in notices]  # checked before anything is rendered
+    progress(10, _("Übergabeexemplare werden gesetzt (%(n)s Bescheide).") % {"n": len(notices)})
     presentation = PdfReader(io.BytesIO(_presentation_pdf(notices, ceremony)))
     if len(presentation.pages) != len(notices):
         raise RuntimeError(
@@ -124,6 +153,8 @@ def ceremony_bundle_pdf(ceremony: HandoverCeremony) -> bytes:
     writer = PdfWriter()
     for index, (notice, pdf) in enumerate(zip(notices, stored, strict=True)):
         name = _recipient_name(notice)
+        progress(50 + 45 * index // len(notices), _("Bescheid %(index)s von %(count)s wird angefügt: %(name)s.")
+                 % {"index": index + 1, "count": len(notices), "name": name})
         writer.append(presentation, pages=[index], import_outline=False,
                       outline_item=_("%(name)s – Übergabeexemplar") % {"name": name})
         writer.append(PdfReader(io.BytesIO(pdf)), import_outline=True,

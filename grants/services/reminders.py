@@ -10,32 +10,29 @@ due on that day –
   every 30 days –
 
 and mails it to the body's active coordinators and the application's contact address,
-one message per address. A `ReminderSent` row per award, kind, year, stage and address,
-inserted in the same transaction that sends, makes a second run send nothing; a run after
-a gap sends only the latest stage (older ones are never caught up). When a mail fails the
-transaction rolls back, so nothing is recorded and the next run tries again.
+one message per address. A `ReminderSent` row per award, kind, year, stage and address and
+the mail in the outbox (background/outbox.py, key "reminder:<that key>") are written in one
+transaction, so a second run queues nothing; a run after a gap sends only the latest stage
+(older ones are never caught up). The outbox sends the mail after commit and keeps it, and
+tries again, while the mail server refuses it: a reminder is never lost.
 """
 
 import hashlib
-import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit.services import audit_log
+from background.outbox import outbox_enqueue
 from core import clock
 from grants.models import ReminderSent
 from grants.notifications import recipients_for
 from grants.policies import check, may_calendar_subscribe
 from grants.selectors.deadlines import DeadlineRow, DeadlineState, deadline_rows, running_awards
-
-logger = logging.getLogger(__name__)
 
 DUE_SOON_STAGE = "faellig"
 OVERDUE_STAGE = "ueberfaellig"
@@ -91,8 +88,7 @@ class Reminder:
 class ReminderSummary:
     today: date
     dry_run: bool = False
-    sent: list[Reminder] = field(default_factory=list)
-    failed: list[Reminder] = field(default_factory=list)
+    sent: list[Reminder] = field(default_factory=list)  # put into the outbox by this run
     already_sent: int = 0
     planned: list[Reminder] = field(default_factory=list)  # dry run: what would be sent
 
@@ -101,10 +97,9 @@ def _link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _message(reminder: Reminder, today: date) -> EmailMultiAlternatives:
+def _context(reminder: Reminder, today: date) -> dict:
     row = reminder.row
-    event = "reminder_due" if reminder.stage == DUE_SOON_STAGE else "reminder_overdue"
-    context = {
+    return {
         "application": row.application,
         "row": row,
         "deadline": row.deadline,
@@ -115,33 +110,17 @@ def _message(reminder: Reminder, today: date) -> EmailMultiAlternatives:
         "url": _link(reverse("grants:application_detail", args=[row.application.pk])),
         "deadlines_url": _link(reverse("grants:deadline_list")),
     }
-    subject = " ".join(render_to_string(f"emails/{event}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{event}.txt", context),
-                                     from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.address])
-    message.attach_alternative(render_to_string(f"emails/{event}.html", context), "text/html")
-    return message
 
 
-class _MailFailed(Exception):
-    pass
-
-
-def _send_one(reminder: Reminder, today: date) -> bool | None:
-    """True when sent now, None when it had been sent before, False when the mail failed."""
-    try:
-        with transaction.atomic():
-            _entry, created = ReminderSent.objects.get_or_create(key=reminder.key)
-            if not created:
-                return None
-            try:
-                _message(reminder, today).send()
-            except Exception as error:  # noqa: BLE001 - any mail error: roll back, log, retry next run
-                raise _MailFailed from error
-    except _MailFailed as failure:
-        logger.error("Erinnerung %s an %s konnte nicht gesendet werden", reminder.key, reminder.address,
-                     exc_info=failure.__cause__)
-        return False
-    return True
+def _queue_one(reminder: Reminder, today: date) -> bool:
+    """True when the reminder went into the outbox now, False when it had been queued before."""
+    event = "reminder_due" if reminder.stage == DUE_SOON_STAGE else "reminder_overdue"
+    with transaction.atomic():
+        _entry, created = ReminderSent.objects.get_or_create(key=reminder.key)
+        if created:
+            outbox_enqueue(key=f"reminder:{reminder.key}", event=event, to=[reminder.address], template=event,
+                           context=_context(reminder, today))
+    return created
 
 
 def due_reminders(*, today: date) -> list[Reminder]:
@@ -170,13 +149,10 @@ def reminders_send(*, today: date | None = None, dry_run: bool = False) -> Remin
         elif dry_run:
             summary.planned.append(reminder)
         else:
-            outcome = _send_one(reminder, today)
-            if outcome is None:
-                summary.already_sent += 1
-            elif outcome:
+            if _queue_one(reminder, today):
                 summary.sent.append(reminder)
             else:
-                summary.failed.append(reminder)
+                summary.already_sent += 1
     return summary
 
 

@@ -6,15 +6,13 @@ notice per award, four-eyes) is decided by grants/policies/notices.py, for the s
 for the page alike. The "Bescheide" panel of the application page is in grants/views/detail.py.
 """
 
-import re
-import unicodedata
 from typing import cast
 
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
@@ -22,11 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import reauthentication_required
 from accounts.roles import Capability
+from background.jobs import job_start
+from background.models import Job
 from core.errors import DomainError
 from core.formats import format_date
 from grants.forms.notices import CeremonyAttachForm, NoticeDeliveryForm, NoticeIssueForm, RemedyWaiverForm
-from grants.models import Application, ApplicationStatus, HandoverCeremony, Notice
-from grants.notices.ceremony import ceremony_bundle_pdf, ceremony_notices, ceremony_presentation_pdf
+from grants.models import Application, ApplicationStatus, FundingProgramme, HandoverCeremony, Notice
+from grants.notices.ceremony import ceremony_bundle_title, ceremony_check_printable, ceremony_notices
 from grants.policies import may_notice_issue
 from grants.policies.finality import may_delivery_record
 from grants.selectors.scoping import (
@@ -128,16 +128,6 @@ def notice_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 # --- handover ceremonies ---------------------------------------------------------------------
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-
-
-def _ceremony_filename(prefix: str, ceremony: HandoverCeremony) -> str:
-    """`Uebergabe_2021-10-29_Eschwege.pdf`: ASCII only, so every mail program keeps the name."""
-    place = unicodedata.normalize("NFKD", ceremony.place.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
-    place = re.sub(r"[^A-Za-z0-9]+", "-", place).strip("-") or "Uebergabe"
-    return f"{prefix}_{ceremony.date:%Y-%m-%d}_{place}.pdf"
-
-
 def _ceremony_for_user(request: AuthenticatedRequest, pk: int) -> HandoverCeremony:
     require(request.user, Capability.VIEW_ALL)
     return get_ceremony_for_user(request.user, pk)
@@ -201,28 +191,43 @@ def ceremony_detach(request: AuthenticatedRequest, pk: int, notice_pk: int) -> H
     return redirect("grants:ceremony_detail", pk=ceremony.pk)
 
 
-def _ceremony_pdf(request: AuthenticatedRequest, pk: int, render_pdf, prefix: str) -> HttpResponse:
+def _ceremony_job(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
+    """Start the ceremony's document as a background job (or find the one already running) and
+    show its page; a ceremony with nothing to print is a message on the ceremony page."""
     ceremony = _ceremony_for_user(request, pk)
     try:
-        pdf = render_pdf(ceremony)
+        ceremony_check_printable(ceremony)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("grants:ceremony_detail", pk=ceremony.pk)
-    response = pdf_response(pdf, _ceremony_filename(prefix, ceremony), as_attachment=True)
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    job, created = job_start(user=request.user, kind=kind, target=ceremony, label=ceremony_bundle_title(ceremony))
+    if not created:
+        messages.info(request, _("Dieser Auftrag läuft bereits; hier sein Fortschritt."))
+    return redirect("background:job_detail", pk=job.uuid)
 
 
-@require_GET
+@require_POST
 def ceremony_presentation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The presentation copies handed over at the ceremony."""
-    return _ceremony_pdf(request, pk, ceremony_presentation_pdf, "Uebergabe")
+    """The presentation copies handed over at the ceremony (a background job)."""
+    return _ceremony_job(request, pk, Job.Kind.CEREMONY_PRESENTATION)
 
 
-@require_GET
+@require_POST
 def ceremony_bundle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Presentation copies followed by the issued notices, as one file."""
-    return _ceremony_pdf(request, pk, ceremony_bundle_pdf, "Uebergabemappe")
+    """Presentation copies followed by the issued notices, as one file (a background job)."""
+    return _ceremony_job(request, pk, Job.Kind.CEREMONY_BUNDLE)
+
+
+@require_POST
+def notice_archive_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Every issued notice of the programme as one ZIP with SHA256SUMS (a background job)."""
+    require(request.user, Capability.VIEW_ALL)
+    programme = get_object_or_404(FundingProgramme, pk=pk)
+    job, created = job_start(user=request.user, kind=Job.Kind.NOTICE_ARCHIVE, target=programme,
+                             label=_("Bescheide der Förderperiode %(programme)s") % {"programme": programme})
+    if not created:
+        messages.info(request, _("Dieser Auftrag läuft bereits; hier sein Fortschritt."))
+    return redirect("background:job_detail", pk=job.uuid)
 
 
 # --- Bekanntgabe and Rechtsbehelfsverzicht ---------------------------------------------------

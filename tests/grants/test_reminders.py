@@ -1,17 +1,23 @@
 """Reminders of reporting deadlines (grants/services/reminders.py, manage.py send_reminders):
-which mail goes out on which day, to whom, exactly once, and what a failure leaves behind."""
+which mail goes out on which day, to whom, exactly once, and what a refusing mail server
+leaves behind (the mail waits in the outbox and goes out later)."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
+from django.test import TestCase
+from django.utils import timezone
 
 from accounts.roles import Role
+from background.models import OutboxMail
+from background.outbox import outbox_send_due
 from core import clock
 from grants.models import Award, ReminderSent, UsageReport
-from grants.services.reminders import reminder_key, reminders_send
+from grants.services.reminders import reminder_key
+from grants.services.reminders import reminders_send as queue_reminders
 from tests import factories
 from tests.grants.test_deadlines_overview import make_award, report
 
@@ -29,6 +35,13 @@ def award(body_a, coordinator_a, clerk, approver):
     for year in (2021, 2022, 2023):
         report(award, "zwischennachweis", year, R.ACCEPTED)
     return award
+
+
+def reminders_send(**kwargs):
+    """Queue the reminders, then let the outbox send them as it does after commit (the test
+    itself runs inside one transaction that never commits)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return queue_reminders(**kwargs)
 
 
 def recipients(mailoutbox):
@@ -124,7 +137,7 @@ def test_only_active_coordinators_of_the_own_body_are_written_to(award, mailoutb
     assert recipients(mailoutbox) == [CONTACT, "koordination-a@example.org"]
 
 
-def test_a_failed_mail_is_not_recorded_and_the_next_run_retries(award, mailoutbox, monkeypatch, caplog):
+def test_a_refused_mail_waits_in_the_outbox_and_goes_out_later(award, mailoutbox, monkeypatch, caplog):
     def refuse(self, fail_silently=False):
         raise ConnectionRefusedError("Mailserver nicht erreichbar")
 
@@ -132,16 +145,21 @@ def test_a_failed_mail_is_not_recorded_and_the_next_run_retries(award, mailoutbo
         patch.setattr(EmailMultiAlternatives, "send", refuse)
         summary = reminders_send(today=date(2025, 4, 1))
 
-    assert summary.sent == [] and len(summary.failed) == 2
-    assert ReminderSent.objects.count() == 0
+    assert len(summary.sent) == 2 and mailoutbox == []
+    pending = OutboxMail.objects.filter(status=OutboxMail.Status.PENDING)
+    assert pending.count() == 2
+    assert all("Mailserver nicht erreichbar" in mail.last_error for mail in pending)
     assert "konnte nicht gesendet werden" in caplog.text
 
-    retry = reminders_send(today=date(2025, 4, 2))
-    assert [r.code for r in retry.sent] == ["ueberfaellig-1", "ueberfaellig-1"]
+    assert reminders_send(today=date(2025, 4, 2)).sent == []  # queued once, never again
+    outbox_send_due(now=timezone.now() + timedelta(hours=1))
+
+    assert recipients(mailoutbox) == [CONTACT, "koordination-a@example.org"]
+    assert OutboxMail.objects.filter(status=OutboxMail.Status.SENT).count() == 2
     assert ReminderSent.objects.count() == 2
 
 
-def test_a_failure_for_one_address_does_not_stop_the_others(award, mailoutbox, monkeypatch):
+def test_a_refusal_for_one_address_does_not_stop_the_others(award, mailoutbox, monkeypatch):
     original = EmailMultiAlternatives.send
 
     def refuse_contact(self, fail_silently=False):
@@ -150,12 +168,11 @@ def test_a_failure_for_one_address_does_not_stop_the_others(award, mailoutbox, m
         return original(self, fail_silently)
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", refuse_contact)
-    summary = reminders_send(today=date(2025, 4, 1))
+    reminders_send(today=date(2025, 4, 1))
 
-    assert [r.address for r in summary.sent] == ["koordination-a@example.org"]
-    assert [r.address for r in summary.failed] == [CONTACT]
-    assert list(ReminderSent.objects.values_list("key", flat=True)) == [
-        f"{award.pk}:zwischennachweis:2024:ueberfaellig-1:koordination-a@example.org"]
+    assert recipients(mailoutbox) == ["koordination-a@example.org"]
+    assert list(OutboxMail.objects.filter(status=OutboxMail.Status.PENDING).values_list("to", flat=True)) == [
+        [CONTACT]]
 
 
 def test_long_addresses_are_hashed_so_the_key_fits(award):
@@ -175,17 +192,17 @@ def test_long_addresses_are_hashed_so_the_key_fits(award):
 
 def test_command_sends_and_prints_a_german_summary(award, mailoutbox):
     out = StringIO()
-    call_command("send_reminders", "--today", "2025-04-01", stdout=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_reminders", "--today", "2025-04-01", stdout=out)
     text = out.getvalue()
     assert len(mailoutbox) == 2
     assert "ueberfaellig-1 · WIR-21-0021 · Werra-Meißner-Kreis · Zwischennachweis 2024, fällig am 31.03.2025" in text
-    assert "Erinnerungen für den 01.04.2025: 2 versandt, 0 fehlgeschlagen" in text
+    assert "Erinnerungen für den 01.04.2025: 2 in den Postausgang gestellt, 0 bereits früher versandt" in text
 
     again = StringIO()
     call_command("send_reminders", "--today", "2025-04-01", stdout=again)
     assert len(mailoutbox) == 2
-    assert "0 versandt, 0 fehlgeschlagen (werden beim nächsten Lauf erneut versucht), 2 bereits früher versandt" in (
-        again.getvalue())
+    assert "0 in den Postausgang gestellt, 2 bereits früher versandt" in again.getvalue()
 
 
 def test_dry_run_sends_and_records_nothing(award, mailoutbox):
@@ -203,12 +220,20 @@ def test_bad_today_is_refused_in_german(db, value):
         call_command("send_reminders", "--today", value, stdout=StringIO())
 
 
-def test_command_fails_loudly_when_mails_fail(award, mailoutbox, monkeypatch):
-    def refuse(self, fail_silently=False):
-        raise ConnectionRefusedError("Mailserver nicht erreichbar")
+# -- the daily task (beat) ------------------------------------------------------------------------
 
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
-    err = StringIO()
-    with pytest.raises(CommandError, match="2 Erinnerungen konnten nicht gesendet werden"):
-        call_command("send_reminders", "--today", "2025-04-01", stdout=StringIO(), stderr=err)
-    assert "FEHLGESCHLAGEN" in err.getvalue()
+
+def test_the_daily_task_queues_the_reminders_of_today_once_however_often_it_runs(award, mailoutbox, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from background.tasks import reminders_send as daily_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["reminders-daily"]["task"] == daily_task.name
+    with clock.frozen_at(datetime(2025, 4, 1, 6, tzinfo=ZoneInfo("Europe/Berlin"))), \
+            TestCase.captureOnCommitCallbacks(execute=True):
+        first = daily_task.apply().get()
+        second = daily_task.apply().get()  # delivered again after a lost acknowledgement
+
+    assert first == {"queued": 2, "already_sent": 0} and second == {"queued": 0, "already_sent": 2}
+    assert recipients(mailoutbox) == [CONTACT, "koordination-a@example.org"]

@@ -1,8 +1,9 @@
 """E-mail the reminders of reporting deadlines that are due today (grants/services/reminders.py).
 
-Safe to run every day (cron, systemd timer): a reminder that went out is never sent again;
-a mail that failed is sent on the next run. `--today` runs for another day (backfill,
-tests), `--dry-run` only lists what would be sent.
+With a broker the beat schedule runs the same every morning (background.reminders_send);
+this command stays for a run by hand. Safe to run every day: a reminder is put into the
+outbox once and never again; the outbox sends it and retries while the mail server refuses.
+`--today` runs for another day (backfill, tests), `--dry-run` only lists what would be sent.
 """
 
 from datetime import date
@@ -36,7 +37,7 @@ class Command(BaseCommand):
     help = gettext_lazy(  # type: ignore[assignment]
         "Versendet fällige Erinnerungen an Zwischen- und Verwendungsnachweise (14 Tage vor der Frist, "
         "am Tag nach der Frist und danach alle 30 Tage). Jede Erinnerung geht nur einmal hinaus; "
-        "täglich ausführbar.")
+        "täglich ausführbar (mit Broker erledigt das der Zeitplan von „make beat“).")
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true",
@@ -58,16 +59,7 @@ class Command(BaseCommand):
             return
         for reminder in summary.sent:
             self.stdout.write(_line(reminder))
-        for reminder in summary.failed:
-            self.stderr.write(_("FEHLGESCHLAGEN: %(line)s") % {"line": _line(reminder)})
         self.stdout.write(ngettext(
-            "Erinnerungen für den %(day)s: %(n)s versandt, %(failed)s fehlgeschlagen (werden beim nächsten Lauf "
-            "erneut versucht), %(old)s bereits früher versandt.",
-            "Erinnerungen für den %(day)s: %(n)s versandt, %(failed)s fehlgeschlagen (werden beim nächsten Lauf "
-            "erneut versucht), %(old)s bereits früher versandt.",
-            len(summary.sent)) % {"day": stamp, "n": len(summary.sent), "failed": len(summary.failed),
-                                  "old": summary.already_sent})
-        if summary.failed:
-            raise CommandError(ngettext("%(n)s Erinnerung konnte nicht gesendet werden.",
-                                        "%(n)s Erinnerungen konnten nicht gesendet werden.",
-                                        len(summary.failed)) % {"n": len(summary.failed)})
+            "Erinnerungen für den %(day)s: %(n)s in den Postausgang gestellt, %(old)s bereits früher versandt.",
+            "Erinnerungen für den %(day)s: %(n)s in den Postausgang gestellt, %(old)s bereits früher versandt.",
+            len(summary.sent)) % {"day": stamp, "n": len(summary.sent), "old": summary.already_sent})

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -412,8 +413,9 @@ def test_coordinator_is_refused_ceremony_pages(client, coordinator_a, ceremony, 
     client.force_login(coordinator_a)
 
     url = reverse(f"grants:{name}") if name == "ceremony_list" else reverse(f"grants:{name}", args=[ceremony.pk])
+    method = client.post if name in ("ceremony_presentation", "ceremony_bundle") else client.get
 
-    assert client.get(url).status_code == 403
+    assert method(url).status_code == 403
 
 
 def test_coordinator_is_refused_attaching_and_detaching(client, coordinator_a, notice, ceremony):
@@ -487,11 +489,22 @@ def test_attach_offers_only_notices_of_the_ceremonys_programme(client, approver,
     assert other_notice.ceremony is None
 
 
-def test_bundle_download_is_a_pdf_named_after_date_and_place(client, approver, notice, ceremony):
+def ceremony_document(client, name: str, ceremony):
+    """Start the ceremony's document as a job (it runs after commit, eagerly in the tests) and
+    download the result from the job's page."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(reverse(f"grants:{name}", args=[ceremony.pk]))
+    assert started.status_code == 302 and "/auftraege/" in started.url
+    page = client.get(started.url)
+    assert "Der Auftrag ist fertig." in page.content.decode()
+    return client.get(started.url + "ergebnis/")
+
+
+def test_bundle_download_is_a_pdf_named_after_date_and_place(client, approver, notice, ceremony, private_storage):
     notice_attach_ceremony(notice=notice, ceremony=ceremony, user=approver)
     client.force_login(approver)
 
-    response = client.get(reverse("grants:ceremony_bundle", args=[ceremony.pk]))
+    response = ceremony_document(client, "ceremony_bundle", ceremony)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -499,11 +512,11 @@ def test_bundle_download_is_a_pdf_named_after_date_and_place(client, approver, n
     assert response.content.startswith(b"%PDF")
 
 
-def test_presentation_download_is_a_pdf(client, approver, notice, ceremony):
+def test_presentation_download_is_a_pdf(client, approver, notice, ceremony, private_storage):
     notice_attach_ceremony(notice=notice, ceremony=ceremony, user=approver)
     client.force_login(approver)
 
-    response = client.get(reverse("grants:ceremony_presentation", args=[ceremony.pk]))
+    response = ceremony_document(client, "ceremony_presentation", ceremony)
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="Uebergabe_2026-10-29_Eschwege.pdf"'
@@ -514,19 +527,19 @@ def test_presentation_download_is_a_pdf(client, approver, notice, ceremony):
 def test_empty_ceremony_download_is_a_message_not_an_error(client, approver, ceremony, name):
     client.force_login(approver)
 
-    response = client.get(reverse(f"grants:{name}", args=[ceremony.pk]), follow=True)
+    response = client.post(reverse(f"grants:{name}", args=[ceremony.pk]), follow=True)
 
     assert response.redirect_chain == [(reverse("grants:ceremony_detail", args=[ceremony.pk]), 302)]
     assert EMPTY_CEREMONY in text_of(response)
 
 
-def test_ceremony_filename_is_ascii(client, approver, notice):
+def test_ceremony_filename_is_ascii(client, approver, notice, private_storage):
     ceremony = HandoverCeremony.objects.create(date=date(2026, 11, 3), place="Bad Homburg v. d. Höhe",
                                                official_title="Staatssekretär", official_name="Max Muster")
     notice_attach_ceremony(notice=notice, ceremony=ceremony, user=approver)
     client.force_login(approver)
 
-    response = client.get(reverse("grants:ceremony_presentation", args=[ceremony.pk]))
+    response = ceremony_document(client, "ceremony_presentation", ceremony)
 
     assert response["Content-Disposition"] == \
         'attachment; filename="Uebergabe_2026-11-03_Bad-Homburg-v-d-Hoehe.pdf"'
