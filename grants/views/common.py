@@ -3,9 +3,12 @@ service's refusal where it belongs, the one shape of an action form, safe return
 and PDF responses. Not a view module: views import this, never each other."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
@@ -119,3 +122,33 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+class LinkedPage(Page):
+    """A page of a list with the numbers its pager links: the first and last, two on each side
+    of this one, gaps as "…" – a handful of links whatever the number of pages."""
+
+    @property
+    def links(self) -> list:
+        return list(self.paginator.get_elided_page_range(self.number, on_each_side=2, on_ends=1))
+
+
+class ListPaginator(Paginator):
+    def _get_page(self, *args, **kwargs) -> LinkedPage:
+        return LinkedPage(*args, **kwargs)
+
+
+def paginate(request: HttpRequest, items, per_page: int, *, rows: QuerySet | None = None) -> LinkedPage:
+    """The page `?page=` asks for: the first for a missing or bad number, the last beyond the end.
+    `items` is a queryset (only the page's rows are fetched, plus one count) or a list.
+
+    With `rows`, `items` is a slim queryset of the list's primary keys in the list's order (one
+    table, on an index) and the page's objects are read from `rows` – with their joins – for
+    these keys only: the database joins the related tables for one page, not for the whole list
+    before sorting it."""
+    page = cast(LinkedPage, ListPaginator(items, per_page).get_page(request.GET.get("page")))
+    if rows is not None:
+        keys = list(page.object_list)
+        found = rows.in_bulk(keys)
+        page.object_list = [found[key] for key in keys if key in found]
+    return page
