@@ -52,7 +52,7 @@ from audit.models import AuditEntry  # noqa: E402
 from grants.demo.scale import CODE_PREFIX  # noqa: E402
 from grants.models import Application, FundingProgramme  # noqa: E402
 
-PAGE = 25  # the lists' page size
+PAGE = 25  # the page size of the application lists; payments, proofs and reclaims page by 50
 
 
 @dataclass
@@ -108,7 +108,7 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
                    JOIN municipalities_municipality m ON m.id = a.municipality_id
                    JOIN grants_fundingprogramme p ON p.id = a.programme_id
                   WHERE d.status = 'angefordert'
-                  ORDER BY d.requested_at, d.id LIMIT {PAGE}""",
+                  ORDER BY d.requested_at, d.id LIMIT {2 * PAGE}""",
              "/admin/grants/disbursement/?status__exact=angefordert"),
         Page("nachweise", "Verwendungsnachweise", "clerk", "/verwendungsnachweise/",
              f"""SELECT r.id, r.kind, r.year, r.status, r.submitted_at, a.id, a.file_reference, m.name,
@@ -119,7 +119,7 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
                    JOIN municipalities_municipality m ON m.id = a.municipality_id
                   WHERE r.status <> 'entwurf'
                   ORDER BY CASE r.status WHEN 'eingereicht' THEN 0 WHEN 'rueckfrage' THEN 1 ELSE 2 END,
-                           r.submitted_at, r.id LIMIT {PAGE}""",
+                           r.submitted_at, r.id LIMIT {2 * PAGE}""",
              "/admin/grants/usagereport/"),
         Page("rueckforderungen", "Rückforderungen", "clerk", "/rueckforderungen/",
              f"""SELECT c.id, c.status, c.principal, c.proposed_at, c.due_on, b.year, a.file_reference, m.name,
@@ -131,7 +131,7 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
                    JOIN grants_application a ON a.id = w.application_id
                    JOIN municipalities_municipality m ON m.id = a.municipality_id
                    LEFT JOIN grants_notice n ON n.id = c.notice_id
-                  ORDER BY c.proposed_at DESC, c.id DESC LIMIT {PAGE}""",
+                  ORDER BY c.proposed_at DESC, c.id DESC LIMIT {2 * PAGE}""",
              "/admin/grants/reclaim/"),
         Page("antraege-koordination", "Anträge, Koordination", "coordinator", "/antraege/",
              f"""SELECT a.id, a.file_reference, a.status, a.title, a.created_at, p.name, p.period_start,
@@ -183,6 +183,23 @@ def _floor(sql: str, runs: int) -> float:
     return _median_ms(_time(run, runs))
 
 
+def _measure(page: Page, client: Client, admin_client: Client, runs: int) -> tuple:
+    """Median of the page, its floor and its admin changelist; queries and bytes."""
+    with CaptureQueriesContext(connection) as queries:
+        response = _get(client, page.url)
+    size, query_count = len(response.content), len(queries)
+    page_ms = _median_ms(_time(lambda: _get(client, page.url), runs))
+    floor_ms = _floor(page.floor, runs) if page.floor else None
+    admin_ms = admin_queries = None
+    if page.admin:
+        admin_url = page.admin
+        with CaptureQueriesContext(connection) as queries:
+            _get(admin_client, admin_url)
+        admin_queries = len(queries)
+        admin_ms = _median_ms(_time(lambda: _get(admin_client, admin_url), runs))
+    return page_ms, floor_ms, admin_ms, query_count, admin_queries, size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -217,19 +234,8 @@ def main() -> None:
     for page in _pages(coordinator.municipality_id, detail_pk):
         if wanted and page.key not in wanted:
             continue
-        client = clients[page.user]
-        with CaptureQueriesContext(connection) as queries:
-            response = _get(client, page.url)
-        size, query_count = len(response.content), len(queries)
-        page_ms = _median_ms(_time(lambda: _get(client, page.url), args.runs))
-        floor_ms = _floor(page.floor, args.runs) if page.floor else None
-        admin_ms = admin_queries = None
-        if page.admin:
-            with CaptureQueriesContext(connection) as queries:
-                _get(clients["admin"], page.admin)
-            admin_queries = len(queries)
-            admin_ms = _median_ms(_time(lambda: _get(clients["admin"], page.admin), args.runs))
-
+        page_ms, floor_ms, admin_ms, query_count, admin_queries, size = _measure(
+            page, clients[page.user], clients["admin"], args.runs)
         def cell(value, fmt="{:.1f}"):
             return fmt.format(value) if value is not None else "–"
         print(f"{page.label:<44} {page_ms:>8.1f} {cell(floor_ms):>8} {cell(admin_ms):>8} "

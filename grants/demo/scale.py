@@ -117,9 +117,11 @@ def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
 
 
 class _Builder:
-    def __init__(self, applications: int, today: date):
+    def __init__(self, applications: int, today: date, prefix: str, history_entries: int):
         self.wanted = applications
+        self.history_entries = history_entries
         self.today = today
+        self.prefix = prefix
         self.rng = random.Random(11)
         self.result = ScaleResult()
         self.audit: list[AuditEntry] = []
@@ -151,8 +153,8 @@ class _Builder:
         for i in range(count):
             start = FIRST_YEAR + i * span // count
             programmes.append(FundingProgramme(
-                code=f"{CODE_PREFIX}{i + 1:04d}", name=f"Skalenprogramm {i % 37 + 1}",
-                file_reference_prefix=f"SK{i + 1:04d}", period_start=date(start, 1, 1),
+                code=f"{self.prefix}{i + 1:04d}", name=f"Skalenprogramm {i % 37 + 1}",
+                file_reference_prefix=f"{self.prefix.strip('-').upper()}-{i + 1:04d}", period_start=date(start, 1, 1),
                 period_end=date(start + PERIOD_YEARS - 1, 12, 31), accepts_applications=start >= self.today.year,
                 issuing_authority=self.authority, legal_basis="Förderrichtlinie Skalenprogramm",
                 budget_chapter="08 02", budget_title=f"633 {i % 90 + 10}"))
@@ -399,9 +401,11 @@ class _Builder:
         expenditures, financings = [], []
         for report, application in lines_for:
             personal, material, _micro = self.categories[application.programme_id]
-            spent = self.grant[application.pk][report.year] if report.year else sum(self.grant[application.pk].values())
-            expenditures += [UsageReportExpenditure(report=report, category=personal, amount=_money(spent * Decimal("0.9"))),
-                             UsageReportExpenditure(report=report, category=material, amount=_money(spent * Decimal("0.08")))]
+            grants = self.grant[application.pk]
+            spent = grants[report.year] if report.year else sum(grants.values(), Decimal("0.00"))
+            expenditures += [
+                UsageReportExpenditure(report=report, category=personal, amount=_money(spent * Decimal("0.9"))),
+                UsageReportExpenditure(report=report, category=material, amount=_money(spent * Decimal("0.08")))]
             financings.append(UsageReportFinancing(report=report, source=FinancingSource.GRANT,
                                                    amount=_money(spent * Decimal("0.95"))))
             if report.status != US.DRAFT and report.submitted_at is not None:
@@ -494,12 +498,15 @@ class _Builder:
     # -- long histories ------------------------------------------------------------------------------------
 
     def histories(self) -> None:
+        if not self.history_entries:
+            return
+        # The newest running grants: the pages a clerk opens today.
         running = [a for a in self.award_list if a.status == Award.Status.RUNNING]
-        chosen = [self.award_application[a.pk] for a in running[:HISTORY_APPLICATIONS]]
+        chosen = [self.award_application[a.pk] for a in running[-HISTORY_APPLICATIONS:]]
         comments = []
         for application in chosen:
             label, start = self._repr(application), application.submitted_at or application.created_at
-            for n in range(HISTORY_ENTRIES):
+            for n in range(self.history_entries):
                 moment = start + timedelta(hours=n + 1)
                 if n % 5 == 0:
                     comments.append(ApplicationComment(application=application, author=self.clerk,
@@ -537,16 +544,21 @@ class _Builder:
         return self.result
 
 
-def scale_present() -> bool:
-    return FundingProgramme.objects.filter(code__startswith=CODE_PREFIX).exists()
+def scale_present(prefix: str = CODE_PREFIX) -> bool:
+    return FundingProgramme.objects.filter(code__startswith=prefix).exists()
 
 
-def seed_scale(*, applications: int, today: date | None = None) -> ScaleResult:
-    """Build the scale data in one transaction; refuses when it is there already."""
+def seed_scale(*, applications: int, today: date | None = None, prefix: str = CODE_PREFIX,
+               history_entries: int = HISTORY_ENTRIES) -> ScaleResult:
+    """Build the scale data in one transaction; refuses when it is there already. `prefix`: the
+    code of the periods it builds (file references and notice numbers follow it), so that two
+    sets can stand side by side – a test grows the data with a second set. `today` places the
+    periods (from 2000 to the year after it) and decides what is past, running or to come.
+    `history_entries`: the length of the long histories (0: none)."""
     if applications < 1:
         raise ScaleSetupError("Die Zahl der Anträge muss mindestens 1 sein.")
     with transaction.atomic():
-        if scale_present():
-            raise ScaleSetupError("Skalendaten sind bereits vorhanden (Förderperioden „skala-…“). Für einen neuen "
-                                  "Lauf eine leere Datenbank verwenden.")
-        return _Builder(applications, today or clock.today()).run()
+        if scale_present(prefix):
+            raise ScaleSetupError(f"Skalendaten sind bereits vorhanden (Förderperioden „{prefix}…“). Für einen "
+                                  "neuen Lauf eine leere Datenbank verwenden.")
+        return _Builder(applications, today or clock.today(), prefix, history_entries).run()

@@ -35,6 +35,7 @@ from core.clock import add_months
 from core.money import to_money
 from grants.interest import BaseRateMissing, balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
+from grants.selectors.awards import award_years
 from grants.selectors.reclaims import REVOCATION_WARNING_DAYS, base_rate_table
 
 
@@ -52,7 +53,7 @@ def report_deadlines(award, *, years: list[int] | None = None) -> list[ReportDea
     prefetched them); otherwise they are read."""
     programme = award.application.programme
     if years is None:
-        years = [row.budget.year for row in award.years.select_related("budget")]
+        years = [row.budget.year for row in award_years(award)]
     return _deadlines(award.period_start, award.period_end, years, interim_month=programme.interim_report_month,
                       interim_day=programme.interim_report_day, final_months=programme.final_report_months)
 
