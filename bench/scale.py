@@ -214,7 +214,8 @@ def main() -> None:
     admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     coordinator = (User.objects.filter(role=Role.KOORDINATION, municipality__isnull=False)
                    .order_by("municipality__name", "pk").first())
-    assert clerk and admin and coordinator and coordinator.municipality_id
+    assert clerk and admin and coordinator and coordinator.municipality_id is not None
+    body_pk: int = coordinator.municipality_id
     longest = (AuditEntry.objects.filter(action="grants.application.changed")
                .values_list("object_id", flat=True).order_by("object_id").first())
     detail_pk = longest or Application.objects.exclude(status="entwurf").order_by("pk").values_list(
@@ -231,7 +232,8 @@ def main() -> None:
              f"{'Abfr.':>6} {'Admin-Abfr.':>11} {'Bytes':>9}"
     print(header)
     print("-" * len(header))
-    for page in _pages(coordinator.municipality_id, detail_pk):
+    assert detail_pk is not None, "kein eingereichter Antrag"
+    for page in _pages(body_pk, detail_pk):
         if wanted and page.key not in wanted:
             continue
         page_ms, floor_ms, admin_ms, query_count, admin_queries, size = _measure(

@@ -82,15 +82,16 @@ _RUNNING = [(S.APPROVED, 60), (S.REJECTED, 6), (S.WITHDRAWN, 4), (S.RECOMMENDED,
 _FUTURE = [(S.SUBMITTED, 35), (S.IN_REVIEW, 25), (S.CHANGES_REQUESTED, 8), (S.RECOMMENDED, 7), (S.DRAFT, 20),
            (S.WITHDRAWN, 5)]
 # The path to each status, for the audit entries.
-_PATH = {
+_PATH: dict[str, list[str]] = {
     S.DRAFT: [], S.SUBMITTED: [S.SUBMITTED], S.IN_REVIEW: [S.SUBMITTED, S.IN_REVIEW],
     S.CHANGES_REQUESTED: [S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED],
     S.RECOMMENDED: [S.SUBMITTED, S.IN_REVIEW, S.RECOMMENDED],
     S.APPROVED: [S.SUBMITTED, S.IN_REVIEW, S.RECOMMENDED, S.APPROVED],
     S.REJECTED: [S.SUBMITTED, S.IN_REVIEW, S.REJECTED], S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
 }
-_ACTION = {S.SUBMITTED: "submitted", S.IN_REVIEW: "review_started", S.CHANGES_REQUESTED: "changes_requested",
-           S.RECOMMENDED: "recommended", S.APPROVED: "approved", S.REJECTED: "rejected", S.WITHDRAWN: "withdrawn"}
+_ACTION: dict[str, str] = {
+    S.SUBMITTED: "submitted", S.IN_REVIEW: "review_started", S.CHANGES_REQUESTED: "changes_requested",
+    S.RECOMMENDED: "recommended", S.APPROVED: "approved", S.REJECTED: "rejected", S.WITHDRAWN: "withdrawn"}
 
 
 class ScaleSetupError(Exception):
@@ -107,7 +108,7 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=BERLIN)
 
 
-def _money(value: float | int) -> Decimal:
+def _money(value: Decimal | int) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
@@ -138,9 +139,10 @@ class _Builder:
         if not self.bodies or self.clerk is None or self.approver is None or self.authority is None:
             raise ScaleSetupError("Es fehlen Gebietskörperschaften, Konten (Sachbearbeitung, Bewilligung) oder "
                                   "eine Bewilligungsbehörde; zuerst seed_demo ausführen.")
-        coordinators = {}
+        coordinators: dict[int, User] = {}
         for user in User.objects.filter(role=Role.KOORDINATION, municipality__isnull=False).order_by("pk"):
-            coordinators.setdefault(user.municipality_id, user)
+            if user.municipality_id is not None:
+                coordinators.setdefault(user.municipality_id, user)
         fallback = next(iter(coordinators.values()), self.clerk)
         self.coordinator = {body.pk: coordinators.get(body.pk, fallback) for body in self.bodies}
 
@@ -253,7 +255,8 @@ class _Builder:
             coordinator = self.coordinator[application.municipality_id]
             self._audit(application, "grants.application.created", application.created_at, coordinator,
                         changes={"status": [None, S.DRAFT]}, repr_=label)
-            before, when = S.DRAFT, application.submitted_at or application.created_at
+            before: str = S.DRAFT
+            when = application.submitted_at or application.created_at
             for step in _PATH[application.status]:
                 actor = coordinator if step in (S.SUBMITTED, S.WITHDRAWN) else (
                     self.approver if step in (S.APPROVED, S.REJECTED) else self.clerk)
@@ -374,7 +377,8 @@ class _Builder:
         for award in self.award_list:
             application = self.award_application[award.pk]
             years = sorted(self.grant[application.pk])
-            deadlines = [(UsageReport.Kind.INTERIM, year, date(year + 1, 3, 31)) for year in years[:-1]]
+            deadlines: list[tuple[str, int | None, date]] = [
+                (UsageReport.Kind.INTERIM, year, date(year + 1, 3, 31)) for year in years[:-1]]
             deadlines.append((UsageReport.Kind.FINAL, None, date(award.period_end.year + 1, 6, 30)))
             for kind, year, due in deadlines:
                 if due - timedelta(days=60) > self.today or self.rng.random() < 0.04:

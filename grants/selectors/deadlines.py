@@ -349,7 +349,7 @@ def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
     return rows
 
 
-def count_by_state(rows: list[DeadlineRow]) -> dict[str, int]:
+def count_by_state(rows: list[DeadlineRow] | list[DeadlineKey]) -> dict[str, int]:
     counts = {state.value: 0 for state in STATE_ORDER}
     for row in rows:
         counts[row.state] += 1

@@ -14,7 +14,7 @@ from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
 from grants.plan.lines import FinancingSource
 from grants.selectors.scoping import applications_visible_to, open_programmes
 
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 def requested_grant_total() -> Coalesce:

@@ -56,7 +56,7 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     ]
     page = paginate(request, keys, PAGE_SIZE)  # most urgent first: overdue, due soon, upcoming, done
     return render(request, "grants/deadline_list.html", {
-        "ministry": ministry, "filterset": filterset, "rows": deadline_rows_for(page.object_list, today=today),
+        "ministry": ministry, "filterset": filterset, "rows": deadline_rows_for(list(page.object_list), today=today),
         "page": page, "tabs": tabs, "today": today, "state": state or "",
         "reclaim_rows": reclaim_due_rows(awards, today=today),
         "revocation_rows": revocation_deadline_rows(awards, today=today) if ministry else [],

@@ -267,7 +267,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notices = _notices_of(application)
     award_notice = next((n for n in reversed(notices) if n.kind == Notice.Kind.AWARD), None)
     if award is not None:
-        award.has_award_notice = award_notice is not None  # read by refuse_before_notice
+        cast(Any, award).has_award_notice = award_notice is not None  # read by refuse_before_notice
     is_applicant = user.can(Capability.APPLY)
     comments = application.comments.select_related("author")
     if is_applicant:
