@@ -52,7 +52,7 @@ from audit.models import AuditEntry  # noqa: E402
 from grants.demo.scale import CODE_PREFIX  # noqa: E402
 from grants.models import Application, FundingProgramme  # noqa: E402
 
-PAGE = 25  # the page size of the application lists; payments, proofs and reclaims page by 50
+PAGE = 25  # the page size of the application lists and payments; proofs and reclaims page by 50
 
 
 @dataclass
@@ -108,7 +108,7 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
                    JOIN municipalities_municipality m ON m.id = a.municipality_id
                    JOIN grants_fundingprogramme p ON p.id = a.programme_id
                   WHERE d.status = 'angefordert'
-                  ORDER BY d.requested_at, d.id LIMIT {2 * PAGE}""",
+                  ORDER BY d.requested_at, d.id LIMIT {PAGE}""",
              "/admin/grants/disbursement/?status__exact=angefordert"),
         Page("nachweise", "Verwendungsnachweise", "clerk", "/verwendungsnachweise/",
              f"""SELECT r.id, r.kind, r.year, r.status, r.submitted_at, a.id, a.file_reference, m.name,

@@ -45,6 +45,7 @@ from grants.policies import (
     may_usage_report_edit,
 )
 from grants.policies.amendments import refuse_period_ended
+from grants.policies.awards import award_closing_blockers
 from grants.policies.finality import may_delivery_record
 from grants.policies.payments import refuse_before_notice
 from grants.selectors.amendments import categories_of, open_request
@@ -200,11 +201,15 @@ def _proofs_panel(user, application: Application, award: Award) -> dict | None:
     return {"rows": rows}
 
 
-def _closing_panel(user, award: Award) -> dict | None:
-    """Closed: when and by whom, for everyone. Running: what still keeps it open, or the button."""
+def _closing_panel(user, award: Award, reclaims: list[Reclaim], payments: list[Disbursement]) -> dict | None:
+    """Closed: when and by whom, for everyone. Running: what still keeps it open, or the button.
+    `reclaims` and `payments`: the award's, as the other panels loaded them."""
     if award.is_closed:
         return {"award": award, "refusal": None}
-    refusal = may_award_close(user, award)
+    # The ministry sees every reclaim: then the loaded ones are all there are.
+    blockers = (award_closing_blockers(award, reclaims=reclaims, payments=payments)
+                if user.can(Capability.REVIEW) and user.can(Capability.VIEW_ALL) else None)
+    refusal = may_award_close(user, award, blockers=blockers)
     if refusal is not None and not refusal.shown:
         return None
     return {"award": award, "refusal": refusal}
@@ -232,12 +237,15 @@ def _amendments_panel(user, award: Award) -> dict | None:
     }
 
 
-def _reclaims_panel(user, award: Award) -> dict | None:
+def _reclaims_of(user, award: Award) -> list[Reclaim]:
+    return list(reclaims_visible_to(user).filter(award=award).select_related("notice")
+                .defer("notice__pdf", "notice__snapshot").prefetch_related("repayments")
+                .order_by("proposed_at", "pk"))
+
+
+def _reclaims_panel(user, reclaims: list[Reclaim]) -> dict | None:
     """The award's reclaims: every one for the ministry, the fixed ones for the own body, with
     what is owed today."""
-    reclaims = list(reclaims_visible_to(user).filter(award=award).select_related("notice")
-                    .defer("notice__pdf", "notice__snapshot").prefetch_related("repayments")
-                    .order_by("proposed_at", "pk"))
     if not reclaims:
         return None
     today = clock.today()
@@ -304,13 +312,16 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "notices_panel": _notices_panel(user, application, notices),
     }
     if award is not None:
+        reclaims = _reclaims_of(user, award)
+        payments_panel = _payments_panel(user, application, award)
         context |= {
-            "payments_panel": _payments_panel(user, application, award),
+            "payments_panel": payments_panel,
             "proofs_panel": _proofs_panel(user, application, award),
-            "closing_panel": _closing_panel(user, award),
+            "closing_panel": _closing_panel(user, award, reclaims, payments_panel["requests"]),
             "financing_panel": _financing_panel(user, award, award_notice),
             "amendments_panel": _amendments_panel(user, award),
-            "reclaims_panel": _reclaims_panel(user, award) if (is_applicant or user.can(Capability.VIEW_ALL)) else None,
+            "reclaims_panel": _reclaims_panel(user, reclaims) if (is_applicant or user.can(Capability.VIEW_ALL))
+            else None,
         }
         # The coordinator's actions on the grant: no page says "no actions" while one is offered.
         context["grant_actions"] = is_applicant and (
