@@ -13,8 +13,10 @@ For each page, through Django's test client signed in as the person who works wi
   page's first page (with the total the pager needs, as `count(*) OVER ()`), fetched with a
   plain cursor – what the page cannot beat;
 - the Django admin's changelist of the same model, signed in as the superuser, median time.
-Printed: the medians, page ÷ floor and page ÷ admin. Targets (issue 11): each list ≤ 2 × its
-floor and not slower than the admin; the detail page ≤ 15 queries with any history.
+The three are measured interleaved, run by run (after one warm-up each), so that a busy
+machine slows all three alike. Printed: the medians, page ÷ floor and page ÷ admin.
+Targets (issue 11): each list ≤ 2 × its floor and not slower than the admin; the detail page
+≤ 15 queries with any history.
 
 Measured with DEBUG off after start-up (the settings need DEBUG=true to start without a
 production SECRET_KEY; the script switches it off so that no query log slows the pages).
@@ -66,6 +68,15 @@ class Page:
     params: tuple = ()
 
 
+# From a row with an award year (payment, reclaim) to its budget, award, application and body.
+_YEAR_TO_BODY = """
+                   JOIN grants_awardyear y ON y.id = {row}.award_year_id
+                   JOIN grants_budget b ON b.id = y.budget_id
+                   JOIN grants_award w ON w.id = y.award_id
+                   JOIN grants_application a ON a.id = w.application_id
+                   JOIN municipalities_municipality m ON m.id = a.municipality_id"""
+
+
 def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
     needs_work = "('eingereicht', 'in_pruefung')"
     application_rows = f"""
@@ -100,12 +111,7 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
         Page("auszahlungen", "Auszahlungen (angefordert)", "clerk", "/auszahlungen/",
              f"""SELECT d.id, d.amount, d.requested_at, d.stated_need, b.year, a.id, a.file_reference, m.name,
                         p.name, count(*) OVER () AS total
-                   FROM grants_disbursement d
-                   JOIN grants_awardyear y ON y.id = d.award_year_id
-                   JOIN grants_budget b ON b.id = y.budget_id
-                   JOIN grants_award w ON w.id = y.award_id
-                   JOIN grants_application a ON a.id = w.application_id
-                   JOIN municipalities_municipality m ON m.id = a.municipality_id
+                   FROM grants_disbursement d {_YEAR_TO_BODY.format(row="d")}
                    JOIN grants_fundingprogramme p ON p.id = a.programme_id
                   WHERE d.status = 'angefordert'
                   ORDER BY d.requested_at, d.id LIMIT {PAGE}""",
@@ -124,12 +130,7 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
         Page("rueckforderungen", "Rückforderungen", "clerk", "/rueckforderungen/",
              f"""SELECT c.id, c.status, c.principal, c.proposed_at, c.due_on, b.year, a.file_reference, m.name,
                         n.number, count(*) OVER () AS total
-                   FROM grants_reclaim c
-                   JOIN grants_awardyear y ON y.id = c.award_year_id
-                   JOIN grants_budget b ON b.id = y.budget_id
-                   JOIN grants_award w ON w.id = c.award_id
-                   JOIN grants_application a ON a.id = w.application_id
-                   JOIN municipalities_municipality m ON m.id = a.municipality_id
+                   FROM grants_reclaim c {_YEAR_TO_BODY.format(row="c")}
                    LEFT JOIN grants_notice n ON n.id = c.notice_id
                   ORDER BY c.proposed_at DESC, c.id DESC LIMIT {2 * PAGE}""",
              "/admin/grants/reclaim/"),
@@ -158,14 +159,10 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def _time(call, runs: int) -> list[float]:
-    call()  # warm-up
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return samples
+def _once(call) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
 
 
 def _get(client: Client, url: str):
@@ -175,29 +172,34 @@ def _get(client: Client, url: str):
     return response
 
 
-def _floor(sql: str, runs: int) -> float:
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            cursor.fetchall()
-    return _median_ms(_time(run, runs))
+def _fetch(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        cursor.fetchall()
 
 
 def _measure(page: Page, client: Client, admin_client: Client, runs: int) -> tuple:
-    """Median of the page, its floor and its admin changelist; queries and bytes."""
+    """Median of the page, its floor and its admin changelist, measured interleaved (page,
+    floor, admin in each run: a busy machine slows all three alike); queries and bytes."""
     with CaptureQueriesContext(connection) as queries:
         response = _get(client, page.url)
     size, query_count = len(response.content), len(queries)
-    page_ms = _median_ms(_time(lambda: _get(client, page.url), runs))
-    floor_ms = _floor(page.floor, runs) if page.floor else None
-    admin_ms = admin_queries = None
+    admin_queries = None
     if page.admin:
-        admin_url = page.admin
         with CaptureQueriesContext(connection) as queries:
-            _get(admin_client, admin_url)
+            _get(admin_client, page.admin)
         admin_queries = len(queries)
-        admin_ms = _median_ms(_time(lambda: _get(admin_client, admin_url), runs))
-    return page_ms, floor_ms, admin_ms, query_count, admin_queries, size
+    if page.floor:
+        _fetch(page.floor)  # warm-up; the page and the admin were warmed by counting their queries
+    samples: dict[str, list[float]] = {"page": [], "floor": [], "admin": []}
+    for _ in range(runs):
+        samples["page"].append(_once(lambda: _get(client, page.url)))
+        if page.floor:
+            samples["floor"].append(_once(lambda: _fetch(page.floor)))
+        if page.admin:
+            samples["admin"].append(_once(lambda: _get(admin_client, page.admin)))
+    medians = {key: _median_ms(values) if values else None for key, values in samples.items()}
+    return medians["page"], medians["floor"], medians["admin"], query_count, admin_queries, size
 
 
 def main() -> None:

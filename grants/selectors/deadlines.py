@@ -325,13 +325,20 @@ class ReclaimDueRow(_ReclaimRow):
         return f"rueckforderung-{self.reclaim.pk}"
 
 
-def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
-    """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date
-    first; four queries whatever their number (reclaims, repayments, base rates)."""
-    reclaims = (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
-                .select_related("award__application__municipality", "award_year__budget", "notice")
-                .prefetch_related("repayments")
-                .order_by("due_on", "award__application__municipality__name", "pk"))
+def open_reclaims(awards) -> QuerySet[Reclaim]:
+    """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date first."""
+    return (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
+            .select_related("award__application__municipality", "award_year__budget", "notice")
+            .prefetch_related("repayments")
+            .order_by("due_on", "award__application__municipality__name", "pk"))
+
+
+def reclaim_due_rows(awards, *, today: date, reclaims=None) -> list[ReclaimDueRow]:
+    """The open reclaims of the given awards (`open_reclaims`, or `reclaims`: a page of them)
+    with what is owed on `today`; four queries whatever their number (reclaims, repayments, base
+    rates). The interest is computed for the rows given only: a list page passes one page."""
+    if reclaims is None:
+        reclaims = open_reclaims(awards)
     rates = base_rate_table()
     rows = []
     for reclaim in reclaims:

@@ -25,6 +25,7 @@ from grants.selectors.deadlines import (
     deadline_index,
     deadline_rows,
     deadline_rows_for,
+    open_reclaims,
     reclaim_due_rows,
     revocation_deadline_rows,
     running_awards,
@@ -34,6 +35,7 @@ from grants.services.reminders import calendar_token_ensure, calendar_token_rege
 from grants.views.common import AuthenticatedRequest, forbid, paginate
 
 PAGE_SIZE = 100  # short rows: a hundred deadlines read like one list
+RECLAIM_PAGE_SIZE = 25  # each row computes its interest until today
 
 
 @login_required
@@ -55,10 +57,12 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
         for s in STATE_ORDER
     ]
     page = paginate(request, keys, PAGE_SIZE)  # most urgent first: overdue, due soon, upcoming, done
+    reclaim_page = paginate(request, open_reclaims(awards), RECLAIM_PAGE_SIZE, param="zahlungsfristen")
     return render(request, "grants/deadline_list.html", {
         "ministry": ministry, "filterset": filterset, "rows": deadline_rows_for(list(page.object_list), today=today),
         "page": page, "tabs": tabs, "today": today, "state": state or "",
-        "reclaim_rows": reclaim_due_rows(awards, today=today),
+        "reclaim_rows": reclaim_due_rows(awards, today=today, reclaims=reclaim_page.object_list),
+        "reclaim_page": reclaim_page,
         "revocation_rows": revocation_deadline_rows(awards, today=today) if ministry else [],
         "state_label": next((t["label"] for t in tabs if t["active"]), ""),
     })
