@@ -49,7 +49,7 @@ from grants.policies.awards import award_closing_blockers
 from grants.policies.finality import may_delivery_record
 from grants.policies.payments import refuse_before_notice
 from grants.selectors.amendments import categories_of, open_request
-from grants.selectors.awards import award_total, latest_revision, revisions, with_award_facts
+from grants.selectors.awards import award_total, revisions, with_award_facts
 from grants.selectors.deadlines import report_deadlines
 from grants.selectors.finality import notices_finality
 from grants.selectors.history import application_history_entries, application_history_rows
@@ -222,14 +222,14 @@ def _financing_panel(user, award: Award, award_notice: Notice | None) -> dict:
     return {"can_change": refusal is None, "refusal": refusal if refusal is not None and refusal.shown else None}
 
 
-def _amendments_panel(user, award: Award) -> dict | None:
+def _amendments_panel(user, award: Award, revision_rows: list[dict]) -> dict | None:
     """The award's Änderungsanträge and revisions, with what the person may do."""
     if not (user.can(Capability.APPLY) or user.can(Capability.VIEW_ALL)):
         return None
     current = open_request(award)
     return {
         "requests": list(amendments_visible_to(user).filter(award=award).order_by("-created_at", "-pk")),
-        "revisions": revisions(award),
+        "revisions": revision_rows,
         "can_start": user.can(Capability.APPLY) and may_amendment_edit(user, award, request=current) is None,
         "period_ended": None if award.is_closed else refuse_period_ended(award),
         "draft": current if current is not None and current.status == current.Status.DRAFT else None,
@@ -271,6 +271,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Loaded once and passed to every panel: the award's years and proofs, the plan lines, the notices.
     if award is not None:
         with_award_facts(award)
+    revision_rows = revisions(award) if award is not None else []  # every Fassung, the latest last
     lines = plan_lines(application)
     notices = _notices_of(application)
     award_notice = next((n for n in reversed(notices) if n.kind == Notice.Kind.AWARD), None)
@@ -291,7 +292,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "award": award,
         "plan": _binding_plan_table(award) if award else _plan_table(application, lines),
         "applied_plan": _plan_table(application, lines) if award else None,
-        "revision": latest_revision(award) if award else None,
+        "revision": revision_rows[-1]["revision"] if revision_rows else None,
         "requested": requested,
         "requested_total": sum(requested.values()),
         "attachments": application.attachments.all(),
@@ -319,7 +320,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "proofs_panel": _proofs_panel(user, application, award),
             "closing_panel": _closing_panel(user, award, reclaims, payments_panel["requests"]),
             "financing_panel": _financing_panel(user, award, award_notice),
-            "amendments_panel": _amendments_panel(user, award),
+            "amendments_panel": _amendments_panel(user, award, revision_rows),
             "reclaims_panel": _reclaims_panel(user, reclaims) if (is_applicant or user.can(Capability.VIEW_ALL))
             else None,
         }
