@@ -12,7 +12,9 @@ from datetime import date
 import django_filters as filters
 from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from grants.models import (
     AmendmentRequest,
@@ -47,6 +49,9 @@ class ListFilterSet(filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(QueryDict() if data is None else data, queryset, **kwargs)
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, ProgrammeFilter):
+                filter_.field.chosen = self.data.get(name)
 
     def value(self, name: str):
         """The cleaned value of one filter; its default (or None) when empty or invalid."""
@@ -72,11 +77,48 @@ class TabFilter(filters.ChoiceFilter):
         return qs
 
 
+# A state that runs several programmes gathers hundreds of periods: the select offers the newest.
+RECENT_PROGRAMMES = 20
+
+
+class _RecentProgrammes(ModelChoiceIterator):
+    """The newest `RECENT_PROGRAMMES` periods, newest first, and the chosen one if it is older."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        shown = list(self.queryset[:RECENT_PROGRAMMES])
+        chosen = getattr(self.field, "chosen", None)
+        if chosen and all(programme.code != chosen for programme in shown):
+            shown += list(self.queryset.filter(code=chosen)[:1])
+        for programme in shown:
+            yield self.choice(programme)
+
+    def __len__(self):
+        return RECENT_PROGRAMMES + 1
+
+
+class ProgrammeChoiceField(ModelChoiceField):
+    """Accepts the code of any period; offers the newest ones (see `_RecentProgrammes`)."""
+
+    iterator = _RecentProgrammes
+    chosen: str | None = None  # the code in the address, set by ListFilterSet
+
+
+class ProgrammeFilter(filters.ModelChoiceFilter):
+    field_class = ProgrammeChoiceField
+
+
 def programme_filter(field_name: str) -> filters.ModelChoiceFilter:
-    """The Förderperiode, by its code in the address (`?programme=wir-2026`)."""
-    return filters.ModelChoiceFilter(
+    """The Förderperiode, by its code in the address (`?programme=wir-2026`). The select offers the
+    newest periods; an older one is chosen by its code in the address (or found with the search of
+    the work queue) and is then offered too."""
+    return ProgrammeFilter(
         field_name=field_name, label=_("Förderperiode"), to_field_name="code",
-        queryset=FundingProgramme.objects.order_by("-period_start"), empty_label=ALL_LABEL)
+        queryset=FundingProgramme.objects.only("pk", "code", "name", "period_start", "period_end")
+        .order_by("-period_start", "-pk"), empty_label=ALL_LABEL,
+        help_text=format_lazy(_("die {n} neuesten Förderperioden; ältere über ihr Kürzel in der Adresse"),
+                              n=RECENT_PROGRAMMES))
 
 
 def municipality_filter(field_name: str) -> filters.ModelChoiceFilter:
@@ -100,6 +142,8 @@ S = ApplicationStatus
 
 # Statuses in workflow order; drafts never reach the ministry.
 REVIEW_QUEUE_STATUSES = [(value, label) for value, label in S.choices if value != S.DRAFT]
+# What the work queue opens on: the applications that wait for the clerk.
+NEEDS_REVIEW = (S.SUBMITTED, S.IN_REVIEW)
 _STATUS_ORDER = Case(
     *(When(status=value, then=Value(position)) for position, (value, _label) in enumerate(S.choices)),
     output_field=IntegerField(),
@@ -129,8 +173,12 @@ class ReviewQueueFilterSet(ListFilterSet):
     submitted applications (the queryset needs the annotation `requested_total`)."""
 
     q = filters.CharFilter(label=_("Suche"), max_length=100, method="search",
-                           help_text=_("Gebietskörperschaft oder Aktenzeichen"))
-    status = status_filter(REVIEW_QUEUE_STATUSES, empty_label=_("alle (ohne Entwürfe)"))
+                           help_text=_("Gebietskörperschaft, Aktenzeichen oder Förderperiode"))
+    SHOW_ALL = "alle"
+    SHOW_OPEN = "offen"  # the default only: what waits for the clerk
+
+    status = status_filter([*REVIEW_QUEUE_STATUSES, (SHOW_ALL, _("alle (ohne Entwürfe)"))],
+                           empty_label=_("offen: eingereicht oder in Prüfung"), method="by_status")
     programme = programme_filter("programme")
     regierungsbezirk = district_filter("municipality__regierungsbezirk")
     municipality = municipality_filter("municipality")
@@ -138,7 +186,7 @@ class ReviewQueueFilterSet(ListFilterSet):
                                 help_text=_("Anträge, deren Vorhabenzeitraum dieses Jahr umfasst"))
     sort = filters.ChoiceFilter(label=_("Sortierung"), empty_label=None, method="order_by_column")
 
-    defaults = {"sort": DEFAULT_SORT}
+    defaults = {"sort": DEFAULT_SORT, "status": SHOW_OPEN}
     view_params = ("sort",)
 
     class Meta:
@@ -155,8 +203,16 @@ class ReviewQueueFilterSet(ListFilterSet):
         self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in reversed(years)]
         self.filters["sort"].extra["choices"] = _sort_choices()
 
+    def by_status(self, queryset, name, value):
+        if value == self.SHOW_ALL:
+            return queryset
+        if value == self.SHOW_OPEN:
+            return queryset.filter(status__in=NEEDS_REVIEW)
+        return queryset.filter(status=value)
+
     def search(self, queryset, name, value):
-        return queryset.filter(Q(municipality__name__icontains=value) | Q(file_reference__icontains=value))
+        return queryset.filter(Q(municipality__name__icontains=value) | Q(file_reference__icontains=value)
+                               | Q(programme__code__iexact=value) | Q(programme__name__icontains=value))
 
     def overlapping_year(self, queryset, name, value):
         year = int(value)

@@ -35,6 +35,7 @@ municipality_column = link_column("application__municipality", _("Gebietskörper
 
 class PlanExpenditureInline(ReadOnlyTabularInline):
     model = PlanExpenditure
+    related = ("category",)
     fields = ("year", "category", amount_eur, "positions")
 
 
@@ -46,40 +47,50 @@ class PlanFinancingInline(ReadOnlyTabularInline):
 class AttachmentInline(ReadOnlyTabularInline):
     # The file itself is private and served only by checked views; here only its data.
     model = ApplicationAttachment
+    related = ("uploaded_by",)
     fields = ("original_name", "description", "size", "sha256",
               link_column("uploaded_by", _("hochgeladen von")), date_column("uploaded_at", _("hochgeladen am")))
 
 
 class CommentInline(ReadOnlyTabularInline):
     model = ApplicationComment
+    related = ("author",)
     fields = (date_column("created_at", _("erstellt am")), link_column("author", _("verfasst von")),
               "visibility", "text")
 
 
 class ChangeRequestInline(ReadOnlyTabularInline):
     model = ChangeRequest
+    related = ("requested_by", "answered_by")
     fields = (date_column("created_at", _("angefordert am")), "requested_by", "message", "answer",
               link_column("answered_by", _("beantwortet von")), date_column("answered_at", _("beantwortet am")))
 
 
 @admin.display(description=_("empfohlene Zuwendung gesamt"))
 def recommendation_total(recommendation):
-    total = recommendation.years.aggregate(total=Sum("amount"))["total"] or ZERO
-    return format_eur(total)
+    total = getattr(recommendation, "years_total", None)  # annotated by the inline
+    if total is None:
+        total = recommendation.years.aggregate(total=Sum("amount"))["total"]
+    return format_eur(total or ZERO)
 
 
 class RecommendationInline(ReadOnlyTabularInline):
     model = Recommendation
+    related = ("recommended_by",)
     show_change_link = True
     # Read-only callables among the fields (Django allows them); the stubs allow only names.
     fields = (date_column("created_at", _("empfohlen am")), "recommended_by",  # type: ignore[assignment]
               recommendation_total, "justification")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(years_total=Sum("years__amount"))
 
 
 class EarlyStartConsentInline(ReadOnlyTabularInline):
     """The consent to an early start; recorded on the application page (service with audit)."""
 
     model = EarlyStartConsent
+    related = ("recorded_by",)
     fields = ("consented_on", "consented_by", "allowed_from", "recorded_by",
               date_column("recorded_at", _("erfasst am")))
 
@@ -124,6 +135,9 @@ class RecommendationAdmin(ReadOnlyModelAdmin):
     fields = (application_link, "recommended_by",  # type: ignore[assignment]
               date_column("created_at", _("empfohlen am")), recommendation_total, "justification")
     inlines = [RecommendationYearInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(years_total=Sum("years__amount"))
 
 
 @admin.register(Decision)

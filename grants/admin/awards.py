@@ -69,11 +69,13 @@ def plan_table(award):
 
 class AwardYearInline(ReadOnlyTabularInline):
     model = AwardYear
+    related = ("budget__programme",)
     fields = (link_column("budget", _("Haushaltsansatz")), money_column("amount", _("bewilligter Betrag")))
 
 
 class NoticeInline(ReadOnlyTabularInline):
     model = Notice
+    related = ("issued_by", "ceremony")
     show_change_link = True
     fields = ("kind", "number", date_column("issued_on", _("Bescheiddatum")), "issued_by", "ceremony")
 

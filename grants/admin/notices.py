@@ -112,6 +112,7 @@ class NoticeAdmin(AuditTrailMixin, ServiceModelAdmin):
 
 class CeremonyNoticeInline(ReadOnlyTabularInline):
     model = Notice
+    related = ("application__municipality",)
     show_change_link = True
     fields = ("number", "kind", application_column, issued_on_column)
 

@@ -17,6 +17,7 @@ class BaseRateAdmin(ReadOnlyModelAdmin):
 
 class ReclaimRepaymentInline(ReadOnlyTabularInline):
     model = ReclaimRepayment
+    related = ("booked_by",)
     fields = (date_column("received_on", _("eingegangen am")), money_column("amount", _("Betrag")), "reference",
               "booked_by")
 
@@ -33,7 +34,9 @@ class ReclaimAdmin(AuditTrailMixin, ReadOnlyModelAdmin):
                     date_column("due_on", _("zu zahlen bis")))
     list_filter = ("status", "ground")
     search_fields = ("award__application__file_reference", "award__application__municipality__name")
-    list_select_related = ("award__application__municipality", "award_year__budget")
+    # The award year prints its award: both paths are read with the row.
+    list_select_related = ("award__application__municipality", "award_year__budget",
+                           "award_year__award__application__municipality")
     fields = ("award", "award_year", "usage_report", "ground", money_column("principal", _("Erstattungsbetrag")),
               "reason", date_column("interest_from", _("Verzinsung ab")), "interest_waived", "interest_waiver_reason",
               date_column("facts_known_on", _("Tatsachen bekannt seit")), "weighing", "status",

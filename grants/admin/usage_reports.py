@@ -9,6 +9,7 @@ from grants.models import ReminderSent, UsageReport, UsageReportExpenditure, Usa
 
 class UsageReportExpenditureInline(ReadOnlyTabularInline):
     model = UsageReportExpenditure
+    related = ("category",)
     fields = ("category", "amount")
 
 

@@ -62,6 +62,8 @@ class Application(models.Model):
         verbose_name = _("Antrag")
         verbose_name_plural = _("Anträge")
         ordering = ["-created_at"]
+        # The ministry's lists sort by the day of submission (work queue, oldest first).
+        indexes = [models.Index(fields=["submitted_at", "id"], name="application_submitted_idx")]
         constraints = [
             models.CheckConstraint(
                 name="application_period_start_before_end",

@@ -56,6 +56,8 @@ class Disbursement(models.Model):
         verbose_name = _("Mittelabruf / Auszahlung")
         verbose_name_plural = _("Mittelabrufe / Auszahlungen")
         ordering = ["-requested_at"]
+        # The payment queue: one status tab, in the order of the requests.
+        indexes = [models.Index(fields=["status", "requested_at", "id"], name="disbursement_queue_idx")]
         constraints = [
             models.CheckConstraint(name="disbursement_amount_positive", condition=Q(amount__gt=0),
                                    violation_error_message=_("Der Betrag muss größer als 0,00 € sein.")),

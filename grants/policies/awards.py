@@ -53,19 +53,25 @@ def _report_blockers(award: Award) -> list[str]:
     return blockers
 
 
-def award_closing_blockers(award: Award) -> list[str]:
+def award_closing_blockers(award: Award, *, reclaims: list[Reclaim] | None = None,
+                           payments: list[Disbursement] | None = None) -> list[str]:
     """What keeps the award from being closed, one German sentence per reason; empty when it
-    may be closed."""
+    may be closed. `reclaims` and `payments`: all of the award's reclaims and payment requests
+    (with their award years and budgets) where the caller has them already."""
     blockers = _report_blockers(award)
-    reclaims = (Reclaim.objects.filter(award=award, status__in=Reclaim.OPEN_STATUSES)
-                .select_related("award_year__budget").order_by("proposed_at", "pk"))
-    for reclaim in reclaims:
+    if reclaims is None:
+        reclaims = list(Reclaim.objects.filter(award=award, status__in=Reclaim.OPEN_STATUSES)
+                        .select_related("award_year__budget"))
+    for reclaim in sorted((r for r in reclaims if r.status in Reclaim.OPEN_STATUSES),
+                          key=lambda r: (r.proposed_at, r.pk)):
         blockers.append(_("Die Rückforderung über %(amount)s für %(year)s ist noch offen (Stand: %(status)s).")
                         % {"amount": format_eur(reclaim.principal), "year": reclaim.award_year.year,
                            "status": reclaim.get_status_display()})
-    payments = (Disbursement.objects.filter(award_year__award=award, status__in=PENDING_PAYMENT_STATUSES)
-                .select_related("award_year__budget").order_by("requested_at", "pk"))
-    for payment in payments:
+    if payments is None:
+        payments = list(Disbursement.objects.filter(award_year__award=award, status__in=PENDING_PAYMENT_STATUSES)
+                        .select_related("award_year__budget"))
+    for payment in sorted((p for p in payments if p.status in PENDING_PAYMENT_STATUSES),
+                          key=lambda p: (p.requested_at, p.pk)):
         blockers.append(_("Der Mittelabruf über %(amount)s für %(year)s vom %(date)s ist noch nicht erledigt "
                           "(Stand: %(status)s).")
                         % {"amount": format_eur(payment.amount), "year": payment.award_year.year,

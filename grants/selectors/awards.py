@@ -1,15 +1,34 @@
 """An award's figures and records: amounts per budget year, what was called and paid, its
 revisions (Fassungen) and the notices that carry it."""
 
+from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum, prefetch_related_objects
 
 from core.money import ZERO, to_money
-from grants.models import AmendmentRequest, Award, AwardRevision, Disbursement, Notice
+from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Disbursement, Notice
+
+
+def award_years(award: Award):
+    """The award's years with their budgets: from the prefetch where the page loaded them once
+    (`with_award_facts`), else read."""
+    if "years" in getattr(award, "_prefetched_objects_cache", {}):
+        return award.years.all()
+    return award.years.select_related("budget")
+
+
+def with_award_facts(award: Award) -> Award:
+    """Loads what every panel of the application page asks of the award – its years with their
+    budgets, its proofs of use – once (two queries), so that no panel reads them again."""
+    prefetch_related_objects([award], Prefetch("years", queryset=AwardYear.objects.select_related("budget")
+                                               .order_by("budget__year")), "usage_reports")
+    return award
 
 
 def award_total(award: Award) -> Decimal:
+    if "years" in getattr(award, "_prefetched_objects_cache", {}):
+        return sum((row.amount for row in award.years.all()), ZERO)
     return award.years.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
@@ -23,22 +42,31 @@ def _disbursed_by_award_year(award: Award, statuses) -> dict[int, Decimal]:
 
 def awarded_by_year(award: Award) -> dict[int, Decimal]:
     """The binding grant per budget year (years dropped by an amendment are kept with 0,00 €)."""
-    return {row.budget.year: row.amount for row in award.years.select_related("budget")}
+    return {row.budget.year: row.amount for row in award_years(award)}
 
 
 def called_by_year(award: Award) -> dict[int, Decimal]:
     """What the body has called per budget year: the requests holding their amount
     (requested, prepared, released, paid)."""
     called = _disbursed_by_award_year(award, Disbursement.ACTIVE_STATUSES)
-    return {row.budget.year: called[row.pk] for row in award.years.select_related("budget") if row.pk in called}
+    return {row.budget.year: called[row.pk] for row in award_years(award) if row.pk in called}
 
 
-def award_year_figures(award: Award) -> list[dict]:
-    """Per year of an award: awarded, called (all live requests), paid, still callable."""
+def award_year_figures(award: Award, disbursements: list[Disbursement] | None = None) -> list[dict]:
+    """Per year of an award: awarded, called (all live requests), paid, still callable.
+    `disbursements`: all of the award's requests where the caller has them already."""
     rows = []
-    called = _disbursed_by_award_year(award, Disbursement.ACTIVE_STATUSES)
-    paid = _disbursed_by_award_year(award, (Disbursement.Status.PAID,))
-    for award_year in award.years.select_related("budget"):
+    if disbursements is None:
+        called = _disbursed_by_award_year(award, Disbursement.ACTIVE_STATUSES)
+        paid = _disbursed_by_award_year(award, (Disbursement.Status.PAID,))
+    else:
+        called, paid = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+        for disbursement in disbursements:
+            if disbursement.status in Disbursement.ACTIVE_STATUSES:
+                called[disbursement.award_year_id] += disbursement.amount
+            if disbursement.status == Disbursement.Status.PAID:
+                paid[disbursement.award_year_id] += disbursement.amount
+    for award_year in award_years(award):
         rows.append({
             "year": award_year.year,
             "award_year": award_year,

@@ -15,17 +15,19 @@ The state of a deadline on a day:
 - *bald fällig*: not done and due today or within the next `DUE_SOON_DAYS` days;
 - *anstehend*: everything else.
 
-Three queries whatever the number of awards: awards with application, programme and body;
-their years with budgets; their proofs of use. The payment dates of fixed reclaims
-(`reclaim_due_rows`) add three more: reclaims, their repayments, the base-rate table.
+A fixed number of queries whatever the number of awards: `deadline_index` reads plain rows
+(awards with their programme's rules, their budget years, their proofs of use) and sorts the
+deadlines; `deadline_rows_for` loads the awards and proofs of the rows shown (one page). The
+payment dates of fixed reclaims (`reclaim_due_rows`) add three more: reclaims, their repayments, the base-rate table.
 """
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, TextChoices
+from django.db.models import QuerySet, TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
@@ -33,6 +35,7 @@ from core.clock import add_months
 from core.money import to_money
 from grants.interest import BaseRateMissing, balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
+from grants.selectors.awards import award_years
 from grants.selectors.reclaims import REVOCATION_WARNING_DAYS, base_rate_table
 
 
@@ -50,20 +53,26 @@ def report_deadlines(award, *, years: list[int] | None = None) -> list[ReportDea
     prefetched them); otherwise they are read."""
     programme = award.application.programme
     if years is None:
-        years = [row.budget.year for row in award.years.select_related("budget")]
+        years = [row.budget.year for row in award_years(award)]
+    return _deadlines(award.period_start, award.period_end, years, interim_month=programme.interim_report_month,
+                      interim_day=programme.interim_report_day, final_months=programme.final_report_months)
+
+
+def _deadlines(start: date, end: date, years: list[int], *, interim_month: int, interim_day: int,
+               final_months: int) -> list[ReportDeadline]:
     # An Änderungsbescheid that shortens the period keeps the dropped years' rows at 0,00 €.
-    years = sorted(year for year in years if award.period_start.year <= year <= award.period_end.year)
+    years = sorted(year for year in years if start.year <= year <= end.year)
     deadlines = []
     for year in years[:-1]:  # the last year is covered by the final proof of use
         following = year + 1
-        day = min(programme.interim_report_day, calendar.monthrange(following, programme.interim_report_month)[1])
+        day = min(interim_day, calendar.monthrange(following, interim_month)[1])
         deadlines.append(ReportDeadline(
             kind="zwischennachweis", year=year,
-            covers_from=max(date(year, 1, 1), award.period_start), covers_to=min(date(year, 12, 31), award.period_end),
-            due=date(following, programme.interim_report_month, day)))
-    final_due = add_months(award.period_end + timedelta(days=1), programme.final_report_months) - timedelta(days=1)
-    deadlines.append(ReportDeadline(kind="verwendungsnachweis", year=None, covers_from=award.period_start,
-                                    covers_to=award.period_end, due=final_due))
+            covers_from=max(date(year, 1, 1), start), covers_to=min(date(year, 12, 31), end),
+            due=date(following, interim_month, day)))
+    final_due = add_months(end + timedelta(days=1), final_months) - timedelta(days=1)
+    deadlines.append(ReportDeadline(kind="verwendungsnachweis", year=None, covers_from=start,
+                                    covers_to=end, due=final_due))
     return deadlines
 
 
@@ -161,7 +170,11 @@ class DeadlineRow:
 
 
 def deadline_state(deadline: ReportDeadline, report: UsageReport | None, today: date) -> str:
-    if report is not None and report.status in DONE_STATUSES:
+    return _state(deadline, None if report is None else report.status, today)
+
+
+def _state(deadline: ReportDeadline, report_status: str | None, today: date) -> str:
+    if report_status in DONE_STATUSES:
         return DeadlineState.DONE
     if deadline.due < today:
         return DeadlineState.OVERDUE
@@ -170,38 +183,112 @@ def deadline_state(deadline: ReportDeadline, report: UsageReport | None, today: 
     return DeadlineState.UPCOMING
 
 
-def _deadlines_of(award: Award) -> list[ReportDeadline]:
-    # The years are prefetched with the award; passing them keeps the page at a fixed number of queries.
-    return report_deadlines(award, years=[row.budget.year for row in award.years.all()])
+_PROGRAMME_TEXTS = ("legal_basis", "no_legal_claim", "commitment_note", "unspent_funds_note", "exclusions",
+                    "third_party_conditions", "general_conditions", "special_conditions")
+
+
+def _with_deadline_relations(awards: QuerySet[Award]) -> QuerySet[Award]:
+    # The long texts stay in the database: a deadline needs dates, names and references.
+    return (awards.select_related("application__programme", "application__municipality")
+            .defer("plan_snapshot", "application__purpose",
+                   *(f"application__programme__{name}" for name in _PROGRAMME_TEXTS)))
 
 
 def running_awards(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:
-    """The running ones of `awards` (default: all awards) with everything the deadlines need,
-    in three queries."""
-    return (
-        (Award.objects.all() if awards is None else awards).filter(status=Award.Status.RUNNING)
-        .select_related("application__programme", "application__municipality")
-        .prefetch_related(
-            Prefetch("years", queryset=AwardYear.objects.select_related("budget").order_by("budget__year")),
-            Prefetch("usage_reports", queryset=UsageReport.objects.only("pk", "award_id", "kind", "year", "status")),
-        )
-        .order_by("application__municipality__name", "application__file_reference")
-    )
+    """The running ones of `awards` (default: all awards) with application, programme and body,
+    ordered by body and file reference."""
+    return _with_deadline_relations((Award.objects.all() if awards is None else awards)
+                                    .filter(status=Award.Status.RUNNING)).order_by(
+        "application__municipality__name", "application__file_reference")
+
+
+@dataclass(frozen=True)
+class DeadlineKey:
+    """One deadline of one award as plain values: what the list sorts, counts and pages
+    before any award is loaded."""
+
+    award_id: int
+    deadline: ReportDeadline
+    state: str
+    body: str
+    file_reference: str
+
+
+def deadline_index(awards, *, today: date) -> list[DeadlineKey]:
+    """Every deadline of the given awards on `today`, ordered: overdue (longest first), due
+    soon, upcoming, done; then by body and file reference.
+
+    Three queries of plain rows whatever the number of awards (awards with their programme's
+    deadline rules, budget years, states of the proofs of use) and no model instances: at
+    thousands of awards, building the objects costs more than the rows. The list page pages
+    these keys and loads the awards of one page (`deadline_rows_for`)."""
+    awards = _as_queryset(awards)
+    years = _years_of(awards)
+    states = {(award_id, kind, year): status for award_id, kind, year, status in
+              UsageReport.objects.filter(award_id__in=awards.values("pk")).order_by()
+              .values_list("award_id", "kind", "year", "status")}
+    keys = []
+    for (pk, start, end, reference, body, month, day, months) in awards.order_by().values_list(
+            "pk", "period_start", "period_end", "application__file_reference", "application__municipality__name",
+            "application__programme__interim_report_month", "application__programme__interim_report_day",
+            "application__programme__final_report_months"):
+        for deadline in _deadlines(start, end, years[pk], interim_month=month, interim_day=day, final_months=months):
+            status = states.get((pk, deadline.kind, deadline.year))
+            keys.append(DeadlineKey(pk, deadline, _state(deadline, status, today), body, reference or ""))
+    keys.sort(key=lambda key: _order(key.state, key.deadline, key.body, key.file_reference))
+    return keys
+
+
+def deadline_rows_for(keys: list[DeadlineKey], *, today: date) -> list[DeadlineRow]:
+    """The rows of the given keys (e.g. one page) with their awards, applications, bodies and
+    proofs of use: two queries."""
+    ids = {key.award_id for key in keys}
+    awards = _with_deadline_relations(Award.objects.filter(pk__in=ids)).in_bulk()
+    reports = _reports_of(ids)
+    return [DeadlineRow(awards[key.award_id], key.deadline, key.state,
+                        reports.get((key.award_id, key.deadline.kind, key.deadline.year)), today) for key in keys]
 
 
 def deadline_rows(awards, *, today: date) -> list[DeadlineRow]:
     """Every deadline of the given awards (use `running_awards()` or a filter of it) on
-    `today`, ordered: overdue (longest first), due soon, upcoming, done; then by body."""
+    `today`, in the order of `deadline_index`; three queries whatever their number (the
+    awards with application, programme and body; their budget years; their proofs of use)."""
+    awards = _as_queryset(awards)
+    years = _years_of(awards)
+    reports = _reports_of(awards.values("pk"))
     rows = []
-    for award in awards:
-        reports = {(r.kind, r.year): r for r in award.usage_reports.all()}
-        for deadline in _deadlines_of(award):
-            report = reports.get((deadline.kind, deadline.year))
+    for award in _with_deadline_relations(awards):
+        for deadline in report_deadlines(award, years=years[award.pk]):
+            report = reports.get((award.pk, deadline.kind, deadline.year))
             rows.append(DeadlineRow(award, deadline, deadline_state(deadline, report, today), report, today))
-    rank: dict[str, int] = {state: index for index, state in enumerate(STATE_ORDER)}
-    rows.sort(key=lambda row: (rank[row.state], row.deadline.due, row.municipality.name,
-                               row.application.file_reference or ""))
+    rows.sort(key=lambda row: _order(row.state, row.deadline, row.municipality.name,
+                                     row.application.file_reference or ""))
     return rows
+
+
+_RANK: dict[str, int] = {state: index for index, state in enumerate(STATE_ORDER)}
+
+
+def _order(state: str, deadline: ReportDeadline, body: str, file_reference: str) -> tuple:
+    return _RANK[state], deadline.due, body, file_reference
+
+
+def _years_of(awards: QuerySet[Award]) -> dict[int, list[int]]:
+    years: dict[int, list[int]] = defaultdict(list)
+    for award_id, year in (AwardYear.objects.filter(award_id__in=awards.values("pk")).order_by("budget__year")
+                           .values_list("award_id", "budget__year")):
+        years[award_id].append(year)
+    return years
+
+
+def _reports_of(award_ids) -> dict[tuple, UsageReport]:
+    return {(report.award_id, report.kind, report.year): report for report in
+            UsageReport.objects.filter(award_id__in=award_ids).order_by().only("pk", "award_id", "kind", "year",
+                                                                                "status")}
+
+
+def _as_queryset(awards) -> QuerySet[Award]:
+    return awards if isinstance(awards, QuerySet) else Award.objects.filter(pk__in=[award.pk for award in awards])
 
 
 class _ReclaimRow:
@@ -238,13 +325,20 @@ class ReclaimDueRow(_ReclaimRow):
         return f"rueckforderung-{self.reclaim.pk}"
 
 
-def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
-    """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date
-    first; four queries whatever their number (reclaims, repayments, base rates)."""
-    reclaims = (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
-                .select_related("award__application__municipality", "award_year__budget", "notice")
-                .prefetch_related("repayments")
-                .order_by("due_on", "award__application__municipality__name", "pk"))
+def open_reclaims(awards) -> QuerySet[Reclaim]:
+    """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date first."""
+    return (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
+            .select_related("award__application__municipality", "award_year__budget", "notice")
+            .prefetch_related("repayments")
+            .order_by("due_on", "award__application__municipality__name", "pk"))
+
+
+def reclaim_due_rows(awards, *, today: date, reclaims=None) -> list[ReclaimDueRow]:
+    """The open reclaims of the given awards (`open_reclaims`, or `reclaims`: a page of them)
+    with what is owed on `today`; four queries whatever their number (reclaims, repayments, base
+    rates). The interest is computed for the rows given only: a list page passes one page."""
+    if reclaims is None:
+        reclaims = open_reclaims(awards)
     rates = base_rate_table()
     rows = []
     for reclaim in reclaims:
@@ -262,7 +356,7 @@ def reclaim_due_rows(awards, *, today: date) -> list[ReclaimDueRow]:
     return rows
 
 
-def count_by_state(rows: list[DeadlineRow]) -> dict[str, int]:
+def count_by_state(rows: list[DeadlineRow] | list[DeadlineKey]) -> dict[str, int]:
     counts = {state.value: 0 for state in STATE_ORDER}
     for row in rows:
         counts[row.state] += 1

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
 from core.formats import format_date
 from core.money import format_eur
-from grants.models import AmendmentRequest, ApplicationStatus, Award, Reclaim, UsageReport
+from grants.models import AmendmentRequest, Application, ApplicationStatus, Award, Reclaim, UsageReport
 
 ACTION_LABELS = {
     "grants.application.created": _("Antrag angelegt"),
@@ -47,23 +48,6 @@ _MILESTONES = {
 }
 
 
-def _milestones(application) -> list[AuditEntry]:
-    award = getattr(application, "award", None)
-    if award is None:
-        return []
-    targets = {
-        Award: [award.pk],
-        AmendmentRequest: list(award.amendment_requests.values_list("pk", flat=True)),
-        Reclaim: list(award.reclaims.values_list("pk", flat=True)),
-    }
-    entries: list[AuditEntry] = []
-    for model, ids in targets.items():
-        if ids:
-            entries += AuditEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(model), object_id__in=ids,
-                action__in=_MILESTONES[model]).select_related("actor")
-    return entries
-
 def _status_change(entry: AuditEntry, labels: dict) -> str | None:
     """`Eingereicht → In Prüfung` for an entry that changed the status."""
     status = entry.changes.get("status")
@@ -81,14 +65,27 @@ def history_rows(entries: Iterable[AuditEntry], *, labels: dict, status_labels: 
             for entry in entries]
 
 
-def application_history(application, user) -> list[dict]:
-    """Oldest first. Applicants do not see internal comments being written; the grant's
-    milestones show no status change of the application."""
-    entries = sorted([*audit_entries_for(application), *_milestones(application)],
-                     key=lambda entry: (entry.created_at, entry.pk))
-    entries = [entry for entry in entries
-               if user.can(Capability.VIEW_ALL) or entry.action != "grants.application.commented"
-               or entry.data.get("visibility") == "antragsteller"]
+def application_history_entries(application, user, award: Award | None) -> QuerySet[AuditEntry]:
+    """The entries of the application's history as one query, newest first (a long history is
+    paged in the database): its own steps and, once awarded (`award`: its award or None), the
+    grant's milestones. Applicants do not see internal comments being written."""
+    types = ContentType.objects.get_for_models(Application, Award, AmendmentRequest, Reclaim)
+    wanted = Q(content_type=types[Application], object_id=application.pk)
+    if award is not None:
+        wanted |= Q(content_type=types[Award], object_id=award.pk, action__in=_MILESTONES[Award])
+        for model, related in ((AmendmentRequest, award.amendment_requests), (Reclaim, award.reclaims)):
+            wanted |= Q(content_type=types[model], object_id__in=related.order_by().values("pk"),
+                        action__in=_MILESTONES[model])
+    entries = AuditEntry.objects.filter(wanted).select_related("actor").order_by("-created_at", "-pk")
+    if not user.can(Capability.VIEW_ALL):
+        entries = entries.filter(~Q(action="grants.application.commented") | Q(data__visibility="antragsteller"))
+    return entries
+
+
+def application_history_rows(entries: Iterable[AuditEntry]) -> list[dict]:
+    """Entries of `application_history_entries` as rows; the grant's milestones show no status
+    change of the application."""
+    entries = list(entries)
     rows = history_rows(entries, labels=ACTION_LABELS, status_labels=dict(ApplicationStatus.choices))
     for entry, row in zip(entries, rows, strict=True):
         if not entry.action.startswith("grants.application."):

@@ -84,14 +84,16 @@ def callable_now(*, award_year: AwardYear, today: date | None = None, called: De
                      "%(called)s.") % figures
 
 
-def payment_year_rows(award: Award, today: date | None = None) -> list[dict]:
+def payment_year_rows(award: Award, today: date | None = None, *,
+                      disbursements: list[Disbursement] | None = None) -> list[dict]:
     """Per year of the award: awarded, called, paid, remaining, and what may be called now and
-    why (nothing for a closed award, nor before the award's Zuwendungsbescheid is issued)."""
+    why (nothing for a closed award, nor before the award's Zuwendungsbescheid is issued).
+    `disbursements`: all of the award's requests where the caller has them already."""
     from grants.policies.payments import refuse_before_notice  # the policy reads these selectors
 
     today = today or clock.today()
     months = award.application.programme.funds_use_months
-    rows = award_year_figures(award)
+    rows = award_year_figures(award, disbursements)
     waiting = refuse_before_notice(award, today=today) if award.status == Award.Status.RUNNING else None
     for row in rows:
         if waiting is not None:

@@ -10,7 +10,6 @@ grants/selectors/amendments.py.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,7 +57,14 @@ from grants.services.amendments import (
     amendment_submit,
     amendment_withdraw,
 )
-from grants.views.common import AuthenticatedRequest, apply_domain_error, post_action, require, run_form_action
+from grants.views.common import (
+    AuthenticatedRequest,
+    apply_domain_error,
+    paginate,
+    post_action,
+    require,
+    run_form_action,
+)
 
 S = AmendmentRequest.Status
 PAGE_SIZE = 50
@@ -139,7 +145,7 @@ def amendment_list(request: AuthenticatedRequest) -> HttpResponse:
     """Open requests first in the order they came in; filtered by status."""
     require(request.user, Capability.VIEW_ALL)
     filterset = AmendmentFilterSet(request.GET, queryset=amendments_visible_to(request.user))
-    page = Paginator(filterset.qs.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs.order_by("submitted_at", "pk"), PAGE_SIZE)
     return render(request, "grants/amendment_list.html", {
         "filterset": filterset, "page": page, "amendments": page.object_list,
     })

@@ -4,7 +4,6 @@ withdraw. The application page every role shares is grants/views/detail.py."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,23 +16,22 @@ from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
 from grants.models import FundingProgramme
 from grants.policies import may_application_edit
 from grants.policies.applications import programmes_open_to
-from grants.selectors.scoping import applications_visible_to, get_application_for_user, get_open_programme
+from grants.selectors.lists import coordinator_applications, live_applications_in_open_programmes
+from grants.selectors.scoping import get_application_for_user, get_open_programme
 from grants.services.applications import application_save, application_submit, application_withdraw
-from grants.views.common import AuthenticatedRequest, apply_domain_error, require, run_form_action
+from grants.views.common import AuthenticatedRequest, apply_domain_error, paginate, require, run_form_action
+
+PAGE_SIZE = 25
 
 
 def application_list(request: AuthenticatedRequest) -> HttpResponse:
     """The coordinator's own body's applications and awards."""
     require(request.user, Capability.APPLY)
-    applications = list(
-        applications_visible_to(request.user)
-        .select_related("award")
-        .annotate(attachment_count=Count("attachments"))
-        .order_by("-programme__period_start", "-created_at")
-    )
+    page = paginate(request, coordinator_applications(request.user), PAGE_SIZE)
     return render(request, "grants/application_list.html", {
-        "applications": applications,
-        "open_programmes": programmes_open_to(request.user, applications=applications),
+        "applications": page.object_list, "page": page,
+        "open_programmes": programmes_open_to(request.user,
+                                              applications=live_applications_in_open_programmes(request.user)),
     })
 
 

@@ -3,10 +3,13 @@ service's refusal where it belongs, the one shape of an action form, safe return
 and PDF responses. Not a view module: views import this, never each other."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -120,3 +123,56 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+class LinkedPage(Page):
+    """A page of a list with the links of its pager: the first and last page, two on each side
+    of this one, gaps as "…" – a handful of links whatever the number of pages. Each link keeps
+    the address's other parameters (filters, sort) and sets only the page's own parameter."""
+
+    query: QueryDict = QueryDict()
+    param = "page"
+
+    def url(self, number: int) -> str:
+        query = self.query.copy()
+        query[self.param] = str(number)
+        return "?" + query.urlencode()
+
+    @property
+    def links(self) -> list[dict]:
+        ellipsis = self.paginator.ELLIPSIS
+        return [{"number": number, "url": None if number == ellipsis else self.url(int(number)),
+                 "gap": number == ellipsis, "current": number == self.number}
+                for number in self.paginator.get_elided_page_range(self.number, on_each_side=2, on_ends=1)]
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url(self.previous_page_number()) if self.has_previous() else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.next_page_number()) if self.has_next() else None
+
+
+class ListPaginator(Paginator):
+    def _get_page(self, *args, **kwargs) -> LinkedPage:
+        return LinkedPage(*args, **kwargs)
+
+
+def paginate(request: HttpRequest, items, per_page: int, *, rows: QuerySet | None = None,
+             param: str = "page") -> LinkedPage:
+    """The page the parameter `param` asks for: the first for a missing or bad number, the last
+    beyond the end. `items` is a queryset (only the page's rows are fetched, plus one count) or
+    a list.
+
+    With `rows`, `items` is a slim queryset of the list's primary keys in the list's order (one
+    table, on an index) and the page's objects are read from `rows` – with their joins – for
+    these keys only: the database joins the related tables for one page, not for the whole list
+    before sorting it."""
+    page = cast(LinkedPage, ListPaginator(items, per_page).get_page(request.GET.get(param)))
+    page.query, page.param = request.GET, param
+    if rows is not None:
+        keys = list(page.object_list)
+        found = rows.in_bulk(keys)
+        page.object_list = [found[key] for key in keys if key in found]
+    return page

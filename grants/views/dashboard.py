@@ -8,20 +8,23 @@ from accounts.roles import Capability
 from grants.models import Application, ApplicationStatus, FundingProgramme
 from grants.policies.applications import programmes_open_to
 from grants.selectors.budgets import budget_figures
+from grants.selectors.lists import coordinator_applications, live_applications_in_open_programmes
 from grants.selectors.scoping import applications_visible_to
 from grants.selectors.worklist import post_award_tasks
 from grants.views.common import AuthenticatedRequest
 
 S = ApplicationStatus
+START_PAGE_APPLICATIONS = 10
 
 
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     context: dict = {}
     if user.can(Capability.APPLY):
-        context["applications"] = list(applications_visible_to(user).select_related("award")
-                                       .order_by("-programme__period_start"))
-        context["can_apply_in"] = programmes_open_to(user, applications=context["applications"])
+        # The start page shows what the body acts on first; the list page has all (paged).
+        context["applications"] = list(coordinator_applications(user)[:START_PAGE_APPLICATIONS])
+        context["application_count"] = applications_visible_to(user).count()
+        context["can_apply_in"] = programmes_open_to(user, applications=live_applications_in_open_programmes(user))
     if user.can(Capability.VIEW_ALL):
         counts = dict(Application.objects.values_list("status").annotate(Count("pk")))
         context["status_counts"] = [

@@ -22,14 +22,20 @@ from grants.policies import may_calendar_subscribe, may_deadlines_view
 from grants.selectors.deadlines import (
     STATE_ORDER,
     count_by_state,
+    deadline_index,
     deadline_rows,
+    deadline_rows_for,
+    open_reclaims,
     reclaim_due_rows,
     revocation_deadline_rows,
     running_awards,
 )
 from grants.selectors.scoping import awards_visible_to
 from grants.services.reminders import calendar_token_ensure, calendar_token_regenerate
-from grants.views.common import AuthenticatedRequest, forbid
+from grants.views.common import AuthenticatedRequest, forbid, paginate
+
+PAGE_SIZE = 100  # short rows: a hundred deadlines read like one list
+RECLAIM_PAGE_SIZE = 25  # each row computes its interest until today
 
 
 @login_required
@@ -41,18 +47,22 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     # A coordinator sees the own body's awards: only the state tab applies.
     awards = filterset.qs if ministry else filterset.queryset
     today = clock.today()
-    rows = deadline_rows(awards, today=today)
-    counts = count_by_state(rows)
+    keys = deadline_index(awards, today=today)
+    counts = count_by_state(keys)
     state = filterset.value("state")
     if state:
-        rows = [row for row in rows if row.state == state]
+        keys = [key for key in keys if key.state == state]
     tabs = [{"value": "", "label": _("alle"), "count": sum(counts.values()), "active": not state}] + [
         {"value": s.value, "label": s.label, "count": counts[s.value], "active": state == s.value}
         for s in STATE_ORDER
     ]
+    page = paginate(request, keys, PAGE_SIZE)  # most urgent first: overdue, due soon, upcoming, done
+    reclaim_page = paginate(request, open_reclaims(awards), RECLAIM_PAGE_SIZE, param="zahlungsfristen")
     return render(request, "grants/deadline_list.html", {
-        "ministry": ministry, "filterset": filterset, "rows": rows, "tabs": tabs, "today": today, "state": state or "",
-        "reclaim_rows": reclaim_due_rows(awards, today=today),
+        "ministry": ministry, "filterset": filterset, "rows": deadline_rows_for(list(page.object_list), today=today),
+        "page": page, "tabs": tabs, "today": today, "state": state or "",
+        "reclaim_rows": reclaim_due_rows(awards, today=today, reclaims=reclaim_page.object_list),
+        "reclaim_page": reclaim_page,
         "revocation_rows": revocation_deadline_rows(awards, today=today) if ministry else [],
         "state_label": next((t["label"] for t in tabs if t["active"]), ""),
     })

@@ -30,6 +30,7 @@ from grants.models import (
     UsageReport,
 )
 from grants.plan import codec
+from grants.plan.lines import grant_by_year
 from grants.plan.tables import plan_rows
 from grants.policies import (
     may_amendment_edit,
@@ -44,13 +45,14 @@ from grants.policies import (
     may_usage_report_edit,
 )
 from grants.policies.amendments import refuse_period_ended
+from grants.policies.awards import award_closing_blockers
 from grants.policies.finality import may_delivery_record
 from grants.policies.payments import refuse_before_notice
 from grants.selectors.amendments import categories_of, open_request
-from grants.selectors.awards import award_total, latest_revision, revisions
+from grants.selectors.awards import award_total, revisions, with_award_facts
 from grants.selectors.deadlines import report_deadlines
 from grants.selectors.finality import notices_finality
-from grants.selectors.history import application_history
+from grants.selectors.history import application_history_entries, application_history_rows
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
 from grants.selectors.reclaims import reclaim_balance
@@ -61,16 +63,17 @@ from grants.selectors.scoping import (
     get_application_for_user,
     reclaims_visible_to,
 )
-from grants.services.plans import plan_lines, plan_submission_errors, requested_grant_by_year
-from grants.views.common import AuthenticatedRequest
+from grants.services.plans import plan_lines, plan_submission_errors
+from grants.views.common import AuthenticatedRequest, paginate
 
 S = ApplicationStatus
+HISTORY_PAGE = 50
+COMMENTS_PAGE = 20
 
 
-def _plan_table(application: Application) -> dict:
-    """The plan as applied for."""
-    expenditures, financings = plan_lines(application)
-    return plan_rows(application.years, expenditures, financings)
+def _plan_table(application: Application, lines: tuple) -> dict:
+    """The plan as applied for (`lines`: its plan lines)."""
+    return plan_rows(application.years, *lines)
 
 
 def _binding_plan_table(award: Award) -> dict:
@@ -104,12 +107,15 @@ def _decision_panel(user, application: Application) -> dict | None:
     return {"refusal": refusal}
 
 
-def _notices_panel(user, application: Application) -> dict | None:
+def _notices_of(application: Application) -> list[Notice]:
+    return list(application.notices.select_related("ceremony", "refers_to")
+                .defer("pdf", "snapshot", "refers_to__pdf", "refers_to__snapshot")
+                .order_by("issued_on", "number"))
+
+
+def _notices_panel(user, application: Application, notices: list[Notice]) -> dict | None:
     """Issued notices for everyone who sees the application; the next notice to issue for people
     with signing authority."""
-    notices = list(application.notices.select_related("ceremony", "refers_to")
-                   .defer("pdf", "snapshot", "refers_to__pdf", "refers_to__snapshot")
-                   .order_by("issued_on", "number"))
     kind = next_notice_kind(application, notices) if user.can(Capability.ISSUE_NOTICE) else None
     if not notices and kind is None and application.status not in (S.APPROVED, S.REJECTED):
         return None
@@ -147,11 +153,12 @@ def _notices_panel(user, application: Application) -> dict | None:
 def _payments_panel(user, application: Application, award: Award) -> dict:
     """Per year awarded / called / paid / remaining / callable now, and the award's requests with
     the buttons the person may use."""
-    rows = payment_year_rows(award)
+    requests = list(Disbursement.objects.filter(award_year__award=award).select_related(*DISBURSEMENT_RELATED)
+                    .order_by("-requested_at", "-pk"))
+    rows = payment_year_rows(award, disbursements=requests)
     return {
         "years": rows,
-        "requests": list(Disbursement.objects.filter(award_year__award=award).select_related(*DISBURSEMENT_RELATED)
-                         .order_by("-requested_at", "-pk")),
+        "requests": requests,
         "request_refusal": may_disbursement_request(user, award, year_rows=rows),
         # No money before the notice: said to the coordinator and the ministry alike.
         "waiting": None if award.is_closed else refuse_before_notice(award),
@@ -194,31 +201,35 @@ def _proofs_panel(user, application: Application, award: Award) -> dict | None:
     return {"rows": rows}
 
 
-def _closing_panel(user, award: Award) -> dict | None:
-    """Closed: when and by whom, for everyone. Running: what still keeps it open, or the button."""
+def _closing_panel(user, award: Award, reclaims: list[Reclaim], payments: list[Disbursement]) -> dict | None:
+    """Closed: when and by whom, for everyone. Running: what still keeps it open, or the button.
+    `reclaims` and `payments`: the award's, as the other panels loaded them."""
     if award.is_closed:
         return {"award": award, "refusal": None}
-    refusal = may_award_close(user, award)
+    # The ministry sees every reclaim: then the loaded ones are all there are.
+    blockers = (award_closing_blockers(award, reclaims=reclaims, payments=payments)
+                if user.can(Capability.REVIEW) and user.can(Capability.VIEW_ALL) else None)
+    refusal = may_award_close(user, award, blockers=blockers)
     if refusal is not None and not refusal.shown:
         return None
     return {"award": award, "refusal": refusal}
 
 
-def _financing_panel(user, award: Award) -> dict:
+def _financing_panel(user, award: Award, award_notice: Notice | None) -> dict:
     """Bewilligung may change the Finanzierungsart until the Zuwendungsbescheid is issued; after
     that the page says why it is fixed."""
-    refusal = may_award_financing_change(user, award)
+    refusal = may_award_financing_change(user, award, award_notice=award_notice)
     return {"can_change": refusal is None, "refusal": refusal if refusal is not None and refusal.shown else None}
 
 
-def _amendments_panel(user, award: Award) -> dict | None:
+def _amendments_panel(user, award: Award, revision_rows: list[dict]) -> dict | None:
     """The award's Änderungsanträge and revisions, with what the person may do."""
     if not (user.can(Capability.APPLY) or user.can(Capability.VIEW_ALL)):
         return None
     current = open_request(award)
     return {
         "requests": list(amendments_visible_to(user).filter(award=award).order_by("-created_at", "-pk")),
-        "revisions": revisions(award),
+        "revisions": revision_rows,
         "can_start": user.can(Capability.APPLY) and may_amendment_edit(user, award, request=current) is None,
         "period_ended": None if award.is_closed else refuse_period_ended(award),
         "draft": current if current is not None and current.status == current.Status.DRAFT else None,
@@ -226,12 +237,15 @@ def _amendments_panel(user, award: Award) -> dict | None:
     }
 
 
-def _reclaims_panel(user, award: Award) -> dict | None:
+def _reclaims_of(user, award: Award) -> list[Reclaim]:
+    return list(reclaims_visible_to(user).filter(award=award).select_related("notice")
+                .defer("notice__pdf", "notice__snapshot").prefetch_related("repayments")
+                .order_by("proposed_at", "pk"))
+
+
+def _reclaims_panel(user, reclaims: list[Reclaim]) -> dict | None:
     """The award's reclaims: every one for the ministry, the fixed ones for the own body, with
     what is owed today."""
-    reclaims = list(reclaims_visible_to(user).filter(award=award).select_related("notice")
-                    .defer("notice__pdf", "notice__snapshot").prefetch_related("repayments")
-                    .order_by("proposed_at", "pk"))
     if not reclaims:
         return None
     today = clock.today()
@@ -254,24 +268,39 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     application = get_application_for_user(user, pk)
     award = award_of(application)
+    # Loaded once and passed to every panel: the award's years and proofs, the plan lines, the notices.
+    if award is not None:
+        with_award_facts(award)
+    revision_rows = revisions(award) if award is not None else []  # every Fassung, the latest last
+    lines = plan_lines(application)
+    notices = _notices_of(application)
+    award_notice = next((n for n in reversed(notices) if n.kind == Notice.Kind.AWARD), None)
+    if award is not None:
+        cast(Any, award).has_award_notice = award_notice is not None  # read by refuse_before_notice
     is_applicant = user.can(Capability.APPLY)
     comments = application.comments.select_related("author")
     if is_applicant:
         comments = comments.filter(visibility=ApplicationComment.Visibility.APPLICANT)
-    requested = requested_grant_by_year(application)
+    # Long histories and many comments are paged in the database, newest first.
+    comments_page = paginate(request, comments.order_by("-created_at", "-pk"), COMMENTS_PAGE, param="kommentare")
+    history_page = paginate(request, application_history_entries(application, user, award), HISTORY_PAGE,
+                            param="verlauf")
+    requested = grant_by_year(lines[1], application.years)
     edit_refusal = may_application_edit(user, application)
     context: dict[str, Any] = {
         "application": application,
         "award": award,
-        "plan": _binding_plan_table(award) if award else _plan_table(application),
-        "applied_plan": _plan_table(application) if award else None,
-        "revision": latest_revision(award) if award else None,
+        "plan": _binding_plan_table(award) if award else _plan_table(application, lines),
+        "applied_plan": _plan_table(application, lines) if award else None,
+        "revision": revision_rows[-1]["revision"] if revision_rows else None,
         "requested": requested,
         "requested_total": sum(requested.values()),
         "attachments": application.attachments.all(),
-        "comments": comments,
+        "comments": comments_page.object_list,
+        "comments_page": comments_page,
         "change_requests": application.change_requests.select_related("requested_by", "answered_by"),
-        "history": application_history(application, user),
+        "history": application_history_rows(history_page.object_list),
+        "history_page": history_page,
         "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1_048_576,
         "award_total": award_total(award) if award else None,
         "decision": getattr(application, "decision", None),
@@ -281,16 +310,19 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "submission_problems": plan_submission_errors(application) if is_applicant and edit_refusal is None else None,
         "review_panel": _review_panel(user, application),
         "decision_panel": _decision_panel(user, application),
-        "notices_panel": _notices_panel(user, application),
+        "notices_panel": _notices_panel(user, application, notices),
     }
     if award is not None:
+        reclaims = _reclaims_of(user, award)
+        payments_panel = _payments_panel(user, application, award)
         context |= {
-            "payments_panel": _payments_panel(user, application, award),
+            "payments_panel": payments_panel,
             "proofs_panel": _proofs_panel(user, application, award),
-            "closing_panel": _closing_panel(user, award),
-            "financing_panel": _financing_panel(user, award),
-            "amendments_panel": _amendments_panel(user, award),
-            "reclaims_panel": _reclaims_panel(user, award) if (is_applicant or user.can(Capability.VIEW_ALL)) else None,
+            "closing_panel": _closing_panel(user, award, reclaims, payments_panel["requests"]),
+            "financing_panel": _financing_panel(user, award, award_notice),
+            "amendments_panel": _amendments_panel(user, award, revision_rows),
+            "reclaims_panel": _reclaims_panel(user, reclaims) if (is_applicant or user.can(Capability.VIEW_ALL))
+            else None,
         }
         # The coordinator's actions on the grant: no page says "no actions" while one is offered.
         context["grant_actions"] = is_applicant and (

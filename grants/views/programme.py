@@ -15,6 +15,7 @@ from core import clock
 from grants.charts import budget_chart
 from grants.exports.csv_writer import CSV_CONTENT_TYPE, table_csv
 from grants.exports.xlsx_writer import XLSX_CONTENT_TYPE, tables_xlsx
+from grants.filters import RECENT_PROGRAMMES
 from grants.selectors import overview, report
 from grants.views.common import AuthenticatedRequest, file_response, require
 
@@ -33,6 +34,13 @@ def _choose_programme(request: AuthenticatedRequest, default):
     if chosen is None:
         return programmes, None, _("Ein Förderprogramm mit dem Kürzel „%(code)s“ gibt es nicht.") % {"code": code[:40]}
     return programmes, chosen, None
+
+
+def _offered(programmes: list, chosen) -> list:
+    """The select's periods: the newest (a state gathers hundreds), and the chosen one if older.
+    Any period is reached by its code in the address (`?programm=`)."""
+    offered = programmes[:RECENT_PROGRAMMES]
+    return offered if chosen is None or chosen in offered else [*offered, chosen]
 
 
 def _export_url(name: str, code: str, fmt: str, table: str) -> str:
@@ -54,7 +62,7 @@ def _downloads(name: str, code: str, key: str) -> list[tuple[str, str]]:
 def programme_overview(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     programmes, programme, error = _choose_programme(request, overview.default_programme)
-    context = {"programmes": programmes, "programme": programme, "error": error}
+    context = {"programmes": _offered(programmes, programme), "programme": programme, "error": error}
     if programme is not None:
         figures = overview.programme_overview(programme)
         context["tables"] = [{"table": table, "downloads": _downloads("grants:programme_export", programme.code,
@@ -96,7 +104,7 @@ def _current_programme(programmes):
 def programme_report_view(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     programmes, programme, error = _choose_programme(request, _current_programme)
-    context = {"programmes": programmes, "programme": programme, "error": error}
+    context = {"programmes": _offered(programmes, programme), "programme": programme, "error": error}
     if programme is not None:
         data = report.programme_figures(programme, today=clock.today())
         context.update({

@@ -10,7 +10,6 @@ service call (grants/services/reclaims.py); a refusal is shown beside its field.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,7 +67,14 @@ from grants.services.reclaims import (
     reclaim_issue,
     reclaim_propose,
 )
-from grants.views.common import AuthenticatedRequest, apply_domain_error, pdf_response, require, run_form_action
+from grants.views.common import (
+    AuthenticatedRequest,
+    apply_domain_error,
+    paginate,
+    pdf_response,
+    require,
+    run_form_action,
+)
 
 RS = Reclaim.Status
 PAGE_SIZE = 50
@@ -193,7 +199,7 @@ def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
 def reclaim_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     filterset = ReclaimFilterSet(request.GET, queryset=reclaims_visible_to(request.user))
-    page = Paginator(filterset.qs.order_by("-proposed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs.order_by("-proposed_at", "-pk"), PAGE_SIZE)
     return render(request, "grants/reclaim_list.html", {
         "filterset": filterset, "page": page, "reclaims": page.object_list,
         "perms_manage": request.user.can(Capability.MANAGE_PROGRAMME),

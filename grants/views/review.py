@@ -5,9 +5,6 @@ service is shown beside the field or as a message, never as a server error.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +16,8 @@ from core.money import ZERO
 from grants.filters import ReviewQueueFilterSet
 from grants.forms.review import CommentForm, RecommendForm, RequestChangesForm
 from grants.models import Application, ApplicationStatus
-from grants.plan.lines import FinancingSource
 from grants.policies import may_application_recommend, may_application_request_changes
+from grants.selectors.lists import requested_grant_total
 from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.plans import requested_grant_by_year
 from grants.services.reviews import (
@@ -29,7 +26,7 @@ from grants.services.reviews import (
     application_start_review,
     comment_add,
 )
-from grants.views.common import AuthenticatedRequest, post_action, require, run_form_action
+from grants.views.common import AuthenticatedRequest, paginate, post_action, require, run_form_action
 
 S = ApplicationStatus
 PAGE_SIZE = 25
@@ -55,12 +52,10 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     applications = (
         applications_visible_to(request.user)
         .exclude(status=S.DRAFT)
-        .annotate(requested_total=Coalesce(
-            Sum("financings__amount", filter=Q(financings__source=FinancingSource.GRANT)),
-            Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)))
+        .annotate(requested_total=requested_grant_total())
     )
     filterset = ReviewQueueFilterSet(request.GET, queryset=applications)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(request, "grants/review_queue.html", {
         "filterset": filterset, "page": page, "applications": page.object_list,
         "sort_columns": filterset.sort_columns(),

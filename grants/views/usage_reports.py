@@ -8,7 +8,6 @@ do what is asked of grants/policies/proofs.py; the figures come from grants/sele
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -47,7 +46,7 @@ from grants.services.usage_reports import (
     usage_report_send_back,
     usage_report_submit,
 )
-from grants.views.common import AuthenticatedRequest, apply_domain_error, require, run_form_action
+from grants.views.common import AuthenticatedRequest, apply_domain_error, paginate, require, run_form_action
 
 R = UsageReport.Status
 K = UsageReport.Kind
@@ -210,12 +209,13 @@ def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
     """Submitted reports first, then those awaiting answers, then the accepted ones; filtered
     by status, programme period and body. A fixed number of queries per page."""
     require(request.user, Capability.REVIEW)
-    filterset = UsageReportFilterSet(request.GET, queryset=usage_reports_visible_to(request.user))
-    reports = filterset.qs.annotate(
+    visible = usage_reports_visible_to(request.user)
+    filterset = UsageReportFilterSet(request.GET, queryset=visible)
+    order = filterset.qs.annotate(
         queue=Case(When(status=R.SUBMITTED, then=Value(0)), When(status=R.QUESTIONS, then=Value(1)),
                    default=Value(2), output_field=IntegerField()),
-    ).order_by("queue", "submitted_at", "pk")
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    ).order_by("queue", "submitted_at", "pk").values_list("pk", flat=True)
+    page = paginate(request, order, PAGE_SIZE, rows=visible)
     return render(request, "grants/usage_report_list.html", {
         "filterset": filterset, "page": page, "reports": page.object_list,
     })

@@ -350,7 +350,7 @@ def test_queue_needs_the_same_number_of_queries_for_5_and_50_requests(client, aw
         with CaptureQueriesContext(connection) as queries:
             response = client.get(queue_url(status="vorbereitet"))
         assert response.status_code == 200
-        assert response.content.decode().count('id="mittelabruf-') == total
+        assert response.content.decode().count('id="mittelabruf-') == min(total, 25)  # the queue pages by 25
         counts.append(len(queries))
 
     assert counts[0] == counts[1]

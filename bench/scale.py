@@ -1,0 +1,252 @@
+"""Benchmark: every list page, the application detail page and the admin at 10,000 applications.
+
+    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/wf_scale_bench \\
+        .venv/bin/python manage.py seed_scale            # once, a few minutes
+    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/wf_scale_bench \\
+        .venv/bin/python bench/scale.py [--runs 15] [--only arbeitsvorrat,fristen]
+
+Needs a database of its own filled by `seed_scale` (DATABASE_URL is required). Reads only.
+
+For each page, through Django's test client signed in as the person who works with it:
+- the median time of the page over `--runs` runs (after one warm-up), its SQL queries and bytes;
+- the raw-SQL floor: the median of one hand-written query that returns the same rows as the
+  page's first page (with the total the pager needs, as `count(*) OVER ()`), fetched with a
+  plain cursor – what the page cannot beat;
+- the Django admin's changelist of the same model, signed in as the superuser, median time.
+The three are measured interleaved, run by run (after one warm-up each), so that a busy
+machine slows all three alike. Printed: the medians, page ÷ floor and page ÷ admin.
+Targets (issue 11): each list ≤ 2 × its floor and not slower than the admin; the detail page
+≤ 15 queries with any history.
+
+Measured with DEBUG off after start-up (the settings need DEBUG=true to start without a
+production SECRET_KEY; the script switches it off so that no query log slows the pages).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wirfunding.settings")
+
+if not os.environ.get("DATABASE_URL"):
+    sys.exit("DATABASE_URL fehlt: der Benchmark braucht die Datenbank von seed_scale, z. B.\n"
+             "  DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/wf_scale_bench "
+             ".venv/bin/python bench/scale.py")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from accounts.roles import Role  # noqa: E402
+from audit.models import AuditEntry  # noqa: E402
+from grants.demo.scale import CODE_PREFIX  # noqa: E402
+from grants.models import Application, FundingProgramme  # noqa: E402
+
+PAGE = 25  # the page size of the application lists and payments; proofs and reclaims page by 50
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    user: str  # "clerk", "coordinator" or "admin"
+    url: str
+    floor: str | None  # SQL returning the first page's rows
+    admin: str | None  # the admin changelist of the same model
+    params: tuple = ()
+
+
+# From a row with an award year (payment, reclaim) to its budget, award, application and body.
+_YEAR_TO_BODY = """
+                   JOIN grants_awardyear y ON y.id = {row}.award_year_id
+                   JOIN grants_budget b ON b.id = y.budget_id
+                   JOIN grants_award w ON w.id = y.award_id
+                   JOIN grants_application a ON a.id = w.application_id
+                   JOIN municipalities_municipality m ON m.id = a.municipality_id"""
+
+
+def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
+    needs_work = "('eingereicht', 'in_pruefung')"
+    application_rows = f"""
+        SELECT a.id, a.file_reference, a.status, a.submitted_at, m.name, p.name, p.period_start,
+               (SELECT coalesce(sum(f.amount), 0) FROM grants_planfinancing f
+                 WHERE f.application_id = a.id AND f.source = 'zuwendung') AS requested,
+               count(*) OVER () AS total
+          FROM grants_application a
+          JOIN municipalities_municipality m ON m.id = a.municipality_id
+          JOIN grants_fundingprogramme p ON p.id = a.programme_id
+         WHERE {{where}}
+         ORDER BY {{order}} LIMIT {PAGE}"""
+    return [
+        Page("arbeitsvorrat", "Arbeitsvorrat (offen)", "clerk", "/pruefung/",
+             application_rows.format(where=f"a.status IN {needs_work}", order="a.submitted_at, a.id"),
+             "/admin/grants/application/?status__exact=eingereicht"),
+        Page("antraege-ministerium", "Anträge, Ministerium (alle)", "clerk", "/pruefung/?status=alle",
+             application_rows.format(where="a.status <> 'entwurf'", order="a.submitted_at, a.id"),
+             "/admin/grants/application/"),
+        Page("fristen", "Fristen", "clerk", "/fristen/",
+             """SELECT w.id, a.file_reference, m.name, p.name, w.period_start, w.period_end,
+                       (SELECT array_agg(b.year ORDER BY b.year) FROM grants_awardyear y
+                          JOIN grants_budget b ON b.id = y.budget_id WHERE y.award_id = w.id),
+                       (SELECT array_agg(r.kind || ':' || coalesce(r.year, 0) || ':' || r.status)
+                          FROM grants_usagereport r WHERE r.award_id = w.id)
+                  FROM grants_award w
+                  JOIN grants_application a ON a.id = w.application_id
+                  JOIN municipalities_municipality m ON m.id = a.municipality_id
+                  JOIN grants_fundingprogramme p ON p.id = a.programme_id
+                 WHERE w.status = 'laufend'""",
+             "/admin/grants/award/?status__exact=laufend"),
+        Page("auszahlungen", "Auszahlungen (angefordert)", "clerk", "/auszahlungen/",
+             f"""SELECT d.id, d.amount, d.requested_at, d.stated_need, b.year, a.id, a.file_reference, m.name,
+                        p.name, count(*) OVER () AS total
+                   FROM grants_disbursement d {_YEAR_TO_BODY.format(row="d")}
+                   JOIN grants_fundingprogramme p ON p.id = a.programme_id
+                  WHERE d.status = 'angefordert'
+                  ORDER BY d.requested_at, d.id LIMIT {PAGE}""",
+             "/admin/grants/disbursement/?status__exact=angefordert"),
+        Page("nachweise", "Verwendungsnachweise", "clerk", "/verwendungsnachweise/",
+             f"""SELECT r.id, r.kind, r.year, r.status, r.submitted_at, a.id, a.file_reference, m.name,
+                        count(*) OVER () AS total
+                   FROM grants_usagereport r
+                   JOIN grants_award w ON w.id = r.award_id
+                   JOIN grants_application a ON a.id = w.application_id
+                   JOIN municipalities_municipality m ON m.id = a.municipality_id
+                  WHERE r.status <> 'entwurf'
+                  ORDER BY CASE r.status WHEN 'eingereicht' THEN 0 WHEN 'rueckfrage' THEN 1 ELSE 2 END,
+                           r.submitted_at, r.id LIMIT {2 * PAGE}""",
+             "/admin/grants/usagereport/"),
+        Page("rueckforderungen", "Rückforderungen", "clerk", "/rueckforderungen/",
+             f"""SELECT c.id, c.status, c.principal, c.proposed_at, c.due_on, b.year, a.file_reference, m.name,
+                        n.number, count(*) OVER () AS total
+                   FROM grants_reclaim c {_YEAR_TO_BODY.format(row="c")}
+                   LEFT JOIN grants_notice n ON n.id = c.notice_id
+                  ORDER BY c.proposed_at DESC, c.id DESC LIMIT {2 * PAGE}""",
+             "/admin/grants/reclaim/"),
+        Page("antraege-koordination", "Anträge, Koordination", "coordinator", "/antraege/",
+             f"""SELECT a.id, a.file_reference, a.status, a.title, a.created_at, p.name, p.period_start,
+                        w.id, w.status, count(*) OVER () AS total
+                   FROM grants_application a
+                   JOIN grants_fundingprogramme p ON p.id = a.programme_id
+                   LEFT JOIN grants_award w ON w.application_id = a.id
+                  WHERE a.municipality_id = {coordinator_body}
+                  ORDER BY p.period_start DESC, a.created_at DESC LIMIT {PAGE}""",
+             f"/admin/grants/application/?municipality__id__exact={coordinator_body}"),
+        Page("start-koordination", "Startseite, Koordination", "coordinator", "/",
+             f"""SELECT a.id, a.file_reference, a.status, p.name, p.period_start, count(*) OVER () AS total
+                   FROM grants_application a
+                   JOIN grants_fundingprogramme p ON p.id = a.programme_id
+                  WHERE a.municipality_id = {coordinator_body}
+                  ORDER BY p.period_start DESC, a.id DESC LIMIT 10""",
+             None),
+        Page("antrag-detail", f"Antragsdetail (Antrag {detail_pk}, 2.000 Einträge)", "clerk",
+             f"/antraege/{detail_pk}/", None, f"/admin/grants/application/{detail_pk}/change/"),
+    ]
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def _once(call) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def _get(client: Client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: Status {response.status_code}")
+    return response
+
+
+def _fetch(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        cursor.fetchall()
+
+
+def _measure(page: Page, client: Client, admin_client: Client, runs: int) -> tuple:
+    """Median of the page, its floor and its admin changelist, measured interleaved (page,
+    floor, admin in each run: a busy machine slows all three alike); queries and bytes."""
+    with CaptureQueriesContext(connection) as queries:
+        response = _get(client, page.url)
+    size, query_count = len(response.content), len(queries)
+    admin_queries = None
+    if page.admin:
+        with CaptureQueriesContext(connection) as queries:
+            _get(admin_client, page.admin)
+        admin_queries = len(queries)
+    if page.floor:
+        _fetch(page.floor)  # warm-up; the page and the admin were warmed by counting their queries
+    samples: dict[str, list[float]] = {"page": [], "floor": [], "admin": []}
+    for _ in range(runs):
+        samples["page"].append(_once(lambda: _get(client, page.url)))
+        if page.floor:
+            samples["floor"].append(_once(lambda: _fetch(page.floor)))
+        if page.admin:
+            samples["admin"].append(_once(lambda: _get(admin_client, page.admin)))
+    medians = {key: _median_ms(values) if values else None for key, values in samples.items()}
+    return medians["page"], medians["floor"], medians["admin"], query_count, admin_queries, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", default="", help="Seiten, kommagetrennt (Schlüssel der ersten Spalte)")
+    args = parser.parse_args()
+    setup_test_environment()
+    settings.DEBUG = False
+
+    if not FundingProgramme.objects.filter(code__startswith=CODE_PREFIX).exists():
+        raise SystemExit("Keine Skalendaten: zuerst `manage.py seed_scale` auf dieser Datenbank ausführen.")
+    clerk = User.objects.filter(role=Role.SACHBEARBEITUNG, is_active=True).order_by("pk").first()
+    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    coordinator = (User.objects.filter(role=Role.KOORDINATION, municipality__isnull=False)
+                   .order_by("municipality__name", "pk").first())
+    assert clerk and admin and coordinator and coordinator.municipality_id is not None
+    body_pk: int = coordinator.municipality_id
+    longest = (AuditEntry.objects.filter(action="grants.application.changed")
+               .values_list("object_id", flat=True).order_by("object_id").first())
+    detail_pk = longest or Application.objects.exclude(status="entwurf").order_by("pk").values_list(
+        "pk", flat=True).first()
+    clients = {}
+    for name, user in (("clerk", clerk), ("coordinator", coordinator), ("admin", admin)):
+        clients[name] = Client()
+        clients[name].force_login(user)
+
+    wanted = {key for key in args.only.split(",") if key}
+    print(f"{Application.objects.count()} Anträge · {args.runs} Läufe je Messung · Median in ms · "
+          f"{connection.vendor}")
+    header = f"{'Seite':<44} {'Seite':>8} {'Boden':>8} {'Admin':>8} {'S/Boden':>8} {'S/Admin':>8} " \
+             f"{'Abfr.':>6} {'Admin-Abfr.':>11} {'Bytes':>9}"
+    print(header)
+    print("-" * len(header))
+    assert detail_pk is not None, "kein eingereichter Antrag"
+    for page in _pages(body_pk, detail_pk):
+        if wanted and page.key not in wanted:
+            continue
+        page_ms, floor_ms, admin_ms, query_count, admin_queries, size = _measure(
+            page, clients[page.user], clients["admin"], args.runs)
+        def cell(value, fmt="{:.1f}"):
+            return fmt.format(value) if value is not None else "–"
+        print(f"{page.label:<44} {page_ms:>8.1f} {cell(floor_ms):>8} {cell(admin_ms):>8} "
+              f"{cell(page_ms / floor_ms if floor_ms else None, '{:.2f}'):>8} "
+              f"{cell(page_ms / admin_ms if admin_ms else None, '{:.2f}'):>8} "
+              f"{query_count:>6} {cell(admin_queries, '{}'):>11} {size:>9}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

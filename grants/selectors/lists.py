@@ -1,0 +1,44 @@
+"""Pieces the list pages share, shaped so that the database does the work for one page only.
+
+A sum per row as a correlated subquery, not as `annotate(Sum(...))` over a join: the join
+groups every row of the list before the page is cut (10,000 applications × their plan lines
+to show 25), the subquery runs for the rows of the page – unless the list is sorted by it.
+"""
+
+from django.db.models import Case, Count, DecimalField, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from core.money import ZERO
+from grants.models import Application, ApplicationAttachment, PlanFinancing
+from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
+from grants.plan.lines import FinancingSource
+from grants.selectors.scoping import applications_visible_to, open_programmes
+
+MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
+
+
+def requested_grant_total() -> Coalesce:
+    """The grant an application asks for, over all its years (0,00 € without plan lines)."""
+    lines = (PlanFinancing.objects.filter(application=OuterRef("pk"), source=FinancingSource.GRANT)
+             .order_by().values("application").annotate(total=Sum("amount")).values("total"))
+    return Coalesce(Subquery(lines, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def coordinator_applications(user) -> QuerySet[Application]:
+    """The own body's applications, what the body has to act on first (drafts and requests for
+    changes), then the newest periods; with the number of attachments counted for the rows shown."""
+    attachments = (ApplicationAttachment.objects.filter(application=OuterRef("pk")).order_by()
+                   .values("application").annotate(n=Count("pk")).values("n"))
+    return (applications_visible_to(user).select_related("award")
+            .annotate(attachment_count=Coalesce(Subquery(attachments, output_field=IntegerField()), Value(0)),
+                      needs_body=Case(When(status__in=EDITABLE_STATUSES, then=Value(0)), default=Value(1),
+                                      output_field=IntegerField()))
+            .order_by("needs_body", "-programme__period_start", "-created_at", "-pk"))
+
+
+def live_applications_in_open_programmes(user) -> list[Application]:
+    """The body's live applications in the periods open now: what `programmes_open_to` needs to
+    tell where the body may still apply, without loading every application of the body."""
+    return list(Application.objects.filter(municipality_id=user.municipality_id, programme__in=open_programmes())
+                .exclude(status__in=CLOSED_STATUSES)
+                .only("pk", "programme_id", "municipality_id", "status", "file_reference"))
