@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.sessions import SECOND_FACTOR_REQUIRED, mark_authenticated
 from accounts.two_factor import second_factor_required
 from audit.services import audit_log
+from ops.client_address import client_address
 
 
 def _from_a_page(request: HttpRequest | None) -> bool:
@@ -21,7 +22,7 @@ def _from_a_page(request: HttpRequest | None) -> bool:
 
 
 def _address(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request) if request is not None else ""
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.signed_in")

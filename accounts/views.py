@@ -48,6 +48,7 @@ from accounts.two_factor import (
 )
 from audit.services import audit_log
 from core.errors import DomainError
+from ops.client_address import client_address
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -70,7 +71,7 @@ def _complete_sign_in(request: HttpRequest, user: User, device: Device, *, remem
     otp_login(request, device)
     mark_authenticated(request)
     audit_log(actor=user, action="accounts.sign_in.completed", target=user,
-              data={"address": request.META.get("REMOTE_ADDR", ""), "device": device.name,
+              data={"address": client_address(request), "device": device.name,
                     "remembered_browser": remembered})
 
 
@@ -213,7 +214,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
                     otp_login(request, device)
                 mark_authenticated(request)
                 audit_log(actor=user, action="accounts.reauthenticated", target=user,
-                          data={"address": request.META.get("REMOTE_ADDR", "")})
+                          data={"address": client_address(request)})
                 return redirect(_next_url(request))
     return _private(render(request, "accounts/reauthenticate.html", {
         "form": form, "next": _next_url(request), "minutes": settings.REAUTH_MAX_AGE_MINUTES}))
@@ -238,7 +239,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     e-mail address applies to unknown addresses alike, so it reveals nothing either."""
 
     def form_valid(self, form):
-        address = self.request.META.get("REMOTE_ADDR", "")
+        address = client_address(self.request)
         email = form.cleaned_data["email"].strip().lower()
         email_key = hashlib.sha256(email.encode()).hexdigest()
         over_address = _over_limit(f"wf:pwreset:ip:{address}", settings.PASSWORD_RESET_LIMIT_PER_ADDRESS)

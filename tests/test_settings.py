@@ -79,3 +79,15 @@ def test_manage_py_names_the_configuration_error_instead_of_a_traceback():
     assert result.returncode == 2
     assert result.stderr.startswith("Konfigurationsfehler: SECRET_KEY ist nicht gesetzt")
     assert "Traceback" not in result.stderr
+
+
+def test_cache_url_gives_every_app_server_one_shared_redis_cache():
+    """Several app servers count password-reset requests in one place only with a shared cache."""
+    code = "import wirfunding.settings as s; c = s.CACHES['default']; print(c['BACKEND'], c.get('LOCATION', '-'))"
+    clean = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "CACHE_URL"}}
+    shared = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**clean, "DEBUG": "true", "CACHE_URL": "redis://cache.example:6379/2"})
+    alone = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                           env={**clean, "DEBUG": "true"})
+    assert shared.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://cache.example:6379/2"]
+    assert alone.stdout.split()[0] == "django.core.cache.backends.locmem.LocMemCache"

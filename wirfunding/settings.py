@@ -240,6 +240,21 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# How many reverse proxies stand in front of the app servers and append to X-Forwarded-For; the
+# client's address (lockout, reset limits, audit) is the entry that many places from the right.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_HOPS={TRUSTED_PROXY_HOPS} darf nicht negativ sein.")
+
+# The cache that counts password-reset requests (and anything else that must hold across app
+# servers): with several servers a shared Redis (CACHE_URL=redis://host:6379/2); without it each
+# process counts for itself, which is enough for one server and for `make run`.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -314,6 +329,9 @@ AXES_RESET_ON_SUCCESS = True
 # Every failed attempt (also for names that are no account) with address, in the admin.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# The client's address, also behind reverse proxies (ops.client_address, TRUSTED_PROXY_HOPS).
+AXES_CLIENT_IP_CALLABLE = "ops.client_address.client_address"
+AXES_VERBOSE = False
 # Password-reset requests: at most this many per hour from one address and for one e-mail address.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
