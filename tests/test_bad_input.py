@@ -109,7 +109,8 @@ def test_bad_input_never_causes_a_server_error(name, case, method, world, db):
     fields = sorted(set(_base_data(case, method, world)) | _rendered_fields(html, method, path)
                     | ({"page"} if method == "GET" else set()))
     if not fields:
-        pytest.skip("the view takes no field with this method (an action button or 405)")
+        # An action button or a 405: the view takes no field, so junk goes into one it ignores.
+        fields = ["unbekanntes_feld"]
 
     for field_name in fields:
         for label, value in BAD_VALUES.items():

@@ -204,7 +204,7 @@ def test_sorted_column_header_says_so_and_links_the_other_direction(client, cler
 
     html = client.get(queue_url(sort="betrag", status="eingereicht")).content.decode()
 
-    header = re.search(r'<th scope="col" class="money"[^>]* aria-sort="ascending"><a href="([^"]+)"', html)
+    header = re.search(r'<th scope="col" class="money[^"]*"[^>]* aria-sort="ascending"><a href="([^"]+)"', html)
     assert header, "Die sortierte Spalte trägt aria-sort"
     assert "sort=-betrag" in header.group(1) and "status=eingereicht" in header.group(1)
 
