@@ -38,6 +38,7 @@ from core.money import to_money
 from grants.interest import BaseRateMissing, balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
 from grants.selectors.awards import award_years
+from grants.selectors.lists import PROGRAMME_TEXTS
 from grants.selectors.reclaims import REVOCATION_WARNING_DAYS, base_rate_table
 
 
@@ -194,15 +195,11 @@ def _state(deadline: ReportDeadline, report_status: str | None, today: date) -> 
     return DeadlineState.UPCOMING
 
 
-_PROGRAMME_TEXTS = ("legal_basis", "no_legal_claim", "commitment_note", "unspent_funds_note", "exclusions",
-                    "third_party_conditions", "general_conditions", "special_conditions")
-
-
 def _with_deadline_relations(awards: QuerySet[Award]) -> QuerySet[Award]:
     # The long texts stay in the database: a deadline needs dates, names and references.
     return (awards.select_related("application__programme", "application__municipality")
             .defer("plan_snapshot", "application__purpose",
-                   *(f"application__programme__{name}" for name in _PROGRAMME_TEXTS)))
+                   *(f"application__programme__{name}" for name in PROGRAMME_TEXTS)))
 
 
 def running_awards(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:
@@ -351,6 +348,8 @@ def open_reclaims(awards) -> QuerySet[Reclaim]:
     """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date first."""
     return (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
             .select_related("award__application__municipality", "award_year__budget", "notice")
+            # the notice's snapshot gives the total due; its PDF and the award's plan are not needed
+            .defer("notice__pdf", "award__plan_snapshot", "award__application__purpose")
             .prefetch_related("repayments")
             .order_by("due_on", "award__application__municipality__name", "pk"))
 

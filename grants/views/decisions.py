@@ -21,6 +21,7 @@ from grants.forms.review import RejectForm
 from grants.models import Application, ApplicationStatus, Recommendation
 from grants.policies import Refusal, may_application_approve, may_application_reject
 from grants.selectors.budgets import Headroom, budget_headroom
+from grants.selectors.lists import without_long_texts
 from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.awards import application_approve, application_reject
 from grants.services.plans import requested_grant_by_year
@@ -49,7 +50,7 @@ def decision_queue(request: AuthenticatedRequest) -> HttpResponse:
     latest_first = (Recommendation.objects.select_related("recommended_by")
                     .annotate(total=Sum("years__amount")).order_by("-created_at", "-pk"))
     applications = (
-        applications_visible_to(request.user)
+        without_long_texts(applications_visible_to(request.user))
         .filter(status=S.RECOMMENDED)
         .annotate(recommended_at=Max("recommendations__created_at"))
         .select_related("municipality")
