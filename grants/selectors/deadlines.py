@@ -26,6 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import QuerySet, TextChoices
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ from core.money import to_money
 from grants.interest import BaseRateMissing, balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
 from grants.selectors.awards import award_years
+from grants.selectors.lists import PROGRAMME_TEXTS
 from grants.selectors.reclaims import REVOCATION_WARNING_DAYS, base_rate_table
 
 
@@ -60,10 +63,19 @@ def report_deadlines(award, *, years: list[int] | None = None) -> list[ReportDea
 
 def _deadlines(start: date, end: date, years: list[int], *, interim_month: int, interim_day: int,
                final_months: int) -> list[ReportDeadline]:
+    return list(_deadlines_of(start, end, tuple(years), interim_month, interim_day, final_months))
+
+
+@lru_cache(maxsize=4096)
+def _deadlines_of(start: date, end: date, years: tuple[int, ...], interim_month: int, interim_day: int,
+                  final_months: int) -> tuple[ReportDeadline, ...]:
+    """The deadlines of one period with its budget years and the programme's rules. Cached: the
+    awards of one programme share period, years and rules, so a list of thousands of awards
+    computes a few hundred of them (ReportDeadline is frozen; callers get a fresh list)."""
     # An Änderungsbescheid that shortens the period keeps the dropped years' rows at 0,00 €.
-    years = sorted(year for year in years if start.year <= year <= end.year)
+    in_period = sorted(year for year in years if start.year <= year <= end.year)
     deadlines = []
-    for year in years[:-1]:  # the last year is covered by the final proof of use
+    for year in in_period[:-1]:  # the last year is covered by the final proof of use
         following = year + 1
         day = min(interim_day, calendar.monthrange(following, interim_month)[1])
         deadlines.append(ReportDeadline(
@@ -73,7 +85,7 @@ def _deadlines(start: date, end: date, years: list[int], *, interim_month: int, 
     final_due = add_months(end + timedelta(days=1), final_months) - timedelta(days=1)
     deadlines.append(ReportDeadline(kind="verwendungsnachweis", year=None, covers_from=start,
                                     covers_to=end, due=final_due))
-    return deadlines
+    return tuple(deadlines)
 
 
 DUE_SOON_DAYS = 30
@@ -183,15 +195,11 @@ def _state(deadline: ReportDeadline, report_status: str | None, today: date) -> 
     return DeadlineState.UPCOMING
 
 
-_PROGRAMME_TEXTS = ("legal_basis", "no_legal_claim", "commitment_note", "unspent_funds_note", "exclusions",
-                    "third_party_conditions", "general_conditions", "special_conditions")
-
-
 def _with_deadline_relations(awards: QuerySet[Award]) -> QuerySet[Award]:
     # The long texts stay in the database: a deadline needs dates, names and references.
     return (awards.select_related("application__programme", "application__municipality")
             .defer("plan_snapshot", "application__purpose",
-                   *(f"application__programme__{name}" for name in _PROGRAMME_TEXTS)))
+                   *(f"application__programme__{name}" for name in PROGRAMME_TEXTS)))
 
 
 def running_awards(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:
@@ -202,10 +210,9 @@ def running_awards(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:
         "application__municipality__name", "application__file_reference")
 
 
-@dataclass(frozen=True)
-class DeadlineKey:
+class DeadlineKey(NamedTuple):
     """One deadline of one award as plain values: what the list sorts, counts and pages
-    before any award is loaded."""
+    before any award is loaded (a tuple: thousands are built per page view)."""
 
     award_id: int
     deadline: ReportDeadline
@@ -227,15 +234,27 @@ def deadline_index(awards, *, today: date) -> list[DeadlineKey]:
     states = {(award_id, kind, year): status for award_id, kind, year, status in
               UsageReport.objects.filter(award_id__in=awards.values("pk")).order_by()
               .values_list("award_id", "kind", "year", "status")}
-    keys = []
+    keys: list[DeadlineKey] = []
+    append = keys.append
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    overdue, due_soon, upcoming, done = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.UPCOMING,
+                                         DeadlineState.DONE)
     for (pk, start, end, reference, body, month, day, months) in awards.order_by().values_list(
             "pk", "period_start", "period_end", "application__file_reference", "application__municipality__name",
             "application__programme__interim_report_month", "application__programme__interim_report_day",
             "application__programme__final_report_months"):
-        for deadline in _deadlines(start, end, years[pk], interim_month=month, interim_day=day, final_months=months):
-            status = states.get((pk, deadline.kind, deadline.year))
-            keys.append(DeadlineKey(pk, deadline, _state(deadline, status, today), body, reference or ""))
-    keys.sort(key=lambda key: _order(key.state, key.deadline, key.body, key.file_reference))
+        for deadline in _deadlines_of(start, end, tuple(years[pk]), month, day, months):
+            # _state, inlined: this loop runs once per deadline of every running award
+            if states.get((pk, deadline.kind, deadline.year)) in DONE_STATUSES:
+                state = done
+            elif deadline.due < today:
+                state = overdue
+            elif deadline.due <= soon:
+                state = due_soon
+            else:
+                state = upcoming
+            append(DeadlineKey(pk, deadline, state, body, reference or ""))
+    keys.sort(key=lambda key: (_RANK[key.state], key.deadline.due, key.body, key.file_reference))
     return keys
 
 
@@ -329,6 +348,8 @@ def open_reclaims(awards) -> QuerySet[Reclaim]:
     """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date first."""
     return (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
             .select_related("award__application__municipality", "award_year__budget", "notice")
+            # the notice's snapshot gives the total due; its PDF and the award's plan are not needed
+            .defer("notice__pdf", "award__plan_snapshot", "award__application__purpose")
             .prefetch_related("repayments")
             .order_by("due_on", "award__application__municipality__name", "pk"))
 

@@ -16,6 +16,21 @@ from grants.selectors.scoping import applications_visible_to, open_programmes
 
 MONEY_FIELD: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
+# The programme's legal texts: printed in notices, never in a list row (a few kB each, copied
+# into every row that joins its programme).
+PROGRAMME_TEXTS = ("legal_basis", "no_legal_claim", "commitment_note", "unspent_funds_note", "exclusions",
+                   "third_party_conditions", "general_conditions", "special_conditions")
+
+
+def without_long_texts(applications: QuerySet[Application], *, award: bool = False) -> QuerySet[Application]:
+    """Applications (joined with their programme, and with `award` their award) for list rows:
+    without the purpose, the programme's legal texts and the award's binding plan, which the
+    rows never show."""
+    deferred = ["purpose", *(f"programme__{name}" for name in PROGRAMME_TEXTS)]
+    if award:
+        deferred.append("award__plan_snapshot")
+    return applications.defer(*deferred)
+
 
 def requested_grant_total() -> Coalesce:
     """The grant an application asks for, over all its years (0,00 € without plan lines)."""
@@ -29,7 +44,7 @@ def coordinator_applications(user) -> QuerySet[Application]:
     changes), then the newest periods; with the number of attachments counted for the rows shown."""
     attachments = (ApplicationAttachment.objects.filter(application=OuterRef("pk")).order_by()
                    .values("application").annotate(n=Count("pk")).values("n"))
-    return (applications_visible_to(user).select_related("award")
+    return (without_long_texts(applications_visible_to(user).select_related("award"), award=True)
             .annotate(attachment_count=Coalesce(Subquery(attachments, output_field=IntegerField()), Value(0)),
                       needs_body=Case(When(status__in=EDITABLE_STATUSES, then=Value(0)), default=Value(1),
                                       output_field=IntegerField()))

@@ -61,7 +61,7 @@ def coordinator_tasks(user) -> list[dict]:
     own = {"award__application__municipality_id": user.municipality_id}
     tasks = []
     for report in (UsageReport.objects.filter(status=UsageReport.Status.QUESTIONS, **own)
-                   .select_related("award__application")):
+                   .select_related("award__application").defer("award__application__purpose")):
         tasks.append({"count": None, "url": reverse("grants:application_detail", args=[report.award.application_id]),
                       "label": _("Rückfragen zum %(report)s (%(ref)s) beantworten")
                       % {"report": report, "ref": report.award.application.file_reference}})
@@ -71,7 +71,8 @@ def coordinator_tasks(user) -> list[dict]:
                       "label": _("Rückfragen zum Änderungsantrag (%(ref)s) beantworten")
                       % {"ref": request.award.application.file_reference}})
     for reclaim in (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, **own)
-                    .select_related("award__application", "notice")):
+                    .select_related("award__application", "notice")
+                    .defer("award__application__purpose", "notice__pdf", "notice__snapshot")):
         assert reclaim.notice is not None  # an issued reclaim has its notice (reclaim_issued_has_notice)
         tasks.append({"count": None, "url": reverse("grants:application_detail", args=[reclaim.award.application_id]),
                       "label": _("Rückforderungsbescheid %(number)s: bis %(due)s zahlen")

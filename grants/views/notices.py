@@ -37,10 +37,11 @@ from grants.selectors.scoping import (
 )
 from grants.services.notice_deliveries import notice_delivery_record, remedy_waiver_record
 from grants.services.notices import notice_attach_ceremony, notice_issue, notice_preview
-from grants.views.common import AuthenticatedRequest, apply_domain_error, forbid, pdf_response, require
+from grants.views.common import AuthenticatedRequest, apply_domain_error, forbid, paginate, pdf_response, require
 
 S = ApplicationStatus
 K = Notice.Kind
+CEREMONY_PAGE_SIZE = 25
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -136,8 +137,9 @@ def _ceremony_for_user(request: AuthenticatedRequest, pk: int) -> HandoverCeremo
 def ceremony_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     ceremonies = HandoverCeremony.objects.annotate(notice_count=Count("notices")).order_by("-date", "-pk")
+    page = paginate(request, ceremonies, CEREMONY_PAGE_SIZE)  # newest first
     return render(request, "grants/ceremony_list.html", {
-        "ceremonies": ceremonies,
+        "ceremonies": page.object_list, "page": page,
         "can_add_ceremony": request.user.is_staff and request.user.has_perm("grants.add_handoverceremony"),
     })
 

@@ -196,10 +196,18 @@ def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
 # -- list and detail -------------------------------------------------------------------------------
 
 
+LIST_COLUMNS = ("status", "principal", "proposed_at", "due_on", "award__application__file_reference",
+                "award__application__municipality__name", "award_year__budget__year")
+
+
 def reclaim_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.VIEW_ALL)
     filterset = ReclaimFilterSet(request.GET, queryset=reclaims_visible_to(request.user))
-    page = paginate(request, filterset.qs.order_by("-proposed_at", "-pk"), PAGE_SIZE)
+    # The row's columns only: the scoped queryset joins programme (long legal texts), award (the
+    # plan snapshot), proof of use and people for the detail page.
+    rows = (filterset.qs.select_related(None).select_related("award__application__municipality", "award_year__budget")
+            .only(*LIST_COLUMNS).order_by("-proposed_at", "-pk"))
+    page = paginate(request, rows, PAGE_SIZE)
     return render(request, "grants/reclaim_list.html", {
         "filterset": filterset, "page": page, "reclaims": page.object_list,
         "perms_manage": request.user.can(Capability.MANAGE_PROGRAMME),

@@ -17,7 +17,7 @@ from grants.filters import ReviewQueueFilterSet
 from grants.forms.review import CommentForm, RecommendForm, RequestChangesForm
 from grants.models import Application, ApplicationStatus
 from grants.policies import may_application_recommend, may_application_request_changes
-from grants.selectors.lists import requested_grant_total
+from grants.selectors.lists import requested_grant_total, without_long_texts
 from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.plans import requested_grant_by_year
 from grants.services.reviews import (
@@ -50,7 +50,7 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     """All submitted applications, filtered, searched, sorted and paginated."""
     require(request.user, Capability.REVIEW)
     applications = (
-        applications_visible_to(request.user)
+        without_long_texts(applications_visible_to(request.user))
         .exclude(status=S.DRAFT)
         .annotate(requested_total=requested_grant_total())
     )

@@ -32,6 +32,7 @@ from grants.plan.lines import FinancingSource
 from grants.policies import may_usage_report_accept, may_usage_report_edit
 from grants.policies.proofs import refuse_period_running
 from grants.selectors.history import usage_report_history
+from grants.selectors.lists import PROGRAMME_TEXTS
 from grants.selectors.proofs import actual_figures, comparison, paid_for, report_deadline, report_label, report_url
 from grants.selectors.scoping import (
     award_of,
@@ -215,7 +216,10 @@ def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
         queue=Case(When(status=R.SUBMITTED, then=Value(0)), When(status=R.QUESTIONS, then=Value(1)),
                    default=Value(2), output_field=IntegerField()),
     ).order_by("queue", "submitted_at", "pk").values_list("pk", flat=True)
-    page = paginate(request, order, PAGE_SIZE, rows=visible)
+    # The rows without the award's binding plan and the long texts of application and programme.
+    rows = visible.defer("check_note", "award__plan_snapshot", "award__application__purpose",
+                         *(f"award__application__programme__{name}" for name in PROGRAMME_TEXTS))
+    page = paginate(request, order, PAGE_SIZE, rows=rows)
     return render(request, "grants/usage_report_list.html", {
         "filterset": filterset, "page": page, "reports": page.object_list,
     })

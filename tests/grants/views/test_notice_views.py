@@ -389,6 +389,20 @@ def test_anonymous_is_sent_to_login(client, notice, ceremony):
 
 # --- handover ceremonies -----------------------------------------------------------------------
 
+def test_ceremony_list_pages_by_25_newest_first(client, clerk):
+    for day in range(1, 28):  # 27 ceremonies, 1.–27.10.2026
+        HandoverCeremony.objects.create(date=date(2026, 10, day), place=f"Ort {day}",
+                                        official_title="Staatssekretärin", official_name="Anne Janz")
+    client.force_login(clerk)
+
+    first = client.get(reverse("grants:ceremony_list")).content.decode()
+    second = client.get(reverse("grants:ceremony_list") + "?page=2").content.decode()
+
+    assert first.count("<th scope=\"row\">") == 25 and "27.10.2026" in first and "02.10.2026" not in first
+    assert second.count("<th scope=\"row\">") == 2 and "02.10.2026" in second and "01.10.2026" in second
+    assert "?page=2" in first  # the pager links the second page
+
+
 def test_ministry_staff_see_the_ceremony_list_with_counts(client, clerk, notice, ceremony):
     notice_attach_ceremony(notice=notice, ceremony=ceremony, user=notice.issued_by)
     client.force_login(clerk)
