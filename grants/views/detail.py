@@ -64,7 +64,6 @@ from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
 from grants.selectors.reclaims import base_rate_table, reclaim_balance
 from grants.selectors.scoping import (
-    DISBURSEMENT_RELATED,
     reclaims_visible_to,
 )
 from grants.services.plans import plan_lines, plan_submission_errors
@@ -158,8 +157,15 @@ def _notices_panel(user, application: Application, notices: list[Notice],
 def _payments_panel(user, application: Application, award: Award) -> dict:
     """Per year awarded / called / paid / remaining / callable now, and the award's requests with
     the buttons the person may use."""
-    requests = list(Disbursement.objects.filter(award_year__award=award).select_related(*DISBURSEMENT_RELATED)
+    # The award's years (with their budgets) and the award itself are the page's: joined once, not
+    # again for every request (each join would decode the award's plan again).
+    years = {year.pk: year for year in award.years.all()}
+    requests = list(Disbursement.objects.filter(award_year__award=award)
+                    .select_related("requested_by", "prepared_by", "released_by", "booked_by")
                     .order_by("-requested_at", "-pk"))
+    for request in requests:
+        request.award_year = years[request.award_year_id]
+        request.award_year.award = award
     rows = payment_year_rows(award, disbursements=requests)
     return {
         "years": rows,
