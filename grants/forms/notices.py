@@ -74,10 +74,14 @@ class NoticeIssueForm(forms.Form):
         help_text=_("Erscheint so im Änderungsbescheid."),
         error_messages={"required": _("Bitte angeben, was der Änderungsbescheid ändert.")})
 
-    def __init__(self, *args, application, kind: str, **kwargs):
+    def __init__(self, *args, application, kind: str, notices: list[Notice] | None = None, **kwargs):
+        """`notices`: the application's issued notices where the caller has them already (the
+        choices of an Änderungsbescheid are then offered from them; a posted choice is still
+        checked against the database)."""
         kwargs.setdefault("auto_id", "bescheid_%s")
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.referable_first: Notice | None = None  # an Änderungsbescheid's default choice
         self.fields["issued_on"].initial = clock.today()
         ceremony = cast(forms.ModelChoiceField, self.fields["ceremony"])
         ceremony.queryset = HandoverCeremony.objects.order_by("-date", "-pk")
@@ -88,7 +92,14 @@ class NoticeIssueForm(forms.Form):
             refers_to.queryset = referable
             # A function in place of the method, for this field only; the stubs allow only a method there.
             refers_to.label_from_instance = _notice_label  # type: ignore[method-assign,assignment]
-            first = referable.first()
+            if notices is None:
+                first = referable.first()
+            else:
+                offered = sorted((n for n in notices if n.kind != K.REJECTION),
+                                 key=lambda n: (n.issued_on, n.number), reverse=True)
+                refers_to.choices = [(n.pk, _notice_label(n)) for n in offered]
+                first = offered[0] if offered else None
+            self.referable_first = first
             refers_to.initial = first.pk if first else None
         else:
             del self.fields["refers_to"]

@@ -54,10 +54,12 @@ def _report_blockers(award: Award) -> list[str]:
 
 
 def award_closing_blockers(award: Award, *, reclaims: list[Reclaim] | None = None,
-                           payments: list[Disbursement] | None = None) -> list[str]:
+                           payments: list[Disbursement] | None = None,
+                           amendments: list[AmendmentRequest] | None = None) -> list[str]:
     """What keeps the award from being closed, one German sentence per reason; empty when it
-    may be closed. `reclaims` and `payments`: all of the award's reclaims and payment requests
-    (with their award years and budgets) where the caller has them already."""
+    may be closed. `reclaims`, `payments` and `amendments`: all of the award's reclaims, payment
+    requests (with their award years and budgets) and Änderungsanträge where the caller has them
+    already."""
     blockers = _report_blockers(award)
     if reclaims is None:
         reclaims = list(Reclaim.objects.filter(award=award, status__in=Reclaim.OPEN_STATUSES)
@@ -76,8 +78,10 @@ def award_closing_blockers(award: Award, *, reclaims: list[Reclaim] | None = Non
                           "(Stand: %(status)s).")
                         % {"amount": format_eur(payment.amount), "year": payment.award_year.year,
                            "date": format_date(payment.requested_at), "status": payment.get_status_display()})
-    amendments = AmendmentRequest.objects.filter(award=award, status__in=AmendmentRequest.OPEN_STATUSES)
-    for amendment in amendments.order_by("created_at", "pk"):
+    if amendments is None:
+        amendments = list(AmendmentRequest.objects.filter(award=award, status__in=AmendmentRequest.OPEN_STATUSES))
+    for amendment in sorted((a for a in amendments if a.status in AmendmentRequest.OPEN_STATUSES),
+                            key=lambda a: (a.created_at, a.pk)):
         blockers.append(_("Der Änderungsantrag vom %(date)s ist noch nicht entschieden (Stand: %(status)s).")
                         % {"date": format_date(amendment.created_at), "status": amendment.get_status_display()})
     return blockers

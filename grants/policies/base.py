@@ -1,10 +1,12 @@
 """The building blocks of every policy: the `Refusal`, and the checks all areas share – the
 person's capability, acting for the own body, the object's status, a running award."""
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, cast
 
+from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -81,12 +83,24 @@ def refuse_other_body(user, municipality_id: int) -> Refusal | None:
     return None
 
 
+@cache
+def _status_labels(model: Hashable) -> dict:
+    field = cast(type[Model], model)._meta.get_field("status")
+    return dict(cast(Field, field).flatchoices)
+
+
+def status_label(obj) -> str:
+    """`obj.get_status_display()` without building the choices anew on every call (the lists
+    and queues ask it for every row)."""
+    return str(_status_labels(cast(Hashable, type(obj))).get(obj.status, obj.status))
+
+
 def refuse_status(obj, allowed: Iterable[str], action: str) -> Refusal | None:
     """`action` is the translated subject of the sentence, e.g. "Die Freigabe"."""
     if obj.status not in allowed:
         # Translators: %(action)s is the subject, e.g. "Die Freigabe" or "Den Antrag zu ändern".
         return Refusal(_("%(action)s ist im Status „%(status)s“ nicht möglich.")
-                       % {"action": action, "status": obj.get_status_display()})
+                       % {"action": action, "status": status_label(obj)})
     return None
 
 

@@ -66,33 +66,37 @@ def refuse_incomplete_address(application: Application) -> Refusal | None:
     return None
 
 
-def _refuse_round_amendment(user, award) -> Refusal | None:
+def _refuse_round_amendment(user, award, amendments: list[AmendmentRequest] | None) -> Refusal | None:
     """A free-text Änderungsbescheid must not decide what an Änderungsantrag asks for past the
-    request's own four eyes."""
-    requests = AmendmentRequest.objects.filter(award=award)
-    pending = (requests.filter(status__in=(AmendmentRequest.Status.SUBMITTED, AmendmentRequest.Status.RECOMMENDED))
-               .order_by("created_at", "pk").first())
+    request's own four eyes. `amendments`: all the award's requests, where the caller has them."""
+    if amendments is None:
+        amendments = list(AmendmentRequest.objects.filter(award=award))
+    pending = min((a for a in amendments
+                   if a.status in (AmendmentRequest.Status.SUBMITTED, AmendmentRequest.Status.RECOMMENDED)),
+                  key=lambda a: (a.created_at, a.pk), default=None)
     if pending is not None:
         return Refusal(_("Zu dieser Zuwendung liegt ein Änderungsantrag vom %(date)s vor (Stand: %(status)s). "
                          "Über ihn wird mit seinem eigenen Änderungsbescheid entschieden; ein freier "
                          "Änderungsbescheid ist erst nach dieser Entscheidung möglich.")
                        % {"date": format_date(pending.submitted_at or pending.created_at),
                           "status": pending.get_status_display()}, DomainError, shown=True)
-    recommended = (requests.filter(recommended_by_id=user.pk).exclude(status=AmendmentRequest.Status.APPROVED)
-                   .values_list("recommended_by_id", flat=True).first())
+    recommended = next((a.recommended_by_id for a in amendments
+                        if a.recommended_by_id == user.pk and a.status != AmendmentRequest.Status.APPROVED), None)
     return refuse_same_person(recommended, user, _(
         "Vier-Augen-Prinzip: Sie haben einen Änderungsantrag dieser Zuwendung empfohlen, der nicht bewilligt "
         "wurde, und dürfen deshalb keinen freien Änderungsbescheid erlassen."))
 
 
 def may_notice_issue(user, application: Application, kind: str, *, refers_to: Notice | None = None,
-                     reclaim=None, amendment=None, issued_on: date | None = None) -> Refusal | None:
+                     reclaim=None, amendment=None, issued_on: date | None = None,
+                     amendments: list[AmendmentRequest] | None = None) -> Refusal | None:
     """Whether `user` may issue a notice of `kind` for the application now. An Änderungsbescheid
     refers to an earlier notice of the application (`refers_to`); the one of an approved
     Änderungsantrag passes the request as `amendment`; a Rückforderungsbescheid needs the
     proposed `reclaim` and refers to the award's Zuwendungsbescheid. A Zuwendungsbescheid dated
     (`issued_on`, default today) after the start of its period needs the consent to an early
-    start (grants/policies/early_start.py)."""
+    start (grants/policies/early_start.py). `amendments`: the award's Änderungsanträge, where the
+    caller has them already."""
     if refusal := refuse_capability(user, Capability.ISSUE_NOTICE):
         return refusal
     if kind not in K.values:
@@ -122,7 +126,7 @@ def may_notice_issue(user, application: Application, kind: str, *, refers_to: No
         return refuse_same_person(amendment.recommended_by_id, user, _(
             "Vier-Augen-Prinzip: Sie haben diesen Änderungsantrag empfohlen und dürfen den Änderungsbescheid "
             "deshalb nicht selbst erlassen."))
-    if kind == K.AMENDMENT and (refusal := _refuse_round_amendment(user, award)):
+    if kind == K.AMENDMENT and (refusal := _refuse_round_amendment(user, award, amendments)):
         return refusal
     decision = getattr(application, "decision", None)
     if refusal := refuse_same_person(decision.recommended_by_id if decision else None, user, _(

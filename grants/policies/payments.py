@@ -51,7 +51,9 @@ def refuse_before_notice(award: Award, *, today=None) -> Refusal | None:
     Where the programme period says so (`first_payment_awaits_finality`), the first payment
     also waits until the notice is final (bestandskräftig): one month after its Bekanntgabe
     (§ 74 Abs. 1 VwGO) or earlier on a Rechtsbehelfsverzicht."""
-    link = reverse("grants:application_detail", args=[award.application_id]) + "#bescheide"
+    def link() -> str:  # only for a refusal: the queue asks every row, and most rows may go on
+        return reverse("grants:application_detail", args=[award.application_id]) + "#bescheide"
+
     known = getattr(award, "has_award_notice", None)  # grants.selectors.awards.mark_award_notices
     if known and not award.application.programme.first_payment_awaits_finality:
         return None
@@ -61,7 +63,7 @@ def refuse_before_notice(award: Award, *, today=None) -> Refusal | None:
             _("Vor dem Zuwendungsbescheid wird nichts ausgezahlt: Für diese Zuwendung ist noch kein "
               "Zuwendungsbescheid erlassen. Mittel können erst abgerufen, vorbereitet und freigegeben werden, "
               "wenn der Bescheid erlassen ist."), DomainError, shown=True,
-            link=link, link_label=_("Zu den Bescheiden"))
+            link=link(), link_label=_("Zu den Bescheiden"))
     if not award.application.programme.first_payment_awaits_finality:
         return None
     if Disbursement.objects.filter(award_year__award=award, status__in=(D.RELEASED, D.PAID)).exists():
@@ -71,7 +73,7 @@ def refuse_before_notice(award: Award, *, today=None) -> Refusal | None:
         return NoNoticeRefusal(
             _("In dieser Förderperiode wird erst ausgezahlt, wenn der Zuwendungsbescheid %(number)s "
               "bestandskräftig ist. Seine Bekanntgabe ist noch nicht erfasst.") % {"number": notice.number},
-            DomainError, shown=True, link=link, link_label=_("Zu den Bescheiden"))
+            DomainError, shown=True, link=link(), link_label=_("Zu den Bescheiden"))
     if not finality.is_final(today or clock.today()):
         return NoNoticeRefusal(
             _("In dieser Förderperiode wird erst ausgezahlt, wenn der Zuwendungsbescheid %(number)s "
@@ -79,7 +81,7 @@ def refuse_before_notice(award: Award, *, today=None) -> Refusal | None:
               "(früher nur bei einem Rechtsbehelfsverzicht).")
             % {"number": notice.number, "notified": format_date(finality.notified_on),
                "final": format_date(finality.final_on)},
-            DomainError, shown=True, link=link, link_label=_("Zu den Bescheiden"))
+            DomainError, shown=True, link=link(), link_label=_("Zu den Bescheiden"))
     return None
 
 

@@ -87,12 +87,14 @@ def latest_revision(award: Award) -> AwardRevision | None:
     return award.revisions.order_by("-number").first()
 
 
-def revisions(award: Award) -> list[dict]:
+def revisions(award: Award, *, requests: list[AmendmentRequest] | None = None) -> list[dict]:
     """Every Fassung of the award with its total, its amounts per year and the Änderungsantrag
-    and Änderungsbescheid that made it."""
-    amendments = {request.revision_id: request for request in
-                  AmendmentRequest.objects.filter(revision__award=award).select_related("notice")
-                  .defer("notice__pdf", "notice__snapshot")}
+    and Änderungsbescheid that made it. `requests`: all the award's Änderungsanträge with their
+    notices, where the caller has them already."""
+    if requests is None:
+        requests = list(AmendmentRequest.objects.filter(revision__award=award).select_related("notice")
+                        .defer("notice__pdf", "notice__snapshot"))
+    amendments = {request.revision_id: request for request in requests if request.revision_id is not None}
     rows = []
     for revision in award.revisions.select_related("created_by").order_by("number"):
         amendment = amendments.get(revision.pk)

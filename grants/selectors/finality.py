@@ -5,6 +5,8 @@ remedies (`RemedyWaiver`); the date arithmetic is core/periods.py."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
 from core import clock
 from core.periods import final_date, month_period_end
 from grants.models import Notice, NoticeDelivery, RemedyWaiver
@@ -55,8 +57,34 @@ def notice_finality(notice: Notice) -> Finality:
     return _finality(notice, current_delivery(notice), waiver)
 
 
-def notices_finality(notices: list[Notice]) -> dict[int, Finality]:
-    """`notice_finality` of several notices in two queries (the notices panel)."""
+_DELIVERY_FIELDS = ("pk", "method", "event_on", "notified_on", "ceremony_id")
+
+
+def with_finality_facts(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """The notices with what `notices_finality(..., loaded=True)` reads, in their own query: the
+    waiver (joined) and the fields of the valid notification record (as `_valid` chooses it: the
+    newest entry, except a handover at a ceremony the notice has since been detached from)."""
+    valid = (NoticeDelivery.objects.filter(notice=OuterRef("pk"))
+             .filter(~Q(method=NoticeDelivery.Method.CEREMONY) | Q(ceremony_id=OuterRef("ceremony_id")))
+             .order_by("-recorded_at", "-pk"))
+    return notices.select_related("waiver__recorded_by").annotate(
+        **{f"delivery_{name}": Subquery(valid.values(name)[:1]) for name in _DELIVERY_FIELDS})
+
+
+def _loaded_delivery(notice) -> NoticeDelivery | None:
+    if notice.delivery_pk is None:
+        return None
+    return NoticeDelivery(pk=notice.delivery_pk, notice=notice, method=notice.delivery_method,
+                          event_on=notice.delivery_event_on, notified_on=notice.delivery_notified_on,
+                          ceremony_id=notice.delivery_ceremony_id)
+
+
+def notices_finality(notices: list[Notice], *, loaded: bool = False) -> dict[int, Finality]:
+    """`notice_finality` of several notices in two queries (the notices panel); in none with
+    `loaded` (the notices come from `with_finality_facts`)."""
+    if loaded:
+        return {notice.pk: _finality(notice, _loaded_delivery(notice), getattr(notice, "waiver", None))
+                for notice in notices}
     deliveries: dict[int, list[NoticeDelivery]] = {}
     for delivery in _newest_first().filter(notice__in=notices):
         deliveries.setdefault(delivery.notice_id, []).append(delivery)

@@ -164,10 +164,12 @@ def reclaim_suggestion(report: UsageReport, award_year: AwardYear, *, exclude: R
                       already_reclaimed=already, amount=amount, lines=lines)
 
 
-def reclaim_balance(reclaim: Reclaim, as_of: date | None = None) -> Balance:
-    """Principal and interest outstanding as of `as_of` (default today), repayments applied."""
+def reclaim_balance(reclaim: Reclaim, as_of: date | None = None, *,
+                    rates: list[RateEntry] | None = None) -> Balance:
+    """Principal and interest outstanding as of `as_of` (default today), repayments applied.
+    `rates`: the `base_rate_table()`, where the caller computes several balances."""
     return balance_as_of(principal=reclaim.principal, interest_from=reclaim.interest_from,
-                         as_of=as_of or clock.today(), rates=base_rate_table(),
+                         as_of=as_of or clock.today(), rates=base_rate_table() if rates is None else rates,
                          repayments=list(reclaim.repayments.all()) if reclaim.pk else (),
                          waived=reclaim.interest_waived)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from grants import policies
 from grants.models import AmendmentRequest, Application, ApplicationStatus, Award, Disbursement, Reclaim, UsageReport
+from grants.policies.base import status_label
 from grants.selectors.deadlines import DeadlineRow, DeadlineState
 
 register = template.Library()
@@ -63,7 +64,7 @@ def status_badge(obj, empty: str = "", label: str = "") -> str:
             badge += format_html('<span class="d-block small">{}</span>', obj.note)
         return badge
     styles, default = _STYLES[type(obj)]
-    return _badge(styles.get(obj.status, default), label or obj.get_status_display())
+    return _badge(styles.get(obj.status, default), label or status_label(obj))
 
 
 @register.simple_tag(takes_context=True)

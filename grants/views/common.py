@@ -8,7 +8,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
@@ -170,6 +170,32 @@ def paginate(request: HttpRequest, items, per_page: int, *, rows: QuerySet | Non
     these keys only: the database joins the related tables for one page, not for the whole list
     before sorting it."""
     page = cast(LinkedPage, ListPaginator(items, per_page).get_page(request.GET.get(param)))
+    return _linked(page, request, param, rows)
+
+
+def paginate_counted(request: HttpRequest, items: QuerySet, per_page: int, *, count: int | None = None,
+                     param: str = "page") -> LinkedPage:
+    """`paginate` in one query where `paginate` needs two: with `count` (the number of items, known
+    already, e.g. from an annotation of the parent row) no query at all for none and only the
+    page's rows otherwise; without, the rows carry the total (a window count over all items, which
+    the database computes before the LIMIT). Only a number beyond the end costs a second query."""
+    paginator = ListPaginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not asked again
+        return _linked(cast(LinkedPage, paginator.get_page(request.GET.get(param))), request, param, None)
+    try:
+        number = max(1, int(request.GET.get(param) or 1))
+    except (TypeError, ValueError):
+        number = 1
+    bottom = (number - 1) * per_page
+    found = list(items.annotate(page_total=Window(Count("pk")))[bottom:bottom + per_page])
+    if not found and number > 1:  # beyond the end: the last page, as `paginate` answers
+        return paginate(request, items, per_page, param=param)
+    paginator.count = found[0].page_total if found else 0
+    return _linked(paginator._get_page(found, number, paginator), request, param, None)
+
+
+def _linked(page: LinkedPage, request: HttpRequest, param: str, rows: QuerySet | None) -> LinkedPage:
     page.query, page.param = request.GET, param
     if rows is not None:
         keys = list(page.object_list)

@@ -6,7 +6,6 @@ asked of grants/policies, so the page offers exactly what the services allow."""
 from datetime import timedelta
 from typing import Any, cast
 
-from django import forms
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -20,6 +19,7 @@ from grants.forms.notices import NoticeDeliveryForm, NoticeIssueForm, RemedyWaiv
 from grants.forms.review import CommentForm
 from grants.interest import BaseRateMissing
 from grants.models import (
+    AmendmentRequest,
     Application,
     ApplicationComment,
     ApplicationStatus,
@@ -48,23 +48,26 @@ from grants.policies.amendments import refuse_period_ended
 from grants.policies.awards import award_closing_blockers
 from grants.policies.finality import may_delivery_record
 from grants.policies.payments import refuse_before_notice
-from grants.selectors.amendments import categories_of, open_request
+from grants.selectors.amendments import categories_of
+from grants.selectors.application_page import (
+    amendments_of,
+    amendments_visible,
+    application_page_for_user,
+    award_on_page,
+    open_request_of,
+)
 from grants.selectors.awards import award_total, revisions, with_award_facts
 from grants.selectors.deadlines import report_deadlines
-from grants.selectors.finality import notices_finality
+from grants.selectors.finality import notices_finality, with_finality_facts
 from grants.selectors.history import application_history_entries, application_history_rows
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
-from grants.selectors.reclaims import reclaim_balance
+from grants.selectors.reclaims import base_rate_table, reclaim_balance
 from grants.selectors.scoping import (
-    DISBURSEMENT_RELATED,
-    amendments_visible_to,
-    award_of,
-    get_application_for_user,
     reclaims_visible_to,
 )
 from grants.services.plans import plan_lines, plan_submission_errors
-from grants.views.common import AuthenticatedRequest, paginate
+from grants.views.common import AuthenticatedRequest, paginate_counted
 
 S = ApplicationStatus
 HISTORY_PAGE = 50
@@ -76,10 +79,15 @@ def _plan_table(application: Application, lines: tuple) -> dict:
     return plan_rows(application.years, *lines)
 
 
-def _binding_plan_table(award: Award) -> dict:
-    """The award's binding plan (as approved, or as changed by the latest Änderungsbescheid)."""
+def _binding_plan_table(award: Award, lines: tuple) -> dict:
+    """The award's binding plan (as approved, or as changed by the latest Änderungsbescheid). The
+    categories come from the applied plan's `lines` where they name every one the binding plan
+    uses (they are the programme's), else from the programme."""
     plan = codec.decode(award.plan_snapshot)
-    expenditures, financings = plan.lines(categories_of(award))
+    categories = {line.category.code: line.category for line in lines[0]}
+    if any(line.category not in categories for row in plan.years for line in row.expenditures):
+        categories = categories_of(award)
+    expenditures, financings = plan.lines(categories)
     return plan_rows(sorted(plan.year_numbers), expenditures, financings)
 
 
@@ -108,12 +116,13 @@ def _decision_panel(user, application: Application) -> dict | None:
 
 
 def _notices_of(application: Application) -> list[Notice]:
-    return list(application.notices.select_related("ceremony", "refers_to")
+    return list(with_finality_facts(application.notices.select_related("ceremony", "refers_to"))
                 .defer("pdf", "snapshot", "refers_to__pdf", "refers_to__snapshot")
                 .order_by("issued_on", "number"))
 
 
-def _notices_panel(user, application: Application, notices: list[Notice]) -> dict | None:
+def _notices_panel(user, application: Application, notices: list[Notice],
+                   amendments: list[AmendmentRequest] | None) -> dict | None:
     """Issued notices for everyone who sees the application; the next notice to issue for people
     with signing authority."""
     kind = next_notice_kind(application, notices) if user.can(Capability.ISSUE_NOTICE) else None
@@ -121,7 +130,7 @@ def _notices_panel(user, application: Application, notices: list[Notice]) -> dic
         return None
     today = clock.today()
     rows = []
-    finalities = notices_finality(notices)
+    finalities = notices_finality(notices, loaded=True)
     award = getattr(application, "award", None)
     closed = award is not None and award.is_closed  # read-only: nothing more is recorded
     may_record = may_delivery_record(user) is None and not closed
@@ -138,13 +147,8 @@ def _notices_panel(user, application: Application, notices: list[Notice]) -> dic
                      "waiver_form": RemedyWaiverForm(auto_id=f"verzicht-{notice.pk}-%s")})
     panel = {"notices": notices, "rows": rows, "show_sha": user.can(Capability.VIEW_ALL)}
     if kind is not None:
-        form = NoticeIssueForm(application=application, kind=kind)
-        refers_to = None
-        if kind == Notice.Kind.AMENDMENT:
-            referable = cast(forms.ModelChoiceField, form.fields["refers_to"]).queryset
-            assert referable is not None  # NoticeIssueForm sets it for an Änderungsbescheid
-            refers_to = referable.first()
-        refusal = may_notice_issue(user, application, kind, refers_to=refers_to)
+        form = NoticeIssueForm(application=application, kind=kind, notices=notices)
+        refusal = may_notice_issue(user, application, kind, refers_to=form.referable_first, amendments=amendments)
         if refusal is None or refusal.shown:
             panel |= form.page_context(application, refusal)
     return panel
@@ -153,8 +157,15 @@ def _notices_panel(user, application: Application, notices: list[Notice]) -> dic
 def _payments_panel(user, application: Application, award: Award) -> dict:
     """Per year awarded / called / paid / remaining / callable now, and the award's requests with
     the buttons the person may use."""
-    requests = list(Disbursement.objects.filter(award_year__award=award).select_related(*DISBURSEMENT_RELATED)
+    # The award's years (with their budgets) and the award itself are the page's: joined once, not
+    # again for every request (each join would decode the award's plan again).
+    years = {year.pk: year for year in award.years.all()}
+    requests = list(Disbursement.objects.filter(award_year__award=award)
+                    .select_related("requested_by", "prepared_by", "released_by", "booked_by")
                     .order_by("-requested_at", "-pk"))
+    for request in requests:
+        request.award_year = years[request.award_year_id]
+        request.award_year.award = award
     rows = payment_year_rows(award, disbursements=requests)
     return {
         "years": rows,
@@ -201,13 +212,14 @@ def _proofs_panel(user, application: Application, award: Award) -> dict | None:
     return {"rows": rows}
 
 
-def _closing_panel(user, award: Award, reclaims: list[Reclaim], payments: list[Disbursement]) -> dict | None:
+def _closing_panel(user, award: Award, reclaims: list[Reclaim], payments: list[Disbursement],
+                   amendments: list[AmendmentRequest]) -> dict | None:
     """Closed: when and by whom, for everyone. Running: what still keeps it open, or the button.
-    `reclaims` and `payments`: the award's, as the other panels loaded them."""
+    `reclaims`, `payments` and `amendments`: the award's, as the other panels loaded them."""
     if award.is_closed:
         return {"award": award, "refusal": None}
     # The ministry sees every reclaim: then the loaded ones are all there are.
-    blockers = (award_closing_blockers(award, reclaims=reclaims, payments=payments)
+    blockers = (award_closing_blockers(award, reclaims=reclaims, payments=payments, amendments=amendments)
                 if user.can(Capability.REVIEW) and user.can(Capability.VIEW_ALL) else None)
     refusal = may_award_close(user, award, blockers=blockers)
     if refusal is not None and not refusal.shown:
@@ -222,13 +234,14 @@ def _financing_panel(user, award: Award, award_notice: Notice | None) -> dict:
     return {"can_change": refusal is None, "refusal": refusal if refusal is not None and refusal.shown else None}
 
 
-def _amendments_panel(user, award: Award, revision_rows: list[dict]) -> dict | None:
-    """The award's Änderungsanträge and revisions, with what the person may do."""
+def _amendments_panel(user, award: Award, revision_rows: list[dict], amendments: list[AmendmentRequest]) -> dict | None:
+    """The award's Änderungsanträge and revisions, with what the person may do. `amendments`:
+    all the award's requests."""
     if not (user.can(Capability.APPLY) or user.can(Capability.VIEW_ALL)):
         return None
-    current = open_request(award)
+    current = open_request_of(amendments)
     return {
-        "requests": list(amendments_visible_to(user).filter(award=award).order_by("-created_at", "-pk")),
+        "requests": amendments_visible(user, amendments),
         "revisions": revision_rows,
         "can_start": user.can(Capability.APPLY) and may_amendment_edit(user, award, request=current) is None,
         "period_ended": None if award.is_closed else refuse_period_ended(award),
@@ -250,11 +263,13 @@ def _reclaims_panel(user, reclaims: list[Reclaim]) -> dict | None:
         return None
     today = clock.today()
     rows = []
+    rates = None  # the base-rate table, read once for every issued reclaim
     for reclaim in reclaims:
         balance, problem = None, ""
         if reclaim.status == Reclaim.Status.ISSUED:
+            rates = base_rate_table() if rates is None else rates
             try:
-                balance = reclaim_balance(reclaim, today)
+                balance = reclaim_balance(reclaim, today, rates=rates)
             except BaseRateMissing as error:  # the base-rate table does not reach back to the interest start
                 problem = error.message
         rows.append({"reclaim": reclaim, "balance": balance, "problem": problem})
@@ -266,12 +281,18 @@ def _reclaims_panel(user, reclaims: list[Reclaim]) -> dict | None:
 
 def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    application = get_application_for_user(user, pk)
-    award = award_of(application)
-    # Loaded once and passed to every panel: the award's years and proofs, the plan lines, the notices.
+    # One row: the application, its programme, body, decision and award, and what its lists hold.
+    application = application_page_for_user(user, pk)
+    award = award_on_page(application)
+    if user.municipality_id == application.municipality_id:  # the coordinator's own body, shown in the header
+        user.municipality = application.municipality
+    # Loaded once and passed to every panel: the award's years, proofs and Änderungsanträge, the
+    # plan lines, the notices.
+    amendments: list[AmendmentRequest] = []
     if award is not None:
         with_award_facts(award)
-    revision_rows = revisions(award) if award is not None else []  # every Fassung, the latest last
+        amendments = amendments_of(award) if cast(Any, application).has_amendments else []
+    revision_rows = revisions(award, requests=amendments) if award is not None else []  # every Fassung, the latest last
     lines = plan_lines(application)
     notices = _notices_of(application)
     award_notice = next((n for n in reversed(notices) if n.kind == Notice.Kind.AWARD), None)
@@ -282,23 +303,25 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if is_applicant:
         comments = comments.filter(visibility=ApplicationComment.Visibility.APPLICANT)
     # Long histories and many comments are paged in the database, newest first.
-    comments_page = paginate(request, comments.order_by("-created_at", "-pk"), COMMENTS_PAGE, param="kommentare")
-    history_page = paginate(request, application_history_entries(application, user, award), HISTORY_PAGE,
-                            param="verlauf")
+    comments_page = paginate_counted(request, comments.order_by("-created_at", "-pk"), COMMENTS_PAGE,
+                                     count=cast(Any, application).comment_count, param="kommentare")
+    history_page = paginate_counted(request, application_history_entries(application, user, award), HISTORY_PAGE,
+                                    param="verlauf")
     requested = grant_by_year(lines[1], application.years)
     edit_refusal = may_application_edit(user, application)
     context: dict[str, Any] = {
         "application": application,
         "award": award,
-        "plan": _binding_plan_table(award) if award else _plan_table(application, lines),
+        "plan": _binding_plan_table(award, lines) if award else _plan_table(application, lines),
         "applied_plan": _plan_table(application, lines) if award else None,
         "revision": revision_rows[-1]["revision"] if revision_rows else None,
         "requested": requested,
         "requested_total": sum(requested.values()),
-        "attachments": application.attachments.all(),
+        "attachments": application.attachments.all() if cast(Any, application).has_attachments else [],
         "comments": comments_page.object_list,
         "comments_page": comments_page,
-        "change_requests": application.change_requests.select_related("requested_by", "answered_by"),
+        "change_requests": (application.change_requests.select_related("requested_by", "answered_by")
+                            if cast(Any, application).has_change_requests else []),
         "history": application_history_rows(history_page.object_list),
         "history_page": history_page,
         "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1_048_576,
@@ -310,17 +333,17 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "submission_problems": plan_submission_errors(application) if is_applicant and edit_refusal is None else None,
         "review_panel": _review_panel(user, application),
         "decision_panel": _decision_panel(user, application),
-        "notices_panel": _notices_panel(user, application, notices),
+        "notices_panel": _notices_panel(user, application, notices, amendments),
     }
     if award is not None:
-        reclaims = _reclaims_of(user, award)
+        reclaims = _reclaims_of(user, award) if cast(Any, application).has_reclaims else []
         payments_panel = _payments_panel(user, application, award)
         context |= {
             "payments_panel": payments_panel,
             "proofs_panel": _proofs_panel(user, application, award),
-            "closing_panel": _closing_panel(user, award, reclaims, payments_panel["requests"]),
+            "closing_panel": _closing_panel(user, award, reclaims, payments_panel["requests"], amendments),
             "financing_panel": _financing_panel(user, award, award_notice),
-            "amendments_panel": _amendments_panel(user, award, revision_rows),
+            "amendments_panel": _amendments_panel(user, award, revision_rows, amendments),
             "reclaims_panel": _reclaims_panel(user, reclaims) if (is_applicant or user.can(Capability.VIEW_ALL))
             else None,
         }

@@ -150,7 +150,7 @@ def test_application_page_queries_do_not_grow_with_a_history_of_2000_entries(cli
     few = queries_of(client, reverse("grants:application_detail", args=[short.pk]))
     many = queries_of(client, reverse("grants:application_detail", args=[long.pk]))
 
-    assert many == few <= 27  # target 15: see README "Leistung bei 10.000 Anträgen"
+    assert many == few <= 15  # issue 11, item 6; every role: tests/grants/test_detail_page_queries.py
 
 
 def test_long_history_is_paged_newest_first(client, cast):
