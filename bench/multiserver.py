@@ -127,6 +127,8 @@ D = Disbursement.Status
 
 def ensure_demo(*, scale: bool) -> None:
     call_command("migrate", verbosity=0)
+    # The servers run with production settings: hashed static files from the manifest.
+    call_command("collectstatic", "--noinput", verbosity=0)
     if not FundingProgramme.objects.filter(code=demo.CODE_2021).exists():
         print("seed_demo läuft (erster Lauf) …", flush=True)
         with open(os.devnull, "w") as devnull:
