@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -67,11 +67,13 @@ from grants.selectors.scoping import (
     reclaims_visible_to,
 )
 from grants.services.plans import plan_lines, plan_submission_errors
-from grants.views.common import AuthenticatedRequest, paginate_counted
+from grants.views.common import AuthenticatedRequest, paginate, paginate_counted
 
 S = ApplicationStatus
 HISTORY_PAGE = 50
 COMMENTS_PAGE = 20
+# An award called in small amounts over five years has a hundred requests; the page shows the newest.
+PAYMENT_REQUESTS_PER_PAGE = 20
 
 
 def _plan_table(application: Application, lines: tuple) -> dict:
@@ -154,9 +156,10 @@ def _notices_panel(user, application: Application, notices: list[Notice],
     return panel
 
 
-def _payments_panel(user, application: Application, award: Award) -> dict:
+def _payments_panel(http_request: HttpRequest, user, application: Application, award: Award) -> dict:
     """Per year awarded / called / paid / remaining / callable now, and the award's requests with
-    the buttons the person may use."""
+    the buttons the person may use – PAYMENT_REQUESTS_PER_PAGE of them a page, newest first (the
+    sums and the closing check use all of them)."""
     # The award's years (with their budgets) and the award itself are the page's: joined once, not
     # again for every request (each join would decode the award's plan again).
     years = {year.pk: year for year in award.years.all()}
@@ -170,6 +173,7 @@ def _payments_panel(user, application: Application, award: Award) -> dict:
     return {
         "years": rows,
         "requests": requests,
+        "requests_page": paginate(http_request, requests, PAYMENT_REQUESTS_PER_PAGE, param="abrufe"),
         "request_refusal": may_disbursement_request(user, award, year_rows=rows),
         # No money before the notice: said to the coordinator and the ministry alike.
         "waiting": None if award.is_closed else refuse_before_notice(award),
@@ -337,7 +341,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     }
     if award is not None:
         reclaims = _reclaims_of(user, award) if cast(Any, application).has_reclaims else []
-        payments_panel = _payments_panel(user, application, award)
+        payments_panel = _payments_panel(request, user, application, award)
         context |= {
             "payments_panel": payments_panel,
             "proofs_panel": _proofs_panel(user, application, award),
