@@ -48,6 +48,10 @@ class AuditEntry(models.Model):
         help_text=_("Feld → [vorher, nachher]"),
     )
     data = models.JSONField(_("Details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The case file the entry belongs to: the id of the grants application whose award, notices,
+    # payments, proofs, reclaims and amendments the object is part of (None outside a case). The
+    # case history reads all of it with one indexed query instead of one query per kind of object.
+    case_id = models.PositiveBigIntegerField(_("Vorgang (Antrag)"), null=True, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -55,7 +59,8 @@ class AuditEntry(models.Model):
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Protokoll")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"]),
+                   models.Index(fields=["case_id", "created_at"], name="audit_case_timeline")]
 
     def __str__(self) -> str:
         return f"{format_datetime(self.created_at)} {self.action} {self.object_repr}"

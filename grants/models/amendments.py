@@ -115,6 +115,11 @@ class AmendmentRequest(models.Model):
         return f"Änderungsantrag {self.pk} – {self.award}"
 
     @property
+    def audit_case_id(self) -> int | None:
+        """The case file (application) its audit entries belong to."""
+        return self.award.application_id
+
+    @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
 

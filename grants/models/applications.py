@@ -91,6 +91,11 @@ class Application(models.Model):
         return f"{ref} – {self.municipality}"
 
     @property
+    def audit_case_id(self) -> int | None:
+        """The case file (application) its audit entries belong to."""
+        return self.pk
+
+    @property
     def years(self) -> list[int]:
         return list(range(self.period_start.year, self.period_end.year + 1))
 

@@ -68,6 +68,11 @@ class Award(models.Model):
         return f"Zuwendung {self.application.file_reference} – {self.application.municipality}"
 
     @property
+    def audit_case_id(self) -> int | None:
+        """The case file (application) its audit entries belong to."""
+        return self.application_id
+
+    @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 

@@ -80,3 +80,8 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"Mittelabruf {self.pk} ({self.award_year})"
+
+    @property
+    def audit_case_id(self) -> int | None:
+        """The case file (application) its audit entries belong to."""
+        return self.award_year.award.application_id

@@ -122,6 +122,11 @@ class Notice(models.Model):
     def delete(self, *args, **kwargs):
         raise IssuedRecordError(gettext("Ein erlassener Bescheid kann nicht gelöscht werden."))
 
+    @property
+    def audit_case_id(self) -> int | None:
+        """The case file (application) its audit entries belong to."""
+        return self.application_id
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     """Records of what happened to an issued notice are corrected by a new record, never changed."""

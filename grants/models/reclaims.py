@@ -136,6 +136,11 @@ class Reclaim(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def audit_case_id(self) -> int | None:
+        """The case file (application) its audit entries belong to."""
+        return self.award.application_id
+
+    @property
     def is_proposed(self) -> bool:
         """Proposed, waiting for the second person's decision."""
         return self.status == self.Status.PROPOSED

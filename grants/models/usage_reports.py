@@ -80,6 +80,11 @@ class UsageReport(models.Model):
         return f"{label} {self.year}" if self.year else str(label)
 
     @property
+    def audit_case_id(self) -> int | None:
+        """The case file (application) its audit entries belong to."""
+        return self.award.application_id
+
+    @property
     def in_review(self) -> bool:
         """Submitted, waiting for the ministry's check."""
         return self.status == self.Status.SUBMITTED
