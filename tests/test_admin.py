@@ -106,7 +106,7 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
                                      proposed_by=clerk)
     ReclaimRepayment.objects.create(reclaim=reclaim, received_on=date(2026, 7, 1), amount=Decimal("100.00"),
                                     booked_by=clerk)
-    AmendmentRequest.objects.create(award=award, period_end=award.period_end, plan=award.plan_snapshot,
+    AmendmentRequest.objects.create(award=award, number=1, period_end=award.period_end, plan=award.plan_snapshot,
                                     created_by=coordinator_a, reason="Verschiebung zwischen den Jahren.")
     application = factories.draft_application(programme, coordinator_b)
     attachment_add(application=application, user=coordinator_b, name="Stellenplan.pdf", content=PDF,

@@ -63,6 +63,8 @@ class AmendmentRequest(models.Model):
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="amendment_requests",
                               verbose_name=_("Zuwendung"))
+    # "Änderungsantrag 1" is the award's first: counted per award, given under the award's lock.
+    number = models.PositiveIntegerField(_("Nummer"), editable=False)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT,
                               db_index=True)
     reason = models.TextField(_("Begründung"), blank=True)
@@ -94,6 +96,9 @@ class AmendmentRequest(models.Model):
         verbose_name_plural = _("Änderungsanträge")
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["award", "number"], name="amendment_number_per_award",
+                                    violation_error_message=_("Diese Nummer hat zu dieser Zuwendung bereits ein "
+                                                              "Änderungsantrag.")),
             models.UniqueConstraint(fields=["award"], condition=Q(status__in=["entwurf", "eingereicht", "empfohlen"]),
                                     name="amendment_one_open_per_award",
                                     violation_error_message=_("Zu dieser Zuwendung ist bereits ein Änderungsantrag "
@@ -112,7 +117,7 @@ class AmendmentRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Änderungsantrag {self.pk} – {self.award}"
+        return f"Änderungsantrag {self.number} – {self.award}"
 
     @property
     def audit_case_id(self) -> int | None:

@@ -175,8 +175,10 @@ def amendment_save(*, award: Award, user, period_end: date | None, expenditures:
         years = list(range(award.period_start.year, period_end.year + 1))
         plan = codec.encode(codec.from_lines(years, expenditures, financings))
         if request is None:
+            # The award is locked: the next number is given once (unique per award besides).
+            number = (award.amendment_requests.aggregate(last=Max("number"))["last"] or 0) + 1
             request = AmendmentRequest.objects.create(
-                award=award, period_end=period_end, plan=plan, reason=reason.strip(),
+                award=award, number=number, period_end=period_end, plan=plan, reason=reason.strip(),
                 base_revision=latest_revision(award), created_by=user)
             audit_log(actor=user, action="grants.amendment.created", target=request,
                       changes={"status": [None, S.DRAFT]},
@@ -238,7 +240,8 @@ def amendment_send_back(*, request: AmendmentRequest, user, questions: str) -> A
         request.review_note = questions.strip()
         _transition(request, user, S.DRAFT, "grants.amendment.sent_back", ["review_note"],
                     questions=request.review_note)
-        notify_applicant(award.application, "amendment_sent_back", questions=request.review_note)
+        notify_applicant(award.application, "amendment_sent_back", questions=request.review_note,
+                         amendment_number=request.number)
     return request
 
 
@@ -270,7 +273,8 @@ def amendment_reject(*, request: AmendmentRequest, user, reason: str, now: datet
         request.decided_by, request.decided_at, request.decision_reason = user, now or clock.now(), reason.strip()
         _transition(request, user, S.REJECTED, "grants.amendment.rejected",
                     ["decided_by", "decided_at", "decision_reason"], reason=request.decision_reason)
-        notify_applicant(award.application, "amendment_rejected", reason=request.decision_reason)
+        notify_applicant(award.application, "amendment_rejected", reason=request.decision_reason,
+                         amendment_number=request.number)
     return request
 
 
@@ -343,8 +347,10 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
                   changes={"period_end": [period_before[1].isoformat(), award.period_end.isoformat()],
                            "amounts": [{str(y): str(a) for y, a in sorted(before_years.items())},
                                        revision.amounts]},
-                  data={"revision": number, "amendment": request.pk, "notice": notice.number})
+                  data={"revision": number, "amendment": request.pk, "amendment_number": request.number,
+                        "notice": notice.number})
         notify_applicant(award.application, "amendment_approved", notice_number=notice.number,
+                         amendment_number=request.number,
                          period_start=format_date(award.period_start), period_end=format_date(award.period_end),
                          amounts=[(year, str(amount)) for year, amount in binding.items() if amount > 0],
                          total=str(sum(binding.values(), ZERO)))

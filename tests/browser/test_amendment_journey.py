@@ -72,7 +72,7 @@ def test_amendment_from_request_to_aenderungsbescheid(page, axe, shot, award, co
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Änderungen").click()
     page.wait_for_url("**/aenderungsantraege/")
     axe(page, "Warteschlange der Änderungsanträge")
-    page.get_by_role("link", name=f"Änderungsantrag Nr. {request.pk}").click()
+    page.get_by_role("link", name=f"Änderungsantrag {request.number}").click()
     page.wait_for_url(f"**/aenderungsantraege/{request.pk}/")
     axe(page, "Änderungsantrag, Prüfung")
     shot(page, "aenderungsantrag-pruefung")

@@ -356,7 +356,7 @@ def test_database_allows_only_one_open_request_per_award(award, coordinator_a):
     first = save(award, coordinator_a)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        AmendmentRequest.objects.create(award=award, period_end=first.period_end, plan=first.plan,
+        AmendmentRequest.objects.create(award=award, number=2, period_end=first.period_end, plan=first.plan,
                                         created_by=coordinator_a)
 
 

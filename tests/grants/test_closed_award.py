@@ -84,7 +84,7 @@ def world(award, proposed, coordinator_a, clerk, approver, approver2, private_st
     submitted = submitted_interim(award, coordinator_a, year=2022)
     requested = disbursement_request(award=award, year=2024, amount=M("1000.00"), user=coordinator_a)
     amendment = AmendmentRequest.objects.create(
-        award=award, status=AmendmentRequest.Status.RECOMMENDED, period_end=award.period_end,
+        award=award, number=1, status=AmendmentRequest.Status.RECOMMENDED, period_end=award.period_end,
         plan=award.plan_snapshot, reason="Verschiebung.", created_by=coordinator_a, submitted_at=clock.now(),
         recommended_by=clerk, recommended_at=clock.now())
     Award.objects.filter(pk=award.pk).update(status=Award.Status.CLOSED, closed_at=clock.now())

@@ -86,7 +86,8 @@ def reclaim(award, proposer, *, status=Reclaim.Status.PROPOSED, principal="5000.
 
 def amendment(award, coordinator, status):
     return AmendmentRequest.objects.create(
-        award=award, status=status, period_end=award.period_end, plan=award.plan_snapshot, created_by=coordinator)
+        award=award, number=award.amendment_requests.count() + 1, status=status, period_end=award.period_end,
+        plan=award.plan_snapshot, created_by=coordinator)
 
 
 def blockers_of(award):

@@ -173,8 +173,8 @@ def test_free_text_amendment_is_refused_to_the_applications_recommender(award_re
 def _request(award, status, recommended_by, decided_by=None):
     now = clock.now()
     return AmendmentRequest.objects.create(
-        award=award, status=status, period_end=award.period_end, plan=award.plan_snapshot,
-        reason="Verschiebung.", created_by=award.application.created_by, submitted_at=now,
+        award=award, number=award.amendment_requests.count() + 1, status=status, period_end=award.period_end,
+        plan=award.plan_snapshot, reason="Verschiebung.", created_by=award.application.created_by, submitted_at=now,
         recommended_by=recommended_by, recommended_at=now,
         decided_by=decided_by, decided_at=now if decided_by else None)
 
