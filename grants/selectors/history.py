@@ -1,22 +1,18 @@
-"""An object's history in words, from its audit trail: an application's own steps and, once
-awarded, the milestones of the grant (amendments decided, reclaims fixed and settled,
-closing) – each of those has its full history on its own page –, and the history of a proof
-of use and of a reclaim."""
+"""An object's history in words, from its audit trail: the history of a proof of use and of a
+reclaim, and the words for an application's steps. The whole case – application and grant –
+is told by grants/selectors/timeline.py."""
 
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Capability
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
 from core.formats import format_date
 from core.money import format_eur
-from grants.models import AmendmentRequest, Application, ApplicationStatus, Award, Reclaim, UsageReport
+from grants.models import Reclaim, UsageReport
 
 ACTION_LABELS = {
     "grants.application.created": _("Antrag angelegt"),
@@ -40,12 +36,6 @@ ACTION_LABELS = {
     "grants.award.closed": _("Zuwendung abgeschlossen"),
 }
 
-# The grant's milestones shown in the application's history (object model → actions).
-_MILESTONES = {
-    Award: {"grants.award.closed"},
-    AmendmentRequest: {"grants.amendment.submitted", "grants.amendment.approved", "grants.amendment.rejected"},
-    Reclaim: {"grants.reclaim.issued", "grants.reclaim.settled"},
-}
 
 
 def _status_change(entry: AuditEntry, labels: dict) -> str | None:
@@ -63,34 +53,6 @@ def history_rows(entries: Iterable[AuditEntry], *, labels: dict, status_labels: 
     return [{"created_at": entry.created_at, "actor": entry.actor, "label": labels.get(entry.action, entry.action),
              "status_change": _status_change(entry, status_labels), "text": text(entry) if text else ""}
             for entry in entries]
-
-
-def application_history_entries(application, user, award: Award | None) -> QuerySet[AuditEntry]:
-    """The entries of the application's history as one query, newest first (a long history is
-    paged in the database): its own steps and, once awarded (`award`: its award or None), the
-    grant's milestones. Applicants do not see internal comments being written."""
-    types = ContentType.objects.get_for_models(Application, Award, AmendmentRequest, Reclaim)
-    wanted = Q(content_type=types[Application], object_id=application.pk)
-    if award is not None:
-        wanted |= Q(content_type=types[Award], object_id=award.pk, action__in=_MILESTONES[Award])
-        for model, related in ((AmendmentRequest, award.amendment_requests), (Reclaim, award.reclaims)):
-            wanted |= Q(content_type=types[model], object_id__in=related.order_by().values("pk"),
-                        action__in=_MILESTONES[model])
-    entries = AuditEntry.objects.filter(wanted).select_related("actor").order_by("-created_at", "-pk")
-    if not user.can(Capability.VIEW_ALL):
-        entries = entries.filter(~Q(action="grants.application.commented") | Q(data__visibility="antragsteller"))
-    return entries
-
-
-def application_history_rows(entries: Iterable[AuditEntry]) -> list[dict]:
-    """Entries of `application_history_entries` as rows; the grant's milestones show no status
-    change of the application."""
-    entries = list(entries)
-    rows = history_rows(entries, labels=ACTION_LABELS, status_labels=dict(ApplicationStatus.choices))
-    for entry, row in zip(entries, rows, strict=True):
-        if not entry.action.startswith("grants.application."):
-            row["status_change"] = None
-    return rows
 
 
 USAGE_REPORT_LABELS = {
@@ -122,7 +84,7 @@ RECLAIM_LABELS = {
 }
 
 
-def _reclaim_text(entry: AuditEntry) -> str:
+def reclaim_text(entry: AuditEntry) -> str:
     data = entry.data
     if entry.action == "grants.reclaim.repayment_booked":
         return _gettext("%(amount)s eingegangen am %(date)s (Zinsen %(interest)s, Erstattungsbetrag %(principal)s)") % {
@@ -142,4 +104,4 @@ def _reclaim_text(entry: AuditEntry) -> str:
 
 def reclaim_history(reclaim: Reclaim) -> list[dict]:
     return history_rows(audit_entries_for(reclaim), labels=RECLAIM_LABELS, status_labels=dict(Reclaim.Status.choices),
-                        text=_reclaim_text)
+                        text=reclaim_text)

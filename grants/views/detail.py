@@ -59,7 +59,7 @@ from grants.selectors.application_page import (
 from grants.selectors.awards import award_total, revisions, with_award_facts
 from grants.selectors.deadlines import report_deadlines
 from grants.selectors.finality import notices_finality, with_finality_facts
-from grants.selectors.history import application_history_entries, application_history_rows
+from grants.selectors.timeline import case_entries, timeline_rows
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
 from grants.selectors.reclaims import base_rate_table, reclaim_balance
@@ -309,8 +309,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Long histories and many comments are paged in the database, newest first.
     comments_page = paginate_counted(request, comments.order_by("-created_at", "-pk"), COMMENTS_PAGE,
                                      count=cast(Any, application).comment_count, param="kommentare")
-    history_page = paginate_counted(request, application_history_entries(application, user, award), HISTORY_PAGE,
-                                    param="verlauf")
+    history_page = paginate_counted(request, case_entries(application, user), HISTORY_PAGE, param="verlauf")
     requested = grant_by_year(lines[1], application.years)
     edit_refusal = may_application_edit(user, application)
     context: dict[str, Any] = {
@@ -326,7 +325,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "comments_page": comments_page,
         "change_requests": (application.change_requests.select_related("requested_by", "answered_by")
                             if cast(Any, application).has_change_requests else []),
-        "history": application_history_rows(history_page.object_list),
+        "history": timeline_rows(history_page.object_list),
         "history_page": history_page,
         "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1_048_576,
         "award_total": award_total(award) if award else None,
