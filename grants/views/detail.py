@@ -59,13 +59,13 @@ from grants.selectors.application_page import (
 from grants.selectors.awards import award_total, revisions, with_award_facts
 from grants.selectors.deadlines import report_deadlines
 from grants.selectors.finality import notices_finality, with_finality_facts
-from grants.selectors.timeline import case_entries, timeline_rows
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
 from grants.selectors.reclaims import base_rate_table, reclaim_balance
 from grants.selectors.scoping import (
     reclaims_visible_to,
 )
+from grants.selectors.timeline import case_entries, timeline_rows
 from grants.services.plans import plan_lines, plan_submission_errors
 from grants.views.common import AuthenticatedRequest, paginate, paginate_counted
 
