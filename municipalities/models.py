@@ -48,6 +48,11 @@ class AdministrativeCourt(models.Model):
         return address_missing(self.street, self.postal_code, self.city)
 
 
+# Districts whose official name is "Kreis …" rather than "Landkreis …" (their Kreisausschuss is
+# "des Kreises …", /work/shared/domain/hessen-gebietskoerperschaften.csv).
+OFFICIAL_KREIS_NAMES = frozenset({"Bergstraße", "Groß-Gerau", "Offenbach"})
+
+
 class Municipality(models.Model):
     """One of the 33 eligible Gebietskörperschaften (districts and cities)."""
 
@@ -102,7 +107,19 @@ class Municipality(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The unambiguous name shown everywhere: "Landkreis Gießen" and "Stadt Gießen",
+        "Kreis Offenbach" and "Stadt Offenbach am Main"; a district whose name says "Kreis"
+        keeps it ("Werra-Meißner-Kreis"). Read from `name` and `kind` only."""
+        base = self.name.removesuffix(" (Stadt)").removesuffix(" (Landkreis)")
+        if self.kind != self.Kind.LANDKREIS:
+            return f"Stadt {base}"
+        if "kreis" in base.lower():
+            return base
+        return f"Kreis {base}" if base in OFFICIAL_KREIS_NAMES else f"Landkreis {base}"
 
     @property
     def address_lines(self) -> list[str]:

@@ -45,7 +45,7 @@ def deadlines_ical(rows: Iterable, *, calendar_name: str, link_for: Callable[[An
         deadline, ref = row.deadline, row.application.file_reference or ""
         summary = _("%(proof)s fällig – %(ref)s") % {"proof": row.proof_label, "ref": ref}
         description = "\n".join([
-            _("Gebietskörperschaft: %(body)s") % {"body": row.municipality.name},
+            _("Gebietskörperschaft: %(body)s") % {"body": row.municipality.display_name},
             _("Zeitraum: %(start)s bis %(end)s") % {"start": format_date(deadline.covers_from),
                                                      "end": format_date(deadline.covers_to)},
             _("Stand: %(state)s") % {"state": row.state_label},

@@ -51,7 +51,7 @@ def next_notice_kind(application, notices) -> str | None:
 
 
 def _ceremony_notice_label(notice: Notice) -> str:
-    return (f"{notice.number} – {notice.application.municipality.name}, {notice.get_kind_display()} "
+    return (f"{notice.number} – {notice.application.municipality.display_name}, {notice.get_kind_display()} "
             f"({format_date(notice.issued_on)})")
 
 

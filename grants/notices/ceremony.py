@@ -40,7 +40,7 @@ def _collation_key(name: str) -> str:
 def _recipient_name(notice: Notice) -> str:
     """The recipient body's name as the notice printed it."""
     recipient = (notice.snapshot or {}).get("recipient") or {}
-    return recipient.get("name") or notice.application.municipality.name
+    return recipient.get("name") or notice.application.municipality.display_name
 
 
 def _title(notice: Notice) -> str:

@@ -123,7 +123,7 @@ def _recipient(municipality) -> dict:
     return {
         # Every recipient is a Gebietskörperschaft, a public-law body: it must file electronically (§ 55d VwGO).
         "public_body": True,
-        "name": municipality.name, "body": municipality.recipient_body, "ags": municipality.ags,
+        "name": municipality.display_name, "body": municipality.recipient_body, "ags": municipality.ags,
         "kind": municipality.get_kind_display(), "address_lines": municipality.address_lines,
         "court": {"name": court.name, "street": court.street, "postal_code": court.postal_code, "city": court.city},
     }

@@ -116,7 +116,7 @@ def body_figures(programme: FundingProgramme) -> list[BodyFigures]:
     )
     return [
         BodyFigures(
-            municipality=award.application.municipality.name,
+            municipality=award.application.municipality.display_name,
             regierungsbezirk=str(award.application.municipality.get_regierungsbezirk_display()),
             district_code=award.application.municipality.regierungsbezirk,
             file_reference=award.application.file_reference or "",

@@ -187,7 +187,7 @@ def payment_order_row(disbursement: Disbursement) -> dict:
     file_reference = application.file_reference or ""
     return {
         "disbursement": disbursement.pk,
-        "recipient": body.name,
+        "recipient": body.display_name,
         "payee": body.payee,
         "account_holder": body.treasury_account_holder,
         "iban": body.iban,

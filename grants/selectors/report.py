@@ -100,7 +100,7 @@ class BodyRow:
 
     @property
     def name(self) -> str:
-        return self.municipality.name
+        return self.municipality.display_name
 
 
 @dataclass

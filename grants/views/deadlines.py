@@ -113,7 +113,7 @@ def deadline_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     rows = deadline_rows(awards, today=clock.today())
     site = settings.SITE_URL.rstrip("/")
     body = deadlines_ical(
-        rows, calendar_name=_("WIR-Fristen %(body)s") % {"body": user.municipality.name}, now=clock.now(),
+        rows, calendar_name=_("WIR-Fristen %(body)s") % {"body": user.municipality.display_name}, now=clock.now(),
         link_for=lambda row: site + reverse("grants:application_detail", args=[row.application.pk]),
         reclaims=reclaim_due_rows(awards, today=clock.today()))
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")

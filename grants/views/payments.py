@@ -62,7 +62,7 @@ def _back_url(request: AuthenticatedRequest) -> str:
 
 def _label(disbursement: Disbursement) -> dict:
     return {"amount": format_eur(disbursement.amount), "year": disbursement.award_year.year,
-            "body": disbursement.award_year.award.application.municipality.name}
+            "body": disbursement.award_year.award.application.municipality.display_name}
 
 
 # -- Koordination: Mittelabruf ---------------------------------------------------------------

@@ -197,7 +197,8 @@ def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
 
 
 LIST_COLUMNS = ("status", "principal", "proposed_at", "due_on", "award__application__file_reference",
-                "award__application__municipality__name", "award_year__budget__year")
+                "award__application__municipality__name", "award__application__municipality__kind",
+                "award_year__budget__year")
 
 
 def reclaim_list(request: AuthenticatedRequest) -> HttpResponse:

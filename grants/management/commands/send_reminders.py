@@ -28,7 +28,7 @@ def _day(value: str) -> date:
 def _line(reminder: Reminder) -> str:
     row = reminder.row
     return _("%(stage)s · %(ref)s · %(body)s · %(proof)s, fällig am %(due)s → %(address)s") % {
-        "stage": reminder.code, "ref": row.application.file_reference, "body": row.municipality.name,
+        "stage": reminder.code, "ref": row.application.file_reference, "body": row.municipality.display_name,
         "proof": row.proof_label, "due": format_date(row.deadline.due), "address": reminder.address}
 
 
