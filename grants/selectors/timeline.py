@@ -247,7 +247,11 @@ def resubmission_changes(entry: AuditEntry) -> dict | None:
               "after": _money(cell["after"]) if cell["after"] is not None else "–"}
              for cell in changed.get("cells", [])]
     fields = {field.name: str(field.verbose_name) for field in Application._meta.fields}
-    texts = [{**text, "label": fields.get(text["field"], text["field"])} for text in changed.get("texts", [])]
+    dates = ("period_start", "period_end")
+    texts = [{"label": fields.get(text["field"], text["field"]),
+              "before": _day(text["before"]) if text["field"] in dates else text["before"],
+              "after": _day(text["after"]) if text["field"] in dates else text["after"]}
+             for text in changed.get("texts", [])]
     return {"cells": cells, "texts": texts}
 
 

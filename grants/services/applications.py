@@ -37,6 +37,7 @@ from grants.services.plans import (
     plan_write,
     requested_grant_by_year,
 )
+from grants.services.resubmission import changes_since_request
 
 S = ApplicationStatus
 
@@ -217,10 +218,12 @@ def application_submit(*, application: Application, user, answer: str = "", now:
         if open_request:
             open_request.answer, open_request.answered_by, open_request.answered_at = answer.strip(), user, now
             open_request.save(update_fields=["answer", "answered_by", "answered_at"])
+        since = changes_since_request(application) if before == S.CHANGES_REQUESTED else None
         audit_log(actor=user, action="grants.application.submitted", target=application,
                   changes={"status": [before, application.status]},
                   data={"file_reference": application.file_reference,
-                        **({"answer": answer.strip()} if open_request else {})})
+                        **({"answer": answer.strip()} if open_request else {}),
+                        **({"since_request": since} if since is not None else {})})
         total = sum(requested_grant_by_year(application).values(), ZERO)
         notify_applicant(application, "resubmitted" if before == S.CHANGES_REQUESTED else "submitted",
                          requested_total=str(total))

@@ -29,6 +29,7 @@ from grants.policies import (
     refuse_capability,
 )
 from grants.services.plans import requested_grant_by_year
+from grants.services.resubmission import case_snapshot
 
 S = ApplicationStatus
 
@@ -60,7 +61,7 @@ def application_request_changes(*, application: Application, user, message: str)
         check(may_application_request_changes(user, application))
         request = ChangeRequest.objects.create(application=application, requested_by=user, message=message.strip())
         _transition(application, user, S.CHANGES_REQUESTED, "grants.application.changes_requested",
-                    message=request.message)
+                    message=request.message, snapshot=case_snapshot(application))
         notify_applicant(application, "changes_requested", message=request.message)
     return request
 
