@@ -184,7 +184,8 @@ def _money(value) -> str:
 
 def _field_names(model, names: Iterable[str]) -> str:
     fields = {field.name: str(field.verbose_name) for field in model._meta.fields}
-    return ", ".join(fields.get(name, name) for name in names)
+    labels = [_gettext("Finanzierungsplan") if name.startswith("plan.") else fields.get(name, name) for name in names]
+    return ", ".join(dict.fromkeys(labels))
 
 
 def _text(entry: AuditEntry) -> str:
