@@ -164,7 +164,7 @@ def programme_filter(field_name: str) -> filters.ModelChoiceFilter:
 def municipality_filter(field_name: str) -> filters.ModelChoiceFilter:
     return filters.ModelChoiceFilter(
         field_name=field_name, label=_("Gebietskörperschaft"),
-        queryset=Municipality.objects.only("pk", "name").order_by("name"), empty_label=ALL_LABEL)
+        queryset=Municipality.objects.only("pk", "name", "kind").order_by("name"), empty_label=ALL_LABEL)
 
 
 def district_filter(field_name: str) -> filters.ChoiceFilter:
