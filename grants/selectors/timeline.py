@@ -260,10 +260,14 @@ def timeline_rows(entries: Iterable[AuditEntry], *, objects: dict | None = None)
     """Entries as rows: when, who, kind, what (in words), status change, details, for a
     resubmission the changes since the request, and (with `objects`, see `object_links`) the
     object's name and page."""
+    types = ContentType.objects.get_for_models(Application, Award)  # cached: no query after the first
+    plain = {types[Application].pk: _gettext("Antrag"), types[Award].pk: _gettext("Zuwendung")}
     rows = []
     for entry in entries:
         kind = kind_of(entry.action)
         name, url = (objects or {}).get((entry.content_type_id, entry.object_id), (None, None))
+        if name is None:
+            name = _gettext("Anlage") if kind == "anlagen" else plain.get(entry.content_type_id)
         rows.append({
             "created_at": entry.created_at, "actor": entry.actor, "kind": kind,
             "kind_label": KINDS[kind][0] if kind else "",
