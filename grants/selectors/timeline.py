@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
@@ -35,6 +35,7 @@ from grants.models import (
 from grants.models.programmes import FinancingType
 from grants.plan.lines import FinancingSource
 from grants.selectors.history import ACTION_LABELS, RECLAIM_LABELS, USAGE_REPORT_LABELS, reclaim_text
+from grants.selectors.scoping import reclaims_visible_to
 
 # The kinds of object (and event) the timeline can be filtered by: code → label, actions.
 KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
@@ -306,15 +307,20 @@ def object_links(entries: list[AuditEntry], user) -> dict[tuple[int, int], tuple
             links[(types[Disbursement].pk, pk)] = (_gettext("Mittelabruf %(year)s über %(amount)s") % {
                 "year": year, "amount": format_eur(amount)}, None)
     if ids := wanted.get(types[UsageReport].pk):
-        for report in UsageReport.objects.filter(pk__in=ids).only("pk", "kind", "year"):
-            links[(types[UsageReport].pk, report.pk)] = (
-                str(report), url("grants:usage_report_check", report.pk) if ministry else None)
+        for report in UsageReport.objects.filter(pk__in=ids).only("pk", "kind", "year", "submitted_at"):
+            links[(types[UsageReport].pk, report.pk)] = (  # the ministry's page shows a submitted proof
+                str(report), url("grants:usage_report_check", report.pk)
+                if ministry and report.submitted_at is not None else None)
     if ids := wanted.get(types[Reclaim].pk):
-        for pk, year in Reclaim.objects.filter(pk__in=ids).values_list("pk", "award_year__budget__year"):
+        shown = reclaims_visible_to(user).filter(pk__in=ids).values("pk")  # a coordinator: fixed or heard
+        for pk, year, visible in Reclaim.objects.filter(pk__in=ids).annotate(visible=Exists(
+                shown.filter(pk=OuterRef("pk")))).values_list("pk", "award_year__budget__year", "visible"):
             links[(types[Reclaim].pk, pk)] = (_gettext("Rückforderung %(year)s") % {"year": year},
-                                              url("grants:reclaim_detail", pk))
+                                              url("grants:reclaim_detail", pk) if visible else None)
     if ids := wanted.get(types[AmendmentRequest].pk):
-        for pk, number in AmendmentRequest.objects.filter(pk__in=ids).values_list("pk", "number"):
-            links[(types[AmendmentRequest].pk, pk)] = (_gettext("Änderungsantrag %(number)s") % {"number": number},
-                                                       url("grants:amendment_detail", pk))
+        for pk, number, submitted_at in AmendmentRequest.objects.filter(pk__in=ids).values_list(
+                "pk", "number", "submitted_at"):
+            links[(types[AmendmentRequest].pk, pk)] = (  # the ministry sees a request once it is submitted
+                _gettext("Änderungsantrag %(number)s") % {"number": number},
+                url("grants:amendment_detail", pk) if submitted_at is not None or not ministry else None)
     return links

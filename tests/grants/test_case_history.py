@@ -256,3 +256,35 @@ def test_the_timeline_page_queries_do_not_grow_with_the_history(client, case, pe
     assert queries_of(client, url) == before
     assert queries_of(client, url + "?page=3") <= before
     assert queries_of(client, url + "?art=zahlungen&person=%d" % people["clerk"].pk) <= before
+
+
+def test_the_migration_links_earlier_entries_of_every_object_to_their_case(case, people):
+    """Entries written before the case link existed (here: copies without it) get it from the
+    data migration – the payment's, the proof's, the reclaim's, the amendment's and the
+    notice's alike – and nothing else changes."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    originals = list(AuditEntry.objects.filter(case_id=case.pk).exclude(content_type__model="application"))
+    kinds = {entry.content_type.model for entry in originals}
+    assert kinds == {"award", "notice", "disbursement", "usagereport", "reclaim", "amendmentrequest"}
+    copies = AuditEntry.objects.bulk_create(
+        AuditEntry(actor=entry.actor, action=entry.action, content_type=entry.content_type,
+                   object_id=entry.object_id, object_repr=entry.object_repr, created_at=entry.created_at,
+                   changes=entry.changes, data=entry.data, case_id=None)
+        for entry in originals)
+    migration = importlib.import_module("grants.migrations.0016_h_audit_case_backfill")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the copies' checks, before the trigger is paused
+    with connection.schema_editor() as editor:
+        migration.forwards(apps, editor)
+    assert set(AuditEntry.objects.filter(pk__in=[c.pk for c in copies]).values_list("case_id", flat=True)) == {case.pk}
+    assert AuditEntry.objects.filter(case_id__isnull=True, content_type__app_label="grants").count() == 0
+    if connection.vendor == "postgresql":  # the database refuses changes again
+        from django.db import DatabaseError, transaction
+
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEntry._base_manager.filter(pk=copies[0].pk).update(case_id=None)
