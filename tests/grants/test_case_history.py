@@ -255,7 +255,7 @@ def test_the_timeline_page_queries_do_not_grow_with_the_history(client, case, pe
         for _ in range(120))
     assert queries_of(client, url) == before
     assert queries_of(client, url + "?page=3") <= before
-    assert queries_of(client, url + "?art=zahlungen&person=%d" % people["clerk"].pk) <= before
+    assert queries_of(client, f"{url}?art=zahlungen&person={people['clerk'].pk}") <= before
 
 
 def test_the_migration_links_earlier_entries_of_every_object_to_their_case(case, people):
