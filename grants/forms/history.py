@@ -1,5 +1,7 @@
 """The filters of an application's case history (grants/views/history.py)."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +21,11 @@ class TimelineFilterForm(forms.Form):
 
     def __init__(self, *args, events: list[tuple[str, str]], people: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        everything = [("", _("alle"))]
-        self.fields["art"].choices = everything + [(code, label) for code, (label, _prefixes) in KINDS.items()]
-        self.fields["vorgang"].choices = everything + events
-        self.fields["person"].choices = everything + [(str(pk), name) for pk, name in people]
+        everything: list[tuple[str, Any]] = [("", _("alle"))]
+        choices = {"art": [(code, label) for code, (label, _prefixes) in KINDS.items()], "vorgang": events,
+                   "person": [(str(pk), name) for pk, name in people]}
+        for name, offered in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = everything + offered
 
     def clean(self):
         cleaned = super().clean()
