@@ -200,6 +200,10 @@ SORTS = {
 DEFAULT_SORT = "eingang"
 
 
+# The "Zuständig" filter of the ministry's lists (`?zustaendig=ich`).
+MINE, NOBODY = "ich", "niemand"
+
+
 def _sort_choices():
     choices = []
     for key, (label, _expr) in SORTS.items():
@@ -225,6 +229,8 @@ class ReviewQueueFilterSet(ListFilterSet):
     year = filters.ChoiceFilter(label=_("Haushaltsjahr"), empty_label=ALL_LABEL, method="overlapping_year",
                                 help_text=_("Anträge, deren Vorhabenzeitraum dieses Jahr umfasst"))
     sort = filters.ChoiceFilter(label=_("Sortierung"), empty_label=None, method="order_by_column")
+    zustaendig = filters.ChoiceFilter(label=_("Zuständig"), empty_label=ALL_LABEL, method="by_assignee",
+                                      choices=[(MINE, _("Meine Fälle")), (NOBODY, _("noch niemand"))])
 
     defaults = {"sort": DEFAULT_SORT, "status": SHOW_OPEN}
     view_params = ("sort",)
@@ -249,6 +255,12 @@ class ReviewQueueFilterSet(ListFilterSet):
         if value == self.SHOW_OPEN:
             return queryset.filter(status__in=NEEDS_REVIEW)
         return queryset.filter(status=value)
+
+    def by_assignee(self, queryset, name, value):
+        """`ich`: the cases of the signed-in person; `niemand`: the cases nobody has taken yet."""
+        if value == MINE:
+            return queryset.filter(assignee=self.request.user)
+        return queryset.filter(assignee__isnull=True)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(municipality__name__icontains=value) | Q(file_reference__icontains=value)

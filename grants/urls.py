@@ -3,6 +3,7 @@ from django.urls import path
 from grants.views import (
     amendments,
     applications,
+    assignments,
     attachments,
     awards,
     closing,
@@ -42,6 +43,8 @@ urlpatterns = [
     path("antraege/<int:pk>/empfehlung/", review.review_recommend, name="review_recommend"),
     path("antraege/<int:pk>/vorzeitiger-beginn/", early_start.early_start_record, name="early_start_record"),
     path("antraege/<int:pk>/kommentar/", review.review_comment, name="review_comment"),
+    path("antraege/<int:pk>/zustaendigkeit/uebernehmen/", assignments.assignment_take, name="assignment_take"),
+    path("antraege/<int:pk>/zustaendigkeit/weitergeben/", assignments.assignment_hand_on, name="assignment_hand_on"),
     # Bewilligung
     path("bewilligung/", decisions.decision_queue, name="decision_queue"),
     path("antraege/<int:pk>/bewilligen/", decisions.decision_approve, name="decision_approve"),

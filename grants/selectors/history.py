@@ -32,6 +32,9 @@ ACTION_LABELS = {
     "grants.application.approved": _("Bewilligt"),
     "grants.application.rejected": _("Abgelehnt"),
     "grants.application.commented": _("Kommentar hinzugefügt"),
+    "grants.application.assignment_taken": _("Zuständigkeit übernommen"),
+    "grants.application.assignment_handed_on": _("Fall weitergegeben"),
+    "grants.application.assignment_released": _("Zuständigkeit abgegeben"),
     "grants.amendment.submitted": _("Änderungsantrag eingereicht"),
     "grants.amendment.approved": _("Änderungsantrag bewilligt, Änderungsbescheid erlassen"),
     "grants.amendment.rejected": _("Änderungsantrag abgelehnt"),
@@ -79,14 +82,27 @@ def application_history_entries(application, user, award: Award | None) -> Query
     entries = AuditEntry.objects.filter(wanted).select_related("actor").order_by("-created_at", "-pk")
     if not user.can(Capability.VIEW_ALL):
         entries = entries.filter(~Q(action="grants.application.commented") | Q(data__visibility="antragsteller"))
+        # Who handles the case is the ministry's internal organisation (coordinators see the name only).
+        entries = entries.exclude(action__startswith="grants.application.assignment_")
     return entries
+
+
+def _assignment_text(entry: AuditEntry) -> str:
+    """`Katrin Weber → Jonas Becker · Urlaubsvertretung` for a take or hand-on."""
+    if not entry.action.startswith("grants.application.assignment_"):
+        return ""
+    before, after = entry.changes.get("assignee", [None, None])
+    text = f"{before or _gettext('niemand')} → {after or _gettext('niemand')}"
+    note = entry.data.get("note")
+    return f"{text} · {note}" if note else text
 
 
 def application_history_rows(entries: Iterable[AuditEntry]) -> list[dict]:
     """Entries of `application_history_entries` as rows; the grant's milestones show no status
     change of the application."""
     entries = list(entries)
-    rows = history_rows(entries, labels=ACTION_LABELS, status_labels=dict(ApplicationStatus.choices))
+    rows = history_rows(entries, labels=ACTION_LABELS, status_labels=dict(ApplicationStatus.choices),
+                        text=_assignment_text)
     for entry, row in zip(entries, rows, strict=True):
         if not entry.action.startswith("grants.application."):
             row["status_change"] = None
