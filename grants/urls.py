@@ -6,6 +6,7 @@ from grants.views import (
     assignments,
     attachments,
     awards,
+    bulk_payments,
     closing,
     deadlines,
     decisions,
@@ -70,6 +71,7 @@ urlpatterns = [
     path("auszahlungen/<int:pk>/buchen/", payments.payment_book, name="payment_book"),
     path("auszahlungen/<int:pk>/ablehnen/", payments.payment_reject, name="payment_reject"),
     path("auszahlungen/<int:pk>/zurueckziehen/", payments.payment_cancel, name="payment_cancel"),
+    path("auszahlungen/sammelaktion/<slug:action>/", bulk_payments.payment_bulk, name="payment_bulk"),
     # Programme overview for ministry staff
     path("programm/", programme.programme_overview, name="programme_overview"),
     path("programm/export.<str:fmt>", programme.programme_export, name="programme_export"),

@@ -33,6 +33,7 @@ from grants.selectors.scoping import (
     get_application_for_user,
     get_disbursement_for_user,
 )
+from grants.services.bulk_payments import bulk_action_for
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_cancel,
@@ -136,6 +137,7 @@ def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "grants/payment_queue.html", {
         "filterset": filterset, "tabs": tabs, "status": status, "status_label": D(status).label, "page": page,
         "disbursements": page.object_list, "here": request.get_full_path(),
+        "bulk": bulk_action_for(request.user, status),
     })
 
 

@@ -3,11 +3,12 @@
 import pytest
 
 from audit.selectors import audit_entries_for
+from audit.services import audit_log
 from core.errors import FieldErrors, InvalidTransition, NotPermitted
 from grants.selectors.history import application_history_entries, application_history_rows
 from grants.services.assignments import application_assign
 from tests import factories
-from tests.concurrency import run_together
+from tests.concurrency import run_together, slowed
 
 
 @pytest.fixture
@@ -135,10 +136,10 @@ def test_the_case_stays_assigned_after_the_award(programme, coordinator_a, clerk
     assert assignee_of(award.application) == clerk
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_clerks_taking_the_same_case_at_once_one_wins(programme, coordinator_a, clerk, clerk2, is_postgres):
-    if not is_postgres:
-        pytest.skip("row locks need PostgreSQL")
+def test_two_clerks_taking_the_same_case_at_once_one_wins(monkeypatch, programme, coordinator_a, clerk, clerk2):
+    monkeypatch.setattr("grants.services.assignments.audit_log", slowed(audit_log, 0.2))
     case = factories.submitted_application(programme, coordinator_a)
 
     results = run_together(lambda: application_assign(application=case, assignee=clerk, by=clerk),
