@@ -35,7 +35,7 @@ class HandOnForm(forms.Form):
         if exclude is not None:
             choices.append((NOBODY, _("niemand – der Fall geht zurück in den Arbeitsvorrat")))
         choices += [(pk, f"{user} ({user.get_role_display()})") for pk, user in self.people.items()]
-        self.fields["assignee"].choices = choices  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = choices
 
     def clean_assignee(self):
         value = self.cleaned_data["assignee"]
