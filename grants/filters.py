@@ -204,6 +204,23 @@ DEFAULT_SORT = "eingang"
 MINE, NOBODY = "ich", "niemand"
 
 
+class AssigneeFilter(filters.ChoiceFilter):
+    """Who is responsible for the case (`field_name` leads to the application's assignee):
+    `ich` – the signed-in person's cases ("Meine Fälle"), `niemand` – the cases nobody holds yet.
+    The FilterSet needs the request."""
+
+    def __init__(self, field_name: str):
+        super().__init__(field_name=field_name, label=_("Zuständig"), empty_label=ALL_LABEL,
+                         choices=[(MINE, _("Meine Fälle")), (NOBODY, _("noch niemand"))])
+
+    def filter(self, qs, value):
+        if value == MINE:
+            return qs.filter(**{self.field_name: self.parent.request.user})
+        if value == NOBODY:
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        return qs
+
+
 def _sort_choices():
     choices = []
     for key, (label, _expr) in SORTS.items():
@@ -229,8 +246,7 @@ class ReviewQueueFilterSet(ListFilterSet):
     year = filters.ChoiceFilter(label=_("Haushaltsjahr"), empty_label=ALL_LABEL, method="overlapping_year",
                                 help_text=_("Anträge, deren Vorhabenzeitraum dieses Jahr umfasst"))
     sort = filters.ChoiceFilter(label=_("Sortierung"), empty_label=None, method="order_by_column")
-    zustaendig = filters.ChoiceFilter(label=_("Zuständig"), empty_label=ALL_LABEL, method="by_assignee",
-                                      choices=[(MINE, _("Meine Fälle")), (NOBODY, _("noch niemand"))])
+    zustaendig = AssigneeFilter("assignee")
 
     defaults = {"sort": DEFAULT_SORT, "status": SHOW_OPEN}
     view_params = ("sort",)
@@ -255,12 +271,6 @@ class ReviewQueueFilterSet(ListFilterSet):
         if value == self.SHOW_OPEN:
             return queryset.filter(status__in=NEEDS_REVIEW)
         return queryset.filter(status=value)
-
-    def by_assignee(self, queryset, name, value):
-        """`ich`: the cases of the signed-in person; `niemand`: the cases nobody has taken yet."""
-        if value == MINE:
-            return queryset.filter(assignee=self.request.user)
-        return queryset.filter(assignee__isnull=True)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(municipality__name__icontains=value) | Q(file_reference__icontains=value)
@@ -309,6 +319,7 @@ class PaymentQueueFilterSet(ListFilterSet):
                        empty_label=None)
     municipality = municipality_filter("award_year__award__application__municipality")
     programme = programme_filter("award_year__award__application__programme")
+    zustaendig = AssigneeFilter("award_year__award__application__assignee")
 
     defaults = {"status": D.REQUESTED}
     view_params = ("status",)
@@ -316,6 +327,7 @@ class PaymentQueueFilterSet(ListFilterSet):
     class Meta:
         model = Disbursement
         fields = ()
+
 
 
 # -- Verwendungsnachweise, Rückforderungen, Änderungsanträge -----------------------------------------

@@ -121,7 +121,7 @@ def payment_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     """Requests by status tab, filtered by body and programme. A fixed number of queries."""
     forbid(may_payments_view(request.user))
-    filterset = PaymentQueueFilterSet(request.GET, queryset=disbursements_visible_to(request.user))
+    filterset = PaymentQueueFilterSet(request.GET, queryset=disbursements_visible_to(request.user), request=request)
     requests = filterset.qs
     counts = dict(requests.values_list("status").annotate(n=Count("pk")).order_by())
     status = filterset.value("status")

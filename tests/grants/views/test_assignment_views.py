@@ -1,5 +1,7 @@
 """Responsibility for a case on the pages: take, hand on, "Meine Fälle", and what a coordinator sees."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,6 +9,7 @@ from django.urls import reverse
 
 from audit.selectors import audit_entries_for
 from grants.services.assignments import application_assign
+from grants.services.disbursements import disbursement_request
 from municipalities.models import Municipality
 from tests import factories
 from tests.form_tokens import form_token
@@ -165,3 +168,20 @@ def test_work_queue_with_assignees_costs_no_query_per_row(client, programme, cle
 
 def _three_bodies():
     return list(Municipality.objects.order_by("name")[:3])
+
+
+def test_mine_in_the_payments_queue_shows_the_payments_of_my_cases(client, programme, coordinator_a, coordinator_b,
+                                                                   clerk, clerk2, approver):
+    calls = []
+    for coordinator in (coordinator_a, coordinator_b):
+        award = factories.approved_award(programme, coordinator, clerk, approver)
+        calls.append(disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator,
+                                          stated_need="Personalkosten"))
+        application_assign(application=award.application, assignee=clerk if coordinator == coordinator_a else clerk2,
+                           by=approver)
+    client.force_login(clerk)
+
+    html = client.get(reverse("grants:payment_queue") + "?zustaendig=ich").content.decode()
+
+    assert f'id="mittelabruf-{calls[0].pk}"' in html
+    assert f'id="mittelabruf-{calls[1].pk}"' not in html
