@@ -200,6 +200,27 @@ SORTS = {
 DEFAULT_SORT = "eingang"
 
 
+# The "Zuständig" filter of the ministry's lists (`?zustaendig=ich`).
+MINE, NOBODY = "ich", "niemand"
+
+
+class AssigneeFilter(filters.ChoiceFilter):
+    """Who is responsible for the case (`field_name` leads to the application's assignee):
+    `ich` – the signed-in person's cases ("Meine Fälle"), `niemand` – the cases nobody holds yet.
+    The FilterSet needs the request."""
+
+    def __init__(self, field_name: str):
+        super().__init__(field_name=field_name, label=_("Zuständig"), empty_label=ALL_LABEL,
+                         choices=[(MINE, _("Meine Fälle")), (NOBODY, _("noch niemand"))])
+
+    def filter(self, qs, value):
+        if value == MINE:
+            return qs.filter(**{self.field_name: self.parent.request.user})
+        if value == NOBODY:
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        return qs
+
+
 def _sort_choices():
     choices = []
     for key, (label, _expr) in SORTS.items():
@@ -225,6 +246,7 @@ class ReviewQueueFilterSet(ListFilterSet):
     year = filters.ChoiceFilter(label=_("Haushaltsjahr"), empty_label=ALL_LABEL, method="overlapping_year",
                                 help_text=_("Anträge, deren Vorhabenzeitraum dieses Jahr umfasst"))
     sort = filters.ChoiceFilter(label=_("Sortierung"), empty_label=None, method="order_by_column")
+    zustaendig = AssigneeFilter("assignee")
 
     defaults = {"sort": DEFAULT_SORT, "status": SHOW_OPEN}
     view_params = ("sort",)
@@ -297,6 +319,7 @@ class PaymentQueueFilterSet(ListFilterSet):
                        empty_label=None)
     municipality = municipality_filter("award_year__award__application__municipality")
     programme = programme_filter("award_year__award__application__programme")
+    zustaendig = AssigneeFilter("award_year__award__application__assignee")
 
     defaults = {"status": D.REQUESTED}
     view_params = ("status",)
@@ -304,6 +327,7 @@ class PaymentQueueFilterSet(ListFilterSet):
     class Meta:
         model = Disbursement
         fields = ()
+
 
 
 # -- Verwendungsnachweise, Rückforderungen, Änderungsanträge -----------------------------------------

@@ -3,8 +3,10 @@ from django.urls import path
 from grants.views import (
     amendments,
     applications,
+    assignments,
     attachments,
     awards,
+    bulk_payments,
     closing,
     deadlines,
     decisions,
@@ -44,6 +46,8 @@ urlpatterns = [
     path("antraege/<int:pk>/empfehlung/", review.review_recommend, name="review_recommend"),
     path("antraege/<int:pk>/vorzeitiger-beginn/", early_start.early_start_record, name="early_start_record"),
     path("antraege/<int:pk>/kommentar/", review.review_comment, name="review_comment"),
+    path("antraege/<int:pk>/zustaendigkeit/uebernehmen/", assignments.assignment_take, name="assignment_take"),
+    path("antraege/<int:pk>/zustaendigkeit/weitergeben/", assignments.assignment_hand_on, name="assignment_hand_on"),
     # Bewilligung
     path("bewilligung/", decisions.decision_queue, name="decision_queue"),
     path("antraege/<int:pk>/bewilligen/", decisions.decision_approve, name="decision_approve"),
@@ -69,6 +73,7 @@ urlpatterns = [
     path("auszahlungen/<int:pk>/buchen/", payments.payment_book, name="payment_book"),
     path("auszahlungen/<int:pk>/ablehnen/", payments.payment_reject, name="payment_reject"),
     path("auszahlungen/<int:pk>/zurueckziehen/", payments.payment_cancel, name="payment_cancel"),
+    path("auszahlungen/sammelaktion/<slug:action>/", bulk_payments.payment_bulk, name="payment_bulk"),
     # Programme overview for ministry staff
     path("programm/", programme.programme_overview, name="programme_overview"),
     path("programm/export.<str:fmt>", programme.programme_export, name="programme_export"),

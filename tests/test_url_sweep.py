@@ -172,6 +172,9 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
                                           "amount-2026": "100.000,00", "justification": ""}),
     "grants:review_comment": Case(C.REVIEW, {"pk": pk("app_in_review")}, BODY_A,
                                   data={"text": "Kommentar von außen", "visibility": "antragsteller"}),
+    "grants:assignment_take": Case(C.REVIEW, {"pk": pk("app_in_review")}, BODY_A, POST),
+    "grants:assignment_hand_on": Case(C.REVIEW, {"pk": pk("app_in_review")}, BODY_A,
+                                      data={"assignee": "niemand", "note": "Übergabe von außen"}),
     # Bewilligung
     "grants:decision_queue": Case(C.DECIDE),
     "grants:decision_approve": Case(C.DECIDE, {"pk": pk("app_recommended")}, BODY_A),
@@ -215,6 +218,9 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "grants:payment_reject": Case(C.PREPARE_PAYMENT, {"pk": pk("d_requested")}, BODY_A,
                                   data={"reason": "Bedarf nicht belegt."}),
     "grants:payment_cancel": Case(C.APPLY, {"pk": pk("d_requested")}, BODY_A, POST),
+    "grants:payment_bulk": Case(C.PREPARE_PAYMENT, {"action": "buchen"},
+                                data={"auswahl": pk("d_released"), "paid_on": "01.03.2024",
+                                      "payment_reference": "LHK-4711"}),
     # Programme overview, payment orders
     "grants:programme_overview": Case(C.VIEW_ALL),
     "grants:programme_export": Case(C.VIEW_ALL, {"fmt": "csv"}),

@@ -41,6 +41,7 @@ from grants.services.amendments import (
     amendment_submit,
 )
 from grants.services.applications import application_create, application_submit
+from grants.services.assignments import application_assign
 from grants.services.awards import application_approve
 from grants.services.budgets import budget_set
 from grants.services.disbursements import (
@@ -115,6 +116,9 @@ def _award_2026(programme: FundingProgramme, accounts: dict[str, User], history:
                    consented_by=f"{notice_parts.HMAIJS}, Referat II 5 – Integration")
         history.at(at(workday(date(2026, 1, 12) + timedelta(days=index)), 9), application_start_review,
                    application=application, user=clerk)
+        # Katrin Weber (Sachbearbeitung) takes the case as she starts the review: "zuständig".
+        history.at(at(workday(date(2026, 1, 12) + timedelta(days=index)), 9, 5), application_assign,
+                   application=application, assignee=clerk, by=clerk)
         history.at(at(workday(date(2026, 2, 16) + timedelta(days=index)), 11), application_recommend,
                    application=application, user=clerk, amounts=grants, justification="")
         decided = at(workday(date(2026, 3, 2) + timedelta(days=index)), 14)

@@ -57,6 +57,12 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     submitted_at = models.DateTimeField(_("Antrag vom"), null=True, blank=True,
                                         help_text=_("Zeitpunkt der ersten Einreichung."))
+    # Who in the ministry handles the case ("zuständig"); set only by grants/services/assignments.py.
+    # Stays with the file after a decision or the closing: the person remains the contact for it.
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="assigned_applications", null=True, blank=True, editable=False,
+                                 verbose_name=_("zuständig"))
+    assigned_at = models.DateTimeField(_("zuständig seit"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Antrag")

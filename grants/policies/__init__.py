@@ -36,6 +36,7 @@ from grants.policies.applications import (
     may_attachment_add,
     may_attachment_remove,
 )
+from grants.policies.assignments import may_application_hand_on, may_application_take
 from grants.policies.awards import AwardNotClosable, may_award_close, may_award_financing_change
 from grants.policies.base import Refusal, check, refuse_capability
 from grants.policies.early_start import may_early_start_record
@@ -74,6 +75,7 @@ from grants.policies.reclaims import (
 )
 
 __all__ = [
+    "may_application_hand_on", "may_application_take",
     "AwardNotClosable", "Refusal", "check", "refuse_capability", "may_award_financing_change",
     "may_early_start_record",
     "may_amendment_approve", "may_amendment_edit", "may_amendment_recommend", "may_amendment_reject",

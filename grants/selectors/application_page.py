@@ -32,7 +32,7 @@ def application_page_for_user(user, pk) -> Application:
     counted = comments.order_by().values("application").annotate(n=Count("pk")).values("n")
     queryset = (applications_visible_to(user)
                 .select_related("programme__issuing_authority", "municipality__administrative_court", "decision",
-                                "award__closed_by", "award__decision")
+                                "award__closed_by", "award__decision", "assignee")
                 .annotate(comment_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
                           has_attachments=Exists(ApplicationAttachment.objects.filter(application=OuterRef("pk"))),
                           has_change_requests=Exists(ChangeRequest.objects.filter(application=OuterRef("pk"))),

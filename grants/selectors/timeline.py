@@ -123,6 +123,8 @@ def case_entries(application: Application, user) -> QuerySet[AuditEntry]:
     if not user.can(Capability.VIEW_ALL):
         entries = entries.exclude(action__in=_INTERNAL_ACTIONS).filter(
             ~Q(action="grants.application.commented") | Q(data__visibility="antragsteller"))
+        # Who handles the case is the ministry's internal organisation (coordinators see the name only).
+        entries = entries.exclude(action__startswith="grants.application.assignment_")
     return entries
 
 
@@ -198,6 +200,10 @@ def _text(entry: AuditEntry) -> str:
         return _gettext("Antwort: %(answer)s") % {"answer": data["answer"]} if data.get("answer") else ""
     if action == "grants.application.changes_requested":
         return data.get("message", "")
+    if action.startswith("grants.application.assignment_"):
+        before, after = changes.get("assignee", [None, None])
+        text = f"{before or _gettext('niemand')} → {after or _gettext('niemand')}"
+        return f"{text} · {data['note']}" if data.get("note") else text
     if action in ("grants.application.attachment_added", "grants.application.attachment_removed"):
         return data.get("file", "")
     if action == "grants.application.changed":

@@ -124,9 +124,8 @@ def disbursement_release(*, disbursement: Disbursement, user, now: datetime | No
     return disbursement
 
 
-def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, payment_reference: str) -> Disbursement:
-    """Record that the released payment left the treasury."""
-    check(refuse_capability(user, Capability.PREPARE_PAYMENT))
+def check_booking_input(*, paid_on: date | None, payment_reference: str) -> None:
+    """The booking's own input (not the payment's state): also checked once before booking several."""
     errors = {}
     if not payment_reference.strip():
         errors["payment_reference"] = [_("Bitte das Buchungszeichen angeben.")]
@@ -136,6 +135,12 @@ def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, paymen
         errors["paid_on"] = [_("Das Auszahlungsdatum darf nicht in der Zukunft liegen.")]
     if errors:
         raise FieldErrors(errors)
+
+
+def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, payment_reference: str) -> Disbursement:
+    """Record that the released payment left the treasury."""
+    check(refuse_capability(user, Capability.PREPARE_PAYMENT))
+    check_booking_input(paid_on=paid_on, payment_reference=payment_reference)
     with transaction.atomic():
         disbursement = _locked(disbursement)
         check(may_disbursement_book(user, disbursement))

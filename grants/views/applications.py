@@ -27,7 +27,8 @@ PAGE_SIZE = 25
 def application_list(request: AuthenticatedRequest) -> HttpResponse:
     """The coordinator's own body's applications and awards."""
     require(request.user, Capability.APPLY)
-    page = paginate(request, coordinator_applications(request.user), PAGE_SIZE)
+    # With who in the ministry handles each case (the name only is shown).
+    page = paginate(request, coordinator_applications(request.user).select_related("assignee"), PAGE_SIZE)
     return render(request, "grants/application_list.html", {
         "applications": page.object_list, "page": page,
         "open_programmes": programmes_open_to(request.user,

@@ -33,6 +33,7 @@ from grants.selectors.scoping import (
     get_application_for_user,
     get_disbursement_for_user,
 )
+from grants.services.bulk_payments import bulk_action_for
 from grants.services.disbursements import (
     disbursement_book,
     disbursement_cancel,
@@ -120,7 +121,7 @@ def payment_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     """Requests by status tab, filtered by body and programme. A fixed number of queries."""
     forbid(may_payments_view(request.user))
-    filterset = PaymentQueueFilterSet(request.GET, queryset=disbursements_visible_to(request.user))
+    filterset = PaymentQueueFilterSet(request.GET, queryset=disbursements_visible_to(request.user), request=request)
     requests = filterset.qs
     counts = dict(requests.values_list("status").annotate(n=Count("pk")).order_by())
     status = filterset.value("status")
@@ -136,6 +137,7 @@ def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "grants/payment_queue.html", {
         "filterset": filterset, "tabs": tabs, "status": status, "status_label": D(status).label, "page": page,
         "disbursements": page.object_list, "here": request.get_full_path(),
+        "bulk": bulk_action_for(request.user, status),
     })
 
 

@@ -53,8 +53,9 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
         without_long_texts(applications_visible_to(request.user))
         .exclude(status=S.DRAFT)
         .annotate(requested_total=requested_grant_total())
+        .select_related("assignee")
     )
-    filterset = ReviewQueueFilterSet(request.GET, queryset=applications)
+    filterset = ReviewQueueFilterSet(request.GET, queryset=applications, request=request)
     page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(request, "grants/review_queue.html", {
         "filterset": filterset, "page": page, "applications": page.object_list,
