@@ -117,11 +117,12 @@ def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, ap
                     financings=financings, application=application, programme=programme)
             except DomainError as error:
                 apply_domain_error(error, details, grid)
+        if saved is not None and "submit" not in request.POST:
+            messages.success(request, _("Der Entwurf ist gespeichert."))
         _attachment_actions(request, saved or application)
         if saved is not None:
             application = saved
             if "submit" not in request.POST:
-                messages.success(request, _("Der Entwurf ist gespeichert."))
                 return redirect("grants:application_edit", pk=application.pk)
             try:
                 application = application_submit(application=application, user=request.user, answer=answer)
