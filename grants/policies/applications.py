@@ -15,6 +15,7 @@ from core.formats import format_date
 from grants.models import Application, ApplicationStatus, FundingProgramme, Recommendation
 from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES, WITHDRAWABLE_STATUSES
 from grants.policies.base import Refusal, refuse_capability, refuse_other_body, refuse_same_person, refuse_status
+from grants.selectors.lists import body_applications_with_programmes
 from grants.selectors.scoping import open_programmes
 
 S = ApplicationStatus
@@ -160,8 +161,7 @@ def previous_application(user, programme: FundingProgramme, *,
     copied from: in that period the live (or last) application, one with a file reference first.
     `applications`: the body's applications with their programmes, where the caller has them."""
     if applications is None:
-        applications = list(Application.objects.filter(municipality_id=user.municipality_id)
-                            .select_related("programme"))
+        applications = body_applications_with_programmes(user)
     earlier = [a for a in applications if a.municipality_id == user.municipality_id
                and a.programme.period_start < programme.period_start]
     if not earlier:
@@ -201,8 +201,7 @@ def application_start_options(user, *, today: date | None = None, programmes: It
     `applications`: all the body's applications with their programmes (loaded here if None)."""
     today = today or clock.today()
     if applications is None:
-        applications = list(Application.objects.filter(municipality_id=user.municipality_id)
-                            .select_related("programme"))
+        applications = body_applications_with_programmes(user)
     options = []
     for programme in (open_programmes(today) if programmes is None else programmes):
         refusal = may_application_start(user, programme, today=today, applications=applications)

@@ -16,7 +16,7 @@ from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
 from grants.models import Application, FundingProgramme
 from grants.policies import may_application_edit
 from grants.policies.applications import application_start_options
-from grants.selectors.lists import body_applications_with_programmes, coordinator_applications
+from grants.selectors.lists import coordinator_applications
 from grants.selectors.scoping import get_application_for_user, get_attachment_for_user, get_open_programme
 from grants.services.applications import (
     application_copy_from_previous,
@@ -35,8 +35,7 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
     one, otherwise the reason (an application in the period already)."""
     require(request.user, Capability.APPLY)
     page = paginate(request, coordinator_applications(request.user), PAGE_SIZE)
-    options = application_start_options(request.user,
-                                        applications=body_applications_with_programmes(request.user))
+    options = application_start_options(request.user)
     return render(request, "grants/application_list.html", {
         "applications": page.object_list, "page": page, "start_options": options,
         "may_start": any(option.refusal is None for option in options),
@@ -48,8 +47,7 @@ def application_new(request: AuthenticatedRequest) -> HttpResponse:
     last period; where the body may not start one, why. Straight to the form when there is
     exactly one period, open to the body, and nothing to copy."""
     require(request.user, Capability.APPLY)
-    options = application_start_options(request.user,
-                                        applications=body_applications_with_programmes(request.user))
+    options = application_start_options(request.user)
     if len(options) == 1 and options[0].refusal is None and options[0].previous is None:
         return redirect("grants:application_create", code=options[0].programme.code)
     return render(request, "grants/application_new.html", {"options": options})
