@@ -29,6 +29,7 @@ urlpatterns = [
     path("antraege/", applications.application_list, name="application_list"),
     path("antraege/neu/", applications.application_new, name="application_new"),
     path("antraege/neu/<slug:code>/", applications.application_create, name="application_create"),
+    path("antraege/neu/<slug:code>/uebernehmen/", applications.application_copy, name="application_copy"),
     path("antraege/<int:pk>/", detail.application_detail, name="application_detail"),
     path("antraege/<int:pk>/verlauf/", history.application_history, name="application_history"),
     path("antraege/<int:pk>/bearbeiten/", applications.application_edit, name="application_edit"),

@@ -144,6 +144,9 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "grants:application_new": Case(C.APPLY),
     "grants:application_create": Case(C.APPLY, {"code": Ref("programme_open.code")},
                                       data={"title": "Übernommen?", "purpose": "x"}),
+    # Copying the 2021–2025 application into the open period (where body A has its draft already).
+    "grants:application_copy": Case(C.APPLY, {"code": Ref("programme_open.code")}, ONLY_A, POST,
+                                    data={"source": pk("award_app")}),
     "grants:application_detail": (
         Case(ANY, {"pk": pk("app_submitted")}, BODY_A, label="eingereicht"),
         Case(ANY, {"pk": pk("award_app")}, BODY_A, label="bewilligt"),

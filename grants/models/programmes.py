@@ -231,7 +231,12 @@ class FundingProgramme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.period_start.year}–{self.period_end.year}"
+        return f"{self.name} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        """The period in years, e.g. "2021–2025"."""
+        return f"{self.period_start.year}–{self.period_end.year}"
 
     @property
     def years(self) -> list[int]:

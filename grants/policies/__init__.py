@@ -24,6 +24,7 @@ from grants.policies.amendments import (
 from grants.policies.applications import (
     may_application_approve,
     may_application_comment,
+    may_application_copy,
     may_application_edit,
     may_application_plan_edit,
     may_application_recommend,
@@ -80,7 +81,8 @@ __all__ = [
     "may_early_start_record",
     "may_amendment_approve", "may_amendment_edit", "may_amendment_recommend", "may_amendment_reject",
     "may_amendment_send_back", "may_amendment_submit", "may_amendment_withdraw",
-    "may_application_approve", "may_application_comment", "may_application_edit", "may_application_plan_edit",
+    "may_application_approve", "may_application_comment", "may_application_copy", "may_application_edit",
+    "may_application_plan_edit",
     "may_application_recommend", "may_application_reject", "may_application_request_changes",
     "may_application_start", "may_application_start_review", "may_application_submit", "may_application_withdraw",
     "may_attachment_add", "may_attachment_remove",

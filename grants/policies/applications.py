@@ -1,7 +1,8 @@
 """Applications: starting, editing, submitting and withdrawing (the coordinator), reviewing
 and recommending (the clerk), approving and rejecting (a second person with signing authority)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from core.formats import format_date
 from grants.models import Application, ApplicationStatus, FundingProgramme, Recommendation
 from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES, WITHDRAWABLE_STATUSES
 from grants.policies.base import Refusal, refuse_capability, refuse_other_body, refuse_same_person, refuse_status
+from grants.selectors.lists import body_applications_with_programmes
 from grants.selectors.scoping import open_programmes
 
 S = ApplicationStatus
@@ -34,22 +36,31 @@ def refuse_programme_closed(programme: FundingProgramme, today: date) -> Refusal
     return None
 
 
+def live_application(user, programme: FundingProgramme, *,
+                     applications: Sequence[Application] | None = None) -> Application | None:
+    """The body's live application in the programme period (at most one), or None.
+    `applications` are the body's applications where the caller has loaded them already."""
+    if applications is None:
+        return (Application.objects.filter(programme=programme, municipality_id=user.municipality_id)
+                .exclude(status__in=CLOSED_STATUSES).first())
+    return next((a for a in applications if a.programme_id == programme.pk and a.municipality_id ==
+                 user.municipality_id and a.status not in CLOSED_STATUSES), None)
+
+
 def refuse_live_application(user, programme: FundingProgramme, *,
                             applications: Sequence[Application] | None = None) -> Refusal | None:
-    """A body has at most one live application per programme period. `applications` are the
-    body's applications where the caller has loaded them already."""
-    if applications is None:
-        live = (Application.objects.filter(programme=programme, municipality_id=user.municipality_id)
-                .exclude(status__in=CLOSED_STATUSES).first())
-    else:
-        live = next((a for a in applications if a.programme_id == programme.pk and a.municipality_id ==
-                     user.municipality_id and a.status not in CLOSED_STATUSES), None)
+    """A body has at most one live application per programme period."""
+    live = live_application(user, programme, applications=applications)
     if live is None:
         return None
-    return Refusal(_("Für %(body)s gibt es in dieser Förderperiode bereits einen Antrag "
-                     "(%(reference)s, Status „%(status)s“).")
-                   % {"body": user.municipality, "reference": live.file_reference or _("Entwurf"),
-                      "status": live.get_status_display()}, DomainError)
+    if live.file_reference:
+        reason = _("Für %(body)s besteht in der Förderperiode %(period)s bereits der Antrag %(reference)s "
+                   "(Status „%(status)s“).")
+    else:
+        reason = _("Für %(body)s besteht in der Förderperiode %(period)s bereits ein Antragsentwurf "
+                   "(Status „%(status)s“).")
+    return Refusal(reason % {"body": user.municipality, "period": programme.period_label,
+                             "reference": live.file_reference, "status": live.get_status_display()}, DomainError)
 
 
 def may_application_start(user, programme: FundingProgramme, *, today: date | None = None,
@@ -142,6 +153,65 @@ def may_application_reject(user, application: Application, *,
     recommendation = recommendation or current_recommendation(application)
     return refuse_same_person(recommendation.recommended_by_id if recommendation else None, user,
                               str(FOUR_EYES_DECISION))
+
+
+def previous_application(user, programme: FundingProgramme, *,
+                         applications: Sequence[Application] | None = None) -> Application | None:
+    """The body's application from the latest period before `programme` – what a new draft may be
+    copied from: in that period the live (or last) application, one with a file reference first.
+    `applications`: the body's applications with their programmes, where the caller has them."""
+    if applications is None:
+        applications = body_applications_with_programmes(user)
+    earlier = [a for a in applications if a.municipality_id == user.municipality_id
+               and a.programme.period_start < programme.period_start]
+    if not earlier:
+        return None
+    return max(earlier, key=lambda a: (a.programme.period_start, a.status not in CLOSED_STATUSES,
+                                       bool(a.file_reference), a.created_at, a.pk))
+
+
+def may_application_copy(user, programme: FundingProgramme, source: Application, *, today: date | None = None,
+                         applications: Sequence[Application] | None = None) -> Refusal | None:
+    """Start a draft in `programme` as a copy of the body's application of an earlier period: the
+    same rule as starting one, and the source is the own body's, from an earlier period."""
+    if refusal := (may_application_start(user, programme, today=today, applications=applications)
+                   or refuse_other_body(user, source.municipality_id)):
+        return refusal
+    if source.programme.period_start >= programme.period_start:
+        return Refusal(_("Übernommen werden kann nur ein Antrag aus einer früheren Förderperiode."), DomainError)
+    return None
+
+
+@dataclass(frozen=True)
+class StartOption:
+    """What a coordinator can do in one open programme period: start an application (`refusal`
+    None), and then also copy `previous`; or not, because of `refusal` (`live`: the body's
+    application in the period, where that is the reason)."""
+
+    programme: FundingProgramme
+    refusal: Refusal | None
+    live: Application | None = None
+    previous: Application | None = None
+
+
+def application_start_options(user, *, today: date | None = None, programmes: Iterable[FundingProgramme] | None = None,
+                              applications: Sequence[Application] | None = None) -> list[StartOption]:
+    """Per open programme period (or per one of `programmes`): may this coordinator start an
+    application now, and from which earlier application could it be copied; or why not.
+    `applications`: all the body's applications with their programmes (loaded here if None)."""
+    today = today or clock.today()
+    if applications is None:
+        applications = body_applications_with_programmes(user)
+    options = []
+    for programme in (open_programmes(today) if programmes is None else programmes):
+        refusal = may_application_start(user, programme, today=today, applications=applications)
+        if refusal is None:
+            options.append(StartOption(programme, None, previous=previous_application(
+                user, programme, applications=applications)))
+        else:
+            options.append(StartOption(programme, refusal,
+                                       live=live_application(user, programme, applications=applications)))
+    return options
 
 
 def programmes_open_to(user, *, today: date | None = None,

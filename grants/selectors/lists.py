@@ -51,6 +51,14 @@ def coordinator_applications(user) -> QuerySet[Application]:
             .order_by("needs_body", "-programme__period_start", "-created_at", "-pk"))
 
 
+def body_applications_with_programmes(user) -> list[Application]:
+    """The body's applications with their programme periods (one a period, a few in all): what
+    `application_start_options` needs to tell where the body may start or copy an application."""
+    return list(Application.objects.filter(municipality_id=user.municipality_id).select_related("programme")
+                .only("pk", "programme_id", "municipality_id", "status", "file_reference", "title", "created_at",
+                      "programme__period_start", "programme__period_end", "programme__code", "programme__name"))
+
+
 def live_applications_in_open_programmes(user) -> list[Application]:
     """The body's live applications in the periods open now: what `programmes_open_to` needs to
     tell where the body may still apply, without loading every application of the body."""

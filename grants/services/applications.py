@@ -3,6 +3,7 @@ submit, withdraw. Who may do what is decided in grants/policies/applications.py.
 
 import hashlib
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -15,12 +16,13 @@ from core.errors import DomainError, FieldErrors, PlanInvalid
 from core.formats import format_date
 from core.money import ZERO
 from core.uploads import check_pdf_upload, display_filename
-from grants.models import Application, ApplicationAttachment, ApplicationStatus, FundingProgramme
+from grants.models import Application, ApplicationAttachment, ApplicationStatus, CostCategory, FundingProgramme
 from grants.notifications import notify_applicant
 from grants.plan import lines
 from grants.plan.lines import ExpenditureLine, FinancingLine
 from grants.policies import (
     check,
+    may_application_copy,
     may_application_edit,
     may_application_start,
     may_application_submit,
@@ -31,6 +33,7 @@ from grants.policies import (
 from grants.policies.base import refuse_other_body
 from grants.services.numbering import number_next
 from grants.services.plans import (
+    plan_lines,
     plan_structure_errors,
     plan_submission_errors,
     plan_totals,
@@ -38,6 +41,7 @@ from grants.services.plans import (
     requested_grant_by_year,
 )
 from grants.services.resubmission import changes_since_request
+from municipalities.models import Municipality
 
 S = ApplicationStatus
 
@@ -149,6 +153,100 @@ def application_save(
     except IntegrityError:
         raise _concurrent_application_refusal(user) from None
     return application
+
+
+class CopiedApplication(NamedTuple):
+    application: Application
+    omitted: list[str]  # what of the source could not be carried over, in words
+
+
+def _shift_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def copied_period(source: Application, programme: FundingProgramme) -> tuple[date, date]:
+    """The source's project period moved by the distance between the two programme periods
+    (01.01.2021–31.12.2025 in 2021–2025 becomes 01.01.2026–31.12.2030 in 2026–2030), kept within
+    the new programme period."""
+    offset = programme.period_start.year - source.programme.period_start.year
+    start = min(max(_shift_years(source.period_start, offset), programme.period_start), programme.period_end)
+    end = max(min(_shift_years(source.period_end, offset), programme.period_end), start)
+    return start, end
+
+
+def copied_plan(source: Application, programme: FundingProgramme, years: list[int]
+                ) -> tuple[list[ExpenditureLine], list[FinancingLine], list[str]]:
+    """The source's plan on the new period's years: the n-th year of the old programme period onto
+    the n-th year of the new one, each cost category onto the new programme's category with the
+    same code. Lines whose year falls outside `years`, or whose category the new programme lacks,
+    are left out and named."""
+    offset = programme.period_start.year - source.programme.period_start.year
+    categories = {category.code: category for category in CostCategory.objects.filter(programme=programme)}
+    expenditures, financings = plan_lines(source)
+    omitted_years: set[int] = set()
+    omitted_categories: dict[str, str] = {}
+    new_expenditures = []
+    for line in expenditures:
+        category = categories.get(line.category.code)
+        if category is None:
+            omitted_categories[line.category.code] = line.category.name
+        elif line.year + offset not in years:
+            omitted_years.add(line.year)
+        else:
+            new_expenditures.append(ExpenditureLine(line.year + offset, category, line.amount,
+                                                    line.positions if category.counts_positions else None))
+    new_financings = []
+    for financing in financings:
+        if financing.year + offset in years:
+            new_financings.append(FinancingLine(financing.year + offset, financing.source, financing.amount))
+        else:
+            omitted_years.add(financing.year)
+    omitted = [_("Die Kostenart „%(category)s“ gibt es in der neuen Förderperiode nicht; ihre Beträge "
+                 "wurden nicht übernommen.") % {"category": name} for name in sorted(omitted_categories.values())]
+    omitted += [_("Die Beträge für %(year)s liegen außerhalb des neuen Vorhabenzeitraums und wurden nicht "
+                  "übernommen.") % {"year": year} for year in sorted(omitted_years)]
+    return new_expenditures, new_financings, omitted
+
+
+def application_copy_from_previous(*, user, programme: FundingProgramme, source: Application,
+                                   today: date | None = None) -> CopiedApplication:
+    """Start a draft in an open programme period as a copy of the body's application of an
+    earlier period: its texts and contact, its period and plan moved onto the new period's years
+    (copied_period, copied_plan). Attachments are not copied: they are documents of the old
+    period (budget extracts, job descriptions, signed declarations) and are uploaded anew.
+
+    The same rule as starting an application decides (one live application per body and
+    period), checked again under a lock on the body, so a double submit makes one draft."""
+    today = today or clock.today()
+    check(may_application_copy(user, programme, source, today=today))
+    try:
+        with transaction.atomic():
+            Municipality.objects.select_for_update().get(pk=user.municipality_id)
+            source = Application.objects.select_related("programme").get(pk=source.pk)
+            check(may_application_copy(user, programme, source, today=today))
+            period_start, period_end = copied_period(source, programme)
+            application = Application(
+                programme=programme, municipality=user.municipality, created_by=user,
+                period_start=period_start, period_end=period_end,
+                **{name: getattr(source, name) for name in APPLICATION_FIELDS if not name.startswith("period_")})
+            expenditures, financings, omitted = copied_plan(source, programme, application.years)
+            errors = plan_structure_errors(application=application, expenditures=expenditures,
+                                           financings=financings)
+            if errors:
+                raise PlanInvalid(errors)
+            application.save()
+            plan_write(application, expenditures, financings)
+            audit_log(actor=user, action="grants.application.created", target=application,
+                      changes={"status": [None, application.status]},
+                      data={"copied_from": {"application": source.pk, "file_reference": source.file_reference,
+                                            "programme": source.programme.code},
+                            "plan": plan_totals(application), "omitted": omitted})
+    except IntegrityError:
+        raise _concurrent_application_refusal(user) from None
+    return CopiedApplication(application, omitted)
 
 
 def attachment_add(*, application: Application, user, name: str, content: bytes,

@@ -4,7 +4,7 @@ withdraw. The application page every role shares is grants/views/detail.py."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,39 +13,97 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability
 from core.errors import DomainError, FieldErrors
 from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
-from grants.models import FundingProgramme
+from grants.models import Application, FundingProgramme
 from grants.policies import may_application_edit
-from grants.policies.applications import programmes_open_to
-from grants.selectors.lists import coordinator_applications, live_applications_in_open_programmes
-from grants.selectors.scoping import get_application_for_user, get_open_programme
-from grants.services.applications import application_save, application_submit, application_withdraw
+from grants.policies.applications import application_start_options
+from grants.selectors.lists import coordinator_applications
+from grants.selectors.scoping import get_application_for_user, get_attachment_for_user, get_open_programme
+from grants.services.applications import (
+    application_copy_from_previous,
+    application_save,
+    application_submit,
+    application_withdraw,
+)
+from grants.views.attachments import remove_attachment, upload_chosen_file
 from grants.views.common import AuthenticatedRequest, apply_domain_error, paginate, require, run_form_action
 
 PAGE_SIZE = 25
 
 
 def application_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The coordinator's own body's applications and awards."""
+    """The own body's applications and awards; "Neuer Antrag" only where the body may start
+    one, otherwise the reason (an application in the period already)."""
     require(request.user, Capability.APPLY)
     # With who in the ministry handles each case (the name only is shown).
     page = paginate(request, coordinator_applications(request.user).select_related("assignee"), PAGE_SIZE)
+    options = application_start_options(request.user)
     return render(request, "grants/application_list.html", {
-        "applications": page.object_list, "page": page,
-        "open_programmes": programmes_open_to(request.user,
-                                              applications=live_applications_in_open_programmes(request.user)),
+        "applications": page.object_list, "page": page, "start_options": options,
+        "may_start": any(option.refusal is None for option in options),
     })
 
 
 def application_new(request: AuthenticatedRequest) -> HttpResponse:
-    """Choose the programme period to apply in (skipped when there is exactly one)."""
+    """Choose the programme period to apply in, and whether to copy the body's application of the
+    last period; where the body may not start one, why. Straight to the form when there is
+    exactly one period, open to the body, and nothing to copy."""
     require(request.user, Capability.APPLY)
-    programmes = programmes_open_to(request.user)
-    if len(programmes) == 1:
-        return redirect("grants:application_create", code=programmes[0].code)
-    return render(request, "grants/application_new.html", {"programmes": programmes})
+    options = application_start_options(request.user)
+    if len(options) == 1 and options[0].refusal is None and options[0].previous is None:
+        return redirect("grants:application_create", code=options[0].programme.code)
+    return render(request, "grants/application_new.html", {"options": options})
 
 
-def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, application=None) -> HttpResponse:
+@require_POST
+def application_copy(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """A new draft in the open period `code` as a copy of the body's earlier application."""
+    require(request.user, Capability.APPLY)
+    source = get_application_for_user(request.user, request.POST.get("source"))
+    programme = get_open_programme(code)
+    try:
+        copied = application_copy_from_previous(user=request.user, programme=programme, source=source)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("grants:application_new")
+    messages.success(request, _(
+        "Der Antrag %(reference)s aus der Förderperiode %(old)s ist als Entwurf für %(new)s übernommen. "
+        "Bitte prüfen Sie alle Angaben und Beträge; Anlagen wurden nicht übernommen.") % {
+        "reference": source.file_reference or _("(Entwurf)"), "old": source.programme.period_label,
+        "new": programme.period_label})
+    for note in copied.omitted:
+        messages.warning(request, note)
+    return redirect("grants:application_edit", pk=copied.application.pk)
+
+
+def _attachment_actions(request: AuthenticatedRequest, application: Application | None) -> None:
+    """What the form's attachment part asks for, done on `application` (the draft just saved,
+    or the stored one where the typed values could not be saved yet): upload a chosen PDF
+    (with any button of the form) and remove an attachment ("entfernen")."""
+    chosen = bool(request.FILES.get("file"))
+    removal = request.POST.get("remove_attachment")
+    if application is None:
+        if chosen or "upload" in request.POST:
+            messages.error(request, _("Die Anlage ist nicht hochgeladen: Dafür muss der Entwurf gespeichert werden "
+                                      "können. Bitte korrigieren Sie die markierten Angaben und wählen Sie die "
+                                      "Datei dann erneut aus."))
+        return
+    if chosen or "upload" in request.POST:
+        upload_chosen_file(request, application)
+    if removal:
+        try:
+            attachment = get_attachment_for_user(request.user, application.pk, removal)
+        except Http404:
+            messages.error(request, _("Die Anlage gibt es nicht mehr."))
+        else:
+            remove_attachment(request, attachment)
+
+
+def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, application=None,
+               previous=None) -> HttpResponse:
+    """The application form: details, plan and attachments in one form, so that an upload (or a
+    removal) saves what was typed first – and where that cannot be saved yet, the form comes
+    back with everything typed and the reasons."""
+    saved = None
     if request.method == "POST":
         details = ApplicationDetailsForm(request.POST, instance=application, programme=programme)
         grid = PlanGridForm(request.POST, programme=programme, application=application)
@@ -53,30 +111,33 @@ def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, ap
         if details.is_valid() & grid.is_valid():
             expenditures, financings = grid.lines()
             try:
-                application = application_save(
+                saved = application_save(
                     user=request.user, data=details.service_data(), expenditures=expenditures,
                     financings=financings, application=application, programme=programme)
             except DomainError as error:
                 apply_domain_error(error, details, grid)
+        if saved is not None and "submit" not in request.POST:
+            messages.success(request, _("Der Entwurf ist gespeichert."))
+        _attachment_actions(request, saved or application)
+        if saved is not None:
+            application = saved
+            if "submit" not in request.POST:
+                return redirect("grants:application_edit", pk=application.pk)
+            try:
+                application = application_submit(application=application, user=request.user, answer=answer)
+            except DomainError as error:
+                messages.warning(request, _("Der Entwurf ist gespeichert, aber noch nicht eingereicht. "
+                                            "Bitte die markierten Angaben korrigieren."))
+                details = ApplicationDetailsForm(request.POST, instance=application, programme=programme)
+                grid = PlanGridForm(request.POST, programme=programme, application=application)
+                details.is_valid(), grid.is_valid()
+                apply_domain_error(error, details, grid)
+                if isinstance(error, FieldErrors) and "answer" in error.errors:
+                    details.add_error(None, error.errors["answer"][0])
             else:
-                if "submit" not in request.POST:
-                    messages.success(request, _("Der Entwurf ist gespeichert."))
-                    return redirect("grants:application_edit", pk=application.pk)
-                try:
-                    application = application_submit(application=application, user=request.user, answer=answer)
-                except DomainError as error:
-                    messages.warning(request, _("Der Entwurf ist gespeichert, aber noch nicht eingereicht. "
-                                                "Bitte die markierten Angaben korrigieren."))
-                    details = ApplicationDetailsForm(request.POST, instance=application, programme=programme)
-                    grid = PlanGridForm(request.POST, programme=programme, application=application)
-                    details.is_valid(), grid.is_valid()
-                    apply_domain_error(error, details, grid)
-                    if isinstance(error, FieldErrors) and "answer" in error.errors:
-                        details.add_error(None, error.errors["answer"][0])
-                else:
-                    messages.success(request, _("Der Antrag ist eingereicht. Aktenzeichen: %(ref)s") % {
-                        "ref": application.file_reference})
-                    return redirect("grants:application_detail", pk=application.pk)
+                messages.success(request, _("Der Antrag ist eingereicht. Aktenzeichen: %(ref)s") % {
+                    "ref": application.file_reference})
+                return redirect("grants:application_detail", pk=application.pk)
     else:
         details = ApplicationDetailsForm(instance=application, programme=programme)
         grid = PlanGridForm(programme=programme, application=application)
@@ -87,15 +148,26 @@ def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, ap
         "application": application, "programme": programme, "details": details, "grid": grid,
         "expenditure_rows": expenditure_rows, "financing_rows": financing_rows, "years": grid.years,
         "balance_cells": grid.balance_cells(),
-        "open_request": open_request, "answer": answer,
+        "open_request": open_request, "answer": answer, "previous": previous,
+        # Shown again from a POST that could not be saved: what the form holds is not stored yet.
+        "unsaved": request.method == "POST" and saved is None,
         "attachments": application.attachments.all() if application else [],
         "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1_048_576,
     })
 
 
 def application_create(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The blank form – unless the body may not start an application in this period: then the
+    reason, before anything is typed. Where an earlier application exists, copying it is offered."""
     require(request.user, Capability.APPLY)
-    return _form_page(request, programme=get_open_programme(code))
+    programme = get_open_programme(code)
+    if request.method == "POST":
+        # A refusal that arises meanwhile is shown beside the typed form (nothing typed is lost).
+        return _form_page(request, programme=programme)
+    option = application_start_options(request.user, programmes=[programme])[0]
+    if option.refusal is not None:
+        return render(request, "grants/application_new.html", {"options": [option]})
+    return _form_page(request, programme=programme, previous=option.previous)
 
 
 def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:

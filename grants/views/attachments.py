@@ -29,17 +29,16 @@ class AttachmentForm(forms.Form):
     description = forms.CharField(label=gettext_lazy("Beschreibung"), max_length=200, required=False)
 
 
-@require_POST
-def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.APPLY)
-    application = get_application_for_user(request.user, pk)
+def upload_chosen_file(request: AuthenticatedRequest, application) -> bool:
+    """Attach the PDF chosen in the request (field `file`) to the application; the outcome, and
+    every reason for a refusal, as a message. True when it was attached."""
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 # ErrorList yields its messages as str; the stubs type its items as ValidationError | str.
                 messages.error(request, error)  # type: ignore[arg-type]
-        return _back(request, application)
+        return False
     upload = form.cleaned_data["file"]
     # Read at most one byte past the limit: enough for the service to refuse it.
     content = upload.read(settings.MAX_UPLOAD_BYTES + 1)
@@ -49,8 +48,26 @@ def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         for message in getattr(error, "errors", {}).get("file", [error.message]):
             messages.error(request, message)
+        return False
+    messages.success(request, _("Die Anlage „%(name)s“ ist hochgeladen.") % {"name": upload.name})
+    return True
+
+
+def remove_attachment(request: AuthenticatedRequest, attachment) -> None:
+    """Remove the attachment; the outcome as a message."""
+    try:
+        attachment_remove(attachment=attachment, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
-        messages.success(request, _("Die Anlage „%(name)s“ ist hochgeladen.") % {"name": upload.name})
+        messages.success(request, _("Die Anlage „%(name)s“ ist entfernt.") % {"name": attachment.original_name})
+
+
+@require_POST
+def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.APPLY)
+    application = get_application_for_user(request.user, pk)
+    upload_chosen_file(request, application)
     return _back(request, application)
 
 
@@ -68,10 +85,5 @@ def attachment_delete(request: AuthenticatedRequest, pk: int, attachment_pk: int
     require(request.user, Capability.APPLY)
     attachment = get_attachment_for_user(request.user, pk, attachment_pk)
     application = attachment.application
-    try:
-        attachment_remove(attachment=attachment, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Die Anlage „%(name)s“ ist entfernt.") % {"name": attachment.original_name})
+    remove_attachment(request, attachment)
     return _back(request, application)

@@ -172,15 +172,15 @@ def test_second_live_application_of_the_same_body_is_refused(programme, coordina
     with pytest.raises(DomainError) as caught:
         application_create(user=coordinator_a, programme=programme, **details(title="Zweiter Versuch"))
 
-    assert str(caught.value) == ("Für Werra-Meißner-Kreis gibt es in dieser Förderperiode bereits einen Antrag "
-                                 "(Entwurf, Status „Entwurf“).")
+    assert str(caught.value) == ("Für Werra-Meißner-Kreis besteht in der Förderperiode 2026–2030 bereits ein "
+                                 "Antragsentwurf (Status „Entwurf“).")
     assert Application.objects.count() == 1
 
 
 def test_second_application_is_refused_also_while_the_first_is_under_review(programme, coordinator_a, clerk):
     factories.in_review_application(programme, coordinator_a, clerk)
 
-    with pytest.raises(DomainError, match=r"bereits einen Antrag \(WIR-26-0001, Status „In Prüfung“\)"):
+    with pytest.raises(DomainError, match=r"bereits der Antrag WIR-26-0001 \(Status „In Prüfung“\)"):
         application_create(user=coordinator_a, programme=programme, **details())
 
 

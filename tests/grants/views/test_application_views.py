@@ -129,7 +129,9 @@ def test_second_application_in_the_same_period_is_refused_with_a_message(client,
     factories.draft_application(programme, coordinator_a)
     client.force_login(coordinator_a)
     response = client.post(create_url, plan_post() | {"save": ""})
-    assert "bereits einen Antrag" in response.content.decode()
+    html = response.content.decode()
+    assert "besteht in der Förderperiode 2026–2030 bereits ein Antragsentwurf" in html
+    assert 'value="WIR-Vielfaltszentrum Werra-Meißner-Kreis"' in html  # what was typed is still there
     assert Application.objects.count() == 1
 
 
