@@ -9,7 +9,8 @@
   and Rückforderungen;
 - `deadlines` – reporting deadlines and their state, payment dates of reclaims;
 - `overview`, `report` – the programme overview and the Programmbericht;
-- `history` – an object's history in words; `worklist` – what waits for a person.
+- `history` – an object's history in words; `timeline` – the whole case history of an
+  application and its grant; `worklist` – what waits for a person.
 
 Selectors never change data.
 """

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import Capability
 from audit.models import AuditEntry
 from core.formats import format_date
@@ -147,8 +148,6 @@ def case_entries_filtered(entries: QuerySet[AuditEntry], *, kind: str = "", acti
 
 def case_people(entries: QuerySet[AuditEntry]) -> list[tuple[int, str]]:
     """The people who appear in the case (id, name), by name: one query."""
-    from accounts.models import User
-
     ids = entries.order_by().exclude(actor=None).values("actor_id").distinct()
     return sorted(((user.pk, str(user)) for user in User.objects.filter(pk__in=ids)), key=lambda item: item[1])
 

@@ -84,7 +84,10 @@ def test_request_for_changes_sets_nachforderung_and_records_the_message(in_revie
     assert request.answered_at is None
     entry = audit_entries_for(in_review).get(action="grants.application.changes_requested")
     assert entry.changes == {"status": ["in_pruefung", "nachforderung"]}
-    assert entry.data == {"message": "Bitte den Stellenplan beifügen."}
+    assert entry.data["message"] == "Bitte den Stellenplan beifügen."
+    # what the resubmission is compared with: the plan's cells and the texts as they stood
+    assert entry.data["snapshot"]["cells"]["2026|fin:zuwendung"]["amount"] == "100000.00"
+    assert entry.data["snapshot"]["texts"]["title"] == in_review.title
 
 
 def test_request_for_changes_needs_a_message(in_review, clerk):
