@@ -36,7 +36,7 @@ def test_select_two_payments_and_book_them_through_the_confirmation(page, axe, s
     page.locator(f"#auswahl-{first.pk}").check()
     page.locator(f"#auswahl-{second.pk}").check()
     shot(page, "zahlungen-auswaehlen")
-    page.get_by_role("button", name=re.compile("Ausgewählte: Buchen")).click()
+    page.get_by_role("button", name=re.compile("Ausgewählte buchen")).click()
 
     page.get_by_role("heading", name=re.compile("Zahlungen buchen")).wait_for()
     axe(page, "Zahlungen buchen: Bestätigung")
