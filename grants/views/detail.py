@@ -324,7 +324,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "attachments": application.attachments.all() if cast(Any, application).has_attachments else [],
         "comments": comments_page.object_list,
         "comments_page": comments_page,
-        "change_requests": (application.change_requests.select_related("requested_by", "answered_by")
+        "change_requests": (list(application.change_requests.select_related("requested_by", "answered_by"))
                             if cast(Any, application).has_change_requests else []),
         "history": application_history_rows(history_page.object_list),
         "history_page": history_page,
@@ -356,4 +356,10 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             context["payments_panel"]["request_refusal"] is None
             or bool(context["amendments_panel"] and context["amendments_panel"]["can_start"])
             or any(row["editable"] for row in (context["proofs_panel"] or {}).get("rows", [])))
+    # What else the page offers the coordinator below (a Rechtsbehelfsverzicht to record).
+    context["notice_actions"] = is_applicant and any(
+        row["may_waive"] or row["may_record"] for row in (context["notices_panel"] or {}).get("rows", []))
+    # An open request for changes stands at the top of the page until it is answered.
+    context["open_change_requests"] = [cr for cr in context["change_requests"] if cr.answered_at is None]
+    context["answered_change_requests"] = [cr for cr in context["change_requests"] if cr.answered_at is not None]
     return render(request, "grants/application_detail.html", context)
