@@ -25,6 +25,7 @@ from grants.services.usage_reports import (
 )
 from municipalities.models import Municipality
 from tests import factories
+from tests.grants import amendment_helpers
 from tests.grants.reclaim_fixtures import (
     PDF,
     RECEIVED,
@@ -290,3 +291,20 @@ def test_query_count_does_not_grow_with_the_rows(request, programme, clerk, appr
     _ministry_world(programme, later, clerk, approver, ["Darmstadt", "Fulda", "Hanau"])
     assert sum(group.total for group in todo_for(user, today=TODAY)) >= 3
     assert _queries(user) == few
+
+
+def test_recommended_amendments_are_decided_from_the_todo_in_fixed_queries(programme, clerk, approver, approver2):
+    def recommend_for(name):
+        coordinator = coordinator_of(name, f"koord-{name}")
+        award = amendment_helpers.issued_award(programme, coordinator, clerk, approver)
+        return amendment_helpers.recommended(award, coordinator, clerk)
+
+    with amendment_helpers.frozen():
+        first = recommend_for("Kassel")
+        few = _queries(approver2)
+        for name in ("Darmstadt", "Fulda", "Hanau"):
+            recommend_for(name)
+        assert _queries(approver2) == few
+        items = {group.kind: group.items for group in todo_for(approver2)}["aenderung-entscheiden"]
+    assert len(items) == 4
+    assert reverse("grants:amendment_detail", args=[first.pk]) in [item.url for item in items]
