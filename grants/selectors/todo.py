@@ -192,7 +192,7 @@ class _Collector:
                         today=self.today, **kwargs)
 
     def result(self) -> list[TodoGroup]:
-        self.groups.sort(key=lambda group: (group.overdue == 0, group.items[0].order))
+        self.groups.sort(key=lambda group: (group.overdue == 0, group.items[0].order if group.items else ()))
         return self.groups
 
 
@@ -205,6 +205,17 @@ def todo_for(user, *, today: date | None = None, limit: int | None = START_PAGE_
             build(collector)
     groups = collector.result()
     return groups if only is None else [group for group in groups if group.kind == only]
+
+
+def review_backlog(user, *, today: date | None = None) -> list[TodoGroup]:
+    """For a person with signing authority: the review work of the unit (the clerk's kinds),
+    counted, without items – the start page links each kind to its list."""
+    if not (user.can(Capability.DECIDE) and user.can(Capability.REVIEW)):
+        return []
+    collector = _Collector(user, today or clock.today(), 0)
+    for _names, build in CLERK_KINDS:
+        build(collector)
+    return collector.result()
 
 
 def _kinds_of(user) -> list[tuple[str, Callable[["_Collector"], None]]]:

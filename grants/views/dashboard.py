@@ -12,7 +12,7 @@ from grants.policies.applications import programmes_open_to
 from grants.selectors.budgets import budget_figures
 from grants.selectors.lists import coordinator_applications, live_applications_in_open_programmes
 from grants.selectors.scoping import applications_visible_to
-from grants.selectors.todo import todo_count, todo_for, todo_kinds
+from grants.selectors.todo import review_backlog, todo_count, todo_for, todo_kinds
 from grants.views.common import AuthenticatedRequest
 
 S = ApplicationStatus
@@ -29,7 +29,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "grants/todo_all.html", {"group": groups[0] if groups else None})
     todo = todo_for(user)
     context: dict = {"todo": todo, "todo_count": todo_count(todo),
-                     "todo_overdue": sum(group.overdue for group in todo)}
+                     "todo_overdue": sum(group.overdue for group in todo), "backlog": review_backlog(user)}
     if user.can(Capability.APPLY):
         # The start page shows what the body acts on first; the list page has all (paged).
         context["applications"] = list(coordinator_applications(user)[:START_PAGE_APPLICATIONS])

@@ -94,3 +94,13 @@ def test_full_list_of_a_kind_not_the_persons_is_404(client, coordinator_a, clerk
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302 and "/konto/login/" in response["Location"]
+
+
+def test_approver_sees_the_units_review_backlog_counted(client, work, approver2, clerk):
+    client.force_login(approver2)
+    html = unescape(client.get(reverse("dashboard")).content.decode())
+    backlog = html[html.index('id="h-vorrat"'):]
+    assert f'<a href="{reverse("grants:payment_queue")}?status=angefordert">Mittelabrufe vorbereiten</a>: ' \
+           "<strong>1</strong>" in backlog
+    client.force_login(clerk)
+    assert 'id="h-vorrat"' not in client.get(reverse("dashboard")).content.decode()  # the clerk has it as to-do
