@@ -445,7 +445,9 @@ def _payments_to_book(c: _Collector) -> None:
 def _proofs_to_check(c: _Collector) -> None:
     reports = usage_reports_visible_to(c.user).filter(status=UsageReport.Status.SUBMITTED)
     c.add("nachweis-pruefen", _("Nachweise prüfen"), [
-        c.item(_("%(report)s prüfen") % {"report": report}, report.award.application,
+        # A proof submitted again after questions (it was checked before) is an answer to read.
+        c.item((_("Antwort auf die Rückfragen zum %(report)s prüfen") if report.checked_at else _("%(report)s prüfen"))
+               % {"report": report}, report.award.application,
                reverse("grants:usage_report_check", args=[report.pk]), since=_local(report.submitted_at))
         for report in reports if may_usage_report_accept(c.user, report) is None],
         reverse("grants:usage_report_list") + f"?status={UsageReport.Status.SUBMITTED}")
@@ -454,7 +456,8 @@ def _proofs_to_check(c: _Collector) -> None:
 def _amendments_to_review(c: _Collector) -> None:
     requests = amendments_visible_to(c.user).filter(status=A.SUBMITTED)
     c.add("aenderung-pruefen", _("Änderungsanträge prüfen"), [
-        c.item(_("Änderungsantrag prüfen"), request.award.application,
+        c.item(_("Antwort auf die Rückfragen zum Änderungsantrag prüfen") if request.review_note
+               else _("Änderungsantrag prüfen"), request.award.application,
                reverse("grants:amendment_detail", args=[request.pk]), since=_local(request.submitted_at))
         for request in requests if may_amendment_recommend(c.user, request) is None],
         reverse("grants:amendment_list") + f"?status={A.SUBMITTED}")

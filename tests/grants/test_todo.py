@@ -308,3 +308,31 @@ def test_recommended_amendments_are_decided_from_the_todo_in_fixed_queries(progr
         items = {group.kind: group.items for group in todo_for(approver2)}["aenderung-entscheiden"]
     assert len(items) == 4
     assert reverse("grants:amendment_detail", args=[first.pk]) in [item.url for item in items]
+
+
+def test_answered_questions_on_a_proof_reach_the_clerk_as_an_answer(coordinator_a, clerk, approver):
+    with factories.at(date(2024, 3, 1)):
+        award, _notice = award_with_notice(coordinator_a, clerk, approver)
+        pay(award, 2023, Decimal("20000.00"), date(2023, 1, 2), coordinator=coordinator_a, clerk=clerk,
+            approver=approver)
+        report = usage_report_send_back(report=submitted_interim(award, coordinator_a), user=clerk,
+                                        questions="Belege fehlen.")
+        assert "nachweis-pruefen" not in kinds(clerk, today=date(2024, 3, 1))
+        usage_report_submit(report=report, user=coordinator_a, declaration=True)
+    [item] = kinds(clerk, today=date(2024, 3, 1))["nachweis-pruefen"]
+    assert item.what == "Antwort auf die Rückfragen zum Zwischennachweis 2023 prüfen"
+
+
+def test_coordinators_query_count_does_not_grow_with_her_awards(coordinator_a, clerk, approver):
+    def award_in(year):
+        programme = factories.make_programme(code=f"wir-{year}", start=year, end=year)
+        return factories.approved_award(programme, coordinator_a, clerk, approver, on=date(year, 1, 20))
+
+    award_in(2025)
+    with CaptureQueriesContext(connection) as first:
+        assert len(kinds(coordinator_a)["nachweis-faellig"]) == 1
+    award_in(2024)
+    award_in(2023)
+    with CaptureQueriesContext(connection) as more:
+        assert len(kinds(coordinator_a)["nachweis-faellig"]) == 3
+    assert len(more) == len(first)
