@@ -1,7 +1,6 @@
 """Each role's start page is a to-do list: signed in, the person clicks the first item and lands
 on the page where it is done. axe-core checks every page on the way."""
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,11 +13,19 @@ from tests.browser.helpers import sign_in, sign_out
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def first_todo(page, axe, label: str):
+def first_todo(page, axe, username: str, label: str):
+    """Signed in as `username`, the start page's to-do and its first item's link."""
+    sign_in(page, username, axe)
     axe(page, f"Übersicht {label}")
     todo = page.locator("#aufgaben")
-    first = todo.locator("ol.list-group li a").first
-    return first, todo
+    return todo.locator("ol.list-group li a").first, todo
+
+
+def follow(page, axe, first, heading: str):
+    """Click the item; the action page with `heading` opens."""
+    first.click()
+    page.get_by_role("heading", name=heading, level=1).wait_for()
+    axe(page, heading)
 
 
 def test_each_role_goes_from_the_start_page_to_its_first_todo(page, axe, on_day, programme, coordinator_a,
@@ -35,31 +42,22 @@ def test_each_role_goes_from_the_start_page_to_its_first_todo(page, axe, on_day,
         recommended = factories.recommended_application(programme, coordinator_a, clerk)
 
     # Koordination: the overdue proof of use comes first and opens its form.
-    sign_in(page, "koordination-a", axe)
-    first, todo = first_todo(page, axe, "Koordination")
+    first, todo = first_todo(page, axe, "koordination-a", "Koordination")
     assert first.inner_text() == "Verwendungsnachweis erstellen und einreichen"
     assert "überfällig seit 156 Tagen (fällig am 30.06.2026)" in todo.inner_text()
-    first.click()
-    page.wait_for_url(f"**/antraege/{overdue.application_id}/nachweise/verwendungsnachweis/")
-    page.get_by_role("heading", name="Verwendungsnachweis", level=1).wait_for()
-    axe(page, "Verwendungsnachweis")
+    follow(page, axe, first, "Verwendungsnachweis")
+    assert page.url.endswith(f"/antraege/{overdue.application_id}/nachweise/verwendungsnachweis/")
     sign_out(page)
 
     # Sachbearbeitung: the call for funds to prepare.
-    sign_in(page, "sachbearbeitung", axe)
-    first, todo = first_todo(page, axe, "Sachbearbeitung")
+    first, todo = first_todo(page, axe, "sachbearbeitung", "Sachbearbeitung")
     assert first.inner_text() == "Mittelabruf prüfen und vorbereiten"
     assert "Hochtaunuskreis" in todo.inner_text() and "20.000,00 € für 2026" in todo.inner_text()
-    first.click()
-    page.get_by_role("heading", name="Mittelabruf prüfen und vorbereiten", level=1).wait_for()
-    axe(page, "Prüfen und vorbereiten")
+    follow(page, axe, first, "Mittelabruf prüfen und vorbereiten")
     sign_out(page)
 
     # Bewilligung: the recommendation to decide.
-    sign_in(page, "bewilligung", axe)
-    first, _todo = first_todo(page, axe, "Bewilligung")
+    first, _todo = first_todo(page, axe, "bewilligung", "Bewilligung")
     assert first.inner_text() == "Empfehlung entscheiden: bewilligen oder ablehnen"
-    first.click()
-    page.wait_for_url(re.compile(rf"/antraege/{recommended.pk}/bewilligen/$"))
-    page.get_by_role("heading", name="Antrag bewilligen", level=1).wait_for()
-    axe(page, "Antrag bewilligen")
+    follow(page, axe, first, "Antrag bewilligen")
+    assert page.url.endswith(f"/antraege/{recommended.pk}/bewilligen/")

@@ -217,20 +217,26 @@ def test_reclaim_walks_from_todo_to_todo(coordinator_a, coordinator_b, clerk, ap
     assert "festsetzen" not in kinds(approver2, today=day)
 
 
-def test_coordinator_answers_questions_on_a_proof(coordinator_a, clerk, approver):
+def proof_with_questions(coordinator, clerk, approver):
+    """An award 2021–2025 with 20.000,00 € of 2023 paid; its interim proof 2023 sent back with
+    questions on 01.03.2024."""
     with factories.at(date(2024, 3, 1)):
-        award, _notice = award_with_notice(coordinator_a, clerk, approver)
-        pay(award, 2023, Decimal("20000.00"), date(2023, 1, 2), coordinator=coordinator_a, clerk=clerk,
+        award, _notice = award_with_notice(coordinator, clerk, approver)
+        pay(award, 2023, Decimal("20000.00"), date(2023, 1, 2), coordinator=coordinator, clerk=clerk,
             approver=approver)
-        report = usage_report_send_back(report=submitted_interim(award, coordinator_a), user=clerk,
-                                        questions="Belege fehlen.")
+        return usage_report_send_back(report=submitted_interim(award, coordinator), user=clerk,
+                                      questions="Belege fehlen.")
+
+
+def test_coordinator_answers_questions_on_a_proof(coordinator_a, clerk, approver):
+    report = proof_with_questions(coordinator_a, clerk, approver)
+    award = report.award
     todo = kinds(coordinator_a, today=date(2024, 3, 1))
     [item] = todo["nachweis-rueckfragen"]
     assert item.what == "Rückfragen zum Zwischennachweis 2023 beantworten"
     assert item.url == reverse("grants:usage_report_interim", args=[award.application_id, 2023])
     # the proof with questions is not listed a second time as due
     assert all("2023" not in i.what for i in todo.get("nachweis-faellig", []))
-    assert report.pk
 
 
 def test_programme_administration_is_asked_for_missing_budgets(programme, programme_admin, clerk):
@@ -311,13 +317,9 @@ def test_recommended_amendments_are_decided_from_the_todo_in_fixed_queries(progr
 
 
 def test_answered_questions_on_a_proof_reach_the_clerk_as_an_answer(coordinator_a, clerk, approver):
+    report = proof_with_questions(coordinator_a, clerk, approver)
+    assert "nachweis-pruefen" not in kinds(clerk, today=date(2024, 3, 1))
     with factories.at(date(2024, 3, 1)):
-        award, _notice = award_with_notice(coordinator_a, clerk, approver)
-        pay(award, 2023, Decimal("20000.00"), date(2023, 1, 2), coordinator=coordinator_a, clerk=clerk,
-            approver=approver)
-        report = usage_report_send_back(report=submitted_interim(award, coordinator_a), user=clerk,
-                                        questions="Belege fehlen.")
-        assert "nachweis-pruefen" not in kinds(clerk, today=date(2024, 3, 1))
         usage_report_submit(report=report, user=coordinator_a, declaration=True)
     [item] = kinds(clerk, today=date(2024, 3, 1))["nachweis-pruefen"]
     assert item.what == "Antwort auf die Rückfragen zum Zwischennachweis 2023 prüfen"
