@@ -54,6 +54,9 @@ def test_each_role_goes_from_the_start_page_to_its_first_todo(page, axe, on_day,
     assert first.inner_text() == "Mittelabruf prüfen und vorbereiten"
     assert "Hochtaunuskreis" in todo.inner_text() and "20.000,00 € für 2026" in todo.inner_text()
     follow(page, axe, first, "Mittelabruf prüfen und vorbereiten")
+    page.goto("/?alle=vorbereiten")  # the full list of one kind
+    page.get_by_role("heading", name="Mittelabrufe vorbereiten", level=1).wait_for()
+    axe(page, "Alle Mittelabrufe vorbereiten")
     sign_out(page)
 
     # Bewilligung: the recommendation to decide.
