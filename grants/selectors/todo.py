@@ -77,6 +77,7 @@ from grants.policies import (
 )
 from grants.selectors.awards import mark_award_notices
 from grants.selectors.deadlines import DeadlineState, deadline_index, deadline_rows_for, running_awards
+from grants.selectors.lists import PROGRAMME_TEXTS, without_long_texts
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
 from grants.selectors.scoping import (
@@ -237,6 +238,13 @@ def todo_kinds(user) -> set[str]:
     return {kind for names, _build in _kinds_of(user) for kind in names.split()}
 
 
+def _lean(queryset, award: str):
+    """`queryset` without the long texts its rows never show: the award's (at the path `award`)
+    binding plan, its application's purpose, the programme's legal texts."""
+    return queryset.defer(f"{award}plan_snapshot", f"{award}application__purpose",
+                          *(f"{award}application__programme__{name}" for name in PROGRAMME_TEXTS))
+
+
 def _all_of(kind: str) -> str:
     return f"{reverse('dashboard')}?alle={kind}"
 
@@ -247,7 +255,7 @@ _APPLICATION_RELATED = ("municipality", "programme")
 
 
 def _own_applications(user):
-    return applications_visible_to(user).select_related(*_APPLICATION_RELATED).defer("purpose")
+    return without_long_texts(applications_visible_to(user).select_related(*_APPLICATION_RELATED))
 
 
 def _changes_to_answer(c: _Collector) -> None:
@@ -274,8 +282,8 @@ def _drafts_to_submit(c: _Collector) -> None:
 
 
 def _hearings_to_answer(c: _Collector) -> None:
-    reclaims = (reclaims_visible_to(c.user).filter(status=RS.PROPOSED, hearing__answered_at__isnull=True,
-                                                   hearing__isnull=False)
+    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(
+                    status=RS.PROPOSED, hearing__answered_at__isnull=True, hearing__isnull=False)
                 .select_related("hearing").defer("hearing__pdf", "hearing__snapshot", "hearing__answer_pdf"))
     c.add("anhoerung", _("Anhörungen beantworten"), [
         c.item(_("Stellungnahme zur Anhörung abgeben"), reclaim.award.application,
@@ -287,7 +295,7 @@ def _hearings_to_answer(c: _Collector) -> None:
 
 
 def _proof_questions(c: _Collector) -> None:
-    reports = usage_reports_visible_to(c.user).filter(status=UsageReport.Status.QUESTIONS)
+    reports = _lean(usage_reports_visible_to(c.user), "award__").filter(status=UsageReport.Status.QUESTIONS)
     c.add("nachweis-rueckfragen", _("Rückfragen zu Nachweisen beantworten"), [
         c.item(_("Rückfragen zum %(report)s beantworten") % {"report": report}, report.award.application,
                report_url(report, report.award.application_id), since=_local(report.checked_at))
@@ -296,7 +304,8 @@ def _proof_questions(c: _Collector) -> None:
 
 
 def _amendment_questions(c: _Collector) -> None:
-    requests = amendments_visible_to(c.user).filter(status=A.DRAFT).exclude(review_note="")
+    requests = (_lean(amendments_visible_to(c.user), "award__").filter(status=A.DRAFT).exclude(review_note="")
+                .defer("revision__plan_snapshot", "plan"))
     items = []
     for request in requests:
         if may_amendment_edit(c.user, request.award, request=request, today=c.today) is None:
@@ -352,7 +361,7 @@ def _money_to_call(c: _Collector) -> None:
 
 
 def _reclaims_to_pay(c: _Collector) -> None:
-    reclaims = reclaims_visible_to(c.user).filter(status=RS.ISSUED).select_related("notice")
+    reclaims = _lean(reclaims_visible_to(c.user), "award__").filter(status=RS.ISSUED).select_related("notice")
     c.add("rueckforderung-zahlen", _("Rückforderungen zahlen"), [
         c.item(_("Rückforderungsbescheid %(number)s zahlen") % {"number": reclaim.notice.number if reclaim.notice
                                                                else ""},
@@ -414,8 +423,8 @@ _DISBURSEMENT_RELATED = ("award_year__budget", "award_year__award__application__
 
 
 def _disbursements(c: _Collector, status: str) -> list[Disbursement]:
-    rows = list(disbursements_visible_to(c.user).filter(status=status).select_related(*_DISBURSEMENT_RELATED)
-                .defer("award_year__award__plan_snapshot", "award_year__award__application__purpose"))
+    rows = list(_lean(disbursements_visible_to(c.user).filter(status=status).select_related(*_DISBURSEMENT_RELATED),
+                      "award_year__award__"))
     mark_award_notices({row.award_year.award_id: row.award_year.award for row in rows}.values())
     return rows
 
@@ -443,7 +452,7 @@ def _payments_to_book(c: _Collector) -> None:
 
 
 def _proofs_to_check(c: _Collector) -> None:
-    reports = usage_reports_visible_to(c.user).filter(status=UsageReport.Status.SUBMITTED)
+    reports = _lean(usage_reports_visible_to(c.user), "award__").filter(status=UsageReport.Status.SUBMITTED)
     c.add("nachweis-pruefen", _("Nachweise prüfen"), [
         # A proof submitted again after questions (it was checked before) is an answer to read.
         c.item((_("Antwort auf die Rückfragen zum %(report)s prüfen") if report.checked_at else _("%(report)s prüfen"))
@@ -454,7 +463,8 @@ def _proofs_to_check(c: _Collector) -> None:
 
 
 def _amendments_to_review(c: _Collector) -> None:
-    requests = amendments_visible_to(c.user).filter(status=A.SUBMITTED)
+    requests = (_lean(amendments_visible_to(c.user), "award__").filter(status=A.SUBMITTED)
+                .defer("revision__plan_snapshot", "plan"))
     c.add("aenderung-pruefen", _("Änderungsanträge prüfen"), [
         c.item(_("Antwort auf die Rückfragen zum Änderungsantrag prüfen") if request.review_note
                else _("Änderungsantrag prüfen"), request.award.application,
@@ -464,7 +474,7 @@ def _amendments_to_review(c: _Collector) -> None:
 
 
 def _hearings_to_send(c: _Collector) -> None:
-    reclaims = (reclaims_visible_to(c.user).filter(status=RS.PROPOSED, hearing__isnull=True)
+    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.PROPOSED, hearing__isnull=True)
                 .select_related("hearing"))
     c.add("anhoerung-senden", _("Anhörungen zu Rückforderungen versenden"), [
         c.item(_("Anhörungsschreiben versenden"), reclaim.award.application,
@@ -476,7 +486,8 @@ def _hearings_to_send(c: _Collector) -> None:
 
 
 def _repayments_overdue(c: _Collector) -> None:
-    reclaims = reclaims_visible_to(c.user).filter(status=RS.ISSUED, due_on__lt=c.today).select_related("notice")
+    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.ISSUED, due_on__lt=c.today)
+                .select_related("notice"))
     c.add("rueckzahlung", _("Überfällige Rückzahlungen"), [
         c.item(_("Rückzahlung nachhalten oder buchen"), reclaim.award.application,
                reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-buchen", due=reclaim.due_on,
@@ -522,6 +533,7 @@ def _award_notices_to_issue(c: _Collector) -> None:
                   .exclude(Exists(Notice.objects.filter(application=OuterRef("pk"), kind=Notice.Kind.AWARD)))
                   .exclude(decision__recommended_by=c.user)
                   .select_related("municipality__administrative_court", "decision", "award")
+                  .defer("award__plan_snapshot")
                   .order_by("decision__decided_at", "pk"))
     total = candidates.count()
     if not total:
@@ -548,7 +560,8 @@ def _releases(c: _Collector) -> None:
 
 
 def _amendments_to_decide(c: _Collector) -> None:
-    requests = list(amendments_visible_to(c.user).filter(status=A.RECOMMENDED))
+    requests = list(_lean(amendments_visible_to(c.user), "award__").filter(status=A.RECOMMENDED)
+                    .defer("revision__plan_snapshot", "plan"))
     mark_award_notices({request.award_id: request.award for request in requests}.values())
     c.add("aenderung-entscheiden", _("Empfohlene Änderungsanträge entscheiden"), [
         c.item(_("Änderungsantrag entscheiden"), request.award.application,
@@ -558,7 +571,7 @@ def _amendments_to_decide(c: _Collector) -> None:
 
 
 def _reclaims_to_fix(c: _Collector) -> None:
-    reclaims = list(reclaims_visible_to(c.user).filter(status=RS.PROPOSED).select_related("hearing")
+    reclaims = list(_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.PROPOSED).select_related("hearing")
                     .defer("hearing__pdf", "hearing__snapshot", "hearing__answer_pdf"))
     notices = {notice.award_id: notice for notice in Notice.objects.filter(
         kind=Notice.Kind.AWARD, award_id__in={reclaim.award_id for reclaim in reclaims}).defer("pdf", "snapshot")}
