@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from grants.selectors.todo import todo_for
 from grants.services.disbursements import disbursement_prepare, disbursement_request
+from grants.services.reviews import application_request_changes
 from municipalities.models import Municipality
 from tests import factories
 
@@ -104,3 +106,21 @@ def test_approver_sees_the_units_review_backlog_counted(client, work, approver2,
            "<strong>1</strong>" in backlog
     client.force_login(clerk)
     assert 'id="h-vorrat"' not in client.get(reverse("dashboard")).content.decode()  # the clerk has it as to-do
+
+
+def test_every_todo_link_opens_its_action_page(client, programme, work, coordinator_a, coordinator_b, clerk, approver,
+                                               approver2, programme_admin):
+    period_2025 = factories.make_programme(code="wir-2025", start=2025, end=2025)
+    factories.approved_award(period_2025, coordinator_a, clerk, approver, on=date(2025, 1, 20))
+    asked = factories.in_review_application(programme, coordinator_b, clerk)
+    application_request_changes(application=asked, user=clerk, message="Bitte ergänzen.")
+    factories.submitted_application(factories.make_programme(code="wir-2031", start=2031, end=2031), coordinator_b)
+    seen = 0
+    for user in (coordinator_a, coordinator_b, clerk, approver, approver2, programme_admin):
+        client.force_login(user)
+        for group in todo_for(user):
+            for item in group.items:
+                response = client.get(item.url.split("#")[0])
+                assert response.status_code == 200, (user, item.url, response.status_code)
+                seen += 1
+    assert seen >= 6
