@@ -12,6 +12,7 @@ from grants.services.applications import application_submit, application_withdra
 from grants.services.awards import application_reject
 from grants.services.reviews import application_request_changes
 from tests import factories
+from tests.grants.test_todo import proof_with_questions
 
 pytestmark = pytest.mark.django_db
 NO_ACTIONS = "Für diesen Antrag sind keine Aktionen mehr möglich."
@@ -91,3 +92,16 @@ def test_no_page_says_no_actions_while_it_offers_one(client, programme, coordina
             assert labels == [], (application.status, labels)
         offered_money = offered_money or "Mittel abrufen" in labels
     assert offered_money  # the approved award with its notice offers the call for funds
+
+
+def test_questions_on_a_proof_stand_at_the_top_with_the_link_to_answer(client, coordinator_a, clerk, approver):
+    report = proof_with_questions(coordinator_a, clerk, approver)
+    application = report.award.application
+    main = page(client, coordinator_a, application)
+    top = main.index('id="offene-nachforderung"')
+    assert top < main.index('id="h-aktionen"')
+    box = main[top:main.index("</section>", top)]
+    assert "Rückfragen zum Zwischennachweis 2023" in box and "Belege fehlen." in box
+    assert f'href="{reverse("grants:usage_report_interim", args=[application.pk, 2023])}"' in box
+    clerk_box = page(client, clerk, application)
+    assert "Belege fehlen." in clerk_box and "Rückfragen beantworten" not in clerk_box  # shown, not offered
