@@ -14,15 +14,9 @@ from grants.services.disbursements import disbursement_prepare, disbursement_req
 from grants.services.reviews import application_request_changes
 from municipalities.models import Municipality
 from tests import factories
+from tests.grants.test_todo import frozen_clock  # noqa: F401 – the clock on 03.12.2026 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 12, 3)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with factories.at(TODAY):
-        yield
 
 
 def todo_section(client, user, query: str = "") -> str:
