@@ -79,7 +79,7 @@ def test_form_without_csrf_token_is_refused_with_a_german_page(coordinator_a):
 
 def test_every_role_has_a_start_page(client, coordinator_a, clerk, approver, programme_admin, programme):
     for user, expected in [(coordinator_a, "Anträge und Zuwendungen – Werra-Meißner-Kreis"),
-                           (clerk, "eingereichte"), (approver, "zur Bewilligung empfohlen"),
+                           (clerk, "Zurzeit wartet nichts auf Sie"), (approver, "Zurzeit wartet nichts auf Sie"),
                            (programme_admin, "Anträge nach Status")]:
         client.force_login(user)
         html = client.get(reverse("dashboard")).content.decode()

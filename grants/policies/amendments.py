@@ -81,7 +81,8 @@ def may_amendment_approve(user, request: AmendmentRequest) -> Refusal | None:
                    or refuse_status(request, (S.RECOMMENDED,), _("Die Bewilligung"))
                    or refuse_same_person(request.recommended_by_id, user, str(FOUR_EYES))):
         return refusal
-    if award_notice_of(request.award) is None:
+    known = getattr(request.award, "has_award_notice", None)  # grants.selectors.awards.mark_award_notices
+    if known is False or (known is None and award_notice_of(request.award) is None):
         return Refusal(_("Für diese Zuwendung ist noch kein Zuwendungsbescheid erlassen. Bitte zuerst den "
                          "Zuwendungsbescheid erlassen; erst dann kann ein Änderungsbescheid ergehen."),
                        DomainError, shown=True)

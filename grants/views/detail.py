@@ -43,6 +43,7 @@ from grants.policies import (
     may_notice_issue,
     may_usage_report_accept,
     may_usage_report_edit,
+    may_usage_report_submit,
 )
 from grants.policies.amendments import refuse_period_ended
 from grants.policies.awards import award_closing_blockers
@@ -280,6 +281,25 @@ def _reclaims_panel(user, reclaims: list[Reclaim]) -> dict | None:
     return {"rows": rows}
 
 
+def _open_questions(user, award: Award, amendments: list[AmendmentRequest]) -> list[dict]:
+    """The ministry's questions the body has still to answer – on a proof of use, on the
+    Änderungsantrag – for the top of the page, with the link to answer where the person may."""
+    rows = []
+    for report in award.usage_reports.all():  # prefetched by with_award_facts
+        if report.status == UsageReport.Status.QUESTIONS:
+            rows.append({"label": _("Rückfragen zum %(report)s") % {"report": report}, "text": report.check_note,
+                         "at": report.checked_at, "link_label": _("Rückfragen beantworten"),
+                         "url": report_url(report, award.application_id)
+                         if may_usage_report_submit(user, report) is None else None})
+    draft = open_request_of(amendments)
+    if draft is not None and draft.status == AmendmentRequest.Status.DRAFT and draft.review_note:
+        rows.append({"label": _("Rückfragen zum Änderungsantrag"), "text": draft.review_note, "at": None,
+                     "link_label": _("Rückfragen beantworten"),
+                     "url": reverse("grants:amendment_edit", args=[award.application_id])
+                     if may_amendment_edit(user, award, request=draft) is None else None})
+    return rows
+
+
 # -- the page --------------------------------------------------------------------------------------
 
 
@@ -323,7 +343,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "attachments": application.attachments.all() if cast(Any, application).has_attachments else [],
         "comments": comments_page.object_list,
         "comments_page": comments_page,
-        "change_requests": (application.change_requests.select_related("requested_by", "answered_by")
+        "change_requests": (list(application.change_requests.select_related("requested_by", "answered_by"))
                             if cast(Any, application).has_change_requests else []),
         "history": timeline_rows(history_page.object_list),
         "history_page": history_page,
@@ -349,10 +369,17 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "amendments_panel": _amendments_panel(user, award, revision_rows, amendments),
             "reclaims_panel": _reclaims_panel(user, reclaims) if (is_applicant or user.can(Capability.VIEW_ALL))
             else None,
+            "open_questions": _open_questions(user, award, amendments),
         }
         # The coordinator's actions on the grant: no page says "no actions" while one is offered.
         context["grant_actions"] = is_applicant and (
             context["payments_panel"]["request_refusal"] is None
             or bool(context["amendments_panel"] and context["amendments_panel"]["can_start"])
             or any(row["editable"] for row in (context["proofs_panel"] or {}).get("rows", [])))
+    # What else the page offers the coordinator below (a Rechtsbehelfsverzicht to record).
+    context["notice_actions"] = is_applicant and any(
+        row["may_waive"] or row["may_record"] for row in (context["notices_panel"] or {}).get("rows", []))
+    # An open request for changes stands at the top of the page until it is answered.
+    context["open_change_requests"] = [cr for cr in context["change_requests"] if cr.answered_at is None]
+    context["answered_change_requests"] = [cr for cr in context["change_requests"] if cr.answered_at is not None]
     return render(request, "grants/application_detail.html", context)

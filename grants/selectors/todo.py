@@ -1,0 +1,642 @@
+"""The start page as a to-do list: what waits for this person, overdue and oldest first, each
+item linked straight to the page where it is done.
+
+Per capability (grants/policies decides what is actionable, so the list never offers what the
+action page would refuse):
+
+- a body's coordinator (`APPLY`, own body only): requests for changes to answer, drafts to
+  submit, hearings to answer, questions on a proof of use or an Änderungsantrag, proofs of use
+  due or overdue, money that can be called now, fixed reclaims to pay;
+- people with signing authority (`DECIDE`): recommendations to decide, Zuwendungsbescheide to
+  issue, payments to release, Änderungsanträge to decide, reclaims to fix;
+- the clerk (`REVIEW` without `DECIDE`): submissions to review (new ones and answers to a
+  request for changes), applications in review, calls to prepare, released payments to book,
+  proofs to check, Änderungsanträge to review, hearings to send, overdue repayments;
+- the programme administration (`MANAGE_PROGRAMME`): a base rate to check, budgets missing.
+
+Each kind is read with a fixed number of queries whatever the number of rows (the objects the
+policies look at are joined or marked in bulk); the one exception is the Zuwendungsbescheid to
+issue, whose policy reads per application: it is asked for at most `limit` candidates.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.roles import Capability
+from core import clock
+from core.formats import format_date
+from core.money import ZERO, format_eur
+from grants.interest import next_change_day
+from grants.models import (
+    AmendmentRequest,
+    Application,
+    ApplicationStatus,
+    Award,
+    AwardYear,
+    BaseRate,
+    Budget,
+    ChangeRequest,
+    Disbursement,
+    FundingProgramme,
+    Notice,
+    Reclaim,
+    Recommendation,
+    UsageReport,
+)
+from grants.policies import (
+    may_amendment_approve,
+    may_amendment_edit,
+    may_amendment_recommend,
+    may_application_approve,
+    may_application_edit,
+    may_application_recommend,
+    may_application_start_review,
+    may_application_submit,
+    may_base_rate_set,
+    may_budget_set,
+    may_disbursement_book,
+    may_disbursement_prepare,
+    may_disbursement_release,
+    may_disbursement_request,
+    may_notice_issue,
+    may_reclaim_book_repayment,
+    may_reclaim_hearing_answer,
+    may_reclaim_hearing_send,
+    may_reclaim_issue,
+    may_usage_report_accept,
+    may_usage_report_edit,
+    may_usage_report_submit,
+)
+from grants.selectors.awards import mark_award_notices
+from grants.selectors.deadlines import DeadlineState, deadline_index, deadline_rows_for, running_awards
+from grants.selectors.lists import PROGRAMME_TEXTS, without_long_texts
+from grants.selectors.payments import payment_year_rows
+from grants.selectors.proofs import report_label, report_url
+from grants.selectors.scoping import (
+    amendments_visible_to,
+    applications_visible_to,
+    disbursements_visible_to,
+    reclaims_visible_to,
+    usage_reports_visible_to,
+)
+
+S = ApplicationStatus
+D = Disbursement.Status
+RS = Reclaim.Status
+A = AmendmentRequest.Status
+# The start page shows this many items of each kind; the group links to all of them.
+START_PAGE_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing to do: what, for which body and file, since or until when, and where it is done."""
+
+    what: str
+    body: str
+    reference: str
+    url: str
+    today: date
+    since: date | None = None
+    due: date | None = None
+    detail: str = ""
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.today - self.due).days if self.due is not None and self.due < self.today else 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def when(self) -> str:
+        """The date in words: "überfällig seit 155 Tagen (fällig am 30.06.2026)", "fällig am …",
+        "seit …"."""
+        if self.overdue:
+            assert self.due is not None
+            return ngettext("überfällig seit %(days)s Tag (fällig am %(due)s)",
+                            "überfällig seit %(days)s Tagen (fällig am %(due)s)", self.days_overdue) % {
+                "days": self.days_overdue, "due": format_date(self.due)}
+        if self.due is not None:
+            left = (self.due - self.today).days
+            if left == 0:
+                return _("heute fällig")
+            return ngettext("fällig am %(due)s (noch %(days)s Tag)", "fällig am %(due)s (noch %(days)s Tage)",
+                            left) % {"due": format_date(self.due), "days": left}
+        if self.since is not None:
+            waiting = (self.today - self.since).days
+            if waiting <= 0:
+                return _("wartet seit heute")
+            return ngettext("wartet seit %(days)s Tag (%(date)s)", "wartet seit %(days)s Tagen (%(date)s)",
+                            waiting) % {
+                "date": format_date(self.since), "days": waiting}
+        return ""
+
+    @property
+    def order(self) -> tuple:
+        """Overdue first (the longest overdue first), then by the date it waits since or is due."""
+        return (not self.overdue, self.due or self.since or self.today, self.body, self.reference)
+
+
+@dataclass
+class TodoGroup:
+    """The items of one kind: `items` are the first `limit` (overdue and oldest first), `total` how
+    many there are, `list_url` the page that shows them all."""
+
+    kind: str
+    label: str
+    items: list[TodoItem]
+    total: int
+    list_url: str
+    overdue: int = 0
+    more: int = field(init=False)
+
+    def __post_init__(self):
+        self.more = max(0, self.total - len(self.items))
+
+
+def _local(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _ref(application: Application) -> str:
+    return application.file_reference or _("Entwurf")
+
+
+class _Collector:
+    """Builds the groups: each kind adds its actionable items; the groups are ordered by their
+    most urgent item, the kinds with overdue items first."""
+
+    def __init__(self, user, today: date, limit: int | None):
+        self.user, self.today, self.limit = user, today, limit
+        self.groups: list[TodoGroup] = []
+
+    def add(self, kind: str, label: str, items: Iterable[TodoItem], list_url: str, *, total: int | None = None):
+        ordered = sorted(items, key=lambda item: item.order)
+        if not ordered:
+            return
+        shown = ordered if self.limit is None else ordered[:self.limit]
+        self.groups.append(TodoGroup(kind, label, shown, len(ordered) if total is None else total,
+                                     list_url, overdue=sum(1 for item in ordered if item.overdue)))
+
+    def item(self, what: str, application: Application, url: str, **kwargs) -> TodoItem:
+        return TodoItem(what=what, body=str(application.municipality), reference=_ref(application), url=url,
+                        today=self.today, **kwargs)
+
+    def result(self) -> list[TodoGroup]:
+        self.groups.sort(key=lambda group: (group.overdue == 0, group.items[0].order if group.items else ()))
+        return self.groups
+
+
+def todo_for(user, *, today: date | None = None, limit: int | None = START_PAGE_ITEMS,
+             only: str | None = None) -> list[TodoGroup]:
+    """The person's to-do, grouped by kind; `limit` items per kind (None: all); `only`: one kind."""
+    collector = _Collector(user, today or clock.today(), limit)
+    for names, build in _kinds_of(user):
+        if only is None or only in names.split():
+            build(collector)
+    groups = collector.result()
+    return groups if only is None else [group for group in groups if group.kind == only]
+
+
+def review_backlog(user, *, today: date | None = None) -> list[TodoGroup]:
+    """For a person with signing authority: the review work of the unit (the clerk's kinds),
+    counted, without items – the start page links each kind to its list."""
+    if not (user.can(Capability.DECIDE) and user.can(Capability.REVIEW)):
+        return []
+    collector = _Collector(user, today or clock.today(), 0)
+    for _names, build in CLERK_KINDS:
+        build(collector)
+    return collector.result()
+
+
+def _kinds_of(user) -> list[tuple[str, Callable[["_Collector"], None]]]:
+    """(names of the kinds, builder) of the work this person's to-do can hold."""
+    kinds: list[tuple[str, Callable[[_Collector], None]]] = []
+    if user.can(Capability.APPLY) and user.municipality_id:
+        kinds += COORDINATOR_KINDS
+    if user.can(Capability.DECIDE):
+        kinds += SIGNING_KINDS
+    elif user.can(Capability.REVIEW):
+        kinds += CLERK_KINDS
+    if user.can(Capability.MANAGE_PROGRAMME):
+        kinds += PROGRAMME_KINDS
+    return kinds
+
+
+def todo_kinds(user) -> set[str]:
+    """The kinds of work this person's to-do can hold (for the full list of one kind)."""
+    return {kind for names, _build in _kinds_of(user) for kind in names.split()}
+
+
+def _lean(queryset, award: str):
+    """`queryset` without the long texts its rows never show: the award's (at the path `award`)
+    binding plan, its application's purpose, the programme's legal texts."""
+    return queryset.defer(f"{award}plan_snapshot", f"{award}application__purpose",
+                          *(f"{award}application__programme__{name}" for name in PROGRAMME_TEXTS))
+
+
+def _all_of(kind: str) -> str:
+    return f"{reverse('dashboard')}?alle={kind}"
+
+
+# -- the coordinator -------------------------------------------------------------------------------
+
+_APPLICATION_RELATED = ("municipality", "programme")
+
+
+def _own_applications(user):
+    return without_long_texts(applications_visible_to(user).select_related(*_APPLICATION_RELATED))
+
+
+def _changes_to_answer(c: _Collector) -> None:
+    open_since = (ChangeRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)
+                  .order_by("created_at").values("created_at")[:1])
+    applications = (_own_applications(c.user).filter(status=S.CHANGES_REQUESTED)
+                    .annotate(open_since=Subquery(open_since)))
+    c.add("nachforderung", _("Nachforderungen beantworten"), [
+        c.item(_("Nachforderung beantworten"), application, reverse("grants:application_edit", args=[application.pk]),
+               since=_local(application.open_since), detail=application.title)
+        for application in applications if may_application_edit(c.user, application) is None],
+        _all_of("nachforderung"))
+
+
+def _drafts_to_submit(c: _Collector) -> None:
+    drafts = _own_applications(c.user).filter(status=S.DRAFT)
+    c.add("entwurf", _("Anträge einreichen"), [
+        c.item(_("Antrag fertigstellen und einreichen"), application,
+               reverse("grants:application_edit", args=[application.pk]),
+               since=_local(application.created_at), due=application.programme.application_deadline,
+               detail=application.title)
+        for application in drafts if may_application_submit(c.user, application, today=c.today) is None],
+        _all_of("entwurf"))
+
+
+def _hearings_to_answer(c: _Collector) -> None:
+    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(
+                    status=RS.PROPOSED, hearing__answered_at__isnull=True, hearing__isnull=False)
+                .select_related("hearing").defer("hearing__pdf", "hearing__snapshot", "hearing__answer_pdf"))
+    c.add("anhoerung", _("Anhörungen beantworten"), [
+        c.item(_("Stellungnahme zur Anhörung abgeben"), reclaim.award.application,
+               reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-anhoerung",
+               since=reclaim.hearing.letter_date, due=reclaim.hearing.reply_due,
+               detail=_("Rückforderung über %(amount)s") % {"amount": format_eur(reclaim.principal)})
+        for reclaim in reclaims if may_reclaim_hearing_answer(c.user, reclaim) is None],
+        _all_of("anhoerung"))
+
+
+def _proof_questions(c: _Collector) -> None:
+    reports = _lean(usage_reports_visible_to(c.user), "award__").filter(status=UsageReport.Status.QUESTIONS)
+    c.add("nachweis-rueckfragen", _("Rückfragen zu Nachweisen beantworten"), [
+        c.item(_("Rückfragen zum %(report)s beantworten") % {"report": report}, report.award.application,
+               report_url(report, report.award.application_id), since=_local(report.checked_at))
+        for report in reports if may_usage_report_submit(c.user, report) is None],
+        _all_of("nachweis-rueckfragen"))
+
+
+def _amendment_questions(c: _Collector) -> None:
+    requests = (_lean(amendments_visible_to(c.user), "award__").filter(status=A.DRAFT).exclude(review_note="")
+                .defer("revision__plan_snapshot", "plan"))
+    items = []
+    for request in requests:
+        if may_amendment_edit(c.user, request.award, request=request, today=c.today) is None:
+            items.append(c.item(_("Rückfragen zum Änderungsantrag beantworten"), request.award.application,
+                                reverse("grants:amendment_edit", args=[request.award.application_id]),
+                                since=_local(request.submitted_at or request.created_at)))
+    c.add("aenderung-rueckfragen", _("Rückfragen zu Änderungsanträgen beantworten"), items,
+          _all_of("aenderung-rueckfragen"))
+
+
+def _proofs_due(c: _Collector) -> None:
+    """Proofs of use overdue or due soon that the body can write now (not those with questions:
+    they are a kind of their own)."""
+    awards = running_awards(Award.objects.filter(application__municipality_id=c.user.municipality_id))
+    keys = [key for key in deadline_index(awards, today=c.today)
+            if key.state in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON)]
+    items = []
+    for row in deadline_rows_for(keys, today=c.today):
+        if row.has_questions:
+            continue
+        if may_usage_report_edit(c.user, row.award, row.report, deadline=row.deadline, today=c.today) is None:
+            what = (_("%(proof)s fertigstellen und einreichen") if row.draft_started
+                    else _("%(proof)s erstellen und einreichen")) % {"proof": report_label(row.deadline)}
+            items.append(c.item(what, row.application, report_url(row.deadline, row.application.pk),
+                                due=row.deadline.due))
+    c.add("nachweis-faellig", _("Verwendungsnachweise fällig"), items, reverse("grants:deadline_list"))
+
+
+def _money_to_call(c: _Collector) -> None:
+    """Running awards of the body with money that can be called now (two queries for the awards'
+    years and requests, one for their notices)."""
+    awards = list(running_awards(Award.objects.filter(application__municipality_id=c.user.municipality_id))
+                  .prefetch_related(Prefetch("years", queryset=AwardYear.objects.select_related("budget")
+                                             .order_by("budget__year"))))
+    mark_award_notices(awards)
+    award_of_year = {year.pk: award.pk for award in awards for year in award.years.all()}
+    requests: dict[int, list[Disbursement]] = defaultdict(list)
+    for request in Disbursement.objects.filter(award_year_id__in=award_of_year).only("pk", "award_year_id", "amount",
+                                                                                      "status"):
+        requests[award_of_year[request.award_year_id]].append(request)
+    items = []
+    for award in awards:
+        rows = payment_year_rows(award, c.today, disbursements=requests[award.pk])
+        callable_years = [row for row in rows if row["callable"]]
+        if callable_years and may_disbursement_request(c.user, award, year_rows=rows) is None:
+            total = sum((row["callable"] for row in callable_years), ZERO)
+            items.append(c.item(_("Mittel abrufen"), award.application,
+                                reverse("grants:payment_request", args=[award.application_id]),
+                                detail=_("jetzt abrufbar: %(amount)s (%(years)s)") % {
+                                    "amount": format_eur(total),
+                                    "years": ", ".join(str(row["year"]) for row in callable_years)}))
+    c.add("mittelabruf", _("Mittel abrufen"), items, reverse("grants:application_list"))
+
+
+def _reclaims_to_pay(c: _Collector) -> None:
+    reclaims = _lean(reclaims_visible_to(c.user), "award__").filter(status=RS.ISSUED).select_related("notice")
+    c.add("rueckforderung-zahlen", _("Rückforderungen zahlen"), [
+        c.item(_("Rückforderungsbescheid %(number)s zahlen") % {"number": reclaim.notice.number if reclaim.notice
+                                                               else ""},
+               reclaim.award.application, reverse("grants:reclaim_detail", args=[reclaim.pk]),
+               due=reclaim.due_on, detail=_("Erstattungsbetrag %(amount)s zuzüglich Zinsen") % {
+                   "amount": format_eur(reclaim.principal)})
+        for reclaim in reclaims], _all_of("rueckforderung-zahlen"))
+
+
+COORDINATOR_KINDS: list[tuple[str, Callable[[_Collector], None]]] = [
+    ("nachforderung", _changes_to_answer),
+    ("anhoerung", _hearings_to_answer),
+    ("nachweis-rueckfragen", _proof_questions),
+    ("aenderung-rueckfragen", _amendment_questions),
+    ("nachweis-faellig", _proofs_due),
+    ("rueckforderung-zahlen", _reclaims_to_pay),
+    ("mittelabruf", _money_to_call),
+    ("entwurf", _drafts_to_submit),
+]
+
+
+# -- the clerk -------------------------------------------------------------------------------------
+
+
+def _submissions(c: _Collector) -> None:
+    """Submitted applications: new ones, and answers to a request for changes (resubmissions)."""
+    answered = (ChangeRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=False)
+                .order_by("-answered_at").values("answered_at")[:1])
+    applications = (_own_applications(c.user).filter(status=S.SUBMITTED)
+                    .annotate(answered=Subquery(answered)))
+    new, answers = [], []
+    for application in applications:
+        if may_application_start_review(c.user, application) is not None:
+            continue
+        url = reverse("grants:application_detail", args=[application.pk]) + "#h-pruefung"
+        if application.answered is None:
+            new.append(c.item(_("Antrag prüfen"), application, url, since=_local(application.submitted_at),
+                              detail=application.title))
+        else:
+            answers.append(c.item(_("Antwort auf die Nachforderung prüfen"), application, url,
+                                  since=_local(application.answered), detail=application.title))
+    queue = reverse("grants:review_queue") + f"?status={S.SUBMITTED}"
+    c.add("antwort", _("Antworten auf Nachforderungen"), answers, queue)
+    c.add("eingereicht", _("Eingereichte Anträge prüfen"), new, queue)
+
+
+def _in_review(c: _Collector) -> None:
+    applications = _own_applications(c.user).filter(status=S.IN_REVIEW)
+    c.add("in-pruefung", _("Prüfung abschließen: empfehlen oder nachfordern"), [
+        c.item(_("Prüfung abschließen"), application,
+               reverse("grants:application_detail", args=[application.pk]) + "#h-pruefung",
+               since=_local(application.submitted_at), detail=application.title)
+        for application in applications if may_application_recommend(c.user, application) is None],
+        reverse("grants:review_queue") + f"?status={S.IN_REVIEW}")
+
+
+_DISBURSEMENT_RELATED = ("award_year__budget", "award_year__award__application__municipality",
+                         "award_year__award__application__programme")
+
+
+def _disbursements(c: _Collector, status: str) -> list[Disbursement]:
+    rows = list(_lean(disbursements_visible_to(c.user).filter(status=status).select_related(*_DISBURSEMENT_RELATED),
+                      "award_year__award__"))
+    mark_award_notices({row.award_year.award_id: row.award_year.award for row in rows}.values())
+    return rows
+
+
+def _payment_detail(disbursement: Disbursement) -> str:
+    return _("%(amount)s für %(year)s") % {"amount": format_eur(disbursement.amount),
+                                           "year": disbursement.award_year.budget.year}
+
+
+def _calls_to_prepare(c: _Collector) -> None:
+    c.add("vorbereiten", _("Mittelabrufe vorbereiten"), [
+        c.item(_("Mittelabruf prüfen und vorbereiten"), d.award_year.award.application,
+               reverse("grants:payment_prepare", args=[d.pk]), since=_local(d.requested_at),
+               detail=_payment_detail(d))
+        for d in _disbursements(c, D.REQUESTED) if may_disbursement_prepare(c.user, d) is None],
+        reverse("grants:payment_queue") + f"?status={D.REQUESTED}")
+
+
+def _payments_to_book(c: _Collector) -> None:
+    c.add("buchen", _("Freigegebene Auszahlungen buchen"), [
+        c.item(_("Auszahlung buchen"), d.award_year.award.application, reverse("grants:payment_book", args=[d.pk]),
+               since=_local(d.released_at), detail=_payment_detail(d))
+        for d in _disbursements(c, D.RELEASED) if may_disbursement_book(c.user, d) is None],
+        reverse("grants:payment_queue") + f"?status={D.RELEASED}")
+
+
+def _proofs_to_check(c: _Collector) -> None:
+    reports = _lean(usage_reports_visible_to(c.user), "award__").filter(status=UsageReport.Status.SUBMITTED)
+    c.add("nachweis-pruefen", _("Nachweise prüfen"), [
+        # A proof submitted again after questions (it was checked before) is an answer to read.
+        c.item((_("Antwort auf die Rückfragen zum %(report)s prüfen") if report.checked_at else _("%(report)s prüfen"))
+               % {"report": report}, report.award.application,
+               reverse("grants:usage_report_check", args=[report.pk]), since=_local(report.submitted_at))
+        for report in reports if may_usage_report_accept(c.user, report) is None],
+        reverse("grants:usage_report_list") + f"?status={UsageReport.Status.SUBMITTED}")
+
+
+def _amendments_to_review(c: _Collector) -> None:
+    requests = (_lean(amendments_visible_to(c.user), "award__").filter(status=A.SUBMITTED)
+                .defer("revision__plan_snapshot", "plan"))
+    c.add("aenderung-pruefen", _("Änderungsanträge prüfen"), [
+        c.item(_("Antwort auf die Rückfragen zum Änderungsantrag prüfen") if request.review_note
+               else _("Änderungsantrag prüfen"), request.award.application,
+               reverse("grants:amendment_detail", args=[request.pk]), since=_local(request.submitted_at))
+        for request in requests if may_amendment_recommend(c.user, request) is None],
+        reverse("grants:amendment_list") + f"?status={A.SUBMITTED}")
+
+
+def _hearings_to_send(c: _Collector) -> None:
+    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.PROPOSED, hearing__isnull=True)
+                .select_related("hearing"))
+    c.add("anhoerung-senden", _("Anhörungen zu Rückforderungen versenden"), [
+        c.item(_("Anhörungsschreiben versenden"), reclaim.award.application,
+               reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-anhoerung",
+               since=_local(reclaim.proposed_at), due=reclaim.revocation_deadline,
+               detail=_("Rückforderung über %(amount)s") % {"amount": format_eur(reclaim.principal)})
+        for reclaim in reclaims if may_reclaim_hearing_send(c.user, reclaim) is None],
+        reverse("grants:reclaim_list") + f"?status={RS.PROPOSED}")
+
+
+def _repayments_overdue(c: _Collector) -> None:
+    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.ISSUED, due_on__lt=c.today)
+                .select_related("notice"))
+    c.add("rueckzahlung", _("Überfällige Rückzahlungen"), [
+        c.item(_("Rückzahlung nachhalten oder buchen"), reclaim.award.application,
+               reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-buchen", due=reclaim.due_on,
+               detail=_("Rückforderungsbescheid %(number)s") % {"number": reclaim.notice.number if reclaim.notice
+                                                                 else ""})
+        for reclaim in reclaims if may_reclaim_book_repayment(c.user, reclaim) is None],
+        reverse("grants:reclaim_list") + f"?status={RS.ISSUED}")
+
+
+CLERK_KINDS: list[tuple[str, Callable[[_Collector], None]]] = [
+    ("antwort eingereicht", _submissions),  # one query for both kinds
+    ("in-pruefung", _in_review),
+    ("vorbereiten", _calls_to_prepare),
+    ("nachweis-pruefen", _proofs_to_check),
+    ("aenderung-pruefen", _amendments_to_review),
+    ("anhoerung-senden", _hearings_to_send),
+    ("buchen", _payments_to_book),
+    ("rueckzahlung", _repayments_overdue),
+]
+
+
+# -- signing authority -----------------------------------------------------------------------------
+
+
+def _recommendations(c: _Collector) -> None:
+    applications = _own_applications(c.user).filter(status=S.RECOMMENDED).prefetch_related(
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("-created_at", "-pk"),
+                 to_attr="recommendations_newest_first"))
+    items = []
+    for application in applications:
+        current = next(iter(application.recommendations_newest_first), None)
+        if may_application_approve(c.user, application, recommendation=current) is None:
+            items.append(c.item(_("Empfehlung entscheiden: bewilligen oder ablehnen"), application,
+                                reverse("grants:decision_approve", args=[application.pk]),
+                                since=_local(current.created_at) if current else None, detail=application.title))
+    c.add("entscheiden", _("Empfohlene Anträge entscheiden"), items, reverse("grants:decision_queue"))
+
+
+def _award_notices_to_issue(c: _Collector) -> None:
+    """Approved applications whose Zuwendungsbescheid is not issued yet. The notice policy reads per
+    application; it is asked for the oldest `limit` candidates only (all on the full list)."""
+    candidates = (_own_applications(c.user).filter(status=S.APPROVED, award__status=Award.Status.RUNNING)
+                  .exclude(Exists(Notice.objects.filter(application=OuterRef("pk"), kind=Notice.Kind.AWARD)))
+                  .exclude(decision__recommended_by=c.user)
+                  .select_related("municipality__administrative_court", "decision", "award")
+                  .defer("award__plan_snapshot")
+                  .order_by("decision__decided_at", "pk"))
+    total = candidates.count()
+    if not total:
+        return
+    items = []
+    for application in candidates[:c.limit] if c.limit is not None else candidates:
+        if may_notice_issue(c.user, application, Notice.Kind.AWARD) is None:
+            items.append(c.item(_("Zuwendungsbescheid erlassen"), application,
+                                reverse("grants:application_detail", args=[application.pk]) + "#bescheide",
+                                since=_local(application.decision.decided_at), detail=application.title))
+        else:  # refused (e.g. an address is incomplete): not offered, not counted
+            total -= 1
+    if items:
+        c.add("bescheid", _("Zuwendungsbescheide erlassen"), items, _all_of("bescheid"), total=total)
+
+
+def _releases(c: _Collector) -> None:
+    c.add("freigeben", _("Auszahlungen freigeben"), [
+        c.item(_("Auszahlung freigeben"), d.award_year.award.application,
+               reverse("grants:payment_queue") + f"?status={D.PREPARED}#mittelabruf-{d.pk}",
+               since=_local(d.prepared_at), detail=_payment_detail(d))
+        for d in _disbursements(c, D.PREPARED) if may_disbursement_release(c.user, d) is None],
+        reverse("grants:payment_queue") + f"?status={D.PREPARED}")
+
+
+def _amendments_to_decide(c: _Collector) -> None:
+    requests = list(_lean(amendments_visible_to(c.user), "award__").filter(status=A.RECOMMENDED)
+                    .defer("revision__plan_snapshot", "plan"))
+    mark_award_notices({request.award_id: request.award for request in requests}.values())
+    c.add("aenderung-entscheiden", _("Empfohlene Änderungsanträge entscheiden"), [
+        c.item(_("Änderungsantrag entscheiden"), request.award.application,
+               reverse("grants:amendment_detail", args=[request.pk]), since=_local(request.recommended_at))
+        for request in requests if may_amendment_approve(c.user, request) is None],
+        reverse("grants:amendment_list") + f"?status={A.RECOMMENDED}")
+
+
+def _reclaims_to_fix(c: _Collector) -> None:
+    reclaims = list(_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.PROPOSED).select_related("hearing")
+                    .defer("hearing__pdf", "hearing__snapshot", "hearing__answer_pdf"))
+    notices = {notice.award_id: notice for notice in Notice.objects.filter(
+        kind=Notice.Kind.AWARD, award_id__in={reclaim.award_id for reclaim in reclaims}).defer("pdf", "snapshot")}
+    c.add("festsetzen", _("Rückforderungen festsetzen"), [
+        c.item(_("Rückforderung festsetzen"), reclaim.award.application,
+               reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-entscheidung",
+               since=_local(reclaim.proposed_at), due=reclaim.revocation_deadline,
+               detail=_("Rückforderung über %(amount)s") % {"amount": format_eur(reclaim.principal)})
+        for reclaim in reclaims
+        if may_reclaim_issue(c.user, reclaim, award_notice=notices.get(reclaim.award_id), day=c.today) is None],
+        reverse("grants:reclaim_list") + f"?status={RS.PROPOSED}")
+
+
+SIGNING_KINDS: list[tuple[str, Callable[[_Collector], None]]] = [
+    ("entscheiden", _recommendations),
+    ("bescheid", _award_notices_to_issue),
+    ("freigeben", _releases),
+    ("aenderung-entscheiden", _amendments_to_decide),
+    ("festsetzen", _reclaims_to_fix),
+]
+
+
+# -- the programme administration ------------------------------------------------------------------
+
+CHECK_BASE_RATE = gettext_lazy("Basiszinssatz prüfen und erfassen")
+
+
+def _base_rate(c: _Collector) -> None:
+    """The Bundesbank announces the base rate for 1 January and 1 July: a change day after the
+    latest entry that has come is work for the programme administration."""
+    if may_base_rate_set(c.user) is not None:
+        return
+    latest = BaseRate.objects.aggregate(latest=Max("valid_from"))["latest"]
+    items: list[TodoItem] = []
+    if latest is not None and (change := next_change_day(latest)) <= c.today:
+        items.append(TodoItem(what=str(CHECK_BASE_RATE), body=_("Basiszinssatz-Tabelle"),
+                              reference=_("zuletzt erfasst zum %(date)s") % {"date": format_date(latest)},
+                              url=reverse("grants:base_rate_list"), today=c.today, since=change))
+    c.add("basiszins", _("Basiszinssatz"), items, reverse("grants:base_rate_list"))
+
+
+def _budgets_missing(c: _Collector) -> None:
+    """Years of a programme period still taking or running awards without a Haushaltsansatz."""
+    if may_budget_set(c.user) is not None:
+        return
+    live = FundingProgramme.objects.filter(Q(accepts_applications=True) | Q(period_end__gte=c.today))
+    have = set(Budget.objects.filter(programme__in=live).values_list("programme_id", "year"))
+    items = []
+    for programme in live.only("pk", "name", "code", "period_start", "period_end"):
+        for year in range(programme.period_start.year, programme.period_end.year + 1):
+            if (programme.pk, year) not in have:
+                items.append(TodoItem(what=_("Haushaltsansatz %(year)s erfassen") % {"year": year},
+                                      body=str(programme), reference=programme.code,
+                                      url=reverse("admin:grants_budget_add") + f"?programme={programme.pk}&year={year}",
+                                      today=c.today,
+                                      due=date(year, 1, 1) - timedelta(days=1)))
+    c.add("haushalt", _("Haushaltsansätze fehlen"), items, reverse("grants:programme_overview"))
+
+
+PROGRAMME_KINDS: list[tuple[str, Callable[[_Collector], None]]] = [
+    ("basiszins", _base_rate),
+    ("haushalt", _budgets_missing),
+]
+
+
+def todo_count(groups: list[TodoGroup]) -> int:
+    return sum(group.total for group in groups)
+
