@@ -10,7 +10,7 @@
 - `deadlines` – reporting deadlines and their state, payment dates of reclaims;
 - `overview`, `report` – the programme overview and the Programmbericht;
 - `history` – an object's history in words; `timeline` – the whole case history of an
-  application and its grant; `worklist` – what waits for a person.
+  application and its grant; `todo` – what waits for a person (the start page).
 
 Selectors never change data.
 """
