@@ -1,0 +1,185 @@
+"""The columns of each work list, in the order the table shows them: what its header says, how
+the database sorts by it and what the export writes. The templates write the cells (links,
+badges); a test holds each table's headers to these columns and each export to the table."""
+
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from grants.exports.tables import COUNT, DATE, MONEY, REFERENCE
+from grants.lists import ListColumn, Listing, full_name, local_date
+from grants.models import AmendmentRequest, ApplicationStatus, Disbursement, Reclaim, UsageReport
+from grants.models.applications import EDITABLE_STATUSES
+
+
+def choice_order(field: str, choices, first=()) -> Case:
+    """A status's position in its workflow (the order of its choices); `first` (the statuses that
+    need work) before all others."""
+    values = list(first) + [value for value, _label in choices if value not in first]
+    return Case(*(When(**{field: value}, then=Value(position)) for position, value in enumerate(values)),
+                default=Value(len(values)), output_field=IntegerField())
+
+
+def needs_work(field: str, statuses) -> Case:
+    """0 for the rows that need work, 1 for the others."""
+    return Case(When(**{f"{field}__in": list(statuses)}, then=Value(0)), default=Value(1),
+                output_field=IntegerField())
+
+
+def _period(application) -> str:
+    return f"{application.programme.period_start.year}–{application.programme.period_end.year}"
+
+
+def _body_columns(prefix: str) -> tuple[ListColumn, ListColumn]:
+    """Gebietskörperschaft and Aktenzeichen of the application at `prefix` (e.g. `award__application`)."""
+    def application(row):
+        for part in prefix.split("__"):
+            row = getattr(row, part)
+        return row
+    return (
+        ListColumn("koerperschaft", _("Gebietskörperschaft"), (f"{prefix}__municipality__name",),
+                   lambda row: application(row).municipality.name),
+        ListColumn("aktenzeichen", _("Aktenzeichen"), (f"{prefix}__file_reference",),
+                   lambda row: application(row).file_reference or ""),
+    )
+
+
+def _search(prefix: str = "") -> tuple[str, ...]:
+    """Names and file references: the body, the Aktenzeichen, the project's title."""
+    return tuple(f"{prefix}{field}" for field in ("municipality__name", "file_reference", "title"))
+
+
+# -- Arbeitsvorrat (Sachbearbeitung) -------------------------------------------------------------------
+
+S = ApplicationStatus
+#: What waits for the clerk.
+NEEDS_REVIEW = (S.SUBMITTED, S.IN_REVIEW)
+
+REVIEW_QUEUE = Listing(
+    slug="arbeitsvorrat", title=_("Arbeitsvorrat"),
+    columns=(
+        ListColumn("aktenzeichen", _("Aktenzeichen"), ("file_reference",), lambda a: a.file_reference or "",
+                   kind=REFERENCE),
+        ListColumn("koerperschaft", _("Gebietskörperschaft"), ("municipality__name",), lambda a: a.municipality.name),
+        ListColumn("bezirk", _("Regierungsbezirk"), ("municipality__regierungsbezirk",),
+                   lambda a: a.municipality.get_regierungsbezirk_display()),
+        ListColumn("periode", _("Förderperiode"), ("programme__period_start", "programme__period_end"), _period),
+        ListColumn("status", _("Status"), (choice_order("status", S.choices),), lambda a: a.get_status_display()),
+        ListColumn("eingang", _("Eingereicht am"), ("submitted_at",), lambda a: local_date(a.submitted_at),
+                   kind=DATE),
+        ListColumn("betrag", _("Beantragte Zuwendung"), ("requested_total",), lambda a: a.requested_total,
+                   kind=MONEY, css="money text-wrap"),
+    ),
+    default_order=(needs_work("status", NEEDS_REVIEW), "submitted_at"),
+    default_label=_("zu bearbeiten zuerst (eingereicht oder in Prüfung), dann nach Eingang"),
+    search_fields=(*_search(), "programme__code", "programme__name"),
+)
+
+# -- Anträge einer Gebietskörperschaft (Koordination) ---------------------------------------------------
+
+APPLICATIONS = Listing(
+    slug="antraege", title=_("Anträge"),
+    columns=(
+        ListColumn("aktenzeichen", _("Aktenzeichen"), ("file_reference",), lambda a: a.file_reference or "",
+                   kind=REFERENCE),
+        ListColumn("vorhaben", _("Vorhaben"), ("title",), lambda a: a.title),
+        ListColumn("periode", _("Förderperiode"), ("programme__period_start", "programme__period_end"), _period),
+        ListColumn("status", _("Status"), (choice_order("status", S.choices),), lambda a: a.get_status_display()),
+        ListColumn("anlagen", _("Anlagen"), ("attachment_count",), lambda a: a.attachment_count, kind=COUNT),
+        ListColumn("geaendert", _("zuletzt geändert"), ("updated_at",), lambda a: local_date(a.updated_at),
+                   kind=DATE),
+    ),
+    default_order=(needs_work("status", EDITABLE_STATUSES), "-programme__period_start", "-created_at"),
+    default_label=_("Entwürfe und Nachforderungen zuerst, dann die neuesten Förderperioden"),
+    search_fields=_search(),
+)
+
+# -- Auszahlungen ---------------------------------------------------------------------------------------
+
+D = Disbursement.Status
+
+PAYMENTS = Listing(
+    slug="auszahlungen", title=_("Auszahlungen"),
+    columns=(
+        *_body_columns("award_year__award__application"),
+        ListColumn("jahr", _("Jahr"), ("award_year__budget__year",), lambda d: d.award_year.year, kind=COUNT),
+        ListColumn("betrag", _("Betrag"), ("amount",), lambda d: d.amount, kind=MONEY, css="money"),
+        ListColumn("abgerufen", _("abgerufen am"), ("requested_at",), lambda d: local_date(d.requested_at),
+                   kind=DATE),
+        ListColumn("status", _("Status"), (choice_order("status", D.choices),), lambda d: d.get_status_display()),
+        ListColumn("vorbereitet", _("vorbereitet von"), ("prepared_by__last_name", "prepared_by__first_name"),
+                   lambda d: full_name(d.prepared_by)),
+    ),
+    # Within a status tab: the request that waits longest first (paid and rejected: newest first,
+    # see the view).
+    default_order=("requested_at",),
+    default_label=_("wartet am längsten zuerst"),
+    search_fields=_search("award_year__award__application__"),
+)
+
+# -- Verwendungsnachweise -------------------------------------------------------------------------------
+
+R = UsageReport.Status
+
+USAGE_REPORTS = Listing(
+    slug="verwendungsnachweise", title=_("Verwendungsnachweise"),
+    columns=(
+        *_body_columns("award__application"),
+        ListColumn("nachweis", _("Nachweis"), ("kind", "year"), str),
+        ListColumn("periode", _("Förderperiode"), ("award__application__programme__period_start",
+                                                    "award__application__programme__period_end"),
+                   lambda r: _period(r.award.application)),
+        ListColumn("eingereicht", _("eingereicht am"), ("submitted_at",), lambda r: local_date(r.submitted_at),
+                   kind=DATE),
+        ListColumn("status", _("Status"), (choice_order("status", R.choices, first=(R.SUBMITTED, R.QUESTIONS)),),
+                   lambda r: r.get_status_display()),
+        ListColumn("geprueft", _("geprüft von"), ("checked_by__last_name", "checked_by__first_name"),
+                   lambda r: full_name(r.checked_by)),
+    ),
+    default_order=(choice_order("status", (), first=(R.SUBMITTED, R.QUESTIONS)), "submitted_at"),
+    default_label=_("eingereichte zuerst, dann solche mit offenen Rückfragen, dann angenommene"),
+    search_fields=_search("award__application__"),
+)
+
+# -- Rückforderungen ------------------------------------------------------------------------------------
+
+RS = Reclaim.Status
+
+RECLAIMS = Listing(
+    slug="rueckforderungen", title=_("Rückforderungen"),
+    columns=(
+        *_body_columns("award__application"),
+        ListColumn("jahr", _("Haushaltsjahr"), ("award_year__budget__year",), lambda r: r.award_year.budget.year,
+                   kind=COUNT),
+        ListColumn("betrag", _("Erstattungsbetrag"), ("principal",), lambda r: r.principal, kind=MONEY,
+                   css="text-end"),
+        ListColumn("vorgeschlagen", _("vorgeschlagen am"), ("proposed_at",), lambda r: local_date(r.proposed_at),
+                   kind=DATE),
+        ListColumn("faellig", _("zu zahlen bis"), ("due_on",), lambda r: r.due_on, kind=DATE),
+        ListColumn("status", _("Status"), (choice_order("status", RS.choices),), lambda r: r.get_status_display()),
+    ),
+    # To fix first, then the fixed ones by their payment date (overdue on top), then the rest, newest first.
+    default_order=(choice_order("status", (), first=(RS.PROPOSED, RS.ISSUED)), "due_on", "-proposed_at"),
+    default_label=_("festzusetzende zuerst, dann festgesetzte nach Zahlungsfrist"),
+    search_fields=_search("award__application__"),
+)
+
+# -- Änderungsanträge -----------------------------------------------------------------------------------
+
+A = AmendmentRequest.Status
+
+AMENDMENTS = Listing(
+    slug="aenderungsantraege", title=_("Änderungsanträge"),
+    columns=(
+        *_body_columns("award__application"),
+        ListColumn("antrag", _("Änderungsantrag"), ("pk",), lambda a: _("Änderungsantrag Nr. %(n)s") % {"n": a.pk}),
+        ListColumn("ende", _("beantragtes Ende"), ("period_end",), lambda a: a.period_end, kind=DATE),
+        ListColumn("eingereicht", _("eingereicht am"), ("submitted_at",), lambda a: local_date(a.submitted_at),
+                   kind=DATE),
+        ListColumn("status", _("Status"), (choice_order("status", A.choices),), lambda a: a.get_status_display()),
+        ListColumn("empfohlen", _("empfohlen von"), ("recommended_by__last_name", "recommended_by__first_name"),
+                   lambda a: full_name(a.recommended_by)),
+    ),
+    default_order=(needs_work("status", AmendmentRequest.OPEN_STATUSES), "submitted_at"),
+    default_label=_("offene zuerst, in der Reihenfolge des Eingangs"),
+    search_fields=_search("award__application__"),
+)
