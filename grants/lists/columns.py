@@ -2,9 +2,11 @@
 the database sorts by it and what the export writes. The templates write the cells (links,
 badges); a test holds each table's headers to these columns and each export to the table."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import format_date
 from grants.exports.tables import COUNT, DATE, MONEY, REFERENCE
 from grants.lists import ListColumn, Listing, full_name, local_date
 from grants.models import AmendmentRequest, ApplicationStatus, Disbursement, Reclaim, UsageReport
@@ -76,14 +78,24 @@ REVIEW_QUEUE = Listing(
 
 # -- Anträge einer Gebietskörperschaft (Koordination) ---------------------------------------------------
 
+def _application_status(application) -> str:
+    """The status, and for a closed grant "abgeschlossen" beside it (as the list's badges)."""
+    try:
+        closed = application.award.is_closed
+    except ObjectDoesNotExist:  # no award (yet)
+        closed = False
+    label = application.get_status_display()
+    return f"{label}, {_('abgeschlossen')}" if closed else str(label)
+
+
 APPLICATIONS = Listing(
     slug="antraege", title=_("Anträge"),
     columns=(
-        ListColumn("aktenzeichen", _("Aktenzeichen"), ("file_reference",), lambda a: a.file_reference or "",
-                   kind=REFERENCE),
+        ListColumn("aktenzeichen", _("Aktenzeichen"), ("file_reference",),
+                   lambda a: a.file_reference or _("Entwurf"), kind=REFERENCE),
         ListColumn("vorhaben", _("Vorhaben"), ("title",), lambda a: a.title),
         ListColumn("periode", _("Förderperiode"), ("programme__period_start", "programme__period_end"), _period),
-        ListColumn("status", _("Status"), (choice_order("status", S.choices),), lambda a: a.get_status_display()),
+        ListColumn("status", _("Status"), (choice_order("status", S.choices),), _application_status),
         ListColumn("anlagen", _("Anlagen"), ("attachment_count",), lambda a: a.attachment_count, kind=COUNT),
         ListColumn("geaendert", _("zuletzt geändert"), ("updated_at",), lambda a: local_date(a.updated_at),
                    kind=DATE),
@@ -97,6 +109,14 @@ APPLICATIONS = Listing(
 
 D = Disbursement.Status
 
+
+def _payment_status(disbursement) -> str:
+    """The status, for a paid request with the day and the payment reference (as the list shows it)."""
+    label = str(disbursement.get_status_display())
+    if disbursement.paid_on:
+        return f"{label} ({format_date(disbursement.paid_on)} · {disbursement.payment_reference})"
+    return label
+
 PAYMENTS = Listing(
     slug="auszahlungen", title=_("Auszahlungen"),
     columns=(
@@ -105,7 +125,7 @@ PAYMENTS = Listing(
         ListColumn("betrag", _("Betrag"), ("amount",), lambda d: d.amount, kind=MONEY, css="money"),
         ListColumn("abgerufen", _("abgerufen am"), ("requested_at",), lambda d: local_date(d.requested_at),
                    kind=DATE),
-        ListColumn("status", _("Status"), (choice_order("status", D.choices),), lambda d: d.get_status_display()),
+        ListColumn("status", _("Status"), (choice_order("status", D.choices),), _payment_status),
         ListColumn("vorbereitet", _("vorbereitet von"), ("prepared_by__last_name", "prepared_by__first_name"),
                    lambda d: full_name(d.prepared_by)),
     ),

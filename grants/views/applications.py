@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from core.errors import DomainError, FieldErrors
+from grants.filters import ApplicationListFilterSet
 from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
+from grants.lists import export_response, list_context
+from grants.lists.columns import APPLICATIONS
 from grants.models import FundingProgramme
 from grants.policies import may_application_edit
 from grants.policies.applications import programmes_open_to
@@ -25,13 +28,18 @@ PAGE_SIZE = 25
 
 
 def application_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The coordinator's own body's applications and awards."""
+    """The coordinator's own body's applications and awards: what the body must act on first,
+    searched, filtered, sorted by any column; or their export."""
     require(request.user, Capability.APPLY)
-    page = paginate(request, coordinator_applications(request.user), PAGE_SIZE)
+    filterset = ApplicationListFilterSet(request.GET, queryset=coordinator_applications(request.user))
+    if (exported := export_response(request, APPLICATIONS, filterset.qs)) is not None:
+        return exported
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(request, "grants/application_list.html", {
-        "applications": page.object_list, "page": page,
+        "applications": page.object_list, "page": page, "filterset": filterset,
         "open_programmes": programmes_open_to(request.user,
                                               applications=live_applications_in_open_programmes(request.user)),
+        **list_context(request, APPLICATIONS, filterset),
     })
 
 
