@@ -11,6 +11,7 @@ from grants.exports.tables import COUNT, DATE, MONEY, REFERENCE
 from grants.lists import ListColumn, Listing, full_name, local_date
 from grants.models import AmendmentRequest, ApplicationStatus, Disbursement, Reclaim, UsageReport
 from grants.models.applications import EDITABLE_STATUSES
+from grants.policies.base import status_label
 
 
 def choice_order(field: str, choices, first=()) -> Case:
@@ -65,7 +66,7 @@ REVIEW_QUEUE = Listing(
         ListColumn("bezirk", _("Regierungsbezirk"), ("municipality__regierungsbezirk",),
                    lambda a: a.municipality.get_regierungsbezirk_display()),
         ListColumn("periode", _("Förderperiode"), ("programme__period_start", "programme__period_end"), _period),
-        ListColumn("status", _("Status"), (choice_order("status", S.choices),), lambda a: a.get_status_display()),
+        ListColumn("status", _("Status"), (choice_order("status", S.choices),), status_label),
         ListColumn("eingang", _("Eingereicht am"), ("submitted_at",), lambda a: local_date(a.submitted_at),
                    kind=DATE),
         ListColumn("betrag", _("Beantragte Zuwendung"), ("requested_total",), lambda a: a.requested_total,
@@ -84,7 +85,7 @@ def _application_status(application) -> str:
         closed = application.award.is_closed
     except ObjectDoesNotExist:  # no award (yet)
         closed = False
-    label = application.get_status_display()
+    label = status_label(application)
     return f"{label}, {_('abgeschlossen')}" if closed else str(label)
 
 
@@ -112,9 +113,9 @@ D = Disbursement.Status
 
 def _payment_status(disbursement) -> str:
     """The status, for a paid request with the day and the payment reference (as the list shows it)."""
-    label = str(disbursement.get_status_display())
+    label = status_label(disbursement)
     if disbursement.paid_on:
-        return f"{label} ({format_date(disbursement.paid_on)} · {disbursement.payment_reference})"
+        return f"{label} {format_date(disbursement.paid_on)} · {disbursement.payment_reference}"
     return label
 
 PAYMENTS = Listing(
@@ -150,8 +151,8 @@ USAGE_REPORTS = Listing(
                    lambda r: _period(r.award.application)),
         ListColumn("eingereicht", _("eingereicht am"), ("submitted_at",), lambda r: local_date(r.submitted_at),
                    kind=DATE),
-        ListColumn("status", _("Status"), (choice_order("status", R.choices, first=(R.SUBMITTED, R.QUESTIONS)),),
-                   lambda r: r.get_status_display()),
+        ListColumn("status", _("Status"), (choice_order("status", R.choices),),
+                   status_label),
         ListColumn("geprueft", _("geprüft von"), ("checked_by__last_name", "checked_by__first_name"),
                    lambda r: full_name(r.checked_by)),
     ),
@@ -175,7 +176,7 @@ RECLAIMS = Listing(
         ListColumn("vorgeschlagen", _("vorgeschlagen am"), ("proposed_at",), lambda r: local_date(r.proposed_at),
                    kind=DATE),
         ListColumn("faellig", _("zu zahlen bis"), ("due_on",), lambda r: r.due_on, kind=DATE),
-        ListColumn("status", _("Status"), (choice_order("status", RS.choices),), lambda r: r.get_status_display()),
+        ListColumn("status", _("Status"), (choice_order("status", RS.choices),), status_label),
     ),
     # To fix first, then the fixed ones by their payment date (overdue on top), then the rest, newest first.
     default_order=(choice_order("status", (), first=(RS.PROPOSED, RS.ISSUED)), "due_on", "-proposed_at"),
@@ -195,7 +196,7 @@ AMENDMENTS = Listing(
         ListColumn("ende", _("beantragtes Ende"), ("period_end",), lambda a: a.period_end, kind=DATE),
         ListColumn("eingereicht", _("eingereicht am"), ("submitted_at",), lambda a: local_date(a.submitted_at),
                    kind=DATE),
-        ListColumn("status", _("Status"), (choice_order("status", A.choices),), lambda a: a.get_status_display()),
+        ListColumn("status", _("Status"), (choice_order("status", A.choices),), status_label),
         ListColumn("empfohlen", _("empfohlen von"), ("recommended_by__last_name", "recommended_by__first_name"),
                    lambda a: full_name(a.recommended_by)),
     ),
