@@ -25,6 +25,7 @@ from grants.lists import Listing
 from grants.lists.columns import (
     AMENDMENTS,
     APPLICATIONS,
+    DEADLINES,
     NEEDS_REVIEW,
     PAYMENTS,
     RECLAIMS,
@@ -211,10 +212,15 @@ class ListedFilterSet(ListFilterSet):
                                           empty_label=self.listing.default_label)
 
     def search(self, queryset, name, value):
+        if not self.listing.in_database:
+            return queryset  # the view searches the rows (`Listing.search_items`)
         return folded_search(queryset, self.listing.search_fields, value)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        return self.listing.order(super().filter_queryset(queryset), self.value("sort"))
+        queryset = super().filter_queryset(queryset)
+        if not self.listing.in_database:
+            return queryset  # the view orders the rows (`Listing.order_items`)
+        return self.listing.order(queryset, self.value("sort"))
 
     @property
     def sort_error(self) -> str | None:
@@ -371,7 +377,7 @@ class AmendmentFilterSet(ListedFilterSet):
 # -- Fristen -------------------------------------------------------------------------------------------
 
 
-class DeadlineFilterSet(ListFilterSet):
+class DeadlineFilterSet(ListedFilterSet):
     """The ministry's filters of the running awards; the state tab is read by the view with
     `value("state")` and picks rows of the deadlines computed from the awards."""
 
@@ -380,7 +386,8 @@ class DeadlineFilterSet(ListFilterSet):
     district = district_filter("application__municipality__regierungsbezirk")
     programme = programme_filter("application__programme")
 
-    view_params = ("state",)
+    listing = DEADLINES
+    view_params = ("state", "sort")
 
     class Meta:
         model = Award

@@ -9,7 +9,7 @@ The columns of each list are in `grants.lists.columns`; the filters (`grants.fil
 pages and `list_context` for the template (`grants/_list_headers.html`, `grants/_list_tools.html`).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.search import FOLDINGS, fold
 from grants.exports.csv_writer import CSV_CONTENT_TYPE, table_csv
 from grants.exports.tables import DATE, TEXT, Column, ReportTable, cells
 from grants.exports.xlsx_writer import XLSX_CONTENT_TYPE, tables_xlsx
@@ -52,6 +53,8 @@ class ListColumn:
     value: Callable[[Any], object]
     kind: str = TEXT
     css: str = ""
+    #: For a list computed in Python (the deadlines): the row's sort value (None: empty, last).
+    row_key: Callable[[Any], Any] | None = None
 
 
 def local_date(moment: datetime | date | None) -> date | None:
@@ -75,6 +78,13 @@ class Listing:
     default_order: tuple[Expression, ...]  # "needs work first"
     default_label: str | Promise  # that order in words, for the result line and the select
     search_fields: tuple[str, ...] = ()
+    #: For a list computed in Python: the texts of a row that the search looks in.
+    search_texts: Callable[[Any], Iterable[str]] | None = None
+
+    @property
+    def in_database(self) -> bool:
+        """Whether the database sorts and searches the list (else `order_items`, `search_items`)."""
+        return self.search_texts is None
 
     def column(self, key: str) -> ListColumn | None:
         return next((column for column in self.columns if column.key == key), None)
@@ -97,6 +107,31 @@ class Listing:
                 expression = F(expression) if isinstance(expression, str) else expression
                 chosen.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
         return queryset.order_by(*chosen, *self.default_order, "pk")
+
+    def order_items(self, items: list, sort: str | None) -> list:
+        """A list computed in Python (already in the default order) by the chosen column; rows
+        of equal value keep their default order, empty values stand last."""
+        column = self.column((sort or "").lstrip("-"))
+        if column is None or column.row_key is None:
+            return items
+        key = column.row_key
+        filled = [item for item in items if key(item) is not None]
+        filled.sort(key=key, reverse=bool(sort and sort.startswith("-")))
+        return filled + [item for item in items if key(item) is None]
+
+    def search_items(self, items: list, query: str | None) -> list:
+        """The rows of a list computed in Python whose texts contain every word of the query in
+        either spelling (`core.search.fold`): the same answers as `folded_search` in SQL."""
+        if not query or self.search_texts is None:
+            return items
+        texts_of = self.search_texts
+        words = [{spelling: fold(word, spelling) for spelling in FOLDINGS} for word in query.split()]
+
+        def found(item) -> bool:
+            texts = {spelling: [fold(text, spelling) for text in texts_of(item)] for spelling in FOLDINGS}
+            return all(any(word[spelling] in text for spelling in FOLDINGS for text in texts[spelling])
+                       for word in words)
+        return [item for item in items if found(item)]
 
     def sort_label(self, sort: str | None) -> str:
         return dict(self.sort_choices()).get(sort or "", str(self.default_label))
@@ -147,12 +182,13 @@ def list_context(request: HttpRequest, listing: Listing, filterset) -> dict:
     }
 
 
-def export_response(request: HttpRequest, listing: Listing, items: QuerySet, *,
-                    rows: QuerySet | None = None) -> HttpResponse | None:
+def export_response(request: HttpRequest, listing: Listing, items: QuerySet | list, *,
+                    rows: QuerySet | None = None, load: Callable[[list], list] | None = None) -> HttpResponse | None:
     """With `?export=csv` or `?export=xlsx`: the file of every row the list shows for these
     filters, in its order (None without the parameter: the view shows the list). `items` and
     `rows` as for `paginate`: the ordered rows, or the ordered keys and the rows to read them from
-    – three queries at most, whatever the number of rows. An unknown format or a list longer
+    – three queries at most, whatever the number of rows; or `load` turns the ordered keys (a
+    list computed in Python) into the rows. An unknown format or a list longer
     than `EXPORT_LIMIT` is a message on the list."""
     fmt = request.GET.get("export")
     if fmt is None:
@@ -171,6 +207,8 @@ def export_response(request: HttpRequest, listing: Listing, items: QuerySet, *,
     if rows is not None:
         by_key = rows.in_bulk(found)
         found = [by_key[key] for key in found if key in by_key]
+    elif load is not None:
+        found = load(found)
     table = listing.table(found)
     filename = f"{listing.slug}_{clock.today().isoformat()}.{fmt}"
 

@@ -12,6 +12,7 @@ from grants.lists import ListColumn, Listing, full_name, local_date
 from grants.models import AmendmentRequest, ApplicationStatus, Disbursement, Reclaim, UsageReport
 from grants.models.applications import EDITABLE_STATUSES
 from grants.policies.base import status_label
+from grants.selectors.deadlines import STATE_ORDER, DeadlineState
 
 
 def choice_order(field: str, choices, first=()) -> Case:
@@ -204,3 +205,42 @@ AMENDMENTS = Listing(
     default_label=_("offene zuerst, in der Reihenfolge des Eingangs"),
     search_fields=_search("award__application__"),
 )
+
+# -- Fristen der Verwendungsnachweise (computed in Python from the running awards) ------------------------
+
+_STATE_POSITION = {state.value: position for position, state in enumerate(STATE_ORDER)}
+
+
+def _deadline_columns(*, body: bool) -> tuple[ListColumn, ...]:
+    """Sort keys read a `DeadlineKey` (the list pages keys), export values a `DeadlineRow`."""
+    columns = (
+        ListColumn("koerperschaft", _("Gebietskörperschaft"), (), lambda row: row.municipality.name,
+                   row_key=lambda key: key.body),
+        ListColumn("aktenzeichen", _("Aktenzeichen"), (), lambda row: row.application.file_reference or "",
+                   kind=REFERENCE, row_key=lambda key: key.file_reference or None),
+        ListColumn("nachweis", _("Nachweis"), (), lambda row: row.proof_label,
+                   row_key=lambda key: (key.deadline.kind, key.deadline.year or 0)),
+        ListColumn("zeitraum", _("Zeitraum"), (),
+                   lambda row: f"{format_date(row.deadline.covers_from)} – {format_date(row.deadline.covers_to)}",
+                   row_key=lambda key: (key.deadline.covers_from, key.deadline.covers_to)),
+        ListColumn("faellig", _("fällig am"), (), lambda row: row.deadline.due, kind=DATE,
+                   row_key=lambda key: key.deadline.due),
+        ListColumn("stand", _("Stand"), (), lambda row: " ".join(filter(None, (row.state_label, row.note))),
+                   row_key=lambda key: _STATE_POSITION[key.state]),
+        # Days overdue: the earlier the due date of an overdue proof, the more days.
+        ListColumn("ueberfaellig", _("Tage überfällig"), (), lambda row: row.days_overdue, kind=COUNT, css="money",
+                   row_key=lambda key: -key.deadline.due.toordinal() if key.state == DeadlineState.OVERDUE else None),
+    )
+    return columns if body else columns[1:]
+
+
+def _deadlines(*, body: bool) -> Listing:
+    return Listing(
+        slug="fristen", title=_("Fristen"), columns=_deadline_columns(body=body), default_order=(),
+        default_label=_("überfällige zuerst (am längsten überfällige oben), dann bald fällige, anstehende, erledigte"),
+        search_texts=lambda key: (key.body, key.file_reference or ""))
+
+
+#: The ministry's deadlines of every body, and a body's own (without the body's column).
+DEADLINES = _deadlines(body=True)
+BODY_DEADLINES = _deadlines(body=False)

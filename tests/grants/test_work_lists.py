@@ -25,7 +25,16 @@ from accounts.roles import Role
 from core.search import fold, folded
 from grants import lists as list_mechanism
 from grants.demo.scale import seed_scale
-from grants.lists.columns import AMENDMENTS, APPLICATIONS, PAYMENTS, RECLAIMS, REVIEW_QUEUE, USAGE_REPORTS
+from grants.lists.columns import (
+    AMENDMENTS,
+    APPLICATIONS,
+    BODY_DEADLINES,
+    DEADLINES,
+    PAYMENTS,
+    RECLAIMS,
+    REVIEW_QUEUE,
+    USAGE_REPORTS,
+)
 from grants.models import (
     AmendmentRequest,
     Application,
@@ -52,8 +61,12 @@ LISTS = {
     "nachweise": ("/verwendungsnachweise/", USAGE_REPORTS, "clerk", {}),
     "rueckforderungen": ("/rueckforderungen/", RECLAIMS, "clerk", {}),
     "aenderungsantraege": ("/aenderungsantraege/", AMENDMENTS, "clerk", {"status": "alle"}),
+    "fristen": ("/fristen/", DEADLINES, "clerk", {}),
+    "fristen-koordination": ("/fristen/", BODY_DEADLINES, "coordinator", {}),
 }
 MINISTRY_LISTS = [name for name in LISTS if LISTS[name][2] == "clerk"]
+# The deadlines: the state's words (and a note after them), in the order of urgency.
+STAND = ("überfällig", "bald fällig", "anstehend", "erledigt", "eingereicht")
 
 
 @pytest.fixture
@@ -207,12 +220,18 @@ def _sort_key(column, value):
         return (last, first)
     if column.key == "antrag":
         return int(str(value).rsplit(" ", 1)[1])
+    if column.key == "stand":
+        return min(next(i for i, words in enumerate(STAND) if str(value).startswith(words)), 3)
+    if column.key == "zeitraum":
+        return tuple(datetime.strptime(day.strip(), "%d.%m.%Y") for day in str(value).split("–"))
     if isinstance(value, datetime):
         return value.date()
     return value
 
 
 def _status_positions(listing) -> dict[str, int]:
+    if listing in (DEADLINES, BODY_DEADLINES):
+        return {}
     model = {REVIEW_QUEUE: Application, APPLICATIONS: Application, PAYMENTS: Disbursement,
              USAGE_REPORTS: UsageReport, RECLAIMS: Reclaim, AMENDMENTS: AmendmentRequest}[listing]
     return {str(label).split(",")[0].split(" ")[0]: position
