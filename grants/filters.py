@@ -27,6 +27,7 @@ from grants.lists.columns import (
     APPLICATIONS,
     DEADLINES,
     NEEDS_REVIEW,
+    NOTICES,
     PAYMENTS,
     RECLAIMS,
     REVIEW_QUEUE,
@@ -39,6 +40,7 @@ from grants.models import (
     Award,
     Disbursement,
     FundingProgramme,
+    Notice,
     Reclaim,
     UsageReport,
 )
@@ -372,6 +374,22 @@ class AmendmentFilterSet(ListedFilterSet):
         if value == self.SHOW_OPEN:
             return queryset.filter(status__in=AmendmentRequest.OPEN_STATUSES)
         return queryset.filter(status=value)
+
+
+# -- Bescheide ----------------------------------------------------------------------------------------
+
+
+class NoticeFilterSet(ListedFilterSet):
+    """Search, kind, programme period and body of the issued notices."""
+
+    listing = NOTICES
+    kind = filters.ChoiceFilter(label=_("Art"), choices=Notice.Kind.choices, empty_label=ALL_LABEL)
+    programme = programme_filter("application__programme")
+    municipality = municipality_filter("application__municipality")
+
+    class Meta:
+        model = Notice
+        fields = ()
 
 
 # -- Fristen -------------------------------------------------------------------------------------------

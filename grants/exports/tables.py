@@ -1,6 +1,7 @@
 """A table as the pages show it and the exports write it: typed columns, rows of cells, a sum row."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from core.formats import format_date, german_decimal
@@ -41,8 +42,8 @@ class Cell:
         if self.kind == PERCENT:
             assert isinstance(self.value, Decimal)  # a share, rounded to a Decimal
             return f"{german_decimal(self.value)} %"
-        if self.kind == DATE:
-            return format_date(self.value)  # type: ignore[arg-type]  # DATE cells hold dates
+        if self.kind == DATE and isinstance(self.value, date):
+            return format_date(self.value)  # a word for no date ("nicht erfasst") stays as it is
         return str(self.value)
 
     @property
@@ -53,8 +54,8 @@ class Cell:
         if self.kind in (MONEY, PERCENT):
             assert isinstance(self.value, Decimal)  # cells() rounds amounts to Decimal; shares are Decimals
             return german_decimal(self.value)
-        if self.kind == DATE:
-            return format_date(self.value)  # type: ignore[arg-type]  # DATE cells hold dates
+        if self.kind == DATE and isinstance(self.value, date):
+            return format_date(self.value)  # a word for no date ("nicht erfasst") stays as it is
         return str(self.value)
 
 

@@ -24,7 +24,7 @@ def _value(cell: Cell):
     if cell.kind == PERCENT:
         assert isinstance(cell.value, Decimal)  # a share, rounded to a Decimal
         return cell.value / 100  # a Decimal fraction, shown by the percent format
-    if cell.kind in NUMERIC_KINDS or cell.kind == DATE:
+    if cell.kind in NUMERIC_KINDS or (cell.kind == DATE and isinstance(cell.value, dt.date)):
         return cell.value
     return str(cell.value)
 
@@ -78,7 +78,7 @@ def tables_xlsx(tables: list[ReportTable], *, title: str, created: dt.datetime |
                     target.number_format = XLSX_MONEY_FORMAT
                 elif cell.kind == PERCENT:
                     target.number_format = XLSX_PERCENT_FORMAT
-                elif cell.kind == DATE:
+                elif cell.kind == DATE and isinstance(cell.value, dt.date):
                     target.number_format = XLSX_DATE_FORMAT
                 elif not cell.numeric and target.value is not None:
                     target.data_type = "s"  # text stays text, whatever it starts with

@@ -3,7 +3,7 @@ the database sorts by it and what the export writes. The templates write the cel
 badges); a test holds each table's headers to these columns and each export to the table."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.formats import format_date
@@ -244,3 +244,23 @@ def _deadlines(*, body: bool) -> Listing:
 #: The ministry's deadlines of every body, and a body's own (without the body's column).
 DEADLINES = _deadlines(body=True)
 BODY_DEADLINES = _deadlines(body=False)
+
+# -- Bescheide ----------------------------------------------------------------------------------------
+
+NOTICES = Listing(
+    slug="bescheide", title=_("Bescheide"),
+    columns=(
+        ListColumn("nummer", _("Bescheidnummer"), ("number",), lambda n: n.number),
+        ListColumn("art", _("Art"), ("kind",), lambda n: n.get_kind_display()),
+        *_body_columns("application"),
+        ListColumn("datum", _("Bescheiddatum"), ("issued_on",), lambda n: n.issued_on, kind=DATE),
+        ListColumn("bekanntgabe", _("bekannt gegeben am"), ("notified_on",),
+                   lambda n: n.notified_on or _("nicht erfasst"), kind=DATE),
+        ListColumn("erlassen", _("erlassen von"), ("issued_by__last_name", "issued_by__first_name"),
+                   lambda n: full_name(n.issued_by)),
+    ),
+    # Not yet notified first (the Bekanntgabe is still to be recorded), then the newest.
+    default_order=(F("notified_on").asc(nulls_first=True), "-issued_on", "-number"),
+    default_label=_("Bescheide ohne erfasste Bekanntgabe zuerst, dann die neuesten"),
+    search_fields=(*_search("application__"), "number"),
+)

@@ -30,6 +30,7 @@ from grants.lists.columns import (
     APPLICATIONS,
     BODY_DEADLINES,
     DEADLINES,
+    NOTICES,
     PAYMENTS,
     RECLAIMS,
     REVIEW_QUEUE,
@@ -62,6 +63,7 @@ LISTS = {
     "rueckforderungen": ("/rueckforderungen/", RECLAIMS, "clerk", {}),
     "aenderungsantraege": ("/aenderungsantraege/", AMENDMENTS, "clerk", {"status": "alle"}),
     "fristen": ("/fristen/", DEADLINES, "clerk", {}),
+    "bescheide": ("/bescheide/", NOTICES, "clerk", {}),
     "fristen-koordination": ("/fristen/", BODY_DEADLINES, "coordinator", {}),
 }
 MINISTRY_LISTS = [name for name in LISTS if LISTS[name][2] == "clerk"]
@@ -211,7 +213,7 @@ def _money(text: str) -> Decimal:
 
 def _sort_key(column, value):
     """The order a column promises, computed here from the exported value (None: empty, always last)."""
-    if value in (None, "", "Entwurf"):  # no file reference yet: the list says "Entwurf"
+    if value in (None, "", "Entwurf", "nicht erfasst"):  # no file reference, no Bekanntgabe yet
         return None
     if column.key == "status":
         return column.status_positions[str(value).split(",")[0].split(" ")[0]]
@@ -230,7 +232,7 @@ def _sort_key(column, value):
 
 
 def _status_positions(listing) -> dict[str, int]:
-    if listing in (DEADLINES, BODY_DEADLINES):
+    if listing in (DEADLINES, BODY_DEADLINES, NOTICES):
         return {}
     model = {REVIEW_QUEUE: Application, APPLICATIONS: Application, PAYMENTS: Disbursement,
              USAGE_REPORTS: UsageReport, RECLAIMS: Reclaim, AMENDMENTS: AmendmentRequest}[listing]
@@ -321,8 +323,10 @@ def assert_xlsx_is_csv_with_real_numbers_and_dates(as_xlsx, as_csv, listing):
             assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in values] == [
                 Decimal(row[column_index].replace(",", ".")) for row in as_csv[1:] if row[column_index]]
         elif column.kind == "date":
+            values = [value for value in values if value != "nicht erfasst"]
             assert all(isinstance(value, datetime) for value in values), column.key
-            assert [v.strftime("%d.%m.%Y") for v in values] == [r[column_index] for r in as_csv[1:] if r[column_index]]
+            assert [v.strftime("%d.%m.%Y") for v in values] == [
+                r[column_index] for r in as_csv[1:] if r[column_index] not in ("", "nicht erfasst")]
         else:
             assert [str(v) for v in values] == [r[column_index] for r in as_csv[1:] if r[column_index]]
 
@@ -498,3 +502,13 @@ def test_bad_parameters_give_the_list_or_a_german_message_never_an_error(client,
             assert "Dieses Exportformat gibt es nicht" in html
         if "q" in bad and len(bad["q"]) > 100:
             assert "höchstens 100 Zeichen" in html
+
+
+def test_notices_open_with_those_whose_bekanntgabe_is_missing(client, data):
+    client.force_login(data["clerk"])
+
+    notified = [row[5] for row in xlsx_of(client, "/bescheide/", {})[1:]]
+
+    missing = [value == "nicht erfasst" for value in notified]
+    assert missing == sorted(missing, reverse=True) and any(missing)
+    assert "Bescheide" in [item["label"] for item in client.get("/bescheide/").context["main_navigation"]]
