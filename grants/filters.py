@@ -291,6 +291,8 @@ class ApplicationListFilterSet(ListedFilterSet):
     """The own body's applications: search, status, programme period, order."""
 
     listing = APPLICATIONS
+    q = filters.CharFilter(label=_("Suche"), max_length=MAX_QUERY_LENGTH, method="search",
+                           help_text=_("Aktenzeichen oder Vorhaben; ß/ss, Umlaute und Groß-/Kleinschreibung egal"))
     status = status_filter(S.choices)
     programme = programme_filter("programme")
 
