@@ -104,8 +104,8 @@ class Listing:
         chosen: list[OrderBy] = []
         if column is not None:
             for expression in column.sort:
-                expression = F(expression) if isinstance(expression, str) else expression
-                chosen.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
+                orderable: Any = F(expression) if isinstance(expression, str) else expression
+                chosen.append(orderable.desc(nulls_last=True) if descending else orderable.asc(nulls_last=True))
         return queryset.order_by(*chosen, *self.default_order, "pk")
 
     def order_items(self, items: list, sort: str | None) -> list:

@@ -25,6 +25,7 @@ from accounts.roles import Role
 from core.search import fold, folded
 from grants import lists as list_mechanism
 from grants.demo.scale import seed_scale
+from grants.lists import Listing
 from grants.lists.columns import (
     AMENDMENTS,
     APPLICATIONS,
@@ -55,7 +56,7 @@ S = ApplicationStatus
 WMK = "Werra-Meißner-Kreis"
 
 # name → (address, its Listing, who reads it, the parameters that show the most rows)
-LISTS = {
+LISTS: dict[str, tuple[str, Listing, str, dict[str, str]]] = {
     "arbeitsvorrat": ("/pruefung/", REVIEW_QUEUE, "clerk", {"status": "alle"}),
     "antraege": ("/antraege/", APPLICATIONS, "coordinator", {}),
     "auszahlungen": ("/auszahlungen/", PAYMENTS, "clerk", {"status": Disbursement.Status.PAID}),
@@ -234,10 +235,10 @@ def _sort_key(column, value):
 def _status_positions(listing) -> dict[str, int]:
     if listing in (DEADLINES, BODY_DEADLINES, NOTICES):
         return {}
-    model = {REVIEW_QUEUE: Application, APPLICATIONS: Application, PAYMENTS: Disbursement,
-             USAGE_REPORTS: UsageReport, RECLAIMS: Reclaim, AMENDMENTS: AmendmentRequest}[listing]
-    return {str(label).split(",")[0].split(" ")[0]: position
-            for position, (_value, label) in enumerate(model._meta.get_field("status").choices)}
+    labels = {REVIEW_QUEUE: S.labels, APPLICATIONS: S.labels, PAYMENTS: Disbursement.Status.labels,
+              USAGE_REPORTS: UsageReport.Status.labels, RECLAIMS: Reclaim.Status.labels,
+              AMENDMENTS: AmendmentRequest.Status.labels}[listing]
+    return {str(label).split(",")[0].split(" ")[0]: position for position, label in enumerate(labels)}
 
 
 def assert_ordered(keys: list, descending: bool, what: str):
@@ -469,12 +470,15 @@ def test_a_coordinators_list_and_export_hold_only_the_own_body(client, data):
     assert exported == own
     assert csv_of(client, "/antraege/", {"q": other.file_reference})[1:] == []
     assert csv_of(client, "/antraege/", {"q": "Hochtaunus"})[1:] == []
+    deadlines = {row[0] for row in csv_of(client, "/fristen/", {})[1:]}
+    assert deadlines and deadlines <= own
+    assert csv_of(client, "/fristen/", {"q": "Hochtaunus"})[1:] == []
 
 
 def test_a_coordinator_cannot_export_a_ministry_list(client, data):
     client.force_login(data["coordinator"])
 
-    for name in MINISTRY_LISTS:
+    for name in set(MINISTRY_LISTS) - {"fristen"}:  # the deadlines: a coordinator has the own (tested above)
         assert client.get(LISTS[name][0], {"export": "csv"}).status_code == 403, name
 
 
