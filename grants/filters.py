@@ -222,7 +222,11 @@ class ListedFilterSet(ListFilterSet):
         queryset = super().filter_queryset(queryset)
         if not self.listing.in_database:
             return queryset  # the view orders the rows (`Listing.order_items`)
-        return self.listing.order(queryset, self.value("sort"))
+        return self.listing.order(queryset, self.value("sort"), self.default_order())
+
+    def default_order(self) -> tuple | None:
+        """The default order for the rows the filters leave, where simpler than the list's (None: the list's)."""
+        return None
 
     @property
     def sort_error(self) -> str | None:
@@ -278,6 +282,11 @@ class ReviewQueueFilterSet(ListedFilterSet):
         if value == self.SHOW_OPEN:
             return queryset.filter(status__in=NEEDS_REVIEW)
         return queryset.filter(status=value)
+
+    def default_order(self) -> tuple | None:
+        # Without "alle" every row is alike in needing work or not: by arrival alone, on the
+        # index (submitted_at, id).
+        return None if self.value("status") == self.SHOW_ALL else ("submitted_at",)
 
     def overlapping_year(self, queryset, name, value):
         year = int(value)

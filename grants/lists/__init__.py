@@ -96,9 +96,10 @@ class Listing:
             choices.append((f"-{column.key}", _("%(column)s, absteigend") % {"column": column.label}))
         return choices
 
-    def order(self, queryset: QuerySet, sort: str | None) -> QuerySet:
+    def order(self, queryset: QuerySet, sort: str | None, default: tuple[Expression, ...] | None = None) -> QuerySet:
         """The queryset in the chosen column's order (then the default order, then by key: the
-        same rows always come in the same order, page after page), or in the default order."""
+        same rows always come in the same order, page after page), or in the default order
+        (`default`: a simpler one that gives the same order for the rows a filter leaves)."""
         column = self.column((sort or "").lstrip("-"))
         descending = bool(sort and sort.startswith("-"))
         chosen: list[OrderBy] = []
@@ -106,7 +107,7 @@ class Listing:
             for expression in column.sort:
                 orderable: Any = F(expression) if isinstance(expression, str) else expression
                 chosen.append(orderable.desc(nulls_last=True) if descending else orderable.asc(nulls_last=True))
-        return queryset.order_by(*chosen, *self.default_order, "pk")
+        return queryset.order_by(*chosen, *(self.default_order if default is None else default), "pk")
 
     def order_items(self, items: list, sort: str | None) -> list:
         """A list computed in Python (already in the default order) by the chosen column; rows
