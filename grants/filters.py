@@ -11,7 +11,7 @@ from datetime import date
 
 import django_filters as filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Max, Min, QuerySet
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
@@ -20,6 +20,19 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
+from core.search import MAX_QUERY_LENGTH, folded_search
+from grants.lists import Listing
+from grants.lists.columns import (
+    AMENDMENTS,
+    APPLICATIONS,
+    DEADLINES,
+    NEEDS_REVIEW,
+    NOTICES,
+    PAYMENTS,
+    RECLAIMS,
+    REVIEW_QUEUE,
+    USAGE_REPORTS,
+)
 from grants.models import (
     AmendmentRequest,
     Application,
@@ -27,6 +40,7 @@ from grants.models import (
     Award,
     Disbursement,
     FundingProgramme,
+    Notice,
     Reclaim,
     UsageReport,
 )
@@ -176,28 +190,59 @@ def status_filter(choices, empty_label=ALL_LABEL, **kwargs) -> filters.ChoiceFil
     return filters.ChoiceFilter(label=_("Status"), choices=choices, empty_label=empty_label, **kwargs)
 
 
+# -- Lists with columns: search and order ---------------------------------------------------------
+
+
+class ListedFilterSet(ListFilterSet):
+    """A list with columns (`grants.lists.Listing`): `q` searches its names and file references
+    (tolerant of ß/ss, umlauts and case), `sort` orders it by a column (`key` ascending, `-key`
+    descending) or, without or with an unknown value, in the list's default order – what needs
+    work first. The queryset (`qs`) comes filtered and ordered."""
+
+    listing: Listing
+
+    q = filters.CharFilter(label=_("Suche"), max_length=MAX_QUERY_LENGTH, method="search",
+                           help_text=_("Gebietskörperschaft, Aktenzeichen oder Vorhaben; ß/ss, Umlaute und "
+                                       "Groß-/Kleinschreibung egal"))
+    sort = TabFilter(label=_("Sortierung"), choices=())
+
+    view_params: tuple[str, ...] = ("sort",)
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["sort"].extra.update(choices=self.listing.sort_choices(),
+                                          empty_label=self.listing.default_label)
+
+    def search(self, queryset, name, value):
+        if not self.listing.in_database:
+            return queryset  # the view searches the rows (`Listing.search_items`)
+        return folded_search(queryset, self.listing.search_fields, value)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.listing.in_database:
+            return queryset  # the view orders the rows (`Listing.order_items`)
+        return self.listing.order(queryset, self.value("sort"), self.default_order())
+
+    def default_order(self) -> tuple | None:
+        """The default order for the rows the filters leave, where simpler than the list's (None: the list's)."""
+        return None
+
+    @property
+    def sort_error(self) -> str | None:
+        """Why the list is not in the order the address asks for (an old bookmark, a typo)."""
+        if self.data.get("sort") and not self.value("sort"):
+            return _("Nach „%(sort)s“ lässt sich nicht sortieren; die Liste steht in der Standardreihenfolge.") % {
+                "sort": self.data["sort"][:40]}
+        return None
+
+
 # -- Arbeitsvorrat (/pruefung/) ---------------------------------------------------------------------
 
 S = ApplicationStatus
 
 # Statuses in workflow order; drafts never reach the ministry.
 REVIEW_QUEUE_STATUSES = [(value, label) for value, label in S.choices if value != S.DRAFT]
-# What the work queue opens on: the applications that wait for the clerk.
-NEEDS_REVIEW = (S.SUBMITTED, S.IN_REVIEW)
-_STATUS_ORDER = Case(
-    *(When(status=value, then=Value(position)) for position, (value, _label) in enumerate(S.choices)),
-    output_field=IntegerField(),
-)
-
-# Sort key in the URL → (label, ordering expression); "-" in front sorts descending.
-SORTS = {
-    "aktenzeichen": (_("Aktenzeichen"), F("file_reference")),
-    "koerperschaft": (_("Gebietskörperschaft"), F("municipality__name")),
-    "status": (_("Status"), _STATUS_ORDER),
-    "eingang": (_("Eingereicht am"), F("submitted_at")),
-    "betrag": (_("Beantragte Zuwendung"), F("requested_total")),
-}
-DEFAULT_SORT = "eingang"
 
 
 # The "Zuständig" filter of the ministry's lists (`?zustaendig=ich`).
@@ -221,20 +266,14 @@ class AssigneeFilter(filters.ChoiceFilter):
         return qs
 
 
-def _sort_choices():
-    choices = []
-    for key, (label, _expr) in SORTS.items():
-        choices.append((key, _("%(column)s, aufsteigend") % {"column": label}))
-        choices.append((f"-{key}", _("%(column)s, absteigend") % {"column": label}))
-    return choices
-
-
-class ReviewQueueFilterSet(ListFilterSet):
+class ReviewQueueFilterSet(ListedFilterSet):
     """Search, status, programme period, district, body, budget year and the order of the
     submitted applications (the queryset needs the annotation `requested_total`)."""
 
-    q = filters.CharFilter(label=_("Suche"), max_length=100, method="search",
-                           help_text=_("Gebietskörperschaft, Aktenzeichen oder Förderperiode"))
+    listing = REVIEW_QUEUE
+    q = filters.CharFilter(label=_("Suche"), max_length=MAX_QUERY_LENGTH, method="search",
+                           help_text=_("Gebietskörperschaft, Aktenzeichen, Vorhaben oder Förderperiode; ß/ss, "
+                                       "Umlaute und Groß-/Kleinschreibung egal"))
     SHOW_ALL = "alle"
     SHOW_OPEN = "offen"  # the default only: what waits for the clerk
 
@@ -245,25 +284,19 @@ class ReviewQueueFilterSet(ListFilterSet):
     municipality = municipality_filter("municipality")
     year = filters.ChoiceFilter(label=_("Haushaltsjahr"), empty_label=ALL_LABEL, method="overlapping_year",
                                 help_text=_("Anträge, deren Vorhabenzeitraum dieses Jahr umfasst"))
-    sort = filters.ChoiceFilter(label=_("Sortierung"), empty_label=None, method="order_by_column")
     zustaendig = AssigneeFilter("assignee")
 
-    defaults = {"sort": DEFAULT_SORT, "status": SHOW_OPEN}
-    view_params = ("sort",)
+    defaults = {"status": SHOW_OPEN}
 
     class Meta:
         model = Application
         fields = ()
 
     def __init__(self, data=None, *args, **kwargs):
-        data = QueryDict(mutable=True) if data is None else data.copy()
-        if not data.get("sort"):
-            data["sort"] = DEFAULT_SORT  # so the select shows the order the table is in
         super().__init__(data, *args, **kwargs)
         span = FundingProgramme.objects.aggregate(first=Min("period_start"), last=Max("period_end"))
         years = range(span["first"].year, span["last"].year + 1) if span["first"] else range(0)
         self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in reversed(years)]
-        self.filters["sort"].extra["choices"] = _sort_choices()
 
     def by_status(self, queryset, name, value):
         if value == self.SHOW_ALL:
@@ -272,35 +305,31 @@ class ReviewQueueFilterSet(ListFilterSet):
             return queryset.filter(status__in=NEEDS_REVIEW)
         return queryset.filter(status=value)
 
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(municipality__name__icontains=value) | Q(file_reference__icontains=value)
-                               | Q(programme__code__iexact=value) | Q(programme__name__icontains=value))
+    def default_order(self) -> tuple | None:
+        # Without "alle" every row is alike in needing work or not: by arrival alone, on the
+        # index (submitted_at, id).
+        return None if self.value("status") == self.SHOW_ALL else ("submitted_at",)
 
     def overlapping_year(self, queryset, name, value):
         year = int(value)
         return queryset.filter(period_start__lte=date(year, 12, 31), period_end__gte=date(year, 1, 1))
 
-    def order_by_column(self, queryset, name, value):
-        expression = SORTS[value.lstrip("-")][1]
-        ordering = expression.desc(nulls_last=True) if value.startswith("-") else expression.asc(nulls_last=True)
-        return queryset.order_by(ordering, "pk")
 
-    @property
-    def current_sort(self) -> str:
-        return self.value("sort")
+# -- Anträge der Koordination ---------------------------------------------------------------------------
 
-    def sort_columns(self) -> dict[str, dict]:
-        """Per sortable column: the sort value its header link sets, and its aria-sort."""
-        current = self.current_sort
-        columns: dict[str, dict[str, str | None]] = {}
-        for key in SORTS:
-            if current == key:
-                columns[key] = {"next": f"-{key}", "aria_sort": "ascending"}
-            elif current == f"-{key}":
-                columns[key] = {"next": key, "aria_sort": "descending"}
-            else:
-                columns[key] = {"next": key, "aria_sort": None}
-        return columns
+
+class ApplicationListFilterSet(ListedFilterSet):
+    """The own body's applications: search, status, programme period, order."""
+
+    listing = APPLICATIONS
+    q = filters.CharFilter(label=_("Suche"), max_length=MAX_QUERY_LENGTH, method="search",
+                           help_text=_("Aktenzeichen oder Vorhaben; ß/ss, Umlaute und Groß-/Kleinschreibung egal"))
+    status = status_filter(S.choices)
+    programme = programme_filter("programme")
+
+    class Meta:
+        model = Application
+        fields = ()
 
 
 # -- Auszahlungen --------------------------------------------------------------------------------------
@@ -311,7 +340,7 @@ D = Disbursement.Status
 PAYMENT_QUEUE_STATUSES = [D.REQUESTED, D.PREPARED, D.RELEASED, D.PAID, D.REJECTED]
 
 
-class PaymentQueueFilterSet(ListFilterSet):
+class PaymentQueueFilterSet(ListedFilterSet):
     """Body and programme period of the payment requests; the status tab (by default, and for
     an invalid value, "angefordert") is read by the view with `value("status")`."""
 
@@ -321,8 +350,9 @@ class PaymentQueueFilterSet(ListFilterSet):
     programme = programme_filter("award_year__award__application__programme")
     zustaendig = AssigneeFilter("award_year__award__application__assignee")
 
+    listing = PAYMENTS
     defaults = {"status": D.REQUESTED}
-    view_params = ("status",)
+    view_params = ("status", "sort")
 
     class Meta:
         model = Disbursement
@@ -333,7 +363,8 @@ class PaymentQueueFilterSet(ListFilterSet):
 # -- Verwendungsnachweise, Rückforderungen, Änderungsanträge -----------------------------------------
 
 
-class UsageReportFilterSet(ListFilterSet):
+class UsageReportFilterSet(ListedFilterSet):
+    listing = USAGE_REPORTS
     status = status_filter([(s.value, s.label) for s in UsageReport.Status if s != UsageReport.Status.DRAFT])
     programme = programme_filter("award__application__programme")
     municipality = municipality_filter("award__application__municipality")
@@ -343,15 +374,18 @@ class UsageReportFilterSet(ListFilterSet):
         fields = ()
 
 
-class ReclaimFilterSet(ListFilterSet):
+class ReclaimFilterSet(ListedFilterSet):
+    listing = RECLAIMS
     status = status_filter(Reclaim.Status.choices)
+    programme = programme_filter("award__application__programme")
+    municipality = municipality_filter("award__application__municipality")
 
     class Meta:
         model = Reclaim
         fields = ()
 
 
-class AmendmentFilterSet(ListFilterSet):
+class AmendmentFilterSet(ListedFilterSet):
     """By default the open requests; a status shows the requests in it, "alle" shows all."""
 
     SHOW_ALL = "alle"
@@ -359,7 +393,10 @@ class AmendmentFilterSet(ListFilterSet):
 
     status = status_filter([*AmendmentRequest.Status.choices, (SHOW_ALL, ALL_LABEL)],
                            empty_label=_("alle offenen"), method="by_status")
+    programme = programme_filter("award__application__programme")
+    municipality = municipality_filter("award__application__municipality")
 
+    listing = AMENDMENTS
     defaults = {"status": SHOW_OPEN}
 
     class Meta:
@@ -374,10 +411,26 @@ class AmendmentFilterSet(ListFilterSet):
         return queryset.filter(status=value)
 
 
+# -- Bescheide ----------------------------------------------------------------------------------------
+
+
+class NoticeFilterSet(ListedFilterSet):
+    """Search, kind, programme period and body of the issued notices."""
+
+    listing = NOTICES
+    kind = filters.ChoiceFilter(label=_("Art"), choices=Notice.Kind.choices, empty_label=ALL_LABEL)
+    programme = programme_filter("application__programme")
+    municipality = municipality_filter("application__municipality")
+
+    class Meta:
+        model = Notice
+        fields = ()
+
+
 # -- Fristen -------------------------------------------------------------------------------------------
 
 
-class DeadlineFilterSet(ListFilterSet):
+class DeadlineFilterSet(ListedFilterSet):
     """The ministry's filters of the running awards; the state tab is read by the view with
     `value("state")` and picks rows of the deadlines computed from the awards."""
 
@@ -386,7 +439,8 @@ class DeadlineFilterSet(ListFilterSet):
     district = district_filter("application__municipality__regierungsbezirk")
     programme = programme_filter("application__programme")
 
-    view_params = ("state",)
+    listing = DEADLINES
+    view_params = ("state", "sort")
 
     class Meta:
         model = Award

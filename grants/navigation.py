@@ -30,6 +30,8 @@ def main_navigation(request):
     if user.can(Capability.VIEW_ALL):
         # Overview, report and base-rate table: tabs on the programme pages (programme_tabs).
         items.append((_("Programm"), "grants:programme_overview", None))
+    if user.can(Capability.VIEW_ALL):
+        items.append((_("Bescheide"), "grants:notice_list", None))
     if user.can(Capability.VIEW_ALL) or user.can(Capability.ISSUE_NOTICE):
         items.append((_("Übergaben"), "grants:ceremony_list", None))
     if user.is_staff:

@@ -198,6 +198,7 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "grants:notice_waiver": Case(WAIVER, {"pk": pk("notice")}, BODY_A, POST,
                                  data={"declared_on": "01.03.2024", "declared_by_name": "Landrat"}),
     "grants:ceremony_list": Case(C.VIEW_ALL),
+    "grants:notice_list": Case(C.VIEW_ALL),
     "grants:ceremony_detail": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY),
     "grants:ceremony_attach": Case(C.ISSUE_NOTICE, {"pk": pk("ceremony")}, MINISTRY, POST,
                                    data={"notice": pk("reclaim_notice")}),

@@ -1,12 +1,13 @@
 """A table as the pages show it and the exports write it: typed columns, rows of cells, a sum row."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from core.formats import german_decimal
+from core.formats import format_date, german_decimal
 from core.money import format_eur, to_money
 
-TEXT, REFERENCE, COUNT, MONEY, PERCENT = "text", "reference", "count", "money", "percent"
+TEXT, REFERENCE, COUNT, MONEY, PERCENT, DATE = "text", "reference", "count", "money", "percent", "date"
 NUMERIC_KINDS = (COUNT, MONEY, PERCENT)
 
 
@@ -41,6 +42,8 @@ class Cell:
         if self.kind == PERCENT:
             assert isinstance(self.value, Decimal)  # a share, rounded to a Decimal
             return f"{german_decimal(self.value)} %"
+        if self.kind == DATE and isinstance(self.value, date):
+            return format_date(self.value)  # a word for no date ("nicht erfasst") stays as it is
         return str(self.value)
 
     @property
@@ -51,6 +54,8 @@ class Cell:
         if self.kind in (MONEY, PERCENT):
             assert isinstance(self.value, Decimal)  # cells() rounds amounts to Decimal; shares are Decimals
             return german_decimal(self.value)
+        if self.kind == DATE and isinstance(self.value, date):
+            return format_date(self.value)  # a word for no date ("nicht erfasst") stays as it is
         return str(self.value)
 
 

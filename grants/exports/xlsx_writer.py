@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from grants.exports.tables import MONEY, NUMERIC_KINDS, PERCENT, Cell, ReportTable
+from grants.exports.tables import DATE, MONEY, NUMERIC_KINDS, PERCENT, Cell, ReportTable
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MONEY_FORMAT = "#,##0.00 €"
 XLSX_PERCENT_FORMAT = "0.0 %"
+XLSX_DATE_FORMAT = "DD.MM.YYYY"
 
 
 def _value(cell: Cell):
@@ -23,7 +24,7 @@ def _value(cell: Cell):
     if cell.kind == PERCENT:
         assert isinstance(cell.value, Decimal)  # a share, rounded to a Decimal
         return cell.value / 100  # a Decimal fraction, shown by the percent format
-    if cell.kind in NUMERIC_KINDS:
+    if cell.kind in NUMERIC_KINDS or (cell.kind == DATE and isinstance(cell.value, dt.date)):
         return cell.value
     return str(cell.value)
 
@@ -77,6 +78,8 @@ def tables_xlsx(tables: list[ReportTable], *, title: str, created: dt.datetime |
                     target.number_format = XLSX_MONEY_FORMAT
                 elif cell.kind == PERCENT:
                     target.number_format = XLSX_PERCENT_FORMAT
+                elif cell.kind == DATE and isinstance(cell.value, dt.date):
+                    target.number_format = XLSX_DATE_FORMAT
                 elif not cell.numeric and target.value is not None:
                     target.data_type = "s"  # text stays text, whatever it starts with
                 if table.totals is not None and row is table.totals:

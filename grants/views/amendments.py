@@ -29,6 +29,8 @@ from grants.forms.amendments import (
     RejectForm,
     amendment_grid,
 )
+from grants.lists import export_response, list_context
+from grants.lists.columns import AMENDMENTS
 from grants.models import AmendmentRequest
 from grants.policies import (
     may_amendment_approve,
@@ -142,12 +144,16 @@ def amendment_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpRespo
 
 
 def amendment_list(request: AuthenticatedRequest) -> HttpResponse:
-    """Open requests first in the order they came in; filtered by status."""
+    """Open requests first in the order they came in (or sorted by any column); searched,
+    filtered by status, programme period and body; or their export."""
     require(request.user, Capability.VIEW_ALL)
     filterset = AmendmentFilterSet(request.GET, queryset=amendments_visible_to(request.user))
-    page = paginate(request, filterset.qs.order_by("submitted_at", "pk"), PAGE_SIZE)
+    if (exported := export_response(request, AMENDMENTS, filterset.qs)) is not None:
+        return exported
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(request, "grants/amendment_list.html", {
         "filterset": filterset, "page": page, "amendments": page.object_list,
+        **list_context(request, AMENDMENTS, filterset),
     })
 
 

@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from core.errors import DomainError, FieldErrors
+from grants.filters import ApplicationListFilterSet
 from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
+from grants.lists import export_response, list_context
+from grants.lists.columns import APPLICATIONS
 from grants.models import Application, FundingProgramme
 from grants.policies import may_application_edit
 from grants.policies.applications import application_start_options
@@ -31,15 +34,21 @@ PAGE_SIZE = 25
 
 
 def application_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The own body's applications and awards; "Neuer Antrag" only where the body may start
+    """The own body's applications and awards: what the body must act on first, searched,
+    filtered, sorted by any column; or their export. "Neuer Antrag" only where the body may start
     one, otherwise the reason (an application in the period already)."""
     require(request.user, Capability.APPLY)
     # With who in the ministry handles each case (the name only is shown).
-    page = paginate(request, coordinator_applications(request.user).select_related("assignee"), PAGE_SIZE)
+    filterset = ApplicationListFilterSet(request.GET,
+                                         queryset=coordinator_applications(request.user).select_related("assignee"))
+    if (exported := export_response(request, APPLICATIONS, filterset.qs)) is not None:
+        return exported
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     options = application_start_options(request.user)
     return render(request, "grants/application_list.html", {
-        "applications": page.object_list, "page": page, "start_options": options,
+        "applications": page.object_list, "page": page, "filterset": filterset, "start_options": options,
         "may_start": any(option.refusal is None for option in options),
+        **list_context(request, APPLICATIONS, filterset),
     })
 
 

@@ -18,6 +18,8 @@ from core import clock
 from core.errors import DomainError
 from grants.exports.ical import deadlines_ical
 from grants.filters import DeadlineFilterSet
+from grants.lists import export_response, list_context
+from grants.lists.columns import BODY_DEADLINES, DEADLINES
 from grants.policies import may_calendar_subscribe, may_deadlines_view
 from grants.selectors.deadlines import (
     STATE_ORDER,
@@ -47,16 +49,21 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     # A coordinator sees the own body's awards: only the state tab applies.
     awards = filterset.qs if ministry else filterset.queryset
     today = clock.today()
-    keys = deadline_index(awards, today=today)
+    listing = DEADLINES if ministry else BODY_DEADLINES
+    keys = listing.search_items(deadline_index(awards, today=today), filterset.value("q"))
     counts = count_by_state(keys)
     state = filterset.value("state")
     if state:
         keys = [key for key in keys if key.state == state]
+    keys = listing.order_items(keys, filterset.value("sort"))
+    exported = export_response(request, listing, keys, load=lambda found: deadline_rows_for(found, today=today))
+    if exported is not None:
+        return exported
     tabs = [{"value": "", "label": _("alle"), "count": sum(counts.values()), "active": not state}] + [
         {"value": s.value, "label": s.label, "count": counts[s.value], "active": state == s.value}
         for s in STATE_ORDER
     ]
-    page = paginate(request, keys, PAGE_SIZE)  # most urgent first: overdue, due soon, upcoming, done
+    page = paginate(request, keys, PAGE_SIZE)  # by default most urgent first: overdue, due soon, upcoming, done
     reclaim_page = paginate(request, open_reclaims(awards), RECLAIM_PAGE_SIZE, param="zahlungsfristen")
     return render(request, "grants/deadline_list.html", {
         "ministry": ministry, "filterset": filterset, "rows": deadline_rows_for(list(page.object_list), today=today),
@@ -65,6 +72,7 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
         "reclaim_page": reclaim_page,
         "revocation_rows": revocation_deadline_rows(awards, today=today) if ministry else [],
         "state_label": next((t["label"] for t in tabs if t["active"]), ""),
+        **list_context(request, listing, filterset),
     })
 
 

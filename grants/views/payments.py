@@ -21,6 +21,8 @@ from core.errors import BudgetExceeded, DomainError
 from core.money import format_eur
 from grants.filters import PAYMENT_QUEUE_STATUSES, PaymentQueueFilterSet
 from grants.forms.payments import PaymentBookForm, PaymentRejectForm, PaymentRequestForm
+from grants.lists import export_response, list_context
+from grants.lists.columns import PAYMENTS
 from grants.models import Disbursement
 from grants.policies import may_payments_view
 from grants.policies.payments import refuse_before_notice
@@ -119,17 +121,22 @@ def payment_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
-    """Requests by status tab, filtered by body and programme. A fixed number of queries."""
+    """Requests by status tab, searched, filtered by body and programme, sorted by any column (the
+    request waiting longest first); or their export. A fixed number of queries."""
     forbid(may_payments_view(request.user))
     filterset = PaymentQueueFilterSet(request.GET, queryset=disbursements_visible_to(request.user), request=request)
     requests = filterset.qs
     counts = dict(requests.values_list("status").annotate(n=Count("pk")).order_by())
     status = filterset.value("status")
-    ordering = ("-requested_at", "-pk") if status in (D.PAID, D.REJECTED) else ("requested_at", "pk")
-    order = requests.filter(status=status).order_by(*ordering).values_list("pk", flat=True)
+    order = requests.filter(status=status)
+    if status in (D.PAID, D.REJECTED) and not filterset.value("sort"):
+        order = order.order_by("-requested_at", "-pk")  # done: the newest first
+    order = order.values_list("pk", flat=True)
     # The rows' awards without their plans: nothing here reads them, and decoding one per row cost time.
-    page = paginate(request, order, PAGE_SIZE, rows=requests.select_related(*DISBURSEMENT_RELATED)
-                    .defer("award_year__award__plan_snapshot"))
+    rows = requests.select_related(*DISBURSEMENT_RELATED).defer("award_year__award__plan_snapshot")
+    if (exported := export_response(request, PAYMENTS, order, rows=rows)) is not None:
+        return exported
+    page = paginate(request, order, PAGE_SIZE, rows=rows)
     # Whether each award's Zuwendungsbescheid exists, in one query (the buttons ask per row).
     mark_award_notices([d.award_year.award for d in page.object_list])
     tabs = [{"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "active": s == status}
@@ -138,6 +145,7 @@ def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
         "filterset": filterset, "tabs": tabs, "status": status, "status_label": D(status).label, "page": page,
         "disbursements": page.object_list, "here": request.get_full_path(),
         "bulk": bulk_action_for(request.user, status),
+        **list_context(request, PAYMENTS, filterset),
     })
 
 

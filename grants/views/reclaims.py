@@ -34,6 +34,8 @@ from grants.forms.reclaims import (
     RepaymentForm,
 )
 from grants.interest import SURCHARGE, Balance, BaseRateMissing, interest_for
+from grants.lists import export_response, list_context
+from grants.lists.columns import RECLAIMS
 from grants.models import BaseRate, Notice, Reclaim, ReclaimHearing, UsageReport
 from grants.models.programmes import FinancingType
 from grants.policies import (
@@ -207,11 +209,14 @@ def reclaim_list(request: AuthenticatedRequest) -> HttpResponse:
     # The row's columns only: the scoped queryset joins programme (long legal texts), award (the
     # plan snapshot), proof of use and people for the detail page.
     rows = (filterset.qs.select_related(None).select_related("award__application__municipality", "award_year__budget")
-            .only(*LIST_COLUMNS).order_by("-proposed_at", "-pk"))
+            .only(*LIST_COLUMNS))
+    if (exported := export_response(request, RECLAIMS, rows)) is not None:
+        return exported
     page = paginate(request, rows, PAGE_SIZE)
     return render(request, "grants/reclaim_list.html", {
         "filterset": filterset, "page": page, "reclaims": page.object_list,
         "perms_manage": request.user.can(Capability.MANAGE_PROGRAMME),
+        **list_context(request, RECLAIMS, filterset),
     })
 
 

@@ -15,6 +15,8 @@ from accounts.roles import Capability
 from core.money import ZERO
 from grants.filters import ReviewQueueFilterSet
 from grants.forms.review import CommentForm, RecommendForm, RequestChangesForm
+from grants.lists import export_response, list_context
+from grants.lists.columns import REVIEW_QUEUE
 from grants.models import Application, ApplicationStatus
 from grants.policies import may_application_recommend, may_application_request_changes
 from grants.selectors.lists import requested_grant_total, without_long_texts
@@ -47,7 +49,8 @@ def _detail_url(application: Application) -> str:
 
 
 def review_queue(request: AuthenticatedRequest) -> HttpResponse:
-    """All submitted applications, filtered, searched, sorted and paginated."""
+    """All submitted applications, filtered, searched, sorted (what waits for the clerk first) and
+    paginated; or their export."""
     require(request.user, Capability.REVIEW)
     applications = (
         without_long_texts(applications_visible_to(request.user))
@@ -56,10 +59,12 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("assignee")
     )
     filterset = ReviewQueueFilterSet(request.GET, queryset=applications, request=request)
+    if (exported := export_response(request, REVIEW_QUEUE, filterset.qs)) is not None:
+        return exported
     page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(request, "grants/review_queue.html", {
         "filterset": filterset, "page": page, "applications": page.object_list,
-        "sort_columns": filterset.sort_columns(),
+        **list_context(request, REVIEW_QUEUE, filterset),
     })
 
 

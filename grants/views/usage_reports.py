@@ -8,7 +8,6 @@ do what is asked of grants/policies/proofs.py; the figures come from grants/sele
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,8 @@ from grants.forms.usage_reports import (
     SendBackForm,
     UsageReportForm,
 )
+from grants.lists import export_response, list_context
+from grants.lists.columns import USAGE_REPORTS
 from grants.models import UsageReport
 from grants.plan.lines import FinancingSource
 from grants.policies import may_usage_report_accept, may_usage_report_edit
@@ -207,21 +208,22 @@ def usage_report_narrative_download(request: AuthenticatedRequest, pk: int) -> H
 
 
 def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
-    """Submitted reports first, then those awaiting answers, then the accepted ones; filtered
-    by status, programme period and body. A fixed number of queries per page."""
+    """Submitted reports first, then those awaiting answers, then the accepted ones (or sorted by
+    any column); searched, filtered by status, programme period and body; or their export. A
+    fixed number of queries per page."""
     require(request.user, Capability.REVIEW)
     visible = usage_reports_visible_to(request.user)
     filterset = UsageReportFilterSet(request.GET, queryset=visible)
-    order = filterset.qs.annotate(
-        queue=Case(When(status=R.SUBMITTED, then=Value(0)), When(status=R.QUESTIONS, then=Value(1)),
-                   default=Value(2), output_field=IntegerField()),
-    ).order_by("queue", "submitted_at", "pk").values_list("pk", flat=True)
+    order = filterset.qs.values_list("pk", flat=True)
     # The rows without the award's binding plan and the long texts of application and programme.
     rows = visible.defer("check_note", "award__plan_snapshot", "award__application__purpose",
                          *(f"award__application__programme__{name}" for name in PROGRAMME_TEXTS))
+    if (exported := export_response(request, USAGE_REPORTS, order, rows=rows)) is not None:
+        return exported
     page = paginate(request, order, PAGE_SIZE, rows=rows)
     return render(request, "grants/usage_report_list.html", {
         "filterset": filterset, "page": page, "reports": page.object_list,
+        **list_context(request, USAGE_REPORTS, filterset),
     })
 
 
