@@ -53,7 +53,7 @@ def test_select_two_payments_and_book_them_through_the_confirmation(page, axe, s
     assert statuses == {first.pk: D.PAID, second.pk: D.PAID, third.pk: D.RELEASED}
 
 
-def test_select_all_checkbox_ticks_every_row(page, axe, programme, coordinator_a, clerk, approver):
+def test_select_all_and_prepare_both_requests(page, axe, programme, coordinator_a, clerk, approver):
     award = factories.approved_award(programme, coordinator_a, clerk, approver)
     for amount in ("1000.00", "2000.00"):
         disbursement_request(award=award, year=2026, amount=Decimal(amount), user=coordinator_a,
@@ -66,6 +66,13 @@ def test_select_all_checkbox_ticks_every_row(page, axe, programme, coordinator_a
     page.get_by_label("Alle Zeilen dieser Seite auswählen").check()
 
     assert page.locator('input[name="auswahl"]:checked').count() == 2
+    page.get_by_role("button", name=re.compile("Ausgewählte vorbereiten")).click()
+    page.get_by_role("heading", name=re.compile("Mittelabrufe vorbereiten")).wait_for()
+    axe(page, "Mittelabrufe vorbereiten: Bestätigung")
+    page.get_by_role("button", name="Vorbereiten: 2 Zahlungen über 3.000,00 €").click()
+    page.get_by_text("2 Zahlungen vorbereitet, zusammen 3.000,00 €.").wait_for()
+    axe(page, "vorbereitet")
+    assert set(Disbursement.objects.values_list("status", flat=True)) == {D.PREPARED}
 
 
 def test_take_a_case_hand_it_on_and_find_it_under_my_cases(page, axe, shot, programme, coordinator_a, clerk, clerk2):

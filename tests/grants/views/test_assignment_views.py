@@ -145,6 +145,8 @@ def test_mine_shows_only_my_cases_in_the_work_queue(client, programme, clerk, cl
     everything = client.get(queue_url())
     assert set(refs_on_page(everything)) == {mine.file_reference, theirs.file_reference, nobodys.file_reference}
     assert str(clerk2) in everything.content.decode()  # the "Zuständig" column
+    # The "Meine Fälle" button: every status of my cases, not only those waiting for review.
+    assert 'href="/pruefung/?zustaendig=ich&amp;status=alle"' in everything.content.decode()
 
 
 def test_work_queue_with_assignees_costs_no_query_per_row(client, programme, clerk, clerk2):

@@ -188,6 +188,8 @@ def test_clerk_prepares_several_requests_at_once(client, award, coordinator_a, c
     payments = requested(award, coordinator_a, 2)
     client.force_login(clerk)
 
+    confirmation = client.get(bulk_url("vorbereiten", payments)).content.decode()
+    assert "Personalkosten Monat 1" in confirmation and "Personalkosten Monat 2" in confirmation  # the stated need
     response = client.post(bulk_url("vorbereiten"), {"auswahl": [str(d.pk) for d in payments]}, follow=True)
 
     assert statuses(payments) == [D.PREPARED, D.PREPARED]
