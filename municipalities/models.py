@@ -3,6 +3,9 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Concat, Replace
+from django.db.models.lookups import IContains, In
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -188,3 +191,18 @@ def _bank_details_problems(holder: str, iban: str, bic: str, language: str | Non
     if not problems and not banking.bic_matches_iban(bic, iban):
         problems.append(gettext("BIC und IBAN nennen verschiedene Länder"))
     return tuple(problems)
+
+
+def display_name_sql(path: str = ""):
+    """`Municipality.display_name` as an SQL expression over the body at `path` (e.g.
+    "award__application__municipality"; empty for the Municipality itself), for lists that
+    sort by the name they show."""
+    prefix = f"{path}__" if path else ""
+    base = Replace(Replace(F(f"{prefix}name"), Value(" (Stadt)"), Value("")), Value(" (Landkreis)"), Value(""))
+    return Case(
+        When(~models.Q(**{f"{prefix}kind": Municipality.Kind.LANDKREIS}), then=Concat(Value("Stadt "), base)),
+        When(IContains(base, "kreis"), then=base),
+        When(In(base, sorted(OFFICIAL_KREIS_NAMES)), then=Concat(Value("Kreis "), base)),
+        default=Concat(Value("Landkreis "), base),
+        output_field=models.CharField(),
+    )

@@ -13,6 +13,7 @@ from grants.models import AmendmentRequest, ApplicationStatus, Disbursement, Rec
 from grants.models.applications import EDITABLE_STATUSES
 from grants.policies.base import status_label
 from grants.selectors.deadlines import STATE_ORDER, DeadlineState
+from municipalities.models import display_name_sql
 
 
 def choice_order(field: str, choices, first=()) -> Case:
@@ -40,7 +41,7 @@ def _body_columns(prefix: str) -> tuple[ListColumn, ListColumn]:
             row = getattr(row, part)
         return row
     return (
-        ListColumn("koerperschaft", _("Gebietskörperschaft"), (f"{prefix}__municipality__name",),
+        ListColumn("koerperschaft", _("Gebietskörperschaft"), (display_name_sql(f"{prefix}__municipality"),),
                    lambda row: application(row).municipality.display_name),
         ListColumn("aktenzeichen", _("Aktenzeichen"), (f"{prefix}__file_reference",),
                    lambda row: application(row).file_reference or ""),
@@ -63,7 +64,7 @@ REVIEW_QUEUE = Listing(
     columns=(
         ListColumn("aktenzeichen", _("Aktenzeichen"), ("file_reference",), lambda a: a.file_reference or "",
                    kind=REFERENCE),
-        ListColumn("koerperschaft", _("Gebietskörperschaft"), ("municipality__name",),
+        ListColumn("koerperschaft", _("Gebietskörperschaft"), (display_name_sql("municipality"),),
                    lambda a: a.municipality.display_name),
         ListColumn("bezirk", _("Regierungsbezirk"), ("municipality__regierungsbezirk",),
                    lambda a: a.municipality.get_regierungsbezirk_display()),

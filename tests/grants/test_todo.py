@@ -266,7 +266,8 @@ def test_groups_with_overdue_work_come_first_and_each_shows_the_oldest_few(progr
             factories.submitted_application(programme, coordinator_of(name, f"k-{day}"))
     [group] = todo_for(clerk, today=TODAY, limit=5)
     assert group.total == 7 and group.more == 2 and len(group.items) == 5
-    assert [i.body for i in group.items] == bodies[:5]  # oldest first
+    # oldest first, each body by its unambiguous name ("Stadt Kassel")
+    assert [i.body for i in group.items] == [Municipality.objects.get(name=name).display_name for name in bodies[:5]]
     assert group.list_url == reverse("grants:review_queue") + "?status=eingereicht"
     [everything] = todo_for(clerk, today=TODAY, limit=None, only="eingereicht")
     assert len(everything.items) == 7

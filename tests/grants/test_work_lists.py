@@ -339,7 +339,7 @@ def test_csv_is_what_german_excel_opens(client, data):
 
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0] == ("Aktenzeichen;Gebietskörperschaft;Regierungsbezirk;Förderperiode;Status;"
-                                    "Eingereicht am;Beantragte Zuwendung")
+                                    "Eingereicht am;Beantragte Zuwendung;Zuständig")
     assert re.search(r";\d+,\d\d\r\n", text), "Beträge mit Dezimalkomma, ohne Tausenderpunkt"
     assert "attachment;" in response["Content-Disposition"] and "arbeitsvorrat_" in response["Content-Disposition"]
     assert response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
@@ -371,7 +371,7 @@ def test_meissner_finds_the_werra_meissner_kreis_however_it_is_written(client, d
 
 def test_giessen_finds_the_district_and_the_city(client, data):
     client.force_login(data["clerk"])
-    both = set(Municipality.objects.filter(name__contains="Gießen").values_list("name", flat=True))
+    both = {body.display_name for body in Municipality.objects.filter(name__contains="Gießen")}
 
     for query in ("Giessen", "gießen", "GIESSEN", "Gießen"):
         bodies = {row[1] for row in csv_of(client, "/pruefung/", {"status": "alle", "q": query})[1:]}
