@@ -17,9 +17,9 @@ from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
 from grants.models import FundingProgramme
 from grants.policies import may_application_edit
 from grants.policies.applications import programmes_open_to
+from grants.selectors.confirmation import application_submit_confirmation
 from grants.selectors.lists import coordinator_applications, live_applications_in_open_programmes
 from grants.selectors.scoping import get_application_for_user, get_open_programme
-from grants.selectors.confirmation import application_submit_confirmation
 from grants.services.applications import (
     application_save,
     application_submit,

@@ -161,7 +161,8 @@ def test_coordinator_answers_a_change_request_and_resubmits(client, coordinator_
 
     without_answer = client.post(url, plan_post() | {"submit": "", "answer": ""})
     assert "Bitte beantworten Sie die Nachforderung." in without_answer.content.decode()
-    to_confirmation = client.post(url, plan_post() | {"submit": "", "answer": "Stellenbeschreibung als Anlage beigefügt."})
+    answer = "Stellenbeschreibung als Anlage beigefügt."
+    to_confirmation = client.post(url, plan_post() | {"submit": "", "answer": answer})
     confirmation = client.get(to_confirmation.url).content.decode()
     assert "Stellenbeschreibung als Anlage beigefügt." in confirmation  # the typed answer is carried over
     client.post(to_confirmation.url, {"answer": "Stellenbeschreibung als Anlage beigefügt."})
