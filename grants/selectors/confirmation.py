@@ -68,9 +68,8 @@ def application_submit_confirmation(application: Application) -> Confirmation:
 def recommend_confirmation(application: Application) -> Confirmation:
     return Confirmation(
         action=_("Zur Bewilligung empfehlen"), facts=_who(application),
-        years=_positive(requested_grant_by_year(application).items()), amount_label=_("beantragte Zuwendung"),
         consequences=[
-            _("Die Beträge und die Begründung, die Sie unten eintragen, werden als Empfehlung festgehalten."),
+            _("Die Beträge und die Begründung, die Sie oben eintragen, werden als Empfehlung festgehalten."),
             _("Der Antrag geht zur Bewilligung; eine andere Person mit Bewilligungsbefugnis entscheidet "
               "(Vier-Augen-Prinzip)."),
             _("Die Empfehlung kann danach nicht mehr geändert werden."),
