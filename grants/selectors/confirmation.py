@@ -8,6 +8,7 @@ anything."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -151,19 +152,21 @@ def book_confirmation(disbursement: Disbursement) -> Confirmation:
         ])
 
 
-def reclaim_issue_confirmation(reclaim: Reclaim) -> Confirmation:
+def reclaim_issue_confirmation(reclaim: Reclaim, *, due_on: date) -> Confirmation:
     application = reclaim.award.application
     return Confirmation(
         action=_("Rückforderung festsetzen"),
         facts=_who(application) + [(_("Grund"), reclaim.get_ground_display()),
                                    (_("Erstattungsbetrag"), format_eur(reclaim.principal)),
-                                   (_("Verzinsung ab"), format_date(reclaim.interest_from))],
+                                   (_("Verzinsung ab"), format_date(reclaim.interest_from)),
+                                   (_("zu zahlen bis"), format_date(due_on))],
         years=[(reclaim.award_year.year, reclaim.principal)], amount_label=_("Erstattungsbetrag"),
         consequences=[
             _("Der Erstattungsbetrag wird festgesetzt und der Rückforderungsbescheid als PDF erzeugt; das dauert "
               "einige Sekunden."),
             _("Der Bescheid ist danach unveränderlich; die Koordination von %(body)s wird per E-Mail benachrichtigt "
-              "und hat den Betrag bis zum genannten Datum zu zahlen.") % {"body": application.municipality.name},
+              "und hat den Betrag bis zum %(date)s zu zahlen.") % {"body": application.municipality.name,
+                                                                    "date": format_date(due_on)},
         ])
 
 

@@ -147,7 +147,7 @@ def test_preview_is_a_draft_pdf(client, approver2, proposed):
 def test_second_person_issues_from_the_detail_page(client, approver2, proposed):
     hear(proposed, approver2)
     response = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]),
-                                              {"weighing": "Die Stellungnahme ändert nichts."})
+                                              {"weighing": "Die Stellungnahme ändert nichts.", "bestaetigt": "1"})
     assert response.status_code == 302
     proposed.refresh_from_db()
     assert proposed.status == RS.ISSUED
