@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from core.formats import format_date
 from core.money import ZERO, format_eur
-from grants.models import Application, ApplicationStatus, Award, Disbursement, Notice, Reclaim
+from grants.models import AmendmentRequest, Application, ApplicationStatus, Award, Disbursement, Notice, Reclaim
+from grants.plan import codec
 from grants.services.plans import requested_grant_by_year
 
 
@@ -179,4 +180,20 @@ def award_close_confirmation(award: Award) -> Confirmation:
               "Änderungsanträge mehr möglich."),
             _("Die Koordination wird per E-Mail benachrichtigt."),
             _("Der Abschluss kann nicht zurückgenommen werden."),
+        ])
+
+
+def amendment_approve_confirmation(amendment: AmendmentRequest) -> Confirmation:
+    application = amendment.award.application
+    return Confirmation(
+        action=_("Änderungsantrag bewilligen und Änderungsbescheid erlassen"),
+        facts=_who(application) + [(_("neues Ende des Bewilligungszeitraums"), format_date(amendment.period_end))],
+        years=_positive(codec.decode(amendment.plan).grant_by_year().items()), amount_label=_("neue Zuwendung"),
+        consequences=[
+            _("Die Zuwendung erhält den beantragten Zeitraum und Finanzierungsplan als neue Fassung; die "
+              "Haushaltsansätze werden entsprechend gebunden."),
+            _("Der Änderungsbescheid wird sofort als PDF erzeugt und erhält die nächste Bescheidnummer; das dauert "
+              "einige Sekunden. Danach ist er unveränderlich."),
+            _("Die Koordination von %(body)s wird per E-Mail benachrichtigt.")
+            % {"body": application.municipality.name},
         ])

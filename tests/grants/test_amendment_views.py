@@ -310,7 +310,8 @@ def test_clerk_recommends_and_another_approver_approves_with_the_notice_linked(
     assert response.status_code == 302
     client.force_login(approver2)
 
-    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {"note": ""}, follow=True)
+    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {"note": "", "bestaetigt": "1"},
+                           follow=True)
 
     request.refresh_from_db()
     assert request.status == S.APPROVED
@@ -344,7 +345,7 @@ def test_budget_exceeded_on_approval_is_a_message_not_a_500(client, award, coord
     request = recommended(award, coordinator_a, clerk)
     client.force_login(approver2)
 
-    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {}, follow=True)
+    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {"bestaetigt": "1"}, follow=True)
 
     assert response.status_code == 200
     assert "Haushaltsjahr 2029" in response.content.decode()
