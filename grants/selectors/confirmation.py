@@ -113,7 +113,7 @@ def notice_issue_confirmation(application: Application, kind: str) -> Confirmati
         years=years, amount_label=_("beantragt") if kind == Notice.Kind.REJECTION else _("bewilligt"),
         consequences=[
             _("Der Bescheid wird als PDF erzeugt und erhält die nächste Bescheidnummer; das dauert einige Sekunden."),
-            _("Danach ist er unveränderlich gespeichert und für die Koordination von %(body)s abrufbar. "
+            _("Danach ist er unveränderlich gespeichert und für die Koordination (%(body)s) abrufbar. "
               "Korrekturen ergehen nur als Änderungsbescheid.") % {"body": municipality.name},
             _("Die Bekanntgabe (Versand) erfassen Sie anschließend am Bescheid."),
         ])
@@ -165,7 +165,7 @@ def reclaim_issue_confirmation(reclaim: Reclaim, *, due_on: date) -> Confirmatio
         consequences=[
             _("Der Erstattungsbetrag wird festgesetzt und der Rückforderungsbescheid als PDF erzeugt; das dauert "
               "einige Sekunden."),
-            _("Der Bescheid ist danach unveränderlich; die Koordination von %(body)s wird per E-Mail benachrichtigt "
+            _("Der Bescheid ist danach unveränderlich; die Koordination (%(body)s) wird per E-Mail benachrichtigt "
               "und hat den Betrag bis zum %(date)s zu zahlen.") % {"body": application.municipality.name,
                                                                     "date": format_date(due_on)},
         ])
@@ -194,6 +194,6 @@ def amendment_approve_confirmation(amendment: AmendmentRequest) -> Confirmation:
               "Haushaltsansätze werden entsprechend gebunden."),
             _("Der Änderungsbescheid wird sofort als PDF erzeugt und erhält die nächste Bescheidnummer; das dauert "
               "einige Sekunden. Danach ist er unveränderlich."),
-            _("Die Koordination von %(body)s wird per E-Mail benachrichtigt.")
+            _("Die Koordination (%(body)s) wird per E-Mail benachrichtigt.")
             % {"body": application.municipality.name},
         ])
