@@ -34,4 +34,4 @@ def award_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                            next_url=detail_url)
     return confirm_page(request, award_close_confirmation(award), refusal=may_award_close(request.user, award),
                         confirm_label=_("Zuwendung verbindlich abschließen"), back_url=detail_url,
-                        back_label=application.file_reference, application=application)
+                        back_label=application.file_reference or _("Antrag"), application=application)

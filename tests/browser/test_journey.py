@@ -49,7 +49,7 @@ def test_apply_review_recommend_approve(page, axe, shot, programme, coordinator_
     page.get_by_role("button", name="Speichern und weiter zum Einreichen").click()
     page.get_by_role("heading", name="Antrag einreichen", level=1).wait_for()
     axe(page, "Einreichen bestätigen")
-    assert "650.000,00 €" in page.locator("#bestaetigung-summe").inner_text()
+    assert page.locator("#bestaetigung-summe").inner_text() == "500.000,00 €"  # the grant applied for
     page.get_by_role("button", name="Antrag verbindlich einreichen").click()
     page.get_by_text("Der Antrag ist eingereicht. Aktenzeichen: WIR-26-0001").wait_for()
     axe(page, "Antrag eingereicht")
