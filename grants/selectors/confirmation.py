@@ -153,6 +153,19 @@ def book_confirmation(disbursement: Disbursement) -> Confirmation:
         ])
 
 
+def payment_reject_confirmation(disbursement: Disbursement) -> Confirmation:
+    """Only what happens: the page shows the request's facts and figures above."""
+    return Confirmation(
+        action=_("Mittelabruf ablehnen"), facts=[],
+        consequences=[
+            _("Der Mittelabruf über %(amount)s für %(year)s wird mit der unten eingetragenen Begründung abgelehnt; "
+              "es wird nichts ausgezahlt.") % {"amount": format_eur(disbursement.amount),
+                                              "year": disbursement.award_year.year},
+            _("Die Koordination sieht die Ablehnung mit der Begründung auf der Seite der Zuwendung."),
+            _("Die Ablehnung kann nicht zurückgenommen werden."),
+        ])
+
+
 def reclaim_issue_confirmation(reclaim: Reclaim, *, due_on: date) -> Confirmation:
     application = reclaim.award.application
     return Confirmation(

@@ -25,7 +25,7 @@ from grants.models import Disbursement
 from grants.policies import may_payments_view
 from grants.policies.payments import may_disbursement_release, refuse_before_notice
 from grants.selectors.awards import mark_award_notices
-from grants.selectors.confirmation import book_confirmation, release_confirmation
+from grants.selectors.confirmation import book_confirmation, payment_reject_confirmation, release_confirmation
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.scoping import (
     DISBURSEMENT_RELATED,
@@ -207,4 +207,5 @@ def payment_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         lambda data: disbursement_reject(disbursement=disbursement, user=request.user, reason=data["reason"]),
         success=_("Der Mittelabruf über %(amount)s (%(body)s, %(year)s) ist abgelehnt.") % _label(disbursement),
         next_url=_back_url(request))
-    return done or _action_page(request, disbursement, "grants/payment_reject.html", form)
+    return done or _action_page(request, disbursement, "grants/payment_reject.html", form,
+                                confirmation=payment_reject_confirmation(disbursement))

@@ -534,6 +534,15 @@ def test_booking_page_says_what_booking_does(client, released, clerk):
     assert status_of(released) == D.RELEASED
 
 
+def test_reject_page_says_what_rejecting_does(client, requested, clerk):
+    client.force_login(clerk)
+
+    page = " ".join(client.get(action_url("payment_reject", requested)).content.decode().split())
+
+    assert "Der Mittelabruf über 40.000,00 € für 2026 wird mit der unten eingetragenen Begründung abgelehnt" in page
+    assert status_of(requested) == D.REQUESTED
+
+
 def test_booking_form_defaults_to_today_and_needs_a_reference(client, released, clerk):
     client.force_login(clerk)
 
