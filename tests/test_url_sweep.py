@@ -154,7 +154,7 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     ),
     "grants:application_edit": Case(C.APPLY, {"pk": pk("app_draft")}, ONLY_A,
                                     data={"title": "Übernommen?", "purpose": "Übernommen?"}),
-    "grants:application_submit": Case(C.APPLY, {"pk": pk("app_draft")}, ONLY_A, POST),
+    "grants:application_submit": Case(C.APPLY, {"pk": pk("app_draft")}, ONLY_A),  # GET: the confirmation
     "grants:application_withdraw": Case(C.APPLY, {"pk": pk("app_submitted")}, BODY_A,
                                         data={"reason": "Zurückgezogen von außen"}),
     "grants:attachment_upload": Case(C.APPLY, {"pk": pk("app_draft")}, ONLY_A, POST, data=pdf_upload("file")),
@@ -216,7 +216,7 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
                                    data={"year": "2024", "amount": "1.000,00", "stated_need": "Honorare"}),
     "grants:payment_queue": Case(PAYMENTS),
     "grants:payment_prepare": Case(C.PREPARE_PAYMENT, {"pk": pk("d_requested")}, BODY_A),
-    "grants:payment_release": Case(C.RELEASE_PAYMENT, {"pk": pk("d_prepared")}, BODY_A, POST),
+    "grants:payment_release": Case(C.RELEASE_PAYMENT, {"pk": pk("d_prepared")}, BODY_A),  # GET: the confirmation
     "grants:payment_book": Case(C.PREPARE_PAYMENT, {"pk": pk("d_released")}, BODY_A,
                                 data={"paid_on": "01.03.2024", "payment_reference": "LHK-4711"}),
     "grants:payment_reject": Case(C.PREPARE_PAYMENT, {"pk": pk("d_requested")}, BODY_A,
@@ -259,7 +259,7 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "grants:usage_report_send_back": Case(C.REVIEW, {"pk": pk("report")}, BODY_A, POST,
                                           data={"questions": "Bitte Belege nachreichen."}),
     # Abschluss, Programmbericht
-    "grants:award_close": Case(C.REVIEW, {"pk": pk("award_app")}, BODY_A, POST),
+    "grants:award_close": Case(C.REVIEW, {"pk": pk("award_app")}, BODY_A),  # GET: the confirmation
     "grants:award_financing": Case(C.DECIDE, {"pk": pk("award_app")}, BODY_A, data={"financing_type": "fehlbedarf"}),
     "grants:programme_report": Case(C.VIEW_ALL),
     "grants:programme_report_export": Case(C.VIEW_ALL, {"fmt": "csv"}),
@@ -280,7 +280,7 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
                                           data={"text": "Wir nehmen Stellung."}),
     "grants:reclaim_hearing_answer_pdf": Case(ANY, {"pk": pk("reclaim_issued")}, BODY_A),
     "grants:reclaim_preview": Case(C.ISSUE_NOTICE, {"pk": pk("reclaim_proposed")}, MINISTRY),
-    "grants:reclaim_issue": Case(C.ISSUE_NOTICE, {"pk": pk("reclaim_proposed")}, MINISTRY, POST),
+    "grants:reclaim_issue": Case(C.ISSUE_NOTICE, {"pk": pk("reclaim_proposed")}, MINISTRY),  # GET: the confirmation
     "grants:reclaim_discard": Case(C.ISSUE_NOTICE, {"pk": pk("reclaim_proposed")}, MINISTRY, POST,
                                    data={"reason": "Doch verwendet."}),
     "grants:reclaim_repayment": Case(C.PREPARE_PAYMENT, {"pk": pk("reclaim_issued")}, BODY_A, POST,

@@ -282,6 +282,23 @@ def attachment_remove(*, attachment: ApplicationAttachment, user) -> None:
         attachment.file.storage.delete(stored)
 
 
+def application_submit_check(*, application: Application, user, answer: str = "", today: date | None = None):
+    """Raise what keeps the application from being submitted now (the status, the deadline, a
+    missing answer to the request for changes, the plan's rules); return the open request for
+    changes it answers, if any. The service asks it under its lock; the confirmation page asks
+    it before showing the confirm button."""
+    check(may_application_submit(user, application, today=today))
+    open_request = None
+    if application.status != S.DRAFT:
+        open_request = application.change_requests.filter(answered_at__isnull=True).last()
+        if open_request and not answer.strip():
+            raise FieldErrors({"answer": [_("Bitte beantworten Sie die Nachforderung.")]})
+    errors = plan_submission_errors(application)
+    if errors:
+        raise PlanInvalid(errors)
+    return open_request
+
+
 def application_submit(*, application: Application, user, answer: str = "", now: datetime | None = None) -> Application:
     """Entwurf → Eingereicht, or Nachforderung → Eingereicht with the answer to the request.
 
@@ -293,16 +310,9 @@ def application_submit(*, application: Application, user, answer: str = "", now:
     with transaction.atomic():
         application = (Application.objects.select_for_update(of=("self",)).select_related("programme")
                        .get(pk=application.pk))
-        check(may_application_submit(user, application, today=timezone.localdate(now)))
+        open_request = application_submit_check(application=application, user=user, answer=answer,
+                                                today=timezone.localdate(now))
         before = application.status
-        open_request = None
-        if before != S.DRAFT:
-            open_request = application.change_requests.filter(answered_at__isnull=True).last()
-            if open_request and not answer.strip():
-                raise FieldErrors({"answer": [_("Bitte beantworten Sie die Nachforderung.")]})
-        errors = plan_submission_errors(application)
-        if errors:
-            raise PlanInvalid(errors)
         update = ["status", "updated_at"]
         if not application.file_reference:
             number = number_next(key=f"file-reference:{application.programme_id}")

@@ -49,6 +49,7 @@ from grants.selectors.amendments import (
     plan_lines_of,
 )
 from grants.selectors.awards import awarded_by_year, revisions
+from grants.selectors.confirmation import amendment_approve_confirmation
 from grants.selectors.scoping import amendments_visible_to, award_of, get_amendment_for_user, get_application_for_user
 from grants.services.amendments import (
     amendment_approve,
@@ -62,6 +63,7 @@ from grants.services.amendments import (
 from grants.views.common import (
     AuthenticatedRequest,
     apply_domain_error,
+    confirm_page,
     paginate,
     post_action,
     require,
@@ -224,6 +226,20 @@ def amendment_recommend_view(request: AuthenticatedRequest, pk: int) -> HttpResp
 @require_POST
 @reauthentication_required(return_to=lambda request, pk: reverse("grants:amendment_detail", args=[pk]))
 def amendment_approve_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Two steps: the detail page's form shows the confirmation with the summary and the note as
+    typed; only its POST (`bestaetigt`) approves and issues the Änderungsbescheid."""
+    if request.POST.get("bestaetigt") != "1":
+        require(request.user, Capability.DECIDE)
+        amendment = get_amendment_for_user(request.user, pk)
+        form = ApproveForm(request.POST)
+        if not form.is_valid():
+            return _detail_page(request, amendment, approve_form=form)
+        detail_url = reverse("grants:amendment_detail", args=[amendment.pk])
+        return confirm_page(
+            request, amendment_approve_confirmation(amendment), refusal=may_amendment_approve(request.user, amendment),
+            template="grants/amendment_approve.html", confirm_label=_("Verbindlich bewilligen und Bescheid erlassen"),
+            confirm_class="btn-success", back_url=detail_url, back_label=_("Änderungsantrag"), form=form,
+            busy=_("Änderungsbescheid wird erzeugt …"), application=amendment.award.application)
     return _action(request, pk, Capability.DECIDE, ApproveForm, "approve_form",
                    lambda a, data: amendment_approve(request=a, user=request.user, note=data["note"]),
                    _("Der Änderungsantrag ist bewilligt; der Änderungsbescheid ist erlassen."))

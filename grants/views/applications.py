@@ -8,9 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Capability
+from core import clock
 from core.errors import DomainError, FieldErrors
 from grants.filters import ApplicationListFilterSet
 from grants.forms.applications import ApplicationDetailsForm, PlanGridForm
@@ -19,16 +20,25 @@ from grants.lists.columns import APPLICATIONS
 from grants.models import Application, FundingProgramme
 from grants.policies import may_application_edit
 from grants.policies.applications import application_start_options
+from grants.selectors.confirmation import application_submit_confirmation
 from grants.selectors.lists import coordinator_applications
 from grants.selectors.scoping import get_application_for_user, get_attachment_for_user, get_open_programme
 from grants.services.applications import (
     application_copy_from_previous,
     application_save,
     application_submit,
+    application_submit_check,
     application_withdraw,
 )
 from grants.views.attachments import remove_attachment, upload_chosen_file
-from grants.views.common import AuthenticatedRequest, apply_domain_error, paginate, require, run_form_action
+from grants.views.common import (
+    AuthenticatedRequest,
+    apply_domain_error,
+    confirm_page,
+    paginate,
+    require,
+    run_form_action,
+)
 
 PAGE_SIZE = 25
 
@@ -133,7 +143,8 @@ def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, ap
             if "submit" not in request.POST:
                 return redirect("grants:application_edit", pk=application.pk)
             try:
-                application = application_submit(application=application, user=request.user, answer=answer)
+                application_submit_check(application=application, user=request.user, answer=answer,
+                                         today=clock.today())
             except DomainError as error:
                 messages.warning(request, _("Der Entwurf ist gespeichert, aber noch nicht eingereicht. "
                                             "Bitte die markierten Angaben korrigieren."))
@@ -144,9 +155,9 @@ def _form_page(request: AuthenticatedRequest, *, programme: FundingProgramme, ap
                 if isinstance(error, FieldErrors) and "answer" in error.errors:
                     details.add_error(None, error.errors["answer"][0])
             else:
-                messages.success(request, _("Der Antrag ist eingereicht. Aktenzeichen: %(ref)s") % {
-                    "ref": application.file_reference})
-                return redirect("grants:application_detail", pk=application.pk)
+                # Saved and complete: the confirmation page shows what is submitted; it keeps the answer.
+                request.session[_answer_key(application)] = answer
+                return redirect("grants:application_submit", pk=application.pk)
     else:
         details = ApplicationDetailsForm(instance=application, programme=programme)
         grid = PlanGridForm(programme=programme, application=application)
@@ -205,23 +216,56 @@ def application_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpRes
     return done or render(request, "grants/application_withdraw.html", {"application": application, "form": form})
 
 
-@require_POST
+def _answer_key(application) -> str:
+    return f"antwort-nachforderung-{application.pk}"
+
+
+@require_http_methods(["GET", "POST"])
 def application_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Submit from the detail page (a saved draft whose plan is complete)."""
+    """GET: the confirmation with what is submitted (body, period, grant per year and total,
+    what happens); the form's "submit" button leads here after saving. POST from it: submit."""
     require(request.user, Capability.APPLY)
     application = get_application_for_user(request.user, pk)
-    try:
-        application = application_submit(application=application, user=request.user,
-                                          answer=request.POST.get("answer", ""))
+    edit_url = reverse("grants:application_edit", args=[application.pk])
+    answer = request.POST.get("answer", "") if request.method == "POST" else request.session.get(
+        _answer_key(application), "")
+    answer_error = None
+    if request.method == "POST":
+        try:
+            application = application_submit(application=application, user=request.user, answer=answer)
+        except FieldErrors as error:
+            if set(error.errors) == {"answer"}:
+                answer_error = error.errors["answer"][0]
+            else:
+                for field_messages in error.errors.values():
+                    for message in field_messages:
+                        messages.error(request, message)
+                return redirect(edit_url) if application.is_editable else \
+                    redirect("grants:application_detail", pk=application.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("grants:application_detail", pk=application.pk)
+        else:
+            request.session.pop(_answer_key(application), None)
+            messages.success(request, _("Der Antrag ist eingereicht. Aktenzeichen: %(ref)s") % {
+                "ref": application.file_reference})
+            return redirect("grants:application_detail", pk=application.pk)
+    refusal = None
+    try:  # the answer to a request for changes is typed on this page: its absence is no refusal here
+        open_request = application_submit_check(application=application, user=request.user, answer=answer or "-",
+                                                today=clock.today())
     except FieldErrors as error:
-        for field_messages in error.errors.values():
-            for message in field_messages:
-                messages.error(request, message)
-        return redirect("grants:application_edit", pk=application.pk) if application.is_editable else \
-            redirect("grants:application_detail", pk=application.pk)
+        open_request = None
+        refusal = {"reason": _("Der Antrag kann so noch nicht eingereicht werden:"),
+                   "details": [m for field_messages in error.errors.values() for m in field_messages],
+                   "link": edit_url, "link_label": _("Antrag bearbeiten")}
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Der Antrag ist eingereicht. Aktenzeichen: %(ref)s") % {
-            "ref": application.file_reference})
-    return redirect("grants:application_detail", pk=application.pk)
+        open_request = None
+        refusal = {"reason": error.message}
+    confirmation = application_submit_confirmation(application)
+    return confirm_page(
+        request, confirmation, refusal=refusal, template="grants/application_submit.html",
+        confirm_label=_("Antrag verbindlich einreichen"), back_url=edit_url if application.is_editable else
+        reverse("grants:application_detail", args=[application.pk]), back_label=_("Antrag bearbeiten"),
+        application=application, open_request=open_request, answer=answer, answer_error=answer_error,
+        status=400 if answer_error else 200)

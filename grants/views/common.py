@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
@@ -93,6 +93,18 @@ def post_action(request: HttpRequest, action: Callable[[], object], *, success: 
     else:
         messages.success(request, success() if callable(success) else success)
     return redirect(next_url)
+
+
+def confirm_page(request: HttpRequest, confirmation, *, confirm_label: str, back_url: str, back_label: str,
+                 refusal: Refusal | dict | None = None, template: str = "grants/confirm_action.html",
+                 status: int = 200, **extra) -> HttpResponse:
+    """The confirmation step of an action that cannot be undone (GET): the summary of who, what,
+    how much and what happens, and the one form that acts (it posts to this same address). A
+    refusal the person may see (four eyes, wrong state) replaces the form by the reason."""
+    return render(request, template, {
+        "confirmation": confirmation, "confirm_label": confirm_label, "back_url": back_url,
+        "back_label": back_label, "refusal": refusal, "action_url": request.path,
+        "next": safe_next(request) or "", **extra}, status=status)
 
 
 def safe_next(request: HttpRequest) -> str | None:

@@ -21,6 +21,7 @@ from grants.forms.review import RejectForm
 from grants.models import Application, ApplicationStatus, Recommendation
 from grants.policies import Refusal, may_application_approve, may_application_reject
 from grants.selectors.budgets import Headroom, budget_headroom
+from grants.selectors.confirmation import approve_confirmation, reject_confirmation
 from grants.selectors.lists import without_long_texts
 from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.awards import application_approve, application_reject
@@ -135,6 +136,7 @@ def decision_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "recommended_total": sum((line.amount for line in recommended), ZERO),
         "budget_rows": budget_rows,
         "blocked_years": [row.year for row in budget_rows if row.blocks],
+        "confirmation": approve_confirmation(application, [(line.year, line.amount) for line in recommended]),
     })
 
 
@@ -153,4 +155,4 @@ def decision_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     recommendation = _current_recommendation(application) if application.status == S.RECOMMENDED else None
     return done or render(request, "grants/decision_reject.html", {
         "application": application, "recommendation": recommendation, "four_eyes": _four_eyes(refusal),
-        "form": form})
+        "form": form, "confirmation": reject_confirmation(application)})

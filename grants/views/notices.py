@@ -29,6 +29,7 @@ from grants.models import Application, ApplicationStatus, FundingProgramme, Hand
 from grants.notices.ceremony import ceremony_bundle_title, ceremony_check_printable, ceremony_notices
 from grants.policies import may_notice_issue
 from grants.policies.finality import may_delivery_record
+from grants.selectors.confirmation import notice_issue_confirmation
 from grants.selectors.scoping import (
     get_application_for_user,
     get_ceremony_for_user,
@@ -67,7 +68,10 @@ def notice_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     kind = _kind_from(request)
     if kind is None:
         return _unknown_kind(request, application)
-    form = NoticeIssueForm(request.POST or None, application=application, kind=kind)
+    # From the application page's form: its values (GET) fill this confirmation page's form.
+    initial = {name: request.GET[name] for name in ("issued_on", "ceremony", "refers_to", "changes")
+               if request.GET.get(name)}
+    form = NoticeIssueForm(request.POST or None, application=application, kind=kind, initial=initial)
     refers_to = None
     if "refers_to" in form.fields:
         referable = cast(forms.ModelChoiceField, form.fields["refers_to"]).queryset
@@ -88,7 +92,8 @@ def notice_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(request, "grants/notice_issue.html", {
             "application": application, "notice_kind_label": K(kind).label, "notice_blocked": refusal})
     return render(request, "grants/notice_issue.html", {
-        "application": application, **form.page_context(application, refusal)})
+        "application": application, "confirmation": notice_issue_confirmation(application, kind),
+        **form.page_context(application, refusal)})
 
 
 @require_GET

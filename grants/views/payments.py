@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import reauthentication_required
 from accounts.roles import Capability
@@ -25,8 +25,9 @@ from grants.lists import export_response, list_context
 from grants.lists.columns import PAYMENTS
 from grants.models import Disbursement
 from grants.policies import may_payments_view
-from grants.policies.payments import refuse_before_notice
+from grants.policies.payments import may_disbursement_release, refuse_before_notice
 from grants.selectors.awards import mark_award_notices
+from grants.selectors.confirmation import book_confirmation, payment_reject_confirmation, release_confirmation
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.scoping import (
     DISBURSEMENT_RELATED,
@@ -47,6 +48,7 @@ from grants.services.disbursements import (
 from grants.views.common import (
     AuthenticatedRequest,
     apply_domain_error,
+    confirm_page,
     forbid,
     paginate,
     post_action,
@@ -170,16 +172,24 @@ def payment_prepare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _action_page(request, disbursement, "grants/payment_prepare.html")
 
 
-@require_POST
-@reauthentication_required(return_to=lambda request, pk: reverse("grants:payment_queue"))
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(return_to=lambda request, pk: reverse("grants:payment_release", args=[pk]))
 def payment_release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Release a prepared payment; the service refuses the preparer and a second release."""
+    """GET: the confirmation with the payment's summary (the queue's button leads here); POST from
+    it: release. The service refuses the preparer (four eyes) and a second release."""
     require(request.user, Capability.RELEASE_PAYMENT)
     disbursement = get_disbursement_for_user(request.user, pk)
-    return post_action(
-        request, lambda: disbursement_release(disbursement=disbursement, user=request.user),
-        success=_("Die Auszahlung über %(amount)s (%(body)s, %(year)s) ist freigegeben.") % _label(disbursement),
-        next_url=_back_url(request))
+    if request.method == "POST":
+        return post_action(
+            request, lambda: disbursement_release(disbursement=disbursement, user=request.user),
+            success=_("Die Auszahlung über %(amount)s (%(body)s, %(year)s) ist freigegeben.") % _label(disbursement),
+            next_url=_back_url(request))
+    refusal = may_disbursement_release(request.user, disbursement)
+    return confirm_page(
+        request, release_confirmation(disbursement), refusal=refusal,
+        confirm_label=_("Auszahlung verbindlich freigeben"), confirm_class="btn-success",
+        back_url=_back_url(request), back_label=_("Auszahlungen"),
+        application=disbursement.award_year.award.application)
 
 
 def payment_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -193,7 +203,8 @@ def payment_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                        payment_reference=data["payment_reference"]),
         success=_("Die Auszahlung über %(amount)s (%(body)s, %(year)s) ist gebucht.") % _label(disbursement),
         next_url=_back_url(request))
-    return done or _action_page(request, disbursement, "grants/payment_book.html", form)
+    return done or _action_page(request, disbursement, "grants/payment_book.html", form,
+                                confirmation=book_confirmation(disbursement))
 
 
 def payment_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -206,4 +217,5 @@ def payment_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         lambda data: disbursement_reject(disbursement=disbursement, user=request.user, reason=data["reason"]),
         success=_("Der Mittelabruf über %(amount)s (%(body)s, %(year)s) ist abgelehnt.") % _label(disbursement),
         next_url=_back_url(request))
-    return done or _action_page(request, disbursement, "grants/payment_reject.html", form)
+    return done or _action_page(request, disbursement, "grants/payment_reject.html", form,
+                                confirmation=payment_reject_confirmation(disbursement))

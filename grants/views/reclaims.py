@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import reauthentication_required
 from accounts.roles import Capability
@@ -47,6 +47,7 @@ from grants.policies import (
 )
 from grants.policies.reclaims import hearing_of
 from grants.selectors.awards import award_notice_of
+from grants.selectors.confirmation import reclaim_issue_confirmation
 from grants.selectors.history import reclaim_history
 from grants.selectors.reclaims import (
     Suggestion,
@@ -293,27 +294,38 @@ def reclaim_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @reauthentication_required(return_to=lambda request, pk: reverse("grants:reclaim_detail", args=[pk]))
 def reclaim_issue_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Festsetzen with the weighing of the hearing and the decision on interest."""
+    """Festsetzen with the weighing of the hearing and the decision on interest, in two steps: the
+    reclaim page's form (or a GET) shows the confirmation with the summary and the typed values;
+    only its POST (`bestaetigt`) fixes the reclaim and issues the notice."""
     require(request.user, Capability.ISSUE_NOTICE)
     reclaim = get_reclaim_for_user(request.user, pk)
-    form = ReclaimIssueForm(request.POST)
+    form = ReclaimIssueForm(request.POST or None, initial={"interest_waived": reclaim.interest_waived})
     detail_url = reverse("grants:reclaim_detail", args=[reclaim.pk])
+    if request.method == "POST" and request.POST.get("bestaetigt") == "1":
 
-    def success() -> str:
-        reclaim.refresh_from_db()
-        assert reclaim.notice is not None  # issued: it has its notice
-        return (_("Der Rückforderungsbescheid %(number)s ist erlassen; zu zahlen bis %(date)s.")
-                % {"number": reclaim.notice.number, "date": format_date(reclaim.due_on)})
+        def success() -> str:
+            reclaim.refresh_from_db()
+            assert reclaim.notice is not None  # issued: it has its notice
+            return (_("Der Rückforderungsbescheid %(number)s ist erlassen; zu zahlen bis %(date)s.")
+                    % {"number": reclaim.notice.number, "date": format_date(reclaim.due_on)})
 
-    done = run_form_action(
-        request, form, lambda data: reclaim_issue(
-            reclaim=reclaim, user=request.user, weighing=data["weighing"], interest_waived=data["interest_waived"],
-            interest_waiver_reason=data["interest_waiver_reason"]),
-        success=success, next_url=detail_url, refused_url=detail_url)
-    return done or render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, issue_form=form))
+        done = run_form_action(
+            request, form, lambda data: reclaim_issue(
+                reclaim=reclaim, user=request.user, weighing=data["weighing"],
+                interest_waived=data["interest_waived"], interest_waiver_reason=data["interest_waiver_reason"]),
+            success=success, next_url=detail_url, refused_url=detail_url)
+        if done:
+            return done
+    elif request.method == "POST" and not form.is_valid():
+        return render(request, "grants/reclaim_detail.html", _detail_context(request, reclaim, issue_form=form))
+    refusal = may_reclaim_issue(request.user, reclaim, award_notice=award_notice_of(reclaim.award))
+    due_on = reclaim.due_on or due_date(reclaim, clock.today())
+    return render(request, "grants/reclaim_issue.html", {
+        "reclaim": reclaim, "application": reclaim.award.application, "form": form, "refusal": refusal,
+        "confirmation": reclaim_issue_confirmation(reclaim, due_on=due_on), "back_url": detail_url})
 
 
 # -- the hearing (§ 28 HVwVfG) ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from grants.lists import export_response, list_context
 from grants.lists.columns import REVIEW_QUEUE
 from grants.models import Application, ApplicationStatus
 from grants.policies import may_application_recommend, may_application_request_changes
+from grants.selectors.confirmation import recommend_confirmation
 from grants.selectors.lists import requested_grant_total, without_long_texts
 from grants.selectors.scoping import applications_visible_to, get_application_for_user
 from grants.services.plans import requested_grant_by_year
@@ -110,6 +111,7 @@ def review_recommend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return done or render(request, "grants/review_recommend.html", {
         "application": application, "form": form,
         "requested_total": sum(requested.values(), ZERO), "recommended_total": form.shown_total(),
+        "confirmation": recommend_confirmation(application),
     })
 
 

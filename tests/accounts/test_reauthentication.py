@@ -101,10 +101,10 @@ def test_release_payment_asks_again_and_releases_nothing_until_confirmed(client,
 
     response = client.post(url)
 
-    assert next_of(response) == reverse("grants:payment_queue")
+    assert next_of(response) == url  # back to the release's confirmation
     prepared.refresh_from_db()
     assert prepared.status == Disbursement.Status.PREPARED
-    confirm(client, approver_device, reverse("grants:payment_queue"))
+    confirm(client, approver_device, url)
     assert client.post(url).status_code == 302
     prepared.refresh_from_db()
     assert prepared.status == Disbursement.Status.RELEASED
@@ -119,13 +119,13 @@ def test_fix_reclaim_asks_again_and_fixes_nothing_until_confirmed(client, two_fa
     url = reverse("grants:reclaim_issue", args=[reclaim.pk])
     signed_in_fully(client, approver2, device, seconds_ago=STALE)
 
-    response = client.post(url, {"weighing": "Die Stellungnahme ändert nichts."})
+    response = client.post(url, {"weighing": "Die Stellungnahme ändert nichts.", "bestaetigt": "1"})
 
     assert next_of(response) == reverse("grants:reclaim_detail", args=[reclaim.pk])
     reclaim.refresh_from_db()
     assert reclaim.status == Reclaim.Status.PROPOSED
     confirm(client, device, reverse("grants:reclaim_detail", args=[reclaim.pk]))
-    client.post(url, {"weighing": "Die Stellungnahme ändert nichts."})
+    client.post(url, {"weighing": "Die Stellungnahme ändert nichts.", "bestaetigt": "1"})
     reclaim.refresh_from_db()
     assert reclaim.status == Reclaim.Status.ISSUED
 

@@ -30,7 +30,7 @@ def test_live_sums_and_errors_beside_the_field_keep_what_was_typed(page, axe, pr
     assert "Nicht ausgeglichen: 2026" in page.locator("#plan-live").inner_text()
 
     page.get_by_label("Sachausgaben 2027", exact=True).fill("abc")
-    page.get_by_role("button", name="Speichern und Antrag einreichen").click()
+    page.get_by_role("button", name="Speichern und weiter zum Einreichen").click()
 
     error = page.locator("#id_expenditure-2027-sachausgaben_error")
     assert "„abc“ ist kein gültiger Betrag" in error.inner_text()

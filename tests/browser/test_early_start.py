@@ -24,7 +24,7 @@ def test_consent_recorded_from_the_refused_issue_page_unlocks_the_award_notice(p
     shot(page, "bescheid-ohne-vorzeitigen-beginn")
     alert = page.locator("#bescheid-vier-augen").inner_text()
     assert "Zustimmung zum vorzeitigen Maßnahmebeginn (Datum und zustimmende Stelle)" in alert
-    assert page.get_by_role("button", name="Zuwendungsbescheid erlassen").is_disabled()
+    assert page.get_by_role("button", name="Zuwendungsbescheid verbindlich erlassen").is_disabled()
 
     page.get_by_role("link", name="Zustimmung zum vorzeitigen Maßnahmebeginn erfassen").click()
     page.wait_for_url("**/vorzeitiger-beginn/")
@@ -39,7 +39,7 @@ def test_consent_recorded_from_the_refused_issue_page_unlocks_the_award_notice(p
 
     page.goto(f"/antraege/{award.application_id}/bescheid-erlassen/?art=zuwendung")
     axe(page, "Bescheid erlassen, mit Zustimmung")
-    page.get_by_role("button", name="Zuwendungsbescheid erlassen").click()
+    page.get_by_role("button", name="Zuwendungsbescheid verbindlich erlassen").click()
     page.wait_for_url(f"**/antraege/{award.application_id}/")
     axe(page, "Antrag mit Bescheid")
     notice = Notice.objects.get(application=award.application, kind=Notice.Kind.AWARD)

@@ -46,7 +46,11 @@ def test_apply_review_recommend_approve(page, axe, shot, programme, coordinator_
     assert page.locator('[data-sum="financing"][data-year="all"]').inner_text() == "650.000,00 €"
     shot(page, "01-antragsformular")
     axe(page, "Antragsformular ausgefüllt")
-    page.get_by_role("button", name="Speichern und Antrag einreichen").click()
+    page.get_by_role("button", name="Speichern und weiter zum Einreichen").click()
+    page.get_by_role("heading", name="Antrag einreichen", level=1).wait_for()
+    axe(page, "Einreichen bestätigen")
+    assert page.locator("#bestaetigung-summe").inner_text() == "500.000,00 €"  # the grant applied for
+    page.get_by_role("button", name="Antrag verbindlich einreichen").click()
     page.get_by_text("Der Antrag ist eingereicht. Aktenzeichen: WIR-26-0001").wait_for()
     axe(page, "Antrag eingereicht")
     application = Application.objects.get()
@@ -78,7 +82,11 @@ def test_apply_review_recommend_approve(page, axe, shot, programme, coordinator_
     page.get_by_label("Ihre Antwort (nötig zum erneuten Einreichen)").fill(
         "Stelle 1 koordiniert das Netzwerk, Stelle 2 das Fallmanagement.")
     axe(page, "Antwort auf Nachforderung")
-    page.get_by_role("button", name="Speichern und erneut einreichen").click()
+    page.get_by_role("button", name="Speichern und weiter zum erneuten Einreichen").click()
+    page.get_by_role("heading", name="Antrag erneut einreichen", level=1).wait_for()
+    axe(page, "Erneut einreichen bestätigen")
+    assert page.get_by_label("Ihre Antwort auf die Nachforderung").input_value().startswith("Stelle 1 koordiniert")
+    page.get_by_role("button", name="Antrag verbindlich einreichen").click()
     page.get_by_text("Der Antrag ist eingereicht").wait_for()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED

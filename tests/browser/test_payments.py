@@ -65,7 +65,10 @@ def test_call_prepare_release_book(page, axe, shot, programme, coordinator_a, cl
     # Bewilligung: releases (a different person: four-eyes)
     sign_in(page, "bewilligung")
     open_queue(page, axe, "Vorbereitet")
-    page.get_by_role("button", name=re.compile("Freigeben")).click()
+    page.get_by_role("link", name=re.compile("Freigeben")).click()
+    page.get_by_role("heading", name="Auszahlung freigeben", level=1).wait_for()
+    axe(page, "Freigabe bestätigen")
+    page.get_by_role("button", name="Auszahlung verbindlich freigeben").click()
     page.get_by_text("ist freigegeben").wait_for()
     axe(page, "freigegeben")
     assert Disbursement.objects.get().status == D.RELEASED

@@ -310,7 +310,8 @@ def test_clerk_recommends_and_another_approver_approves_with_the_notice_linked(
     assert response.status_code == 302
     client.force_login(approver2)
 
-    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {"note": ""}, follow=True)
+    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {"note": "", "bestaetigt": "1"},
+                           follow=True)
 
     request.refresh_from_db()
     assert request.status == S.APPROVED
@@ -321,6 +322,25 @@ def test_clerk_recommends_and_another_approver_approves_with_the_notice_linked(
     client.force_login(coordinator_a)
     panel = client.get(reverse("grants:application_detail", args=[award.application_id])).content.decode()
     assert notice.number in panel
+
+
+def test_approve_form_leads_to_the_confirmation_with_the_new_amounts_and_issues_nothing(
+    client, award, coordinator_a, clerk, approver2
+):
+    request = recommended(award, coordinator_a, clerk)
+    client.force_login(approver2)
+
+    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {"note": "passt"})
+
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    summary = page[page.index('id="bestaetigung"'):]
+    assert award.application.file_reference in summary and "neue Zuwendung" in summary
+    assert "Der Änderungsbescheid wird sofort als PDF erzeugt" in summary
+    assert 'name="bestaetigt" value="1"' in page and 'data-busy="Änderungsbescheid wird erzeugt …"' in page
+    request.refresh_from_db()
+    assert request.status == S.RECOMMENDED
+    assert not Notice.objects.filter(kind=Notice.Kind.AMENDMENT).exists()
 
 
 def test_recommender_sees_no_decision_buttons_and_a_forced_post_is_refused(client, award, coordinator_a, approver):
@@ -344,7 +364,7 @@ def test_budget_exceeded_on_approval_is_a_message_not_a_500(client, award, coord
     request = recommended(award, coordinator_a, clerk)
     client.force_login(approver2)
 
-    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {}, follow=True)
+    response = client.post(reverse("grants:amendment_approve", args=[request.pk]), {"bestaetigt": "1"}, follow=True)
 
     assert response.status_code == 200
     assert "Haushaltsjahr 2029" in response.content.decode()

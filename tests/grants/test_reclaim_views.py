@@ -147,12 +147,48 @@ def test_preview_is_a_draft_pdf(client, approver2, proposed):
 def test_second_person_issues_from_the_detail_page(client, approver2, proposed):
     hear(proposed, approver2)
     response = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]),
-                                              {"weighing": "Die Stellungnahme ändert nichts."})
+                                              {"weighing": "Die Stellungnahme ändert nichts.", "bestaetigt": "1"})
     assert response.status_code == 302
     proposed.refresh_from_db()
     assert proposed.status == RS.ISSUED
     page = client.get(reverse("grants:reclaim_detail", args=[proposed.pk])).content.decode()
     assert reverse("grants:notice_download", args=[proposed.notice.pk]) in page
+
+
+def test_detail_form_leads_to_the_confirmation_which_keeps_the_weighing_and_issues_nothing(client, approver2,
+                                                                                          proposed, body_a):
+    hear(proposed, approver2)
+    response = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]),
+                                              {"weighing": "Die Stellungnahme ändert nichts."})
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    summary = page[page.index('id="bestaetigung"'):]
+    assert body_a.recipient_body in summary and "10.000,00 €" in summary and "2023" in summary
+    assert "zu zahlen bis" in summary and "Rückforderungsbescheid als PDF erzeugt" in summary
+    assert "Die Stellungnahme ändert nichts.</textarea>" in page
+    assert 'name="bestaetigt" value="1"' in page and 'data-busy="Rückforderungsbescheid wird erzeugt …"' in page
+    proposed.refresh_from_db()
+    assert proposed.status == RS.PROPOSED
+    assert not Notice.objects.filter(kind=Notice.Kind.RECLAIM).exists()
+
+
+def test_confirmed_reclaim_sent_twice_issues_one_notice(client, approver2, proposed):
+    hear(proposed, approver2)
+    form = {"weighing": "Die Stellungnahme ändert nichts.", "bestaetigt": "1",
+            "form_token": "festsetzen-einmal-0123456789"}
+    first = login(client, approver2).post(reverse("grants:reclaim_issue", args=[proposed.pk]), form)
+    second = client.post(reverse("grants:reclaim_issue", args=[proposed.pk]), form)
+    assert first.status_code == second.status_code == 302
+    assert Notice.objects.filter(kind=Notice.Kind.RECLAIM).count() == 1
+    proposed.refresh_from_db()
+    assert proposed.status == RS.ISSUED
+
+
+def test_other_body_cannot_open_the_reclaim_confirmation(client, coordinator_b, proposed):
+    response = login(client, coordinator_b).get(reverse("grants:reclaim_issue", args=[proposed.pk]))
+    assert response.status_code in (403, 404)
+    proposed.refresh_from_db()
+    assert proposed.status == RS.PROPOSED
 
 
 def test_proposer_issuing_gets_a_message_not_a_500(client, report, approver):

@@ -112,11 +112,19 @@ def test_grant_above_the_caps_is_shown_beside_the_grant_field(client, coordinato
     assert "übersteigt die nach den Obergrenzen zuwendungsfähigen Ausgaben (123.000,00 €)" in html
 
 
-def test_coordinator_submits_and_gets_a_file_reference(client, coordinator_a, create_url):
+def test_coordinator_submits_after_the_confirmation_and_gets_a_file_reference(client, coordinator_a, create_url):
     client.force_login(coordinator_a)
     response = client.post(create_url, plan_post() | {"submit": ""})
 
     application = Application.objects.get()
+    confirm_url = reverse("grants:application_submit", args=[application.pk])
+    assert application.status == ApplicationStatus.DRAFT  # saved; submitted only from the confirmation
+    assert response.url == confirm_url
+    confirmation = client.get(confirm_url).content.decode()
+    assert "Antrag verbindlich einreichen" in confirmation and "500.000,00 €" in confirmation
+
+    response = client.post(confirm_url)
+    application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.file_reference == "WIR-26-0001"
     assert response.url == reverse("grants:application_detail", args=[application.pk])
@@ -155,7 +163,11 @@ def test_coordinator_answers_a_change_request_and_resubmits(client, coordinator_
 
     without_answer = client.post(url, plan_post() | {"submit": "", "answer": ""})
     assert "Bitte beantworten Sie die Nachforderung." in without_answer.content.decode()
-    client.post(url, plan_post() | {"submit": "", "answer": "Stellenbeschreibung als Anlage beigefügt."})
+    answer = "Stellenbeschreibung als Anlage beigefügt."
+    to_confirmation = client.post(url, plan_post() | {"submit": "", "answer": answer})
+    confirmation = client.get(to_confirmation.url).content.decode()
+    assert "Stellenbeschreibung als Anlage beigefügt." in confirmation  # the typed answer is carried over
+    client.post(to_confirmation.url, {"answer": "Stellenbeschreibung als Anlage beigefügt."})
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.change_requests.get().answer == "Stellenbeschreibung als Anlage beigefügt."

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from core import clock
 from grants.models import Award, Disbursement, UsageReport
 from grants.services.closing import award_close
@@ -76,7 +77,8 @@ def test_clerk_sees_what_keeps_the_award_open_and_no_button(client, award, clerk
 def test_clerk_sees_the_close_button_when_nothing_is_open(client, closable, clerk):
     page = detail(client, clerk, closable).content.decode()
 
-    assert f'action="{close_url(closable)}"' in page
+    assert f'href="{close_url(closable)}"' in page  # to the confirmation, not a one-click form
+    assert f'action="{close_url(closable)}"' not in page
     assert "Alle Nachweise sind angenommen" in page
 
 
@@ -126,9 +128,47 @@ def test_coordinator_cannot_close_403(client, closable, coordinator_a):
     assert closable.status == Award.Status.RUNNING
 
 
-def test_closing_needs_post(client, closable, clerk):
+def test_confirmation_shows_the_award_and_closes_nothing(client, closable, clerk):
     client.force_login(clerk)
-    assert client.get(close_url(closable)).status_code == 405
+
+    page = client.get(close_url(closable)).content.decode()
+
+    summary = page[page.index('id="bestaetigung"'):]
+    application = closable.application
+    assert application.file_reference in summary and application.municipality.recipient_body in summary
+    assert "2021" in summary and "Summe" in summary
+    assert "Danach sind keine Mittelabrufe, Nachweise, Rückforderungen" in summary
+    assert f'action="{close_url(closable)}"' in page and "Zuwendung verbindlich abschließen" in page
+    closable.refresh_from_db()
+    assert closable.status == Award.Status.RUNNING
+
+
+def test_confirmation_of_an_award_that_cannot_close_shows_why_and_no_form(client, award, clerk):
+    client.force_login(clerk)
+
+    page = client.get(close_url(award)).content.decode()
+
+    assert "Der Zwischennachweis 2024 liegt noch nicht vor" in page
+    assert f'action="{close_url(award)}"' not in page
+
+
+def test_sending_the_confirmation_twice_closes_once(client, closable, clerk):
+    client.force_login(clerk)
+    token = {"form_token": "schliessen-einmal-0123456789"}
+
+    first = client.post(close_url(closable), token)
+    second = client.post(close_url(closable), token)
+
+    assert first.status_code == second.status_code == 302
+    assert "bereits abgesendet" in [str(m) for m in get_messages(second.wsgi_request)][-1]
+    assert AuditEntry.objects.filter(action="grants.award.closed").count() == 1
+    closable.refresh_from_db()
+    assert closable.status == Award.Status.CLOSED
+
+
+def test_other_body_cannot_open_the_confirmation(client, closable, coordinator_b):
+    client.force_login(coordinator_b)
+    assert client.get(close_url(closable)).status_code in (403, 404)
 
 
 def test_closing_an_application_without_award_is_a_message(client, coordinator_a, clerk, programme):

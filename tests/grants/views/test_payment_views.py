@@ -360,7 +360,7 @@ def test_queue_needs_the_same_number_of_queries_for_5_and_50_requests(client, aw
 
 
 @pytest.mark.parametrize("name, method", [
-    ("payment_prepare", "get"), ("payment_prepare", "post"), ("payment_release", "post"),
+    ("payment_prepare", "get"), ("payment_prepare", "post"), ("payment_release", "get"), ("payment_release", "post"),
     ("payment_book", "get"), ("payment_book", "post"), ("payment_reject", "get"), ("payment_reject", "post"),
 ])
 def test_coordinator_is_refused_every_ministry_action(client, requested, coordinator_a, name, method):
@@ -469,6 +469,78 @@ def test_a_second_release_post_leaves_one_release(client, prepared, approver, ap
     assert any("ist freigegeben" in m for m in messages_of(first))
     assert "Diese Auszahlung ist bereits freigegeben." in messages_of(second)
     assert [e.action for e in audit_entries_for(prepared)].count("grants.disbursement.released") == 1
+
+
+def test_release_button_in_the_queue_leads_to_the_confirmation(client, prepared, approver):
+    client.force_login(approver)
+
+    page = client.get(queue_url(status="vorbereitet")).content.decode()
+
+    assert f'href="{action_url("payment_release", prepared)}?next=' in page
+    assert f'action="{action_url("payment_release", prepared)}"' not in page  # no one-click release
+
+
+def test_release_confirmation_shows_the_summary_and_releases_nothing(client, prepared, approver, body_a):
+    client.force_login(approver)
+
+    response = client.get(action_url("payment_release", prepared))
+
+    page = " ".join(response.content.decode().split())
+    summary = page[page.index('id="bestaetigung"'):]
+    assert body_a.recipient_body in summary and prepared.award_year.award.application.file_reference in summary
+    assert "40.000,00 €" in summary and "2026" in summary
+    assert "geht in die nächste Zahlungsanordnung an die Landeskasse" in summary
+    assert "Auszahlung verbindlich freigeben" in page
+    assert status_of(prepared) == D.PREPARED
+
+
+def test_release_confirmation_for_the_preparer_shows_four_eyes_and_no_form(client, requested, approver):
+    disbursement_prepare(disbursement=requested, user=approver)
+    client.force_login(approver)
+
+    page = client.get(action_url("payment_release", requested)).content.decode()
+
+    assert "Vier-Augen-Prinzip: Sie haben diese Auszahlung vorbereitet" in page
+    assert f'action="{action_url("payment_release", requested)}"' not in page
+
+
+def test_release_sent_twice_from_the_confirmation_releases_once(client, prepared, approver):
+    client.force_login(approver)
+    form = {"form_token": "freigabe-einmal-0123456789", "next": queue_url(status="vorbereitet")}
+
+    first = client.post(action_url("payment_release", prepared), form)
+    second = client.post(action_url("payment_release", prepared), form, follow=True)
+
+    assert first.status_code == 302
+    assert "Dieses Formular wurde bereits abgesendet. Es wurde nicht noch einmal verarbeitet." in messages_of(second)
+    prepared.refresh_from_db()
+    assert (prepared.status, prepared.released_by) == (D.RELEASED, approver)
+    assert [e.action for e in audit_entries_for(prepared)].count("grants.disbursement.released") == 1
+
+
+def test_other_body_cannot_open_the_release_confirmation(client, prepared, coordinator_b):
+    client.force_login(coordinator_b)
+
+    assert client.get(action_url("payment_release", prepared)).status_code in (403, 404)
+
+
+def test_booking_page_says_what_booking_does(client, released, clerk):
+    client.force_login(clerk)
+
+    page = " ".join(client.get(action_url("payment_book", released)).content.decode().split())
+
+    assert "Die Zahlung über 40.000,00 € wird mit Datum und Buchungszeichen als ausgezahlt gebucht" in page
+    assert "Zahlung verbindlich buchen" in page
+    assert status_of(released) == D.RELEASED
+
+
+def test_reject_page_says_what_rejecting_does(client, requested, clerk):
+    client.force_login(clerk)
+
+    page = " ".join(client.get(action_url("payment_reject", requested)).content.decode().split())
+
+    assert "Der Mittelabruf über 40.000,00 € für 2026 wird mit der unten eingetragenen Begründung abgelehnt" in page
+    assert status_of(requested) == D.REQUESTED
 
 
 def test_booking_form_defaults_to_today_and_needs_a_reference(client, released, clerk):
