@@ -553,7 +553,7 @@ def _award_notices_to_issue(c: _Collector) -> None:
 def _releases(c: _Collector) -> None:
     c.add("freigeben", _("Auszahlungen freigeben"), [
         c.item(_("Auszahlung freigeben"), d.award_year.award.application,
-               reverse("grants:payment_queue") + f"?status={D.PREPARED}#mittelabruf-{d.pk}",
+               reverse("grants:payment_release", args=[d.pk]),
                since=_local(d.prepared_at), detail=_payment_detail(d))
         for d in _disbursements(c, D.PREPARED) if may_disbursement_release(c.user, d) is None],
         reverse("grants:payment_queue") + f"?status={D.PREPARED}")

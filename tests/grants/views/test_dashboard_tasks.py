@@ -50,7 +50,7 @@ def test_clerk_start_page_links_straight_to_preparing_the_call(client, work, cle
 def test_approver_start_page_offers_the_release(client, work, approver2):
     _waiting, prepared = work
     section = todo_section(client, approver2)
-    assert f'#mittelabruf-{prepared.pk}">Auszahlung freigeben' in section
+    assert f'{reverse("grants:payment_release", args=[prepared.pk])}">Auszahlung freigeben' in section
     assert "Mittelabruf prüfen und vorbereiten" not in section
 
 
