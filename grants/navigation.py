@@ -32,6 +32,8 @@ def main_navigation(request):
         items.append((_("Programm"), "grants:programme_overview", None))
     if user.can(Capability.VIEW_ALL) or user.can(Capability.ISSUE_NOTICE):
         items.append((_("Übergaben"), "grants:ceremony_list", None))
+    if user.can(Capability.MANAGE_PROGRAMME):
+        items.append((_("Rechtstexte"), "legal:admin_overview", None))
     if user.is_staff:
         items.append((_("Verwaltung"), "admin:index", None))
     current = request.path

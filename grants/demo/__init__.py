@@ -38,6 +38,7 @@ from grants.models import (
     FundingProgramme,
     Notice,
 )
+from legal.services import legal_pages_ensure_defaults
 
 __all__ = [
     "CENTRES_2021", "CODE_2021", "CODE_2026", "DEFAULT_PASSWORD", "WMK", "balanced_plan", "centre_purpose",
@@ -61,6 +62,7 @@ def seed(*, password: str | None = None) -> SeedResult:
         result = SeedResult()
         result.accounts = ensure_accounts(all_accounts(CENTRES_2021), password)
         ensure_addresses()
+        legal_pages_ensure_defaults()  # Impressum, Datenschutz, Barrierefreiheit of the demo ministry
         accounts = {user.username: user for user, _ in result.accounts}
         history = History()
         builders: dict[str, Callable[[dict[str, User], History], None]] = {
