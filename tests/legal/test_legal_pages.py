@@ -123,8 +123,9 @@ def test_empty_text_is_refused_in_german_and_nothing_is_published(client, progra
 def test_only_the_programme_administration_may_edit(client, body_a, role):
     user = factories.make_user(f"edit-{role}", role, body_a if role == Role.KOORDINATION else None)
     client.force_login(user)
+    edit = reverse("legal:edit", kwargs={"kind": "impressum"})
     for method in (client.get, client.post):
-        assert method(reverse("legal:edit", kwargs={"kind": "impressum"}), {"title": "X", "body": "Y"}).status_code == 403
+        assert method(edit, {"title": "X", "body": "Y"}).status_code == 403
         assert method(reverse("legal:admin_overview")).status_code in (403, 405)
     assert not LegalPageVersion.objects.exists()
 
