@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import User
 from accounts.roles import Capability
 from core.errors import DomainError, FieldErrors
 from core.rate_limits import over_limit
+from grants.views.common import AuthenticatedRequest
 from legal.forms import AccessibilityFeedbackForm, LegalPageForm
 from legal.models import LegalPage
 from legal.selectors import feedback_recent, legal_pages_overview, legal_text, legal_versions
@@ -75,7 +77,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
                     data = form.cleaned_data
                     accessibility_feedback_submit(
                         message=data["message"], name=data["name"], email=data["email"],
-                        page_address=data["page_address"], user=request.user)
+                        page_address=data["page_address"],
+                        user=request.user if isinstance(request.user, User) else None)
                 messages.success(request, _("Vielen Dank. Ihre Rückmeldung ist bei der Programmverwaltung "
                                             "eingegangen."))
                 return redirect("legal:barrierefreiheit")
@@ -84,13 +87,13 @@ def feedback(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/feedback.html", {"form": form}, status=status)
 
 
-def _require_programme_administration(request: HttpRequest) -> None:
+def _require_programme_administration(request: AuthenticatedRequest) -> None:
     if not request.user.can(Capability.MANAGE_PROGRAMME):
         raise PermissionDenied(_("Nur die Programmverwaltung kann die Rechtstexte bearbeiten."))
 
 
 @require_GET
-def admin_overview(request: HttpRequest) -> HttpResponse:
+def admin_overview(request: AuthenticatedRequest) -> HttpResponse:
     _require_programme_administration(request)
     return render(request, "legal/admin_overview.html", {
         "pages": legal_pages_overview(), "feedback": feedback_recent(),
@@ -98,7 +101,7 @@ def admin_overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def legal_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def legal_edit(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     _require_programme_administration(request)
     if kind not in KIND.values:
         raise Http404
