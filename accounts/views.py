@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,6 +47,7 @@ from accounts.two_factor import (
 )
 from audit.services import audit_log
 from core.errors import DomainError
+from core.rate_limits import over_limit as _over_limit
 from ops.client_address import client_address
 
 
@@ -221,17 +221,6 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 
 
 # --- password reset, rate-limited -------------------------------------------------------------
-
-def _over_limit(key: str, limit: int, window_seconds: int = 3600) -> bool:
-    """Count one more request under `key` (fixed window); True once the limit is passed."""
-    cache.add(key, 0, window_seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window_seconds)
-        count = 1
-    return count > limit
-
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset form (the same answer whether or not the address belongs to an account)

@@ -139,6 +139,14 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     # Operations: health and readiness for load balancers and monitoring, no sign-in, no data.
     "healthz": Case(PUBLIC, methods=GET, public_status=200),
     "readyz": Case(PUBLIC, methods=GET, public_status=200),
+    # Rechtliche Hinweise: public pages and the feedback form (sent empty it is refused, nothing stored);
+    # their texts are edited by the programme administration only.
+    "legal:impressum": Case(PUBLIC, methods=GET, public_status=200),
+    "legal:datenschutz": Case(PUBLIC, methods=GET, public_status=200),
+    "legal:barrierefreiheit": Case(PUBLIC, methods=GET, public_status=200),
+    "legal:feedback": Case(PUBLIC, public_status=200),
+    "legal:admin_overview": Case(C.MANAGE_PROGRAMME, methods=GET),
+    "legal:edit": Case(C.MANAGE_PROGRAMME, {"kind": "impressum"}, data={"title": "Impressum", "body": "Neu"}),
     # Koordination: applications, attachments
     "grants:application_list": Case(C.APPLY),
     "grants:application_new": Case(C.APPLY),

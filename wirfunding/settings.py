@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audit",
     "grants",
     "background",
+    "legal",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,8 @@ AXES_VERBOSE = False
 # Password-reset requests: at most this many per hour from one address and for one e-mail address.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+# Messages of the accessibility feedback form (legal.views.feedback) per client address and hour.
+LEGAL_FEEDBACK_LIMIT_PER_ADDRESS = env_int("LEGAL_FEEDBACK_LIMIT_PER_ADDRESS", 5)
 
 # --- Schutz vor Doppelungen und ungültigen Eingaben (issue 11) ---
 # A claimed one-time form token (core/form_tokens.py) is kept this long; a repeat of the same

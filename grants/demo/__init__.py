@@ -16,6 +16,7 @@ This module runs the parts in order: `accounts` (demo accounts, postal addresses
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 
 from django.db import transaction
@@ -24,7 +25,7 @@ from accounts.models import User
 from grants.demo.accounts import DEFAULT_PASSWORD, DemoSetupError, all_accounts, ensure_accounts, ensure_addresses
 
 # For bench/notices.py, which builds further applications the way the demo does.
-from grants.demo.common import CODE_2021, CODE_2026, WMK, History, balanced_plan, centre_purpose
+from grants.demo.common import CODE_2021, CODE_2026, WMK, History, at, balanced_plan, centre_purpose
 from grants.demo.period_2021 import CENTRES_2021
 
 # seed() looks the centres and the period builders up here when it runs, so tests can
@@ -38,6 +39,10 @@ from grants.models import (
     FundingProgramme,
     Notice,
 )
+from legal.services import legal_pages_ensure_defaults
+
+# The legal pages' texts go online with the demo's last step (the statement names this date).
+LEGAL_TEXTS_ON = date(2026, 11, 23)
 
 __all__ = [
     "CENTRES_2021", "CODE_2021", "CODE_2026", "DEFAULT_PASSWORD", "WMK", "balanced_plan", "centre_purpose",
@@ -63,6 +68,8 @@ def seed(*, password: str | None = None) -> SeedResult:
         ensure_addresses()
         accounts = {user.username: user for user, _ in result.accounts}
         history = History()
+        # Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit of the demo ministry.
+        history.at(at(LEGAL_TEXTS_ON, 8), legal_pages_ensure_defaults)
         builders: dict[str, Callable[[dict[str, User], History], None]] = {
             CODE_2021: partial(_build_2021, centres=CENTRES_2021), CODE_2026: _build_2026}
         existing = set(FundingProgramme.objects.filter(code__in=builders).values_list("code", flat=True))
