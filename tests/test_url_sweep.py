@@ -160,6 +160,10 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
         Case(ANY, {"pk": pk("award_app")}, BODY_A, label="bewilligt"),
         Case(ANY, {"pk": pk("app_draft")}, ONLY_A, label="entwurf"),
     ),
+    "grants:application_history": (
+        Case(ANY, {"pk": pk("award_app")}, BODY_A, GET, label="bewilligt"),
+        Case(ANY, {"pk": pk("app_draft")}, ONLY_A, GET, label="entwurf"),
+    ),
     "grants:application_edit": Case(C.APPLY, {"pk": pk("app_draft")}, ONLY_A,
                                     data={"title": "Übernommen?", "purpose": "Übernommen?"}),
     "grants:application_submit": Case(C.APPLY, {"pk": pk("app_draft")}, ONLY_A),  # GET: the confirmation

@@ -242,7 +242,8 @@ class _Builder:
     def _audit(self, target, action: str, when: datetime, actor, *, changes=None, data=None, repr_=None) -> None:
         self.audit.append(AuditEntry(
             created_at=when, actor=actor, action=action, content_type=self.ct[type(target)], object_id=target.pk,
-            object_repr=(repr_ or str(target.pk))[:200], changes=changes or {}, data=data or {}))
+            object_repr=(repr_ or str(target.pk))[:200], changes=changes or {}, data=data or {},
+            case_id=getattr(target, "audit_case_id", None)))
 
     def _repr(self, application: Application) -> str:
         return f"{application.file_reference or 'Entwurf'} – {self.body_by_id[application.municipality_id].name}"

@@ -47,9 +47,18 @@ def _title(notice: Notice) -> str:
     return (notice.snapshot or {}).get("title") or notice.get_kind_display()
 
 
+def _place(name: str) -> str:
+    """The place a body's name is sorted by: "Stadt Darmstadt" and "Landkreis Darmstadt-Dieburg"
+    stand under D (`Municipality.display_name` puts the kind first)."""
+    for kind in ("Stadt ", "Landkreis ", "Kreis "):
+        if name.startswith(kind):
+            return name[len(kind):]
+    return name
+
+
 def print_order_key(notice: Notice) -> tuple[str, str, str]:
     name = _recipient_name(notice)
-    return _collation_key(name), name, notice.number
+    return _collation_key(_place(name)), name, notice.number
 
 
 def ceremony_notices(ceremony: HandoverCeremony, *, with_pdf: bool = False) -> list[Notice]:

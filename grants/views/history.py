@@ -3,6 +3,7 @@ shows its newest entries."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from grants.forms.history import TimelineFilterForm
 from grants.selectors.scoping import get_application_for_user
@@ -19,6 +20,7 @@ from grants.views.common import AuthenticatedRequest, paginate_counted
 PAGE_SIZE = 50
 
 
+@require_GET
 def application_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
     entries = case_entries(application, request.user)
