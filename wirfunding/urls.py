@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("grants.urls")),
     path("", include("background.urls")),
+    path("", include("inbox.urls")),
 ]

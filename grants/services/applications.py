@@ -15,6 +15,7 @@ from core.errors import DomainError, FieldErrors, PlanInvalid
 from core.formats import format_date
 from core.money import ZERO
 from core.uploads import check_pdf_upload, display_filename
+from grants.handovers import handover
 from grants.models import Application, ApplicationAttachment, ApplicationStatus, FundingProgramme
 from grants.notifications import notify_applicant
 from grants.plan import lines
@@ -37,6 +38,7 @@ from grants.services.plans import (
     plan_write,
     requested_grant_by_year,
 )
+from inbox.models import Event
 
 S = ApplicationStatus
 
@@ -224,6 +226,12 @@ def application_submit(*, application: Application, user, answer: str = "", now:
         total = sum(requested_grant_by_year(application).values(), ZERO)
         notify_applicant(application, "resubmitted" if before == S.CHANGES_REQUESTED else "submitted",
                          requested_total=str(total))
+        if open_request:
+            handover(Event.RESUBMITTED, application=application, actor=user, detail=open_request.answer,
+                     key=f"change_request:{open_request.pk}:answered")
+        else:
+            handover(Event.SUBMITTED, application=application, actor=user,
+                     key=f"application:{application.pk}:submitted")
     return application
 
 

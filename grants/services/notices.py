@@ -17,6 +17,7 @@ from audit.services import audit_log
 from core import clock
 from core.errors import DomainError, FieldErrors
 from core.formats import format_date
+from grants.handovers import handover
 from grants.models import Application, HandoverCeremony, Notice
 from grants.notices.render import render_notice_pdf
 from grants.notices.snapshot import notice_snapshot
@@ -24,6 +25,7 @@ from grants.policies import check, may_notice_hand_over, may_notice_issue, refus
 from grants.policies.notices import CEREMONY_REFUSAL
 from grants.services.notice_deliveries import notice_delivery_from_ceremony
 from grants.services.numbering import number_next
+from inbox.models import Event
 
 K = Notice.Kind
 DRAFT_NUMBER = "ENTWURF"
@@ -123,6 +125,11 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
                   data={"kind": kind, "number": number, "application": application.file_reference,
                         "sha256": notice.sha256, **({"reclaim": reclaim.pk} if reclaim is not None else {})})
         notice_delivery_from_ceremony(notice=notice, ceremony=ceremony, user=user)
+        if kind != K.RECLAIM:  # a reclaim notice is told as the reclaim's hand-over (reclaims.py)
+            handover(Event.NOTICE_ISSUED, application=application, actor=user, key=f"notice:{notice.pk}",
+                     kind=notice.get_kind_display(), number=number,
+                     detail=_("Bescheid vom %(day)s; Sie finden ihn auf der Seite des Antrags.") % {
+                         "day": format_date(issued_on)})
     return notice
 
 
