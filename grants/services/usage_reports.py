@@ -161,13 +161,13 @@ def usage_report_submit(*, report: UsageReport, user, declaration: bool, now: da
         report.declaration = True
         report.submitted_at, report.submitted_by = now, user
         report.save(update_fields=["status", "declaration", "submitted_at", "submitted_by"])
-        audit_log(actor=user, action="grants.usage_report.submitted", target=report,
-                  changes={"status": [before, report.status]},
-                  data={"narrative_sha256": report.narrative_sha256})
-        # A proof can come back with questions and be submitted again: each submission is a hand-over.
+        entry = audit_log(actor=user, action="grants.usage_report.submitted", target=report,
+                          changes={"status": [before, report.status]},
+                          data={"narrative_sha256": report.narrative_sha256})
+        # A proof can come back with questions and be submitted again: each submission (its
+        # audit entry) is a hand-over of its own.
         handover(Event.PROOF_SUBMITTED, application=report.award.application, actor=user,
-                 key=f"usage_report:{report.pk}:submitted:{report.submitted_at.isoformat()}", page_pk=report.pk,
-                 proof=str(report))
+                 key=f"audit:{entry.pk}", page_pk=report.pk, proof=str(report))
     return report
 
 
@@ -202,8 +202,8 @@ def usage_report_send_back(*, report: UsageReport, user, questions: str, now: da
         report.status = R.QUESTIONS
         report.checked_at, report.checked_by, report.check_note = now, user, questions
         report.save(update_fields=["status", "checked_at", "checked_by", "check_note"])
-        audit_log(actor=user, action="grants.usage_report.questions_sent", target=report,
-                  changes={"status": [before, report.status]}, data={"questions": questions})
+        entry = audit_log(actor=user, action="grants.usage_report.questions_sent", target=report,
+                          changes={"status": [before, report.status]}, data={"questions": questions})
         handover(Event.PROOF_QUESTIONS, application=report.award.application, actor=user,
-                 key=f"usage_report:{report.pk}:questions:{now.isoformat()}", proof=str(report), detail=questions)
+                 key=f"audit:{entry.pk}", proof=str(report), detail=questions)
     return report
