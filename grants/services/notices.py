@@ -125,12 +125,19 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
                   data={"kind": kind, "number": number, "application": application.file_reference,
                         "sha256": notice.sha256, **({"reclaim": reclaim.pk} if reclaim is not None else {})})
         notice_delivery_from_ceremony(notice=notice, ceremony=ceremony, user=user)
-        if kind != K.RECLAIM:  # a reclaim notice is told as the reclaim's hand-over (reclaims.py)
-            handover(Event.NOTICE_ISSUED, application=application, actor=user, key=f"notice:{notice.pk}",
-                     kind=notice.get_kind_display(), number=number,
-                     detail=_("Bescheid vom %(day)s; Sie finden ihn auf der Seite des Antrags.") % {
-                         "day": format_date(issued_on)})
+        # A reclaim notice is told as the reclaim's hand-over (reclaims.py), an Änderungsbescheid
+        # with the amendment's approval letter (amendments.py).
+        if kind != K.RECLAIM and amendment is None:
+            notice_handover(notice, user=user)
     return notice
+
+
+def notice_handover(notice: Notice, *, user, mailed=()) -> None:
+    """Tell the body that the notice is issued (grants/handovers.py)."""
+    handover(Event.NOTICE_ISSUED, application=notice.application, actor=user, key=f"notice:{notice.pk}",
+             kind=notice.get_kind_display(), number=notice.number, mailed=mailed,
+             detail=_("Bescheid vom %(day)s; Sie finden ihn auf der Seite des Antrags.") % {
+                 "day": format_date(notice.issued_on)})
 
 
 def notice_preview(*, application: Application, kind: str, user, issued_on: date | None = None,

@@ -214,3 +214,19 @@ def test_a_coordinator_on_the_digest_gets_no_letter_but_the_contact_address_does
     waiting = Notification.objects.get(recipient=colleague_a, event=Event.CHANGES_REQUESTED)
     assert waiting.mailed_at is None  # for the digest
     assert Notification.objects.get(recipient=coordinator_a, event=Event.CHANGES_REQUESTED).mailed_at is not None
+
+
+def test_an_amendment_notice_is_told_once_with_its_letter_as_the_mail(programme, cast, coordinator_a, clerk,
+                                                                      approver, approver2):
+    from grants.services.amendments import amendment_approve
+    from tests.grants import amendment_helpers
+    with amendment_helpers.frozen():
+        award = amendment_helpers.issued_award(programme, coordinator_a, clerk, approver)
+        request = amendment_helpers.recommended(award, coordinator_a, clerk)
+        Notification.objects.all().delete()
+        OutboxMail.objects.all().delete()
+        amendment_approve(request=request, user=approver2)
+    assert told(Event.NOTICE_ISSUED) == BODY_A
+    assert Notification.objects.filter(event=Event.NOTICE_ISSUED).first().title.startswith("Änderungsbescheid")
+    assert notification_mails(Event.NOTICE_ISSUED) == {}
+    assert [mail.event for mail in mails_to(coordinator_a.email)] == ["amendment_approved"]
