@@ -33,22 +33,34 @@ from inbox.models import Delivery, Notification, NotificationSetting
 
 _INVALID_DELIVERY = _("Bitte wählen Sie, wie Sie benachrichtigt werden möchten.")
 
-_muted: ContextVar[bool] = ContextVar("wirfunding_notifications_muted", default=False)
+# "all": nothing is told (muted); "mail": entries are written, no e-mail goes out (in_app_only).
+_quiet: ContextVar[str] = ContextVar("wirfunding_notifications_quiet", default="")
 
 
 @contextmanager
-def muted():
-    """No notifications and no mails from transitions run inside: importing history (the demo's
-    2021 awards) must not write to people about events of years ago."""
-    token = _muted.set(True)
+def _quiet_as(state: str):
+    token = _quiet.set(state)
     try:
         yield
     finally:
-        _muted.reset(token)
+        _quiet.reset(token)
+
+
+def muted():
+    """No notifications and no mails from transitions run inside: importing history (the demo's
+    2021 awards) must not write to people about events of years ago."""
+    return _quiet_as("all")
+
+
+def in_app_only():
+    """Notifications are written (as if mailed already), but no e-mail and no letter goes out:
+    the demo's recent history, so its people find realistic entries in their lists."""
+    return _quiet_as("mail")
 
 
 def is_muted() -> bool:
-    return _muted.get()
+    """No mail at all (the formal letters ask this)."""
+    return _quiet.get() != ""
 
 
 def site_url(path: str) -> str:
@@ -97,7 +109,7 @@ def notify(*, users, event: str, key: str, title: str, path: str, detail: str = 
     e-mail at once for those who want it. `mailed`: ids of people the hand-over's formal
     letter (grants/notifications.py) already reached – they get the entry, not a second mail.
     Returns the notifications written now (none when muted or written before)."""
-    if _muted.get():
+    if _quiet.get() == "all":
         return []
     recipients = {user.pk: user for user in users if user.is_active and (actor is None or user.pk != actor.pk)}
     if not recipients:
@@ -105,7 +117,7 @@ def notify(*, users, event: str, key: str, title: str, path: str, detail: str = 
     already = set(Notification.objects.filter(key=key, recipient_id__in=recipients).values_list(
         "recipient_id", flat=True))
     choice = deliveries(recipients)
-    mailed = set(mailed)
+    mailed = set(recipients) if _quiet.get() == "mail" else set(mailed)
     now = clock.now()
     written = []
     with transaction.atomic():
