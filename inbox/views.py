@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import FieldErrors
 from grants.views.common import paginate
 from inbox.forms import NotificationSettingForm
+from inbox.models import Delivery
 from inbox.selectors import get_notification_for_user, notifications_for
 from inbox.services import delivery_of, notification_read, notification_setting_set, notifications_read_all
 
@@ -27,8 +28,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 def _delivery_label(user) -> str:
-    form = NotificationSettingForm()
-    return dict(form.fields["delivery"].choices)[delivery_of(user)]
+    return str(Delivery(delivery_of(user)).label)
 
 
 @require_GET
