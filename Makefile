@@ -43,7 +43,6 @@ run: install migrate demo serve
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 
-demo: export SITE_URL := $(SITE_URL)
 demo: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 
