@@ -32,6 +32,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The address in e-mails and in the calendar subscription follows HOST and PORT
+# (`PORT=8201 make run` links to :8201) unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
+
 # `make run` is for trying the application: DEBUG defaults to on here (and only here).
 run: export DEBUG ?= true
 run: install migrate demo serve
@@ -42,6 +46,7 @@ migrate: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 
+serve: export SITE_URL := $(SITE_URL)
 serve: $(VENV)/.installed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -55,6 +60,7 @@ serve-prod: export SECURE_SSL_REDIRECT ?= false
 serve-prod: export SESSION_COOKIE_SECURE ?= false
 serve-prod: export CSRF_COOKIE_SECURE ?= false
 serve-prod: export GUNICORN_BIND ?= $(HOST):$(PORT)
+serve-prod: export SITE_URL := $(SITE_URL)
 serve-prod: $(VENV)/.installed
 	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')}" && \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \

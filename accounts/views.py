@@ -48,6 +48,8 @@ from accounts.two_factor import (
 from audit.services import audit_log
 from core.errors import DomainError
 from core.rate_limits import over_limit as _over_limit
+from inbox.forms import NotificationSettingForm
+from inbox.services import delivery_of
 from ops.client_address import client_address
 
 
@@ -148,7 +150,8 @@ def account(request: HttpRequest) -> HttpResponse:
     enrolled = has_second_factor(user)
     return render(request, "accounts/account.html", {
         "enrolled": enrolled, "backup_codes_left": backup_codes_left(user) if enrolled else 0,
-        "required": second_factor_required(user), "may_reset_others": may_reset_second_factors(user)})
+        "required": second_factor_required(user), "may_reset_others": may_reset_second_factors(user),
+        "notification_form": NotificationSettingForm(initial={"delivery": delivery_of(user)})})
 
 
 @require_POST

@@ -1,15 +1,17 @@
 """E-mails to the applying body: receipt, request for changes, approval, rejection.
 
+The letters that stand for a hand-over to the body (request for changes, approval, rejection,
+hearing, reclaim) go to the application's contact address and to the coordinators who want
+e-mails at once; the others read them in their notification list or daily digest
+(grants/handovers.py, inbox/). Receipts and the other letters go to every coordinator.
+
 Written into the outbox (background/outbox.py) in the transition's own transaction – a
-rolled-back transition leaves no mail – and sent by a task after commit, to the
-application's contact address and every active coordinator of the body. Each mail is a
+rolled-back transition leaves no mail – and sent by a task after commit. Each mail is a
 subject/text/html template triple under templates/emails/. A failing mail server never
 undoes a transition: the mail waits in the outbox and is sent again until it goes out.
 """
 
 import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,6 +21,10 @@ from accounts.roles import Role
 from background.models import OutboxMail
 from background.outbox import outbox_enqueue, outbox_key
 from grants.models import Application
+from inbox.models import Delivery
+from inbox.services import deliveries, is_muted, muted
+
+__all__ = ["muted", "notify_applicant", "recipients_for", "application_mail_enqueue"]
 
 logger = logging.getLogger(__name__)
 
@@ -26,25 +32,22 @@ EVENTS = {"submitted", "resubmitted", "changes_requested", "approved", "rejected
           "amendment_sent_back", "amendment_approved", "amendment_rejected", "reclaim_issued",
           "reclaim_hearing"}
 
-_muted: ContextVar[bool] = ContextVar("wirfunding_notifications_muted", default=False)
+# Letters that are the e-mail of a hand-over notification to the body: sent to the coordinators
+# who chose e-mails at once.
+HANDOVER_LETTERS = {"changes_requested", "approved", "rejected", "reclaim_hearing", "reclaim_issued",
+                    "amendment_approved"}
 
 
-@contextmanager
-def muted():
-    """No mails from transitions run inside: importing history (the demo's 2021 awards)
-    must not write to people about events of years ago."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def recipients_for(application) -> list[str]:
-    addresses = [application.contact_email] if application.contact_email else []
-    addresses += User.objects.filter(
+def _coordinators(application) -> list[tuple[int, str]]:
+    return list(User.objects.filter(
         role=Role.KOORDINATION, municipality_id=application.municipality_id, is_active=True,
-    ).exclude(email="").values_list("email", flat=True)
+    ).exclude(email="").values_list("pk", "email"))
+
+
+def recipients_for(application, coordinators: list[tuple[int, str]] | None = None) -> list[str]:
+    """The application's contact address and the coordinators' (all active ones unless given)."""
+    addresses = [application.contact_email] if application.contact_email else []
+    addresses += [email for _pk, email in (_coordinators(application) if coordinators is None else coordinators)]
     seen, unique = set(), []
     for address in addresses:
         if address.lower() not in seen:
@@ -53,13 +56,14 @@ def recipients_for(application) -> list[str]:
     return unique
 
 
-def application_mail_enqueue(*, application_id: int, event: str, extra: dict | None = None) -> OutboxMail | None:
+def application_mail_enqueue(*, application_id: int, event: str, extra: dict | None = None,
+                             coordinators: list[tuple[int, str]] | None = None) -> OutboxMail | None:
     """Render the event's mail and put it into the outbox (sent after commit); None when the
-    application has no recipient."""
+    application has no recipient. `coordinators`: (id, address) of those to write to, if not all."""
     if event not in EVENTS:
         raise ValueError(f"Unbekanntes Mail-Ereignis {event!r}")
     application = Application.objects.select_related("programme", "municipality").get(pk=application_id)
-    to = recipients_for(application)
+    to = recipients_for(application, coordinators)
     if not to:
         logger.warning("Keine Empfänger für %s zu Antrag %s", event, application.pk)
         return None
@@ -75,8 +79,16 @@ def application_mail_enqueue(*, application_id: int, event: str, extra: dict | N
                           template=event, context=context)
 
 
-def notify_applicant(application, event: str, **extra) -> None:
-    """Put the event's mail into the outbox, in the current transaction."""
-    if _muted.get():
-        return
-    application_mail_enqueue(application_id=application.pk, event=event, extra=extra)
+def notify_applicant(application, event: str, **extra) -> set[int]:
+    """Put the event's mail into the outbox, in the current transaction. Returns the ids of the
+    coordinators it reached where the letter stands for a hand-over (HANDOVER_LETTERS): their
+    notification needs no second mail."""
+    if is_muted():
+        return set()
+    coordinators = None
+    if event in HANDOVER_LETTERS:
+        everyone = _coordinators(application)
+        choice = deliveries(pk for pk, _email in everyone)
+        coordinators = [(pk, email) for pk, email in everyone if choice[pk] == Delivery.IMMEDIATE]
+    mail = application_mail_enqueue(application_id=application.pk, event=event, extra=extra, coordinators=coordinators)
+    return {pk for pk, _email in coordinators} if mail is not None and coordinators else set()

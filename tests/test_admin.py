@@ -128,6 +128,8 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
     from background.jobs import job_start
     from background.models import Job
     job_start(user=clerk, kind=Job.Kind.NOTICE_ARCHIVE, target=programme, label="Bescheide der Förderperiode 2026")
+    from inbox.models import NotificationSetting
+    NotificationSetting.objects.create(user=clerk, delivery="taeglich")
     return {"award": award, "notice": notice, "disbursement": disbursement, "application_b": application}
 
 
@@ -139,7 +141,7 @@ def test_every_model_of_the_project_is_in_the_admin_or_shown_inline():
     for model_admin in admin.site._registry.values():
         shown |= {inline.model for inline in model_admin.inlines}
     project_models = {
-        model for label in ("accounts", "municipalities", "audit", "grants", "background")
+        model for label in ("accounts", "municipalities", "audit", "grants", "background", "inbox")
         for model in apps.get_app_config(label).get_models()
     }
     assert project_models - shown == set()

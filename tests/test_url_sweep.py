@@ -223,6 +223,12 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "background:job_list": Case(ANY, methods=GET),
     "background:job_detail": Case(ANY, {"pk": Ref("job.uuid")}, MINISTRY, GET),
     "background:job_download": Case(ANY, {"pk": Ref("job.uuid")}, MINISTRY, GET),
+    # Benachrichtigungen: each person's own (coordinator A's: the notice of her award)
+    "inbox:list": Case(ANY, methods=GET),
+    "inbox:open": Case(ANY, {"pk": pk("notification_a")}, ONLY_A, GET),
+    "inbox:read": Case(ANY, {"pk": pk("notification_a")}, ONLY_A, POST),
+    "inbox:read_all": Case(ANY, methods=POST),
+    "inbox:settings": Case(ANY, data={"delivery": "taeglich"}),
     # Mittelabruf and Auszahlung
     "grants:payment_request": Case(C.APPLY, {"pk": pk("award_app")}, BODY_A,
                                    data={"year": "2024", "amount": "1.000,00", "stated_need": "Honorare"}),
@@ -437,6 +443,7 @@ def build_world() -> SimpleNamespace:
     from grants.services.notices import notice_attach_ceremony
     from grants.services.payment_orders import payment_orders_export
     from grants.services.reminders import calendar_token_ensure
+    from inbox.models import Notification
     from tests.grants.amendment_helpers import submitted as amendment_submitted
     from tests.grants.amendment_helpers import year_row
     from tests.grants.reclaim_fixtures import award_with_notice, issued, pay, propose, submitted_interim
@@ -495,6 +502,8 @@ def build_world() -> SimpleNamespace:
                                       reason="Die Stelle bleibt 2025 teilweise unbesetzt.")
 
     # A handover ceremony with the award notice.
+    w.notification_a = Notification.objects.filter(recipient=coord_a).first()
+    assert w.notification_a is not None
     w.ceremony = HandoverCeremony.objects.create(date=date(2021, 10, 29), place="Eschwege",
                                                  official_title="Staatssekretärin", official_name="Anne Janz")
     notice_attach_ceremony(notice=w.notice, ceremony=w.ceremony, user=approver)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "grants",
     "background",
     "legal",
+    "inbox",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "grants.navigation.main_navigation",
+                "inbox.context_processors.unread_notifications",
             ],
             # `eur`, `datum` and `datum_zeit` in every template, without {% load %}.
             # form_token: {% csrf_token %} also renders the one-time form token (core/form_tokens.py).
@@ -392,6 +394,8 @@ if not 0 <= REMINDERS_HOUR <= 23:
 CELERY_BEAT_SCHEDULE = {
     "outbox-resend-pending": {"task": "background.outbox_resend_pending", "schedule": 60.0},
     "reminders-daily": {"task": "background.reminders_send", "schedule": crontab(hour=REMINDERS_HOUR, minute=0)},
+    # The daily digest of notifications (inbox/services.py) for those who chose it: yesterday's.
+    "digests-daily": {"task": "inbox.digests_send", "schedule": crontab(hour=REMINDERS_HOUR, minute=15)},
 }
 # A mail the server refuses is tried again after 1, 2, 4, … minutes (at most an hour apart);
 # after OUTBOX_MAX_ATTEMPTS failures it is "fehlgeschlagen" (admin: Postausgang, "erneut senden").

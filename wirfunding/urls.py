@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("background.urls")),
     path("", include("legal.urls")),
+    path("", include("inbox.urls")),
 ]

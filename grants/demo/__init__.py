@@ -14,6 +14,7 @@ This module runs the parts in order: `accounts` (demo accounts, postal addresses
 `period_2021` and `period_2026` (one funding period each), on what `common` provides.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from functools import partial
 from django.db import transaction
 
 from accounts.models import User
+from audit.models import AuditEntry
 from grants.demo.accounts import DEFAULT_PASSWORD, DemoSetupError, all_accounts, ensure_accounts, ensure_addresses
 
 # For bench/notices.py, which builds further applications the way the demo does.
@@ -39,6 +41,7 @@ from grants.models import (
     FundingProgramme,
     Notice,
 )
+from inbox.models import Notification
 from legal.services import legal_pages_ensure_defaults
 
 # The legal pages' texts go online with the demo's last step (the statement names this date).
@@ -77,7 +80,26 @@ def seed(*, password: str | None = None) -> SeedResult:
             if code not in existing:
                 build(accounts, history)
                 result.built.append(code)
+        if result.built:
+            notifications_seen()
     return result
+
+
+FILE_REFERENCE = re.compile(r"WIR-\d{2}-\d{4}")
+
+
+def notifications_seen() -> None:
+    """A person who acted on a case after being told of it has read the notification: marked
+    read at that moment. What nobody followed up stays unread – the demo's open hand-overs."""
+    for notification in Notification.objects.filter(read_at__isnull=True):
+        reference = FILE_REFERENCE.search(notification.title)
+        if reference is None:
+            continue
+        acted = (AuditEntry.objects.filter(actor_id=notification.recipient_id, created_at__gt=notification.created_at,
+                                           object_repr__contains=reference.group())
+                 .order_by("created_at").values_list("created_at", flat=True).first())
+        if acted is not None:
+            Notification.objects.filter(pk=notification.pk).update(read_at=acted)
 
 
 def summary() -> dict:

@@ -50,7 +50,7 @@ from grants.policies.base import refuse_other_body
 from grants.selectors.amendments import plan_lines_of
 from grants.selectors.awards import awarded_by_year, binding_notice_of, called_by_year, latest_revision
 from grants.services.budgets import budget_lock_and_check
-from grants.services.notices import notice_issue
+from grants.services.notices import notice_handover, notice_issue
 
 S = AmendmentRequest.Status
 GRANT = FinancingSource.GRANT
@@ -349,9 +349,12 @@ def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued
                                        revision.amounts]},
                   data={"revision": number, "amendment": request.pk, "amendment_number": request.number,
                         "notice": notice.number})
-        notify_applicant(award.application, "amendment_approved", notice_number=notice.number,
-                         amendment_number=request.number,
-                         period_start=format_date(award.period_start), period_end=format_date(award.period_end),
-                         amounts=[(year, str(amount)) for year, amount in binding.items() if amount > 0],
-                         total=str(sum(binding.values(), ZERO)))
+        mailed = notify_applicant(award.application, "amendment_approved", notice_number=notice.number,
+                                  amendment_number=request.number,
+                                  period_start=format_date(award.period_start),
+                                  period_end=format_date(award.period_end),
+                                  amounts=[(year, str(amount)) for year, amount in binding.items() if amount > 0],
+                                  total=str(sum(binding.values(), ZERO)))
+        # The Änderungsbescheid's hand-over, told here: its letter is the coordinators' e-mail.
+        notice_handover(notice, user=user, mailed=mailed)
     return request

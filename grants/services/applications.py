@@ -16,6 +16,7 @@ from core.errors import DomainError, FieldErrors, PlanInvalid
 from core.formats import format_date
 from core.money import ZERO
 from core.uploads import check_pdf_upload, display_filename
+from grants.handovers import handover
 from grants.models import Application, ApplicationAttachment, ApplicationStatus, CostCategory, FundingProgramme
 from grants.notifications import notify_applicant
 from grants.plan import lines
@@ -41,6 +42,7 @@ from grants.services.plans import (
     requested_grant_by_year,
 )
 from grants.services.resubmission import changes_since_request
+from inbox.models import Event
 from municipalities.models import Municipality
 
 S = ApplicationStatus
@@ -335,6 +337,12 @@ def application_submit(*, application: Application, user, answer: str = "", now:
         total = sum(requested_grant_by_year(application).values(), ZERO)
         notify_applicant(application, "resubmitted" if before == S.CHANGES_REQUESTED else "submitted",
                          requested_total=str(total))
+        if open_request:
+            handover(Event.RESUBMITTED, application=application, actor=user, detail=open_request.answer,
+                     key=f"change_request:{open_request.pk}:answered")
+        else:
+            handover(Event.SUBMITTED, application=application, actor=user,
+                     key=f"application:{application.pk}:submitted")
     return application
 
 

@@ -11,7 +11,8 @@ from accounts.roles import Capability
 from audit.services import audit_log
 from core import clock
 from core.errors import FieldErrors
-from core.money import ZERO
+from core.money import ZERO, format_eur
+from grants.handovers import handover
 from grants.models import Application, ApplicationStatus, Award, AwardRevision, AwardYear, Decision
 from grants.models.programmes import FinancingType, financing_share_errors
 from grants.notifications import notify_applicant
@@ -25,6 +26,7 @@ from grants.policies import (
 from grants.policies.applications import current_recommendation
 from grants.services.budgets import budget_lock_and_check
 from grants.services.plans import plan_snapshot
+from inbox.models import Event
 
 S = ApplicationStatus
 
@@ -72,8 +74,11 @@ def application_approve(*, application: Application, user, now: datetime | None 
                         "amounts": {str(y): str(amounts[y]) for y in years}})
         audit_log(actor=user, action="grants.award.created", target=award,
                   changes={"status": [None, award.status]}, data={"total": str(total)})
-        notify_applicant(application, "approved", total=str(total),
-                         amounts=[(year, str(amounts[year])) for year in years])
+        mailed = notify_applicant(application, "approved", total=str(total),
+                                  amounts=[(year, str(amounts[year])) for year in years])
+        handover(Event.APPROVED, application=application, actor=user, key=f"decision:{decision.pk}", mailed=mailed,
+                 detail=_("Bewilligt: bis zu %(total)s. Der Zuwendungsbescheid folgt; Sie werden benachrichtigt, "
+                          "sobald er erlassen ist.") % {"total": format_eur(total)})
     return award
 
 
@@ -99,7 +104,9 @@ def application_reject(*, application: Application, user, reason: str, now: date
                   changes={"status": [before, S.REJECTED]},
                   data={"reason": decision.reason,
                         **({"discretion": decision.discretion} if decision.discretion else {})})
-        notify_applicant(application, "rejected", reason=decision.reason)
+        mailed = notify_applicant(application, "rejected", reason=decision.reason)
+        handover(Event.REJECTED, application=application, actor=user, key=f"decision:{decision.pk}", mailed=mailed,
+                 detail=decision.reason)
     return decision
 
 

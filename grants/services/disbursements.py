@@ -16,7 +16,9 @@ from core.errors import (
     BudgetExceeded,
     FieldErrors,
 )
+from core.formats import format_date
 from core.money import ZERO, format_eur, to_money
+from grants.handovers import handover
 from grants.models import Award, AwardYear, Disbursement
 from grants.policies import (
     check,
@@ -30,12 +32,20 @@ from grants.policies import (
 )
 from grants.policies.base import refuse_other_body
 from grants.selectors.payments import callable_now
+from inbox.models import Event
 
 D = Disbursement.Status
 
 # What `str(disbursement)` reads for the audit entry's object_repr ("Mittelabruf 7 (Zuwendung
 # WIR-26-0001 – Werra-Meißner-Kreis 2026)"); loaded with the disbursement instead of row by row.
 _REPR_RELATED = ("award_year__budget", "award_year__award__application__municipality")
+
+
+def _handover(disbursement: Disbursement, event: str, user, detail: str = "") -> None:
+    """Tell the next role of this step of the payment request (grants/handovers.py)."""
+    award_year = disbursement.award_year
+    handover(event, application=award_year.award.application, actor=user, key=f"disbursement:{disbursement.pk}:{event}",
+             amount=format_eur(disbursement.amount), year=award_year.budget.year, detail=detail)
 
 
 def _transition(disbursement: Disbursement, user, to: str, fields: list[str], action: str, **data) -> None:
@@ -88,6 +98,7 @@ def disbursement_request(*, award: Award, year: int, amount: Decimal, user, stat
                                                    stated_need=stated_need.strip())
         audit_log(actor=user, action="grants.disbursement.requested", target=disbursement,
                   changes={"status": [None, disbursement.status]}, data={"year": year, "amount": str(amount)})
+        _handover(disbursement, Event.CALL_MADE, user, detail=disbursement.stated_need)
     return disbursement
 
 
@@ -106,6 +117,7 @@ def disbursement_prepare(*, disbursement: Disbursement, user, now: datetime | No
         disbursement.prepared_by, disbursement.prepared_at = user, now or clock.now()
         _transition(disbursement, user, D.PREPARED, ["prepared_by", "prepared_at"],
                     "grants.disbursement.prepared")
+        _handover(disbursement, Event.CALL_PREPARED, user)
     return disbursement
 
 
@@ -121,6 +133,7 @@ def disbursement_release(*, disbursement: Disbursement, user, now: datetime | No
         check(may_disbursement_release(user, disbursement))
         disbursement.released_by, disbursement.released_at = user, now or clock.now()
         _transition(disbursement, user, D.RELEASED, ["released_by", "released_at"], "grants.disbursement.released")
+        _handover(disbursement, Event.CALL_RELEASED, user)
     return disbursement
 
 
@@ -150,6 +163,9 @@ def disbursement_book(*, disbursement: Disbursement, user, paid_on: date, paymen
             paid_on, payment_reference.strip(), user)
         _transition(disbursement, user, D.PAID, ["paid_on", "payment_reference", "booked_by"],
                     "grants.disbursement.paid", paid_on=paid_on, payment_reference=disbursement.payment_reference)
+        _handover(disbursement, Event.CALL_PAID, user,
+                  detail=_("Überwiesen am %(day)s, Buchungszeichen %(reference)s.") % {
+                      "day": format_date(paid_on), "reference": disbursement.payment_reference})
     return disbursement
 
 
@@ -164,6 +180,7 @@ def disbursement_reject(*, disbursement: Disbursement, user, reason: str) -> Dis
         disbursement.rejection_reason = reason.strip()
         _transition(disbursement, user, D.REJECTED, ["rejection_reason"], "grants.disbursement.rejected",
                     reason=disbursement.rejection_reason)
+        _handover(disbursement, Event.CALL_REJECTED, user, detail=disbursement.rejection_reason)
     return disbursement
 
 

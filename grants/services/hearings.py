@@ -29,12 +29,14 @@ from core.errors import FieldErrors
 from core.formats import format_date
 from core.money import format_eur
 from core.uploads import check_pdf_upload, display_filename
+from grants.handovers import handover
 from grants.models import Reclaim, ReclaimHearing
 from grants.notices.hearing import hearing_snapshot, render_hearing_pdf
 from grants.notifications import notify_applicant
 from grants.policies import check, may_reclaim_hearing_answer, may_reclaim_hearing_send, refuse_capability
 from grants.policies.base import refuse_other_body
 from grants.selectors.awards import award_notice_of
+from inbox.models import Event
 
 ANSWER_MAX_CHARS = 20000
 
@@ -67,10 +69,13 @@ def reclaim_hearing_send(*, reclaim: Reclaim, user, letter_date: date | None = N
         audit_log(actor=user, action="grants.reclaim.hearing_sent", target=reclaim,
                   data={"letter_date": letter_date.isoformat(), "reply_due": reply_due.isoformat(),
                         "sha256": hearing.sha256})
-        notify_applicant(reclaim.award.application, "reclaim_hearing", letter_date=format_date(letter_date),
-                         reply_due=format_date(reply_due), year=reclaim.award_year.budget.year,
-                         principal=format_eur(reclaim.principal),
-                         reclaim_path=reverse("grants:reclaim_detail", args=[reclaim.pk]))
+        mailed = notify_applicant(reclaim.award.application, "reclaim_hearing", letter_date=format_date(letter_date),
+                                  reply_due=format_date(reply_due), year=reclaim.award_year.budget.year,
+                                  principal=format_eur(reclaim.principal),
+                                  reclaim_path=reverse("grants:reclaim_detail", args=[reclaim.pk]))
+        handover(Event.RECLAIM_HEARING, application=reclaim.award.application, actor=user, mailed=mailed,
+                 key=f"reclaim:{reclaim.pk}:hearing", page_pk=reclaim.pk,
+                 detail=_("Bitte nehmen Sie bis zum %(due)s Stellung.") % {"due": format_date(reply_due)})
     return hearing
 
 
@@ -106,4 +111,6 @@ def reclaim_hearing_answer(*, reclaim: Reclaim, user, text: str, pdf_name: str =
                   data={"late": hearing.answer_late, "reply_due": hearing.reply_due.isoformat(),
                         "chars": len(text), "file": hearing.answer_pdf_name,
                         "sha256": hearing.answer_pdf_sha256})
+        handover(Event.HEARING_ANSWERED, application=reclaim.award.application, actor=user,
+                 key=f"reclaim:{reclaim.pk}:hearing_answered", page_pk=reclaim.pk, detail=text)
     return hearing

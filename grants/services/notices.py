@@ -17,6 +17,7 @@ from audit.services import audit_log
 from core import clock
 from core.errors import DomainError, FieldErrors
 from core.formats import format_date
+from grants.handovers import handover
 from grants.models import Application, HandoverCeremony, Notice
 from grants.notices.render import render_notice_pdf
 from grants.notices.snapshot import notice_snapshot
@@ -24,6 +25,7 @@ from grants.policies import check, may_notice_hand_over, may_notice_issue, refus
 from grants.policies.notices import CEREMONY_REFUSAL
 from grants.services.notice_deliveries import notice_delivery_from_ceremony
 from grants.services.numbering import number_next
+from inbox.models import Event
 
 K = Notice.Kind
 DRAFT_NUMBER = "ENTWURF"
@@ -123,7 +125,19 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
                   data={"kind": kind, "number": number, "application": application.file_reference,
                         "sha256": notice.sha256, **({"reclaim": reclaim.pk} if reclaim is not None else {})})
         notice_delivery_from_ceremony(notice=notice, ceremony=ceremony, user=user)
+        # A reclaim notice is told as the reclaim's hand-over (reclaims.py), an Änderungsbescheid
+        # with the amendment's approval letter (amendments.py).
+        if kind != K.RECLAIM and amendment is None:
+            notice_handover(notice, user=user)
     return notice
+
+
+def notice_handover(notice: Notice, *, user, mailed=()) -> None:
+    """Tell the body that the notice is issued (grants/handovers.py)."""
+    handover(Event.NOTICE_ISSUED, application=notice.application, actor=user, key=f"notice:{notice.pk}",
+             kind=notice.get_kind_display(), number=notice.number, mailed=mailed,
+             detail=_("Bescheid vom %(day)s; Sie finden ihn auf der Seite des Antrags.") % {
+                 "day": format_date(notice.issued_on)})
 
 
 def notice_preview(*, application: Application, kind: str, user, issued_on: date | None = None,

@@ -27,6 +27,7 @@ from core import clock
 from core.errors import FieldErrors
 from core.formats import format_date
 from core.money import CENT, ZERO, amount_errors, format_eur
+from grants.handovers import handover
 from grants.models import (
     Award,
     AwardYear,
@@ -58,6 +59,7 @@ from grants.selectors.reclaims import (
     reclaimed_in_year,
 )
 from grants.services.notices import notice_issue
+from inbox.models import Event
 
 RS = Reclaim.Status
 _RELATED = ("award__application__municipality", "award__application__programme__issuing_authority",
@@ -222,10 +224,15 @@ def reclaim_issue(*, reclaim: Reclaim, user, weighing: str = "", interest_waived
                   data={"notice": notice.number, "due_on": reclaim.due_on.isoformat(),
                         "total_due": notice.snapshot["reclaim"]["total_due"], "weighing": weighing,
                         "interest_waiver_reason": reclaim.interest_waiver_reason})
-        notify_applicant(reclaim.award.application, "reclaim_issued", notice_number=notice.number,
-                         issued_on=format_date(issued_on), year=reclaim.award_year.budget.year,
-                         principal=str(reclaim.principal), total_due=notice.snapshot["reclaim"]["total_due"],
-                         due_on=format_date(reclaim.due_on), interest_waived=reclaim.interest_waived)
+        mailed = notify_applicant(reclaim.award.application, "reclaim_issued", notice_number=notice.number,
+                                  issued_on=format_date(issued_on), year=reclaim.award_year.budget.year,
+                                  principal=str(reclaim.principal), total_due=notice.snapshot["reclaim"]["total_due"],
+                                  due_on=format_date(reclaim.due_on), interest_waived=reclaim.interest_waived)
+        handover(Event.RECLAIM_ISSUED, application=reclaim.award.application, actor=user, mailed=mailed,
+                 key=f"reclaim:{reclaim.pk}:issued", page_pk=reclaim.pk, due=format_date(reclaim.due_on),
+                 total=format_eur(Decimal(notice.snapshot["reclaim"]["total_due"])),
+                 detail=_("Rückforderungsbescheid %(number)s vom %(day)s.") % {
+                     "number": notice.number, "day": format_date(issued_on)})
     return reclaim
 
 

@@ -10,6 +10,7 @@ from accounts.roles import Capability
 from audit.services import audit_log
 from core.errors import FieldErrors
 from core.money import MAX_AMOUNT, ZERO, format_eur, to_money
+from grants.handovers import handover
 from grants.models import (
     Application,
     ApplicationComment,
@@ -30,6 +31,7 @@ from grants.policies import (
 )
 from grants.services.plans import requested_grant_by_year
 from grants.services.resubmission import case_snapshot
+from inbox.models import Event
 
 S = ApplicationStatus
 
@@ -62,7 +64,9 @@ def application_request_changes(*, application: Application, user, message: str)
         request = ChangeRequest.objects.create(application=application, requested_by=user, message=message.strip())
         _transition(application, user, S.CHANGES_REQUESTED, "grants.application.changes_requested",
                     message=request.message, snapshot=case_snapshot(application))
-        notify_applicant(application, "changes_requested", message=request.message)
+        mailed = notify_applicant(application, "changes_requested", message=request.message)
+        handover(Event.CHANGES_REQUESTED, application=application, actor=user, key=f"change_request:{request.pk}",
+                 mailed=mailed, detail=request.message)
     return request
 
 
@@ -117,6 +121,8 @@ def application_recommend(
         _transition(application, user, S.RECOMMENDED, "grants.application.recommended",
                     amounts={str(y): str(a) for y, a in sorted(cleaned.items())},
                     total=str(sum(cleaned.values(), ZERO)), justification=recommendation.justification)
+        handover(Event.RECOMMENDED, application=application, actor=user, key=f"recommendation:{recommendation.pk}",
+                 total=format_eur(sum(cleaned.values(), ZERO)), detail=recommendation.justification)
     return recommendation
 
 

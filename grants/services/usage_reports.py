@@ -21,6 +21,7 @@ from core import clock
 from core.errors import DomainError, FieldErrors
 from core.money import amount_errors
 from core.uploads import check_pdf_upload, display_filename
+from grants.handovers import handover
 from grants.models import Award, UsageReport, UsageReportExpenditure, UsageReportFinancing
 from grants.plan.lines import FinancingSource
 from grants.policies import (
@@ -34,6 +35,7 @@ from grants.policies import (
 )
 from grants.policies.base import refuse_other_body
 from grants.selectors.proofs import report_deadline
+from inbox.models import Event
 
 R = UsageReport.Status
 
@@ -159,9 +161,13 @@ def usage_report_submit(*, report: UsageReport, user, declaration: bool, now: da
         report.declaration = True
         report.submitted_at, report.submitted_by = now, user
         report.save(update_fields=["status", "declaration", "submitted_at", "submitted_by"])
-        audit_log(actor=user, action="grants.usage_report.submitted", target=report,
-                  changes={"status": [before, report.status]},
-                  data={"narrative_sha256": report.narrative_sha256})
+        entry = audit_log(actor=user, action="grants.usage_report.submitted", target=report,
+                          changes={"status": [before, report.status]},
+                          data={"narrative_sha256": report.narrative_sha256})
+        # A proof can come back with questions and be submitted again: each submission (its
+        # audit entry) is a hand-over of its own.
+        handover(Event.PROOF_SUBMITTED, application=report.award.application, actor=user,
+                 key=f"audit:{entry.pk}", page_pk=report.pk, proof=str(report))
     return report
 
 
@@ -196,6 +202,8 @@ def usage_report_send_back(*, report: UsageReport, user, questions: str, now: da
         report.status = R.QUESTIONS
         report.checked_at, report.checked_by, report.check_note = now, user, questions
         report.save(update_fields=["status", "checked_at", "checked_by", "check_note"])
-        audit_log(actor=user, action="grants.usage_report.questions_sent", target=report,
-                  changes={"status": [before, report.status]}, data={"questions": questions})
+        entry = audit_log(actor=user, action="grants.usage_report.questions_sent", target=report,
+                          changes={"status": [before, report.status]}, data={"questions": questions})
+        handover(Event.PROOF_QUESTIONS, application=report.award.application, actor=user,
+                 key=f"audit:{entry.pk}", proof=str(report), detail=questions)
     return report
