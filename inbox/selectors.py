@@ -1,6 +1,7 @@
 """Reading a person's notifications; every look-up is scoped to the person."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from inbox.models import Notification
@@ -14,8 +15,19 @@ def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notificati
 
 
 def unread_count(user) -> int:
-    """One COUNT on the partial index of unread entries."""
+    """One COUNT on the partial index of unread entries – none where the person was loaded with
+    `with_unread_count` (the sign-in backend does so on every request)."""
+    counted = getattr(user, "unread_notification_count", None)
+    if counted is not None:
+        return counted
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def with_unread_count(users: QuerySet) -> QuerySet:
+    """The people with `unread_notification_count`: a subquery in the same SELECT as their row."""
+    unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
+              .values("recipient").annotate(n=Count("pk")).values("n"))
+    return users.annotate(unread_notification_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
 
 
 def get_notification_for_user(user, pk: int) -> Notification:

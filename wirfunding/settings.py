@@ -301,7 +301,8 @@ HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 3)
 # Axes first: it refuses a locked-out account before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that loads the person with the unread count of the navigation (one query).
+    "accounts.backends.UserBackend",
 ]
 # Ministry roles (and staff) must sign in with a second factor (TOTP or a backup code).
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)

@@ -151,6 +151,9 @@ def _notices_panel(user, application: Application, notices: list[Notice],
     panel = {"notices": notices, "rows": rows, "show_sha": user.can(Capability.VIEW_ALL)}
     if kind is not None:
         form = NoticeIssueForm(application=application, kind=kind, notices=notices)
+        # The handover ceremony is chosen on the confirmation page (its select lists every ceremony:
+        # a query this page does not need).
+        del form.fields["ceremony"]
         refusal = may_notice_issue(user, application, kind, refers_to=form.referable_first, amendments=amendments)
         if refusal is None or refusal.shown:
             panel |= form.page_context(application, refusal)

@@ -281,7 +281,7 @@ def test_application_list_queries_do_not_grow_with_rows(client, coordinator_a, p
 # session, user, the page's rows, their number (pager), the body's live applications in open periods
 # (may it apply?), the periods of the filter's select, two of the page frame and the unread notifications
 # in the navigation
-QUERIES_FOR_LIST = 9
+QUERIES_FOR_LIST = 8
 
 
 def test_attachments_can_be_added_from_the_application_form(client, coordinator_a, programme):
