@@ -106,7 +106,7 @@ APPLICATIONS = Listing(
         ListColumn("geaendert", _("zuletzt geändert"), ("updated_at",), lambda a: local_date(a.updated_at),
                    kind=DATE),
         ListColumn("zustaendig", _("Zuständig im Ministerium"), ("assignee__last_name", "assignee__first_name"),
-                   lambda a: full_name(a.assignee) if a.submitted_at else ""),
+                   lambda a: (full_name(a.assignee) or _("noch nicht zugewiesen")) if a.submitted_at else ""),
     ),
     default_order=(needs_work("status", EDITABLE_STATUSES), "-programme__period_start", "-created_at"),
     default_label=_("Entwürfe und Nachforderungen zuerst, dann die neuesten Förderperioden"),

@@ -40,6 +40,7 @@ from grants.models import Award, AwardYear, Reclaim, UsageReport
 from grants.selectors.awards import award_years
 from grants.selectors.lists import PROGRAMME_TEXTS
 from grants.selectors.reclaims import REVOCATION_WARNING_DAYS, base_rate_table
+from municipalities.models import display_name_sql
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,10 @@ def deadline_index(awards, *, today: date) -> list[DeadlineKey]:
     soon = today + timedelta(days=DUE_SOON_DAYS)
     overdue, due_soon, upcoming, done = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.UPCOMING,
                                          DeadlineState.DONE)
+    # The body by the name the lists show ("Landkreis Gießen" / "Stadt Gießen"), for sorting and search.
+    awards = awards.annotate(body_name=display_name_sql("application__municipality"))
     for (pk, start, end, reference, body, month, day, months) in awards.order_by().values_list(
-            "pk", "period_start", "period_end", "application__file_reference", "application__municipality__name",
+            "pk", "period_start", "period_end", "application__file_reference", "body_name",
             "application__programme__interim_report_month", "application__programme__interim_report_day",
             "application__programme__final_report_months"):
         for deadline in _deadlines_of(start, end, tuple(years[pk]), month, day, months):

@@ -34,6 +34,7 @@ from tests.grants.reclaim_fixtures import (  # noqa: F401
     proposed,
     report,
 )
+from tests.grants.views.test_application_views import plan_post
 
 pytestmark = pytest.mark.usefixtures("private_storage")
 ALREADY_SENT = "Dieses Formular wurde bereits abgesendet."
@@ -78,10 +79,12 @@ def _comment(request) -> FormCase:
 def _attachment(request) -> FormCase:
     coordinator = request.getfixturevalue("coordinator_a")
     application = factories.draft_application(request.getfixturevalue("programme"), coordinator)
-    return FormCase(coordinator, reverse("grants:application_detail", args=[application.pk]),
-                    reverse("grants:attachment_upload", args=[application.pk]),
-                    lambda: {"file": SimpleUploadedFile("Stellenplan.pdf", factories.PDF, "application/pdf"),
-                             "description": "Stellenplan"},
+    # The upload is part of the application form: it saves what was typed, then attaches.
+    edit = reverse("grants:application_edit", args=[application.pk])
+    return FormCase(coordinator, edit, edit,
+                    lambda: plan_post() | {"upload": "", "description": "Stellenplan",
+                                           "file": SimpleUploadedFile("Stellenplan.pdf", factories.PDF,
+                                                                      "application/pdf")},
                     ApplicationAttachment.objects.count, "grants.services.applications.audit_log")
 
 
@@ -143,13 +146,15 @@ def test_a_form_shown_again_with_errors_can_be_corrected_and_sent_with_its_token
 def test_a_form_refused_by_a_rule_can_be_sent_again_with_its_token(programme, coordinator_a):
     application = factories.draft_application(programme, coordinator_a)
     client = signed_in(coordinator_a)
-    url = reverse("grants:attachment_upload", args=[application.pk])
-    token = form_token(client.get(reverse("grants:application_detail", args=[application.pk])), url)
+    url = reverse("grants:application_edit", args=[application.pk])
+    token = form_token(client.get(url), url)
 
-    refused = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"<html>", "application/pdf"),
-                                "form_token": token}, follow=True)
-    accepted = client.post(url, {"file": SimpleUploadedFile("a.pdf", factories.PDF, "application/pdf"),
-                                 "form_token": token}, follow=True)
+    refused = client.post(url, plan_post() | {"upload": "", "form_token": token,
+                                              "file": SimpleUploadedFile("a.pdf", b"<html>", "application/pdf")},
+                          follow=True)
+    accepted = client.post(url, plan_post() | {"upload": "", "form_token": token,
+                                               "file": SimpleUploadedFile("a.pdf", factories.PDF, "application/pdf")},
+                           follow=True)
 
     assert "kein gültiges PDF-Dokument" in refused.content.decode()
     assert ALREADY_SENT not in accepted.content.decode()

@@ -96,7 +96,7 @@ def test_page_shows_the_reason_disables_issuing_and_links_to_the_address(client,
     assert "Bitte eine andere Person" not in reason
     assert page.by_id["anschrift-bearbeiten"].attrs["href"] == reverse(
         "admin:municipalities_municipality_change", args=[body.pk])
-    buttons = [e for e in page.elements if e.tag == "button" and "Zuwendungsbescheid erlassen" in e.text]
+    buttons = [e for e in page.elements if e.tag == "button" and "Zuwendungsbescheid verbindlich erlassen" in e.text]
     assert "disabled" in buttons[0].attrs
 
 

@@ -120,7 +120,9 @@ def test_list_queries_do_not_grow_with_ten_times_the_data(client, cast, who, url
     large()
     many = queries_of(client, url)
 
-    assert many == few <= 13
+    # The coordinator's start page is a to-do list of seven kinds of work (grants/selectors/todo.py),
+    # each a fixed number of queries; every other list stays at 13 or fewer.
+    assert many == few <= (22 if url == "/" else 13)
 
 
 def test_admin_changelists_run_a_fixed_number_of_queries(client, cast):
