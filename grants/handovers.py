@@ -79,6 +79,7 @@ def handover(event: str, *, application, actor, key: str, detail: str = "", page
     `values` fill the title; `page_pk` is the object of a page other than the application's;
     `users` the recipients when the caller has read them already."""
     spec = HANDOVERS[event]
-    title = str(spec.title) % {"ref": application.file_reference, "body": application.municipality.name, **values}
+    title = str(spec.title) % {"ref": application.file_reference, "body": application.municipality.display_name,
+                               **values}
     notify(users=recipients(application, event) if users is None else users, event=event, key=key,
            title=title, detail=detail.strip(), path=_path(application, spec, page_pk), actor=actor, mailed=mailed)

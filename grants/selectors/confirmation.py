@@ -37,7 +37,7 @@ class Confirmation:
 
 
 def _who(application: Application) -> list[tuple[str, str]]:
-    return [(_("Gebietskörperschaft"), application.municipality.recipient_body),
+    return [(_("Gebietskörperschaft"), application.municipality.display_name),
             (_("Aktenzeichen"), application.file_reference or _("wird beim Einreichen vergeben")),
             (_("Förderperiode"), str(application.programme))]
 
@@ -114,7 +114,7 @@ def notice_issue_confirmation(application: Application, kind: str) -> Confirmati
         consequences=[
             _("Der Bescheid wird als PDF erzeugt und erhält die nächste Bescheidnummer; das dauert einige Sekunden."),
             _("Danach ist er unveränderlich gespeichert und für die Koordination (%(body)s) abrufbar. "
-              "Korrekturen ergehen nur als Änderungsbescheid.") % {"body": municipality.name},
+              "Korrekturen ergehen nur als Änderungsbescheid.") % {"body": municipality.display_name},
             _("Die Bekanntgabe (Versand) erfassen Sie anschließend am Bescheid."),
         ])
 
@@ -179,7 +179,7 @@ def reclaim_issue_confirmation(reclaim: Reclaim, *, due_on: date) -> Confirmatio
             _("Der Erstattungsbetrag wird festgesetzt und der Rückforderungsbescheid als PDF erzeugt; das dauert "
               "einige Sekunden."),
             _("Der Bescheid ist danach unveränderlich; die Koordination (%(body)s) wird per E-Mail benachrichtigt "
-              "und hat den Betrag bis zum %(date)s zu zahlen.") % {"body": application.municipality.name,
+              "und hat den Betrag bis zum %(date)s zu zahlen.") % {"body": application.municipality.display_name,
                                                                     "date": format_date(due_on)},
         ])
 
@@ -208,5 +208,5 @@ def amendment_approve_confirmation(amendment: AmendmentRequest) -> Confirmation:
             _("Der Änderungsbescheid wird sofort als PDF erzeugt und erhält die nächste Bescheidnummer; das dauert "
               "einige Sekunden. Danach ist er unveränderlich."),
             _("Die Koordination (%(body)s) wird per E-Mail benachrichtigt.")
-            % {"body": application.municipality.name},
+            % {"body": application.municipality.display_name},
         ])

@@ -283,7 +283,7 @@ def deadline_rows(awards, *, today: date) -> list[DeadlineRow]:
         for deadline in report_deadlines(award, years=years[award.pk]):
             report = reports.get((award.pk, deadline.kind, deadline.year))
             rows.append(DeadlineRow(award, deadline, deadline_state(deadline, report, today), report, today))
-    rows.sort(key=lambda row: _order(row.state, row.deadline, row.municipality.name,
+    rows.sort(key=lambda row: _order(row.state, row.deadline, row.municipality.display_name,
                                      row.application.file_reference or ""))
     return rows
 
@@ -417,5 +417,5 @@ def revocation_deadline_rows(awards, *, today: date) -> list[RevocationDeadlineR
                 .select_related("award__application__municipality", "award_year__budget", "hearing")
                 .defer("hearing__pdf", "hearing__answer_pdf", "hearing__snapshot"))
     rows = [RevocationDeadlineRow(r, r.revocation_deadline, today) for r in reclaims if r.revocation_deadline]
-    rows.sort(key=lambda row: (row.deadline, row.municipality.name, row.reclaim.pk))
+    rows.sort(key=lambda row: (row.deadline, row.municipality.display_name, row.reclaim.pk))
     return rows

@@ -58,7 +58,7 @@ def label(disbursement: Disbursement) -> str:
     """`Werra-Meißner-Kreis, 2026, 40.000,00 € (WIR-26-0001)`: how a payment is named in a report."""
     application = disbursement.award_year.award.application
     return _("%(body)s, %(year)s, %(amount)s (%(reference)s)") % {
-        "body": application.municipality.name, "year": disbursement.award_year.year,
+        "body": application.municipality.display_name, "year": disbursement.award_year.year,
         "amount": format_eur(disbursement.amount), "reference": application.file_reference}
 
 

@@ -27,7 +27,7 @@ def test_notice_confirmation_with_summary_and_busy_state(page, axe, shot, progra
     axe(page, "Bescheid bestätigen")
     summary = page.locator("#bestaetigung")
     expect(summary).to_contain_text(application.file_reference)
-    expect(summary).to_contain_text(application.municipality.recipient_body)
+    expect(summary).to_contain_text(application.municipality.display_name)
     expect(page.locator("#bestaetigung-summe")).to_have_text("500.000,00 €")
     expect(summary).to_contain_text("unveränderlich gespeichert")
     assert not Notice.objects.exists()  # the application page's form only led here

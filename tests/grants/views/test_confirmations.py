@@ -52,7 +52,7 @@ def test_submit_confirmation_shows_body_amounts_per_year_and_total_and_submits_n
     response = client.get(submit_url(draft))
 
     summary = summary_of(response)
-    assert body_a.recipient_body in summary and "wird beim Einreichen vergeben" in summary
+    assert body_a.display_name in summary and "wird beim Einreichen vergeben" in summary
     assert "2026" in summary and "2030" in summary and "100.000,00 €" in summary
     assert page_elements(response).by_id["bestaetigung-summe"].text == "500.000,00 €"
     assert "Danach können Sie ihn nicht mehr ändern" in summary
@@ -119,7 +119,7 @@ def test_notice_confirmation_keeps_the_values_shows_the_summary_and_issues_nothi
     response = client.get(issue_url(award.application) + "&issued_on=29.10.2026")
 
     summary = summary_of(response)
-    assert award.application.file_reference in summary and body_a.recipient_body in summary
+    assert award.application.file_reference in summary and body_a.display_name in summary
     assert page_elements(response).by_id["bestaetigung-summe"].text == "500.000,00 €"
     assert "ist er unveränderlich gespeichert" in summary
     page = page_elements(response)
@@ -157,7 +157,7 @@ def test_approve_page_summarises_the_award_and_what_happens(client, programme, c
     response = client.get(reverse("grants:decision_approve", args=[application.pk]))
 
     summary = summary_of(response)
-    assert body_a.recipient_body in summary and application.file_reference in summary
+    assert body_a.display_name in summary and application.file_reference in summary
     assert page_elements(response).by_id["bestaetigung-summe"].text == "500.000,00 €"
     assert "bindet die Haushaltsansätze" in summary and "nicht zurückgenommen" in summary
     application.refresh_from_db()
