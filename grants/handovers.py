@@ -55,6 +55,15 @@ HANDOVERS: dict[str, Handover] = {
                                                                 "%(body)s"), "grants:reclaim_detail"),
     Event.RECLAIM_ISSUED: Handover(BODY, _("Rückforderung zu %(ref)s festgesetzt: %(total)s bis %(due)s"),
                                    "grants:reclaim_detail"),
+    Event.AMENDMENT_SUBMITTED: Handover(Capability.REVIEW, _("Änderungsantrag %(number)s eingereicht: %(ref)s, "
+                                                             "%(body)s"), "grants:amendment_detail"),
+    Event.AMENDMENT_QUESTIONS: Handover(BODY, _("Rückfragen zum Änderungsantrag %(number)s zu %(ref)s"),
+                                        "grants:amendment_detail"),
+    Event.AMENDMENT_RECOMMENDED: Handover(Capability.DECIDE, _("Änderungsantrag %(number)s zur Bewilligung "
+                                                               "empfohlen: %(ref)s, %(body)s"),
+                                          "grants:amendment_detail"),
+    Event.AMENDMENT_REJECTED: Handover(BODY, _("Änderungsantrag %(number)s zu %(ref)s abgelehnt"),
+                                       "grants:amendment_detail"),
 }
 
 

@@ -35,7 +35,7 @@ EVENTS = {"submitted", "resubmitted", "changes_requested", "approved", "rejected
 # Letters that are the e-mail of a hand-over notification to the body: sent to the coordinators
 # who chose e-mails at once.
 HANDOVER_LETTERS = {"changes_requested", "approved", "rejected", "reclaim_hearing", "reclaim_issued",
-                    "amendment_approved"}
+                    "amendment_approved", "amendment_sent_back", "amendment_rejected"}
 
 
 def _coordinators(application) -> list[tuple[int, str]]:

@@ -25,6 +25,10 @@ class Event(models.TextChoices):
     RECLAIM_HEARING = "reclaim_hearing", _("Anhörung zur Rückforderung")
     HEARING_ANSWERED = "hearing_answered", _("Anhörung beantwortet")
     RECLAIM_ISSUED = "reclaim_issued", _("Rückforderung festgesetzt")
+    AMENDMENT_SUBMITTED = "amendment_submitted", _("Änderungsantrag eingereicht")
+    AMENDMENT_QUESTIONS = "amendment_questions", _("Rückfragen zum Änderungsantrag")
+    AMENDMENT_RECOMMENDED = "amendment_recommended", _("Änderungsantrag empfohlen")
+    AMENDMENT_REJECTED = "amendment_rejected", _("Änderungsantrag abgelehnt")
 
 
 class Notification(models.Model):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
+from audit.models import AuditEntry
 from audit.services import audit_log
 from core import clock
 from core.errors import (
@@ -29,6 +30,7 @@ from core.errors import (
 )
 from core.formats import format_date
 from core.money import ZERO, format_eur
+from grants.handovers import handover
 from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Notice
 from grants.notifications import notify_applicant
 from grants.plan import codec, lines
@@ -51,6 +53,7 @@ from grants.selectors.amendments import plan_lines_of
 from grants.selectors.awards import awarded_by_year, binding_notice_of, called_by_year, latest_revision
 from grants.services.budgets import budget_lock_and_check
 from grants.services.notices import notice_handover, notice_issue
+from inbox.models import Event
 
 S = AmendmentRequest.Status
 GRANT = FinancingSource.GRANT
@@ -149,11 +152,11 @@ def _lock_request(request: AmendmentRequest) -> tuple[Award, AmendmentRequest]:
     return award, request
 
 
-def _transition(request: AmendmentRequest, user, to: str, action: str, fields: list[str], **data) -> None:
+def _transition(request: AmendmentRequest, user, to: str, action: str, fields: list[str], **data) -> AuditEntry:
     before = request.status
     request.status = to
     request.save(update_fields=["status", *fields])
-    audit_log(actor=user, action=action, target=request, changes={"status": [before, to]}, data=data)
+    return audit_log(actor=user, action=action, target=request, changes={"status": [before, to]}, data=data)
 
 
 def amendment_save(*, award: Award, user, period_end: date | None, expenditures: list[ExpenditureLine],
@@ -210,8 +213,9 @@ def amendment_submit(*, request: AmendmentRequest, user, now: datetime | None = 
         if errors:
             raise PlanInvalid(errors)
         request.submitted_at = now or clock.now()
-        _transition(request, user, S.SUBMITTED, "grants.amendment.submitted", ["submitted_at"],
-                    period_end=request.period_end.isoformat(), amounts=request.amounts)
+        entry = _transition(request, user, S.SUBMITTED, "grants.amendment.submitted", ["submitted_at"],
+                            period_end=request.period_end.isoformat(), amounts=request.amounts)
+        _amendment_handover(Event.AMENDMENT_SUBMITTED, request, award, user, entry=entry, detail=request.reason)
     return request
 
 
@@ -238,10 +242,12 @@ def amendment_send_back(*, request: AmendmentRequest, user, questions: str) -> A
         award, request = _lock_request(request)
         check(may_amendment_send_back(user, request))
         request.review_note = questions.strip()
-        _transition(request, user, S.DRAFT, "grants.amendment.sent_back", ["review_note"],
-                    questions=request.review_note)
-        notify_applicant(award.application, "amendment_sent_back", questions=request.review_note,
-                         amendment_number=request.number)
+        entry = _transition(request, user, S.DRAFT, "grants.amendment.sent_back", ["review_note"],
+                            questions=request.review_note)
+        mailed = notify_applicant(award.application, "amendment_sent_back", questions=request.review_note,
+                                  amendment_number=request.number)
+        _amendment_handover(Event.AMENDMENT_QUESTIONS, request, award, user, entry=entry,
+                            detail=request.review_note, mailed=mailed)
     return request
 
 
@@ -257,8 +263,11 @@ def amendment_recommend(*, request: AmendmentRequest, user, note: str = "",
             raise PlanInvalid(errors)
         request.recommended_by, request.recommended_at = user, now or clock.now()
         request.recommendation_note = note.strip()
-        _transition(request, user, S.RECOMMENDED, "grants.amendment.recommended",
-                    ["recommended_by", "recommended_at", "recommendation_note"], note=request.recommendation_note)
+        entry = _transition(request, user, S.RECOMMENDED, "grants.amendment.recommended",
+                            ["recommended_by", "recommended_at", "recommendation_note"],
+                            note=request.recommendation_note)
+        _amendment_handover(Event.AMENDMENT_RECOMMENDED, request, award, user, entry=entry,
+                            detail=request.recommendation_note)
     return request
 
 
@@ -271,11 +280,21 @@ def amendment_reject(*, request: AmendmentRequest, user, reason: str, now: datet
         award, request = _lock_request(request)
         check(may_amendment_reject(user, request))
         request.decided_by, request.decided_at, request.decision_reason = user, now or clock.now(), reason.strip()
-        _transition(request, user, S.REJECTED, "grants.amendment.rejected",
-                    ["decided_by", "decided_at", "decision_reason"], reason=request.decision_reason)
-        notify_applicant(award.application, "amendment_rejected", reason=request.decision_reason,
-                         amendment_number=request.number)
+        entry = _transition(request, user, S.REJECTED, "grants.amendment.rejected",
+                            ["decided_by", "decided_at", "decision_reason"], reason=request.decision_reason)
+        mailed = notify_applicant(award.application, "amendment_rejected", reason=request.decision_reason,
+                                  amendment_number=request.number)
+        _amendment_handover(Event.AMENDMENT_REJECTED, request, award, user, entry=entry,
+                            detail=request.decision_reason, mailed=mailed)
     return request
+
+
+def _amendment_handover(event: str, request: AmendmentRequest, award: Award, user, *, entry: AuditEntry,
+                        detail: str = "", mailed=()) -> None:
+    """Tell the next role of the Änderungsantrag's step (grants/handovers.py); a request that is
+    sent back and submitted again is a new hand-over each time (the step's audit entry is its key)."""
+    handover(event, application=award.application, actor=user, page_pk=request.pk, number=request.number,
+             key=f"audit:{entry.pk}", detail=detail, mailed=mailed)
 
 
 def amendment_approve(*, request: AmendmentRequest, user, note: str = "", issued_on: date | None = None,

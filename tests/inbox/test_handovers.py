@@ -230,3 +230,35 @@ def test_an_amendment_notice_is_told_once_with_its_letter_as_the_mail(programme,
     assert Notification.objects.filter(event=Event.NOTICE_ISSUED).first().title.startswith("Änderungsbescheid")
     assert notification_mails(Event.NOTICE_ISSUED) == {}
     assert [mail.event for mail in mails_to(coordinator_a.email)] == ["amendment_approved"]
+
+
+def test_each_step_of_an_amendment_reaches_the_next_role_once(programme, cast, coordinator_a, clerk, approver,
+                                                              approver2):
+    from grants.services.amendments import amendment_recommend, amendment_reject, amendment_send_back, amendment_submit
+    from tests.grants import amendment_helpers
+    with amendment_helpers.frozen():
+        award = amendment_helpers.issued_award(programme, coordinator_a, clerk, approver)
+        Notification.objects.all().delete()
+        OutboxMail.objects.all().delete()
+        request = amendment_helpers.submitted(award, coordinator_a)
+        assert told(Event.AMENDMENT_SUBMITTED) == CLERKS
+        entry = Notification.objects.get(event=Event.AMENDMENT_SUBMITTED, recipient=clerk)
+        reference = award.application.file_reference
+        assert entry.title.startswith(f"Änderungsantrag {request.number} eingereicht: {reference}")
+        assert entry.path == f"/aenderungsantraege/{request.pk}/"
+
+        request = amendment_send_back(request=request, user=clerk, questions="Bitte die Verschiebung begründen.")
+        assert told(Event.AMENDMENT_QUESTIONS) == BODY_A
+        assert notification_mails(Event.AMENDMENT_QUESTIONS) == {}  # the letter is their e-mail
+        assert [mail.event for mail in mails_to(coordinator_a.email)] == ["amendment_sent_back"]
+
+        # Answered and submitted again: a new hand-over, told again (once more each).
+        request = amendment_submit(request=request, user=coordinator_a)
+        assert told(Event.AMENDMENT_SUBMITTED) == {"sachbearbeitung": 2, "sachbearbeitung2": 2}
+
+        amendment_recommend(request=request, user=clerk, note="Plausibel.")
+        assert told(Event.AMENDMENT_RECOMMENDED) == APPROVERS
+
+        amendment_reject(request=request, user=approver2, reason="Nicht begründet.")
+        assert told(Event.AMENDMENT_REJECTED) == BODY_A
+        assert notification_mails(Event.AMENDMENT_REJECTED) == {}
