@@ -648,6 +648,9 @@ def check_money(races: list[int], outcomes: Outcomes) -> list[str]:
 
 PAGES = [  # (name, path, user: None = anonymous, "coordinator", "clerk", "approver")
     ("Anmeldung (GET)", "/konto/login/", None),
+    # A second baseline: the cheapest signed-in page (session, user, second factor, navigation,
+    # no case data) – what every page of a signed-in person costs before its own work.
+    ("Mein Konto (Grundlast angemeldet)", "/konto/", "coordinator"),
     ("Startseite (Koordination)", "/", "coordinator"),
     ("Antragsliste (Koordination)", "/antraege/", "coordinator"),
     ("Antrag (Detail)", "/antraege/{application}/", "coordinator"),
@@ -706,10 +709,13 @@ def main() -> None:
 
     problems = check_money(races, outcomes)
     login = throughput["Anmeldung (GET)"]
+    bare = throughput["Mein Konto (Grundlast angemeldet)"]
     heaviest = min((p for p in throughput if p != "Anmeldung (GET)"), key=throughput.__getitem__)
     ratio = throughput[heaviest] / login
     print(f"\nSchwerste Seite: {heaviest}, {throughput[heaviest]:.1f} req/s = {ratio:.0%} der Anmeldeseite "
           f"({login:.1f} req/s); gefordert ≥ {args.min_ratio:.0%}")
+    print(f"Grundlast angemeldet (Mein Konto): {bare:.1f} req/s = {bare / login:.0%} der Anmeldeseite; "
+          f"schwerste Seite = {throughput[heaviest] / bare:.0%} davon")
     fivexx = server_errors([mixed, capacity])
     tracebacks = sum(path.read_text(errors="replace").count("Traceback") for path in logdir.glob("*.log"))
     print(f"5xx/Verbindungsfehler: {fivexx}; Tracebacks in den Server-Logs ({logdir}): {tracebacks}")
