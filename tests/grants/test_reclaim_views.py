@@ -163,7 +163,7 @@ def test_detail_form_leads_to_the_confirmation_which_keeps_the_weighing_and_issu
     assert response.status_code == 200
     page = " ".join(response.content.decode().split())
     summary = page[page.index('id="bestaetigung"'):]
-    assert body_a.recipient_body in summary and "10.000,00 €" in summary and "2023" in summary
+    assert body_a.display_name in summary and "10.000,00 €" in summary and "2023" in summary
     assert "zu zahlen bis" in summary and "Rückforderungsbescheid als PDF erzeugt" in summary
     assert "Die Stellungnahme ändert nichts.</textarea>" in page
     assert 'name="bestaetigt" value="1"' in page and 'data-busy="Rückforderungsbescheid wird erzeugt …"' in page

@@ -135,7 +135,7 @@ def test_confirmation_shows_the_award_and_closes_nothing(client, closable, clerk
 
     summary = page[page.index('id="bestaetigung"'):]
     application = closable.application
-    assert application.file_reference in summary and application.municipality.recipient_body in summary
+    assert application.file_reference in summary and application.municipality.display_name in summary
     assert "2021" in summary and "Summe" in summary
     assert "Danach sind keine Mittelabrufe, Nachweise, Rückforderungen" in summary
     assert f'action="{close_url(closable)}"' in page and "Zuwendung verbindlich abschließen" in page

@@ -487,7 +487,7 @@ def test_release_confirmation_shows_the_summary_and_releases_nothing(client, pre
 
     page = " ".join(response.content.decode().split())
     summary = page[page.index('id="bestaetigung"'):]
-    assert body_a.recipient_body in summary and prepared.award_year.award.application.file_reference in summary
+    assert body_a.display_name in summary and prepared.award_year.award.application.file_reference in summary
     assert "40.000,00 €" in summary and "2026" in summary
     assert "geht in die nächste Zahlungsanordnung an die Landeskasse" in summary
     assert "Auszahlung verbindlich freigeben" in page
