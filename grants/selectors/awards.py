@@ -120,6 +120,8 @@ def binding_notice_of(award: Award) -> Notice | None:
 def mark_award_notices(awards) -> None:
     """Note on each award whether its Zuwendungsbescheid is issued (`has_award_notice`), in one
     query, so that pages asking the payment policy row by row need no query per row."""
-    issued = set(Notice.objects.filter(award__in=awards, kind=Notice.Kind.AWARD).values_list("award_id", flat=True))
+    awards = list(awards)
+    issued = set(Notice.objects.filter(award__in={award.pk for award in awards}, kind=Notice.Kind.AWARD)
+                 .values_list("award_id", flat=True))
     for award in awards:
         award.has_award_notice = award.pk in issued

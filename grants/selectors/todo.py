@@ -425,7 +425,8 @@ _DISBURSEMENT_RELATED = ("award_year__budget", "award_year__award__application__
 def _disbursements(c: _Collector, status: str) -> list[Disbursement]:
     rows = list(_lean(disbursements_visible_to(c.user).filter(status=status).select_related(*_DISBURSEMENT_RELATED),
                       "award_year__award__"))
-    mark_award_notices({row.award_year.award_id: row.award_year.award for row in rows}.values())
+    # Every row has its own award object (select_related): mark each, not one per award.
+    mark_award_notices([row.award_year.award for row in rows])
     return rows
 
 
@@ -562,7 +563,7 @@ def _releases(c: _Collector) -> None:
 def _amendments_to_decide(c: _Collector) -> None:
     requests = list(_lean(amendments_visible_to(c.user), "award__").filter(status=A.RECOMMENDED)
                     .defer("revision__plan_snapshot", "plan"))
-    mark_award_notices({request.award_id: request.award for request in requests}.values())
+    mark_award_notices([request.award for request in requests])  # each request its own award object
     c.add("aenderung-entscheiden", _("Empfohlene Änderungsanträge entscheiden"), [
         c.item(_("Änderungsantrag entscheiden"), request.award.application,
                reverse("grants:amendment_detail", args=[request.pk]), since=_local(request.recommended_at))

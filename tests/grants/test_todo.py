@@ -340,3 +340,15 @@ def test_coordinators_query_count_does_not_grow_with_her_awards(coordinator_a, c
     with CaptureQueriesContext(connection) as more:
         assert len(kinds(coordinator_a)["nachweis-faellig"]) == 3
     assert len(more) == len(first)
+
+
+def test_many_calls_on_one_award_cost_no_query_each(programme, coordinator_a, clerk, approver):
+    """Each call of the same award is its own row with its own award object: every one is
+    marked with the award's notice, none asks the database again (the policy's notice check)."""
+    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    with factories.at(date(2026, 11, 16)):
+        disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator_a)
+        few = _queries(clerk)
+        for _ in range(5):
+            disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator_a)
+        assert len(kinds(clerk)["vorbereiten"]) == 5 and _queries(clerk) == few
