@@ -48,6 +48,13 @@ def _body_columns(prefix: str) -> tuple[ListColumn, ListColumn]:
     )
 
 
+def _person_column(key: str, label, field: str) -> ListColumn:
+    """A person of the row (`field`, e.g. "prepared_by"): sorted by last name, then first name;
+    exported with the full name."""
+    return ListColumn(key, label, (f"{field}__last_name", f"{field}__first_name"),
+                      lambda row: full_name(getattr(row, field)))
+
+
 def _search(prefix: str = "") -> tuple[str, ...]:
     """Names and file references: the body, the Aktenzeichen, the project's title."""
     return tuple(f"{prefix}{field}" for field in ("municipality__name", "file_reference", "title"))
@@ -74,8 +81,7 @@ REVIEW_QUEUE = Listing(
                    kind=DATE),
         ListColumn("betrag", _("Beantragte Zuwendung"), ("requested_total",), lambda a: a.requested_total,
                    kind=MONEY, css="money text-wrap"),
-        ListColumn("zustaendig", _("Zuständig"), ("assignee__last_name", "assignee__first_name"),
-                   lambda a: full_name(a.assignee)),
+        _person_column("zustaendig", _("Zuständig"), "assignee"),
     ),
     default_order=(needs_work("status", NEEDS_REVIEW), "submitted_at"),
     default_label=_("zu bearbeiten zuerst (eingereicht oder in Prüfung), dann nach Eingang"),
@@ -134,8 +140,7 @@ PAYMENTS = Listing(
         ListColumn("abgerufen", _("abgerufen am"), ("requested_at",), lambda d: local_date(d.requested_at),
                    kind=DATE),
         ListColumn("status", _("Status"), (choice_order("status", D.choices),), _payment_status),
-        ListColumn("vorbereitet", _("vorbereitet von"), ("prepared_by__last_name", "prepared_by__first_name"),
-                   lambda d: full_name(d.prepared_by)),
+        _person_column("vorbereitet", _("vorbereitet von"), "prepared_by"),
     ),
     # Within a status tab: the request that waits longest first (paid and rejected: newest first,
     # see the view).
@@ -160,8 +165,7 @@ USAGE_REPORTS = Listing(
                    kind=DATE),
         ListColumn("status", _("Status"), (choice_order("status", R.choices),),
                    status_label),
-        ListColumn("geprueft", _("geprüft von"), ("checked_by__last_name", "checked_by__first_name"),
-                   lambda r: full_name(r.checked_by)),
+        _person_column("geprueft", _("geprüft von"), "checked_by"),
     ),
     default_order=(choice_order("status", (), first=(R.SUBMITTED, R.QUESTIONS)), "submitted_at"),
     default_label=_("eingereichte zuerst, dann solche mit offenen Rückfragen, dann angenommene"),
@@ -204,8 +208,7 @@ AMENDMENTS = Listing(
         ListColumn("eingereicht", _("eingereicht am"), ("submitted_at",), lambda a: local_date(a.submitted_at),
                    kind=DATE),
         ListColumn("status", _("Status"), (choice_order("status", A.choices),), status_label),
-        ListColumn("empfohlen", _("empfohlen von"), ("recommended_by__last_name", "recommended_by__first_name"),
-                   lambda a: full_name(a.recommended_by)),
+        _person_column("empfohlen", _("empfohlen von"), "recommended_by"),
     ),
     default_order=(needs_work("status", AmendmentRequest.OPEN_STATUSES), "submitted_at"),
     default_label=_("offene zuerst, in der Reihenfolge des Eingangs"),
@@ -262,8 +265,7 @@ NOTICES = Listing(
         ListColumn("datum", _("Bescheiddatum"), ("issued_on",), lambda n: n.issued_on, kind=DATE),
         ListColumn("bekanntgabe", _("bekannt gegeben am"), ("notified_on",),
                    lambda n: n.notified_on or _("nicht erfasst"), kind=DATE),
-        ListColumn("erlassen", _("erlassen von"), ("issued_by__last_name", "issued_by__first_name"),
-                   lambda n: full_name(n.issued_by)),
+        _person_column("erlassen", _("erlassen von"), "issued_by"),
     ),
     # Not yet notified first (the Bekanntgabe is still to be recorded), then the newest.
     default_order=(F("notified_on").asc(nulls_first=True), "-issued_on", "-number"),
