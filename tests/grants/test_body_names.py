@@ -48,3 +48,10 @@ def test_a_new_notice_names_the_city_unambiguously(programme, clerk, approver):
     stored = Notice.objects.get(pk=notice.pk)
     assert stored.snapshot["recipient"]["name"] == "Stadt Gießen"
     assert stored.snapshot["recipient"]["address_lines"][0] == "Magistrat der Universitätsstadt Gießen"
+
+
+def test_the_sql_name_the_lists_sort_by_is_the_name_they_show(db):
+    from municipalities.models import display_name_sql
+    bodies = Municipality.objects.annotate(shown=display_name_sql())
+    assert bodies.count() == 33
+    assert [(body.name, body.shown) for body in bodies] == [(body.name, body.display_name) for body in bodies]
