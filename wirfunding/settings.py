@@ -408,3 +408,11 @@ if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_RETRY_BASE_SECONDS < 1:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # A job "läuft" longer than this is taken as abandoned (its worker died) and may run again.
 JOB_STALE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+
+# --- Offene Daten (issue 13) ---
+# The public list of awards under /offene-daten/ (opendata/): no sign-in; at most this many
+# requests per client address and hour (pages and files together; 429 after that).
+INSTALLED_APPS = [*INSTALLED_APPS, "opendata"]
+OPEN_DATA_LIMIT_PER_ADDRESS = env_int("OPEN_DATA_LIMIT_PER_ADDRESS", 600)
+if OPEN_DATA_LIMIT_PER_ADDRESS < 1:
+    raise ImproperlyConfigured(f"OPEN_DATA_LIMIT_PER_ADDRESS={OPEN_DATA_LIMIT_PER_ADDRESS} muss mindestens 1 sein.")

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("background.urls")),
     path("", include("legal.urls")),
     path("", include("inbox.urls")),
+    path("", include("opendata.urls")),
 ]
