@@ -147,6 +147,13 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "legal:feedback": Case(PUBLIC, public_status=200),
     "legal:admin_overview": Case(C.MANAGE_PROGRAMME, methods=GET),
     "legal:edit": Case(C.MANAGE_PROGRAMME, {"kind": "impressum"}, data={"title": "Impressum", "body": "Neu"}),
+    # Offene Daten: the public list of issued awards (no sign-in, GET only); an unknown period is a 404.
+    "opendata:index": Case(PUBLIC, methods=GET, public_status=200),
+    "opendata:search": Case(PUBLIC, methods=GET, public_status=302),
+    **{f"opendata:{name}": (
+        Case(PUBLIC, {"programme": Ref("programme.code"), "year": 2022}, methods=GET, public_status=200),
+        Case(PUBLIC, {"programme": "gibt-es-nicht", "year": 2022}, methods=GET, public_status=404, label="unbekannt"),
+    ) for name in ("awards", "awards_csv", "awards_json")},
     # Koordination: applications, attachments
     "grants:application_list": Case(C.APPLY),
     "grants:application_new": Case(C.APPLY),
