@@ -408,3 +408,12 @@ if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_RETRY_BASE_SECONDS < 1:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # A job "läuft" longer than this is taken as abandoned (its worker died) and may run again.
 JOB_STALE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+
+# Case files as xdomea 3.1.0 messages (grants/xdomea/, issue 13 item 4): who receives a single
+# file (Abgabe 0401) and the closed grants of a period (Aussonderung 0503), and how long the files
+# are kept (Aufbewahrungsdauer in years, counted from the end of the year the grant was closed).
+XDOMEA_EFILE_RECIPIENT = env_str("XDOMEA_EFILE_RECIPIENT", "E-Akte Hessen (Dokumentenmanagementsystem)")
+XDOMEA_ARCHIVE_RECIPIENT = env_str("XDOMEA_ARCHIVE_RECIPIENT", "Hessisches Landesarchiv")
+XDOMEA_RETENTION_YEARS = env_int("XDOMEA_RETENTION_YEARS", 10)
+if not 1 <= XDOMEA_RETENTION_YEARS <= 100:
+    raise ImproperlyConfigured(f"XDOMEA_RETENTION_YEARS={XDOMEA_RETENTION_YEARS} muss zwischen 1 und 100 liegen.")
