@@ -158,6 +158,15 @@ def _role(user) -> str:
     return f"{role} {user.municipality}" if getattr(user, "municipality_id", None) else role
 
 
+def _person(user) -> str:
+    """Who acted, in the audit trail: the name and role, as the file's own history shows them
+    (the four-eyes steps are only traceable by person)."""
+    if user is None:
+        return _("System")
+    name = user.get_full_name() or user.get_username()
+    return f"{name} ({_role(user)})"
+
+
 def _checked(data: bytes, recorded: str, what: str) -> bytes:
     if not data or hashlib.sha256(data).hexdigest() != recorded:
         raise DomainError(_("Die gespeicherte Datei „%(what)s“ fehlt oder stimmt nicht mit ihrer beim Speichern "
@@ -510,7 +519,7 @@ def _amendments_process(award: Award, ref: str) -> Process | None:
 def _history_process(application: Application, ref: str, until: date) -> Process:
     entries = list(AuditEntry.objects.filter(case_id=application.pk).select_related("actor")
                    .order_by("created_at", "pk"))
-    rows = tuple((format_datetime(row["created_at"]), _role(row["actor"]) or _("System"), str(row["kind_label"]),
+    rows = tuple((format_datetime(row["created_at"]), _person(row["actor"]), str(row["kind_label"]),
                   str(row["label"]), " · ".join(part for part in (str(row["status_change"] or ""),
                                                                  str(row["text"] or "")) if part))
                  for row in timeline_rows(entries))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.utils import timezone
 from lxml import etree
 
 from grants.xdomea.casefile import CaseFile, Document, Process
@@ -82,7 +83,8 @@ def _code(parent: etree._Element, tag: str, code: str, *, list_uri: str = "", ve
 
 
 def _moment(value: datetime) -> str:
-    return value.isoformat(timespec="seconds")
+    """xs:dateTime in local time with its offset, e.g. 2026-12-03T14:48:32+01:00."""
+    return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat(timespec="seconds")
 
 
 def _contact(parent: etree._Element, tag: str, party: Party) -> None:
