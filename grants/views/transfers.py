@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
 from grants.models import FundingProgramme
-from grants.policies import may_archive_transfer
+from grants.policies import may_archive_transfer, may_casefile_export
 from grants.selectors.scoping import get_application_for_user
 from grants.selectors.transfers import archived_on, closed_awards, transfers_of
 from grants.services.xdomea import archive_transfer_start, casefile_export_start
@@ -31,6 +31,7 @@ def _to_job(request: AuthenticatedRequest, job, created: bool) -> HttpResponse:
 def casefile_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One grant's whole file as xdomea Abgabe 0401 (a background job)."""
     application = get_application_for_user(request.user, pk)
+    forbid(may_casefile_export(request.user, application))
     try:
         job, created = casefile_export_start(user=request.user, application=application)
     except DomainError as error:
