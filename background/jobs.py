@@ -40,6 +40,8 @@ JOB_RUNNERS = {
     K.CEREMONY_PRESENTATION: "grants.jobs.ceremony_presentation",
     K.CEREMONY_BUNDLE: "grants.jobs.ceremony_bundle",
     K.NOTICE_ARCHIVE: "grants.jobs.notice_archive",
+    K.XDOMEA_ABGABE: "grants.xdomea.jobs.casefile_abgabe",
+    K.XDOMEA_AUSSONDERUNG: "grants.xdomea.jobs.archive_aussonderung",
 }
 
 Progress = Callable[[int, str], None]

@@ -56,6 +56,8 @@ class Job(models.Model):
         CEREMONY_PRESENTATION = "ceremony_presentation", _("Übergabeexemplare")
         CEREMONY_BUNDLE = "ceremony_bundle", _("Übergabemappe")
         NOTICE_ARCHIVE = "notice_archive", _("Bescheidarchiv")
+        XDOMEA_ABGABE = "xdomea_abgabe", _("E-Akte (xdomea-Abgabe)")
+        XDOMEA_AUSSONDERUNG = "xdomea_aussonderung", _("Aussonderung an das Archiv (xdomea)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("wartet")

@@ -11,13 +11,18 @@ from django.utils.translation import gettext as _
 from accounts.roles import Capability
 from background.models import Job
 
-MINISTRY_KINDS = (Job.Kind.CEREMONY_PRESENTATION, Job.Kind.CEREMONY_BUNDLE, Job.Kind.NOTICE_ARCHIVE)
+MINISTRY_KINDS = (Job.Kind.CEREMONY_PRESENTATION, Job.Kind.CEREMONY_BUNDLE, Job.Kind.NOTICE_ARCHIVE,
+                  Job.Kind.XDOMEA_ABGABE)
+# The hand-over of a period's closed grants to the archive is the programme administration's.
+PROGRAMME_KINDS = (Job.Kind.XDOMEA_AUSSONDERUNG,)
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
     visible = Q(user=user)
     if user.can(Capability.VIEW_ALL):
         visible |= Q(kind__in=MINISTRY_KINDS)
+    if user.can(Capability.MANAGE_PROGRAMME):
+        visible |= Q(kind__in=PROGRAMME_KINDS)
     return Job.objects.filter(visible)
 
 

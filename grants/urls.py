@@ -20,6 +20,7 @@ from grants.views import (
     programme,
     reclaims,
     review,
+    transfers,
     usage_reports,
 )
 
@@ -68,6 +69,10 @@ urlpatterns = [
     path("uebergaben/<int:pk>/uebergabeexemplare.pdf", notices.ceremony_presentation, name="ceremony_presentation"),
     path("uebergaben/<int:pk>/uebergabemappe.pdf", notices.ceremony_bundle, name="ceremony_bundle"),
     path("programm/<int:pk>/bescheidarchiv/", notices.notice_archive_start, name="notice_archive"),
+    # xdomea: a grant's file to the e-file system; a period's closed grants to the archive
+    path("antraege/<int:pk>/xdomea/", transfers.casefile_export, name="casefile_export"),
+    path("programm/<int:pk>/aussonderung/", transfers.archive_transfers, name="archive_transfers"),
+    path("programm/<int:pk>/aussonderung/starten/", transfers.archive_transfer, name="archive_transfer"),
     # Mittelabruf (Koordination) and Auszahlung (Sachbearbeitung, Bewilligung)
     path("antraege/<int:pk>/mittelabruf/", payments.payment_request, name="payment_request"),
     path("auszahlungen/", payments.payment_queue, name="payment_queue"),

@@ -226,6 +226,9 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "grants:ceremony_presentation": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY, POST),
     "grants:ceremony_bundle": Case(C.VIEW_ALL, {"pk": pk("ceremony")}, MINISTRY, POST),
     "grants:notice_archive": Case(C.VIEW_ALL, {"pk": pk("programme")}, methods=POST),
+    "grants:casefile_export": Case(C.VIEW_ALL, {"pk": pk("award_app")}, BODY_A, methods=POST),
+    "grants:archive_transfers": Case(C.MANAGE_PROGRAMME, {"pk": pk("programme")}, methods=GET),
+    "grants:archive_transfer": Case(C.MANAGE_PROGRAMME, {"pk": pk("programme")}, methods=POST),
     # Background jobs: a clerk's ceremony bundle (ministry staff see it, nobody else)
     "background:job_list": Case(ANY, methods=GET),
     "background:job_detail": Case(ANY, {"pk": Ref("job.uuid")}, MINISTRY, GET),

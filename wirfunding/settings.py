@@ -416,3 +416,12 @@ INSTALLED_APPS = [*INSTALLED_APPS, "opendata"]
 OPEN_DATA_LIMIT_PER_ADDRESS = env_int("OPEN_DATA_LIMIT_PER_ADDRESS", 600)
 if OPEN_DATA_LIMIT_PER_ADDRESS < 1:
     raise ImproperlyConfigured(f"OPEN_DATA_LIMIT_PER_ADDRESS={OPEN_DATA_LIMIT_PER_ADDRESS} muss mindestens 1 sein.")
+
+# Case files as xdomea 3.1.0 messages (grants/xdomea/, issue 13 item 4): who receives a single
+# file (Abgabe 0401) and the closed grants of a period (Aussonderung 0503), and how long the files
+# are kept (Aufbewahrungsdauer in years, counted from the end of the year the grant was closed).
+XDOMEA_EFILE_RECIPIENT = env_str("XDOMEA_EFILE_RECIPIENT", "E-Akte Hessen (Dokumentenmanagementsystem)")
+XDOMEA_ARCHIVE_RECIPIENT = env_str("XDOMEA_ARCHIVE_RECIPIENT", "Hessisches Landesarchiv")
+XDOMEA_RETENTION_YEARS = env_int("XDOMEA_RETENTION_YEARS", 10)
+if not 1 <= XDOMEA_RETENTION_YEARS <= 100:
+    raise ImproperlyConfigured(f"XDOMEA_RETENTION_YEARS={XDOMEA_RETENTION_YEARS} muss zwischen 1 und 100 liegen.")

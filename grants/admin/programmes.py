@@ -12,11 +12,19 @@ from accounts.roles import Capability
 from audit.admin_writes import AuditedAdminMixin
 from core.errors import NotPermitted
 from core.money import ZERO, format_eur
-from grants.admin.base import AuditTrailMixin, ServiceForm, ServiceModelAdmin, date_column, money_column
+from grants.admin.base import (
+    AuditTrailMixin,
+    ReadOnlyTabularInline,
+    ServiceForm,
+    ServiceModelAdmin,
+    date_column,
+    money_column,
+)
 from grants.models import (
     AuthorityName,
     AwardYear,
     Budget,
+    CaseFileTransfer,
     CostCategory,
     FundingProgramme,
     GeneralConditionsVersion,
@@ -100,6 +108,17 @@ class BudgetInline(admin.TabularInline):
         return False
 
 
+class CaseFileTransferInline(ReadOnlyTabularInline):
+    """The period's xdomea hand-overs (written only by grants/services/xdomea.py): what went to
+    the e-file system and the archive, when, by whom, with the package's SHA-256."""
+
+    model = CaseFileTransfer
+    fields = ("created_at", "created_by", "message_type", "process_id", "file_references", "recipient", "again",
+              "package_name", "package_size", "package_sha256")
+    related = ("created_by",)
+    verbose_name_plural = _("Übergaben von Akten (xdomea)")
+
+
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", date_column("period_start", _("Beginn")), date_column("period_end", _("Ende")),
@@ -130,7 +149,7 @@ class FundingProgrammeAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "description": _("Gilt für künftig erlassene Bescheide; erlassene Bescheide bleiben, wie sie sind."),
         }),
     )
-    inlines = [CostCategoryInline, BudgetInline]
+    inlines = [CostCategoryInline, BudgetInline, CaseFileTransferInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Budgets, applications and awards are tied to the years of the period: once

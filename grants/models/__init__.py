@@ -19,9 +19,11 @@ from grants.models.numbering import NumberSequence
 from grants.models.payment_orders import PaymentOrderExport
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
 from grants.models.reclaims import BaseRate, HearingRecordError, Reclaim, ReclaimHearing, ReclaimRepayment
+from grants.models.transfers import CaseFileTransfer
 from grants.models.usage_reports import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
 
 __all__ = [
+    "CaseFileTransfer",
     "AmendmentRequest", "AwardRevision", "BaseRate", "HearingRecordError", "Reclaim", "ReclaimHearing",
     "ReclaimRepayment",
     "ReminderSent", "UsageReport", "UsageReportExpenditure", "UsageReportFinancing",

@@ -74,6 +74,7 @@ from grants.policies.reclaims import (
     may_reclaim_issue,
     may_reclaim_propose,
 )
+from grants.policies.xdomea import may_archive_transfer, may_casefile_export
 
 __all__ = [
     "may_application_hand_on", "may_application_take",
@@ -96,4 +97,5 @@ __all__ = [
     "may_usage_report_send_back", "may_usage_report_submit",
     "may_reclaim_book_repayment", "may_reclaim_discard", "may_reclaim_hearing_answer",
     "may_reclaim_hearing_send", "may_reclaim_issue", "may_reclaim_propose",
+    "may_archive_transfer", "may_casefile_export",
 ]

@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "grants.reclaim.issued": _("Rückforderungsbescheid erlassen"),
     "grants.reclaim.settled": _("Rückforderung erledigt"),
     "grants.award.closed": _("Zuwendung abgeschlossen"),
+    "grants.casefile.exported": _("Akte an die E-Akte abgegeben (xdomea 0401)"),
+    "grants.casefile.archived": _("Akte an das Archiv ausgesondert (xdomea 0503)"),
 }
 
 
