@@ -408,3 +408,12 @@ if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_RETRY_BASE_SECONDS < 1:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # A job "läuft" longer than this is taken as abandoned (its worker died) and may run again.
 JOB_STALE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+
+# --- SEPA-Überweisungsdatei der Zahlungsanordnungen (issue 13) ---
+# The account the treasury pays the payment orders from (Auftraggeber of the pain.001 file):
+# account holder's name, IBAN, BIC. Checked when a file is made (grants/services/payment_orders.py):
+# without a valid account the SEPA file is refused with a message naming these variables, while
+# CSV and XLSX are exported as before. With DEBUG (make run) a TEST account is the default.
+SEPA_DEBTOR_NAME = env_str("SEPA_DEBTOR_NAME", "Landeshauptkasse Hessen (TEST)" if DEBUG else "")
+SEPA_DEBTOR_IBAN = env_str("SEPA_DEBTOR_IBAN", "DE35123456789900000000" if DEBUG else "")
+SEPA_DEBTOR_BIC = env_str("SEPA_DEBTOR_BIC", "TESTDEFFXXX" if DEBUG else "")
