@@ -95,6 +95,8 @@ urlpatterns = [
          name="payment_order_reexport"),
     path("auszahlungen/zahlungsanordnungen/<int:pk>/datei.<str:fmt>", payment_orders.payment_order_download,
          name="payment_order_download"),
+    path("auszahlungen/zahlungsanordnungen/<int:pk>/sepa/", payment_orders.payment_order_sepa,
+         name="payment_order_sepa"),
     # Fristen der Verwendungsnachweise: overview and the body's calendar (iCalendar)
     path("fristen/", deadlines.deadline_list, name="deadline_list"),
     path("fristen/kalender/", deadlines.deadline_calendar, name="deadline_calendar"),

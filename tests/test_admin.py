@@ -83,7 +83,7 @@ def disbursement(award, coordinator_a):
 
 @pytest.fixture
 def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, coordinator_b, clerk, approver,
-              private_storage):
+              private_storage, settings):
     """Something of every kind: an award with notice, payment request and an exported
     released payment, and a second application with attachment, change request and comment."""
     from core import clock
@@ -92,6 +92,8 @@ def demo_data(award, notice, disbursement, ceremony, programme, coordinator_a, c
     released = disbursement_request(award=award, year=2026, amount=Decimal("10000.00"), user=coordinator_a)
     disbursement_prepare(disbursement=released, user=clerk)
     disbursement_release(disbursement=released, user=approver)
+    settings.SEPA_DEBTOR_NAME, settings.SEPA_DEBTOR_IBAN, settings.SEPA_DEBTOR_BIC = (  # with its SEPA file
+        "Landeshauptkasse Hessen", "DE35123456789900000000", "TESTDEFFXXX")
     payment_orders_export(day=clock.today(), user=clerk)
     from grants.models import ReminderSent, UsageReport, UsageReportExpenditure, UsageReportFinancing
     report = UsageReport.objects.create(award=award, kind=UsageReport.Kind.INTERIM, year=2026)

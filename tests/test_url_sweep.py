@@ -263,6 +263,7 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
                                           data={"bestaetigt": "on"}),
     "grants:payment_order_download": Case(C.PREPARE_PAYMENT, {"pk": pk("export"), "fmt": "csv"}, PAYMENT_STAFF,
                                           GET),
+    "grants:payment_order_sepa": Case(C.PREPARE_PAYMENT, {"pk": pk("export")}, PAYMENT_STAFF, POST),
     # Fristen and the calendar
     "grants:deadline_list": Case(DEADLINES),
     "grants:deadline_calendar": Case(C.APPLY),

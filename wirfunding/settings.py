@@ -425,3 +425,12 @@ XDOMEA_ARCHIVE_RECIPIENT = env_str("XDOMEA_ARCHIVE_RECIPIENT", "Hessisches Lande
 XDOMEA_RETENTION_YEARS = env_int("XDOMEA_RETENTION_YEARS", 10)
 if not 1 <= XDOMEA_RETENTION_YEARS <= 100:
     raise ImproperlyConfigured(f"XDOMEA_RETENTION_YEARS={XDOMEA_RETENTION_YEARS} muss zwischen 1 und 100 liegen.")
+
+# --- SEPA-Überweisungsdatei der Zahlungsanordnungen (issue 13) ---
+# The account the treasury pays the payment orders from (Auftraggeber of the pain.001 file):
+# account holder's name, IBAN, BIC. Checked when a file is made (grants/services/payment_orders.py):
+# without a valid account the SEPA file is refused with a message naming these variables, while
+# CSV and XLSX are exported as before. With DEBUG (make run) a TEST account is the default.
+SEPA_DEBTOR_NAME = env_str("SEPA_DEBTOR_NAME", "Landeshauptkasse Hessen (TEST)" if DEBUG else "")
+SEPA_DEBTOR_IBAN = env_str("SEPA_DEBTOR_IBAN", "DE35123456789900000000" if DEBUG else "")
+SEPA_DEBTOR_BIC = env_str("SEPA_DEBTOR_BIC", "TESTDEFFXXX" if DEBUG else "")

@@ -16,7 +16,7 @@ from grants.models.disbursements import Disbursement
 from grants.models.notice_parts import AuthorityName, EarlyStartConsent, GeneralConditionsVersion
 from grants.models.notices import HandoverCeremony, IssuedRecordError, Notice, NoticeDelivery, RemedyWaiver
 from grants.models.numbering import NumberSequence
-from grants.models.payment_orders import PaymentOrderExport
+from grants.models.payment_orders import PaymentOrderExport, PaymentOrderSepaFile
 from grants.models.programmes import Budget, CostCategory, FundingProgramme, IssuingAuthority
 from grants.models.reclaims import BaseRate, HearingRecordError, Reclaim, ReclaimHearing, ReclaimRepayment
 from grants.models.transfers import CaseFileTransfer
@@ -34,4 +34,5 @@ __all__ = [
     "IssuingAuthority", "Notice", "NoticeDelivery", "RemedyWaiver",
     "NumberSequence", "PaymentOrderExport", "PlanExpenditure", "PlanFinancing",
     "Recommendation", "RecommendationYear",
+    "PaymentOrderSepaFile",
 ]

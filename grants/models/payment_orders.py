@@ -68,3 +68,57 @@ class PaymentOrderExport(models.Model):
     def filename(self, fmt: str) -> str:
         """`Zahlungsanordnungen_2026-11-25_1.csv`."""
         return f"Zahlungsanordnungen_{self.day.isoformat()}_{self.sequence}.{fmt}"
+
+
+class PaymentOrderSepaFileQuerySet(models.QuerySet):
+    """Bulk changes would bypass the record's own guard; a SEPA file refuses them."""
+
+    def update(self, **kwargs):
+        raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht geändert werden."))
+
+    def delete(self):
+        raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht gelöscht werden."))
+
+
+class PaymentOrderSepaFile(models.Model):
+    """The SEPA credit transfer file (pain.001) of one payment order export, made once.
+
+    Made with the export when the paying account (`SEPA_DEBTOR_*`) is configured, otherwise
+    later on request from the export's snapshot. The bytes are stored as they were made and
+    delivered only while their SHA-256 matches; the debtor account and the execution date are
+    copied, so a later change of the configuration never changes a file. Never changed or
+    deleted."""
+
+    export = models.OneToOneField(PaymentOrderExport, on_delete=models.PROTECT, related_name="sepa_file",
+                                  verbose_name=_("Export"))
+    schema = models.CharField(_("Schema"), max_length=40)
+    message_id = models.CharField(_("Nachrichten-ID"), max_length=35, unique=True)
+    payment_info_id = models.CharField(_("Sammler-ID"), max_length=35)
+    debtor_name = models.CharField(_("Auftraggeber"), max_length=70)
+    debtor_iban = models.CharField(_("IBAN des Auftraggebers"), max_length=34)
+    debtor_bic = models.CharField(_("BIC des Auftraggebers"), max_length=11)
+    execution_date = models.DateField(_("Ausführungstermin"))
+    content = models.BinaryField(_("Datei"))
+    sha256 = models.CharField(_("SHA-256 der SEPA-Datei"), max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("erstellt von"))
+    created_at = models.DateTimeField(_("erstellt am"), default=clock.now, editable=False)
+
+    objects = PaymentOrderSepaFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SEPA-Datei einer Zahlungsanordnung")
+        verbose_name_plural = _("SEPA-Dateien der Zahlungsanordnungen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return gettext("SEPA-Datei %(number)s") % {"number": self.message_id}
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht geändert werden; sie lässt sich nur "
+                                            "erneut herunterladen."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht gelöscht werden."))

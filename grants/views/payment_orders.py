@@ -15,18 +15,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Capability
 from core import clock
+from core.banking import is_test_iban
 from core.errors import DomainError
+from core.formats import format_date
 from core.forms import GermanDateField
 from core.money import ZERO
 from grants.models import PaymentOrderExport
 from grants.policies import refuse_missing_bank_details
+from grants.policies.sepa import refuse_sepa_debtor
 from grants.selectors.payments import export_rows, payment_orders_preview
 from grants.selectors.scoping import get_payment_order_export_for_user
 from grants.services.payment_orders import (
     EXPORT_FORMATS,
     describe_total,
+    payment_order_sepa_create,
     payment_orders_export,
     payment_orders_reexport,
+    sepa_file_of,
+    sepa_unavailable,
 )
 from grants.views.common import AuthenticatedRequest, file_response, require
 from municipalities.models import Municipality
@@ -102,12 +108,18 @@ def payment_order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
     require(request.user, Capability.PREPARE_PAYMENT)
     export = get_payment_order_export_for_user(request.user, pk)
     rows = export_rows(export)
+    sepa_file = sepa_file_of(export)
+    sepa_reason, sepa_offered = sepa_unavailable(export, sepa_file)
+    labels = {"csv": "CSV", "xlsx": "XLSX", "xml": _("SEPA-Datei (pain.001)")}
     return render(request, "grants/payment_order_detail.html", {
         "export": export, "rows": rows,
         "sum_check": describe_total(export.row_count, export.total),
         "sum_matches": sum((row.amount for row in rows), ZERO) == export.total and len(rows) == export.row_count,
-        "downloads": [(fmt.upper(), reverse("grants:payment_order_download", args=[export.pk, fmt]))
-                      for fmt in EXPORT_FORMATS],
+        "downloads": [(labels[fmt], reverse("grants:payment_order_download", args=[export.pk, fmt]))
+                      for fmt in EXPORT_FORMATS if fmt != "xml" or sepa_file is not None],
+        "sepa_file": sepa_file, "sepa_reason": sepa_reason, "sepa_offered": sepa_offered,
+        "sepa_test_debtor": sepa_file is not None and is_test_iban(sepa_file.debtor_iban),
+        "sepa_blocked": sepa_offered and refuse_sepa_debtor() is not None,
         "reexport_form": ReexportForm(),
     })
 
@@ -118,7 +130,8 @@ def payment_order_download(request: AuthenticatedRequest, pk: int, fmt: str) -> 
     """The CSV or XLSX of an export, always the same bytes; a download records nothing."""
     require(request.user, Capability.PREPARE_PAYMENT)
     if fmt not in EXPORT_FORMATS:
-        return HttpResponseNotFound(_("Dieses Exportformat gibt es nicht. Möglich sind „csv“ und „xlsx“."),
+        return HttpResponseNotFound(_("Dieses Exportformat gibt es nicht. Möglich sind „csv“, „xlsx“ und „xml“ "
+                                      "(SEPA)."),
                                     content_type="text/plain; charset=utf-8")
     export = get_payment_order_export_for_user(request.user, pk)
     writer, content_type = EXPORT_FORMATS[fmt]
@@ -149,4 +162,21 @@ def payment_order_reexport(request: AuthenticatedRequest, pk: int) -> HttpRespon
     messages.success(request, _("Export %(number)s wird erneut bereitgestellt (%(sum)s); der erneute Export "
                                 "ist protokolliert.") % {"number": export.number,
                                                          "sum": describe_total(export.row_count, export.total)})
+    return redirect("grants:payment_order_detail", pk=export.pk)
+
+
+@login_required
+@require_POST
+def payment_order_sepa(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """„SEPA-Datei erstellen“ for an export made without one: once, recorded, from its snapshot."""
+    require(request.user, Capability.PREPARE_PAYMENT)
+    export = get_payment_order_export_for_user(request.user, pk)
+    try:
+        sepa_file = payment_order_sepa_create(export=export, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("grants:payment_order_detail", pk=export.pk)
+    messages.success(request, _("SEPA-Datei %(id)s erstellt (%(sum)s, Ausführung am %(date)s).") % {
+        "id": sepa_file.message_id, "sum": describe_total(export.row_count, export.total),
+        "date": format_date(sepa_file.execution_date)})
     return redirect("grants:payment_order_detail", pk=export.pk)
