@@ -84,8 +84,7 @@ def _secret(value: str, path: str) -> str:
             return Path(path).read_text(encoding="utf-8").strip()
         except OSError as error:
             logger.error("Siegel: Geheimnisdatei %s nicht lesbar: %s", path, error)
-            raise SealUnavailable(_("Das elektronische Siegel ist nicht verfügbar: Die Datei mit der Passphrase "
-                                    "bzw. PIN ist nicht lesbar. Der Bescheid wurde nicht erlassen.")) from None
+            raise _unavailable(_("Datei mit Passphrase bzw. PIN nicht lesbar")) from None
     return value
 
 

@@ -57,8 +57,6 @@ def notice_check_view(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             result = notice_check(data=form.cleaned_data["file"], user=request.user)
-        else:
-            status = 400
     return render(request, "grants/notice_check.html", {
         "form": form, "result": result, "sealing_configured": sealing_configured(),
         "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1_048_576}, status=status)

@@ -279,16 +279,15 @@ def test_a_seal_from_an_untrusted_certificate_is_reported_as_such(pkcs12_seal, p
 def test_a_file_that_is_no_pdf_gets_a_german_error(db, client):
     response = check(client, b"Sehr geehrte Damen und Herren,", name="bescheid.pdf")
 
-    assert response.status_code == 400
-    assert "Die Datei ist kein PDF-Dokument." in text_of(response)
+    assert response.status_code == 200  # the form again, the reason beside the field
+    assert "Die Datei ist kein PDF-Dokument." in text_of(response) and 'id="ergebnis"' not in text_of(response)
 
 
 def test_a_damaged_pdf_is_reported_not_a_server_error(db, client):
     response = check(client, b"%PDF-1.7\n" + b"\x00kaputt" * 50)
 
     assert response.status_code == 200
-    assert "ist aber beschädigt" in text_of(response) or "Die Datei trägt kein elektronisches Siegel" in text_of(
-        response)
+    assert "Die Datei beginnt wie ein PDF, ist aber beschädigt und kann nicht gelesen werden." in text_of(response)
     assert "Nicht bestätigt" in text_of(response)
 
 
@@ -297,8 +296,8 @@ def test_a_file_above_the_upload_limit_is_refused(settings, client):
 
     response = check(client, b"%PDF-1.7\n" + b"0" * 1_048_576)
 
-    assert response.status_code == 400
-    assert "Die Datei ist größer als 1 MB" in text_of(response)
+    assert response.status_code == 200
+    assert "Die Datei ist größer als 1 MB" in text_of(response) and 'id="ergebnis"' not in text_of(response)
 
 
 def test_the_check_page_is_limited_per_address(settings, client, award, approver):
@@ -366,7 +365,7 @@ def test_the_demo_seals_with_a_generated_test_seal_marked_as_such(settings, tmp_
     assert (tmp_path / "demo-seal" / "ca.pem").exists()
     page = text_of(check(client, bytes(notice.pdf)))
     assert "Echt und unverändert" in page  # the demo trusts its own test root
-    assert "Testsiegel – nicht für den Rechtsverkehr" in page
+    assert 'id="testsiegel"' in page and "Testsiegel – nicht für den Rechtsverkehr" in page
     client.force_login(coordinator_a)
     detail = text_of(client.get(reverse("grants:application_detail", args=[notice.application_id])))
     assert "Testsiegel – nicht für den Rechtsverkehr" in detail
