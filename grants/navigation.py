@@ -34,6 +34,8 @@ def main_navigation(request):
         items.append((_("Bescheide"), "grants:notice_list", None))
     if user.can(Capability.VIEW_ALL) or user.can(Capability.ISSUE_NOTICE):
         items.append((_("Übergaben"), "grants:ceremony_list", None))
+    if user.can(Capability.VIEW_ALL) or user.can(Capability.APPLY):
+        items.append((_("Bescheid prüfen"), "grants:notice_check", None))
     if user.can(Capability.MANAGE_PROGRAMME):
         items.append((_("Rechtstexte"), "legal:admin_overview", None))
     if user.is_staff:

@@ -13,6 +13,7 @@ from grants.views import (
     detail,
     early_start,
     history,
+    notice_check,
     notice_list,
     notices,
     payment_orders,
@@ -58,6 +59,7 @@ urlpatterns = [
     # Bescheide and handover ceremonies
     path("antraege/<int:pk>/bescheid-erlassen/", notices.notice_issue_view, name="notice_issue"),
     path("antraege/<int:pk>/bescheid-vorschau/", notices.notice_preview_view, name="notice_preview"),
+    path("bescheid-pruefen/", notice_check.notice_check_view, name="notice_check"),
     path("bescheide/", notice_list.notice_list, name="notice_list"),
     path("bescheide/<int:pk>/pdf", notices.notice_download, name="notice_download"),
     path("bescheide/<int:pk>/bekanntgabe/", notices.notice_delivery_view, name="notice_delivery"),

@@ -145,6 +145,8 @@ SWEEP: dict[str, Case | tuple[Case, ...]] = {
     "legal:datenschutz": Case(PUBLIC, methods=GET, public_status=200),
     "legal:barrierefreiheit": Case(PUBLIC, methods=GET, public_status=200),
     "legal:feedback": Case(PUBLIC, public_status=200),
+    # Bescheid prüfen: public (a bank holding a forwarded notice may check it); nothing is stored.
+    "grants:notice_check": Case(PUBLIC, public_status=200, data=pdf_upload("file")),
     "legal:admin_overview": Case(C.MANAGE_PROGRAMME, methods=GET),
     "legal:edit": Case(C.MANAGE_PROGRAMME, {"kind": "impressum"}, data={"title": "Impressum", "body": "Neu"}),
     # Offene Daten: the public list of issued awards (no sign-in, GET only); an unknown period is a 404.

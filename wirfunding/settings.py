@@ -164,6 +164,36 @@ NOTICE_MAX_DAYS_AHEAD = env_int("NOTICE_MAX_DAYS_AHEAD", 7)
 if NOTICE_MAX_DAYS_AHEAD < 0:
     raise ImproperlyConfigured(f"NOTICE_MAX_DAYS_AHEAD={NOTICE_MAX_DAYS_AHEAD} darf nicht negativ sein.")
 
+# --- Electronic seal of issued notices (issue 13; grants/notices/seal.py, docs/notes-seal.md) ---
+# The authority's seal key: a PKCS#12 file with its passphrase (or a file holding it), or a
+# PKCS#11 token (module, token label, key label, certificate label – default the key label –, PIN
+# or a file holding it). Neither set: notices are issued unsealed and the pages say so.
+NOTICE_SEAL_PKCS12_FILE = env_str("NOTICE_SEAL_PKCS12_FILE", "")
+NOTICE_SEAL_PKCS12_PASSPHRASE = env_str("NOTICE_SEAL_PKCS12_PASSPHRASE", "")
+NOTICE_SEAL_PKCS12_PASSPHRASE_FILE = env_str("NOTICE_SEAL_PKCS12_PASSPHRASE_FILE", "")
+NOTICE_SEAL_PKCS11_MODULE = env_str("NOTICE_SEAL_PKCS11_MODULE", "")
+NOTICE_SEAL_PKCS11_TOKEN = env_str("NOTICE_SEAL_PKCS11_TOKEN", "")
+NOTICE_SEAL_PKCS11_KEY = env_str("NOTICE_SEAL_PKCS11_KEY", "")
+NOTICE_SEAL_PKCS11_CERT = env_str("NOTICE_SEAL_PKCS11_CERT", "")
+NOTICE_SEAL_PKCS11_PIN = env_str("NOTICE_SEAL_PKCS11_PIN", "")
+NOTICE_SEAL_PKCS11_PIN_FILE = env_str("NOTICE_SEAL_PKCS11_PIN_FILE", "")
+# Certificates (PEM or DER files, comma-separated) a seal must chain to for the check page to call it trusted.
+NOTICE_SEAL_TRUST_ROOTS = env_list("NOTICE_SEAL_TRUST_ROOTS", [])
+NOTICE_SEAL_LOCATION = env_str("NOTICE_SEAL_LOCATION", "")  # default: the issuing authority's city
+NOTICE_SEAL_TSA_URL = env_str("NOTICE_SEAL_TSA_URL", "")  # a RFC 3161 time-stamping authority: PAdES B-T
+NOTICE_SEAL_TEST = env_bool("NOTICE_SEAL_TEST", False)  # a test certificate: every page marks the seal as such
+# Development only (`make run`): seal with the demo's generated test seal (grants/notices/demo_seal.py).
+NOTICE_SEAL_DEMO = env_bool("NOTICE_SEAL_DEMO", False)
+NOTICE_SEAL_DEMO_DIR = Path(env_str("NOTICE_SEAL_DEMO_DIR", str(BASE_DIR / "var" / "demo-seal")))
+# The public check page ("Bescheid prüfen"): uploads per address and hour.
+NOTICE_CHECK_LIMIT_PER_ADDRESS = env_int("NOTICE_CHECK_LIMIT_PER_ADDRESS", 30)
+if NOTICE_SEAL_PKCS12_FILE and NOTICE_SEAL_PKCS11_MODULE:
+    raise ImproperlyConfigured("NOTICE_SEAL_PKCS12_FILE und NOTICE_SEAL_PKCS11_MODULE schließen einander aus.")
+if NOTICE_SEAL_PKCS11_MODULE and not NOTICE_SEAL_PKCS11_KEY:
+    raise ImproperlyConfigured("NOTICE_SEAL_PKCS11_MODULE verlangt NOTICE_SEAL_PKCS11_KEY (Schlüsselbezeichnung).")
+if NOTICE_SEAL_DEMO and not DEBUG:
+    raise ImproperlyConfigured("NOTICE_SEAL_DEMO (Testsiegel der Demo) ist nur mit DEBUG=true erlaubt.")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -77,7 +77,8 @@ class NoticeAdmin(AuditTrailMixin, ServiceModelAdmin):
     list_select_related = ("application__municipality", "issued_by", "ceremony")
     fields = ("kind", "number", application_column, link_column("award", _("Zuwendung")), "refers_to",
               issued_on_column, "issued_by", date_column("created_at", _("erfasst am")), "ceremony",
-              "pdf_download", "sha256", "page_count", "audit_trail")
+              "pdf_download", "sha256", "page_count", "sealed_at", "seal_subject", "seal_serial", "seal_fingerprint",
+              "seal_test", "audit_trail")
     readonly_fields = tuple(field for field in fields if field != "ceremony")
 
     def get_queryset(self, request):

@@ -76,6 +76,15 @@ class Notice(models.Model):
     snapshot = models.JSONField(_("gedruckte Angaben"), editable=False, default=dict,
                                 help_text=_("Jedes im Bescheid gedruckte Datum, wie es beim Erlass galt."))
     created_at = models.DateTimeField(_("erfasst am"), default=clock.now, editable=False)
+    # The authority's electronic seal over `pdf` (grants/notices/seal.py); empty: issued unsealed.
+    sealed_at = models.DateTimeField(_("gesiegelt am"), null=True, blank=True, editable=False)
+    seal_subject = models.CharField(_("Inhaber des Siegelzertifikats"), max_length=500, blank=True, editable=False)
+    seal_serial = models.CharField(_("Seriennummer des Siegelzertifikats"), max_length=80, blank=True,
+                                   editable=False)
+    seal_fingerprint = models.CharField(_("SHA-256 des Siegelzertifikats"), max_length=64, blank=True,
+                                        editable=False)
+    seal_test = models.BooleanField(_("Testsiegel"), default=False, editable=False,
+                                    help_text=_("Mit einem Testzertifikat gesiegelt – nicht für den Rechtsverkehr."))
 
     objects = IssuedQuerySet.as_manager()
 
@@ -97,6 +106,12 @@ class Notice(models.Model):
                 name="notice_amendment_refers_to_earlier",
                 condition=~Q(kind="aenderung") | Q(refers_to__isnull=False),
                 violation_error_message=_("Ein Änderungsbescheid muss auf den geänderten Bescheid verweisen."),
+            ),
+            models.CheckConstraint(
+                name="notice_seal_complete",
+                condition=(Q(sealed_at__isnull=True, seal_fingerprint="", seal_test=False)
+                           | (Q(sealed_at__isnull=False) & ~Q(seal_fingerprint=""))),
+                violation_error_message=_("Ein gesiegelter Bescheid nennt Zeitpunkt und Zertifikat des Siegels."),
             ),
         ]
 
@@ -126,6 +141,10 @@ class Notice(models.Model):
     def audit_case_id(self) -> int | None:
         """The case file (application) its audit entries belong to."""
         return self.application_id
+
+    @property
+    def sealed(self) -> bool:
+        return self.sealed_at is not None
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
-"""Issuing notices: a one-way act. The notice is rendered once, its bytes, their SHA-256 and
+"""Issuing notices: a one-way act. The notice is rendered once, sealed with the authority's
+electronic seal where one is configured (grants/notices/seal.py), its bytes, their SHA-256 and
 a snapshot of every printed datum are stored, and nothing of it changes afterwards (model,
 queryset, admin and – on PostgreSQL – database triggers refuse). A preview renders the
 same notice marked ENTWURF without numbering or storing anything. Who may issue which notice is
@@ -20,6 +21,7 @@ from core.formats import format_date
 from grants.handovers import handover
 from grants.models import Application, HandoverCeremony, Notice
 from grants.notices.render import render_notice_pdf
+from grants.notices.seal import SealInfo, notice_sealer
 from grants.notices.snapshot import notice_snapshot
 from grants.policies import check, may_notice_hand_over, may_notice_issue, refuse_capability
 from grants.policies.notices import CEREMONY_REFUSAL
@@ -81,6 +83,13 @@ def notice_date_errors(*, application: Application, kind: str, issued_on: date, 
     return errors
 
 
+def _seal_fields(seal: SealInfo | None) -> dict:
+    if seal is None:
+        return {}
+    return {"sealed_at": seal.sealed_at, "seal_subject": seal.subject, "seal_serial": seal.serial,
+            "seal_fingerprint": seal.fingerprint, "seal_test": seal.test}
+
+
 def _check_date(**kwargs) -> None:
     if errors := notice_date_errors(**kwargs):
         raise FieldErrors({"issued_on": errors})
@@ -109,21 +118,29 @@ def notice_issue(*, application: Application, kind: str, user, issued_on: date |
         # Before a number is drawn: a refused date consumes nothing of the sequence.
         _check_date(application=application, kind=kind, issued_on=issued_on, refers_to=refers_to,
                     reclaim=reclaim, amendment=amendment)
-        programme = application.programme
-        sequence = number_next(key=f"notice:{programme.pk}:{issued_on.year}")
-        number = f"{programme.file_reference_prefix}-B{issued_on.year}-{sequence:03d}"
-        snapshot = notice_snapshot(application=application, kind=kind, number=number, issued_on=issued_on,
-                                   signatory=user, refers_to=refers_to, ceremony=ceremony, changes=changes.strip(),
-                                   reclaim=reclaim)
-        pdf = render_notice_pdf(snapshot)
+        # So does a seal that cannot be used: its key is loaded (the token opened) before the number.
+        with notice_sealer() as sealer:
+            programme = application.programme
+            sequence = number_next(key=f"notice:{programme.pk}:{issued_on.year}")
+            number = f"{programme.file_reference_prefix}-B{issued_on.year}-{sequence:03d}"
+            snapshot = notice_snapshot(application=application, kind=kind, number=number, issued_on=issued_on,
+                                       signatory=user, refers_to=refers_to, ceremony=ceremony,
+                                       changes=changes.strip(), reclaim=reclaim)
+            pdf = render_notice_pdf(snapshot)
+            # The stored bytes are the sealed bytes: the rendering, then the seal as an incremental update.
+            seal = None
+            if sealer is not None:
+                pdf, seal = sealer.seal(pdf, authority=snapshot["authority"]["name"],
+                                        location=snapshot["authority"]["city"])
         notice = Notice.objects.create(
             kind=kind, number=number, application=application,
             award=getattr(application, "award", None) if kind != K.REJECTION else None,
             refers_to=refers_to, issued_on=issued_on, issued_by=user, ceremony=ceremony,
-            pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), snapshot=snapshot)
+            pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), snapshot=snapshot, **_seal_fields(seal))
         audit_log(actor=user, action="grants.notice.issued", target=notice,
                   data={"kind": kind, "number": number, "application": application.file_reference,
-                        "sha256": notice.sha256, **({"reclaim": reclaim.pk} if reclaim is not None else {})})
+                        "sha256": notice.sha256, **({"reclaim": reclaim.pk} if reclaim is not None else {}),
+                        **({"seal": seal.fingerprint, "seal_test": seal.test} if seal is not None else {})})
         notice_delivery_from_ceremony(notice=notice, ceremony=ceremony, user=user)
         # A reclaim notice is told as the reclaim's hand-over (reclaims.py), an Änderungsbescheid
         # with the amendment's approval letter (amendments.py).
