@@ -19,6 +19,7 @@ urlpatterns = [
     path("konto/", include("django.contrib.auth.urls")),
     path("konto/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("grants.urls")),
     path("", include("background.urls")),
     path("", include("legal.urls")),
