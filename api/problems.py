@@ -57,7 +57,8 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         else:
             for index, item in enumerate(detail):
                 if item:
-                    for sub_key, messages in flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                    name = f"{prefix}.{index}" if prefix else str(index)
+                    for sub_key, messages in flatten_errors(item, name).items():
                         result.setdefault(sub_key, []).extend(messages)
     else:
         result[prefix or non_field] = [str(detail)]
