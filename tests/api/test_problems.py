@@ -127,3 +127,18 @@ def test_applications_list_costs_the_same_queries_for_2_and_8_applications(progr
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/v1/applications/").json()["count"] == 8
     assert len(few) == len(many) <= 4
+
+
+def test_nul_in_a_parameter_is_a_400_problem_not_a_database_error(api_client, clerk):
+    body = _problem(api_client(clerk).get("/api/v1/applications/", {"programme": "wir\x00"}), 400)
+    assert "NUL" in body["detail"]
+
+
+def test_a_programming_error_is_logged_and_answered_as_a_500_problem(api_client, clerk, monkeypatch, caplog):
+    def broken(user):
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr("api.views.programmes.programmes_visible_to", broken)
+    body = _problem(api_client(clerk).get("/api/v1/programmes/"), 500)
+    assert body["title"] == "Interner Fehler" and "kaputt" not in body["detail"]
+    assert any(record.exc_info and "kaputt" in str(record.exc_info[1]) for record in caplog.records)
