@@ -464,3 +464,53 @@ if not 1 <= XDOMEA_RETENTION_YEARS <= 100:
 SEPA_DEBTOR_NAME = env_str("SEPA_DEBTOR_NAME", "Landeshauptkasse Hessen (TEST)" if DEBUG else "")
 SEPA_DEBTOR_IBAN = env_str("SEPA_DEBTOR_IBAN", "DE35123456789900000000" if DEBUG else "")
 SEPA_DEBTOR_BIC = env_str("SEPA_DEBTOR_BIC", "TESTDEFFXXX" if DEBUG else "")
+
+# --- REST API (issue 13) ---
+# /api/v1/ (api/urls.py): Django REST framework with personal API tokens (api/authentication.py),
+# errors as RFC 9457 problem details (api/problems.py), the OpenAPI schema by drf-spectacular.
+INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
+API_THROTTLE_READ = env_str("API_THROTTLE_READ", "600/min")
+API_THROTTLE_WRITE = env_str("API_THROTTLE_WRITE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_read": API_THROTTLE_READ, "api_write": API_THROTTLE_WRITE},
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WIR-Förderverwaltung API",
+    "DESCRIPTION": (
+        "Programmierschnittstelle der Förderverwaltung des Programms „WIR – Vielfalt und Teilhabe“. "
+        "Jede Anfrage braucht einen persönlichen API-Schlüssel (`Authorization: Bearer <Schlüssel>`), "
+        "anzulegen unter „Mein Konto“. Sichtbar ist genau, was die Person in der Anwendung sieht. "
+        "Fehler werden als Problem Details nach RFC 9457 (`application/problem+json`) beantwortet; "
+        "Geldbeträge sind Dezimalzahlen als Zeichenketten in Euro mit zwei Nachkommastellen."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "grants.models.ApplicationStatus",
+        "AwardStatusEnum": "grants.models.Award.Status",
+        "PaymentStatusEnum": "grants.models.Disbursement.Status",
+        "ProofStatusEnum": "grants.models.UsageReport.Status",
+        "ProofKindEnum": "grants.models.UsageReport.Kind",
+        "ReclaimStatusEnum": "grants.models.Reclaim.Status",
+        "NoticeKindEnum": "grants.models.Notice.Kind",
+    },
+}

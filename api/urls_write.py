@@ -1,0 +1,3 @@
+"""The writing endpoints of the REST API (included by api/urls.py)."""
+
+urlpatterns: list = []
