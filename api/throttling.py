@@ -14,6 +14,10 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenRateThrottle(SimpleRateThrottle):
+    def __init__(self):
+        """The scope, and with it the rate, is chosen per request (allow_request); SimpleRateThrottle's
+        own __init__ would ask for a rate before there is a scope."""
+
     def allow_request(self, request: Request, view) -> bool:
         self.scope = "api_read" if request.method in READ_METHODS else "api_write"
         self.rate = self.get_rate()
