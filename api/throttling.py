@@ -6,6 +6,7 @@ default cache: with several app servers a shared Redis (CACHE_URL) makes them on
 """
 
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
@@ -14,9 +15,13 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    def __init__(self):
-        """The scope, and with it the rate, is chosen per request (allow_request); SimpleRateThrottle's
-        own __init__ would ask for a rate before there is a scope."""
+    def __init__(self) -> None:
+        # The scope depends on the request's method: the rate is read in allow_request.
+        pass
+
+    def get_rate(self) -> str:
+        # Read on every request (not once at import), so a change of the settings takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def allow_request(self, request: Request, view) -> bool:
         self.scope = "api_read" if request.method in READ_METHODS else "api_write"

@@ -6,9 +6,16 @@ addresses through (`_open_to_tokens`) and DRF answers 401 itself, as problem det
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from rest_framework.routers import SimpleRouter
 
 from api import problems
+from api.views.applications import ApplicationViewSet
+from api.views.awards import AwardViewSet
+from api.views.deadlines import DeadlineViewSet
 from api.views.docs import DocsView, SchemaView
+from api.views.notices import NoticeViewSet
+from api.views.payments import PaymentViewSet, ProofViewSet, ReclaimViewSet
+from api.views.programmes import ProgrammeViewSet
 
 app_name = "api"
 
@@ -22,10 +29,21 @@ def _open_to_tokens(patterns: list) -> list:
     return patterns
 
 
+router = SimpleRouter()
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("awards", AwardViewSet, basename="award")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("proofs", ProofViewSet, basename="proof")
+router.register("reclaims", ReclaimViewSet, basename="reclaim")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+
 urlpatterns = _open_to_tokens([
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path("", include("api.urls_write")),
+    *router.urls,
     # Anything else under /api/v1/: a 404 problem, not the HTML page.
     re_path(r"^.*$", problems.not_found, name="not_found"),
 ])

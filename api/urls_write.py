@@ -1,19 +1,15 @@
-"""The writing endpoints of the REST API (included by api/urls.py; api/views/write.py)."""
+"""The writing endpoints of the REST API (included by api/urls.py before the read routes;
+api/views/write.py). The applications resource is one viewset for reading and writing."""
 
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from api.views.write import (
-    ApplicationChangeView,
-    ApplicationCreateView,
-    ApplicationPlanView,
-    ApplicationSubmitView,
-    PaymentCallView,
-)
+from api.views.write import ApplicationWriteViewSet, PaymentCallView
+
+router = SimpleRouter()
+router.register("applications", ApplicationWriteViewSet, basename="application")
 
 urlpatterns = [
-    path("applications/", ApplicationCreateView.as_view(), name="application_create"),
-    path("applications/<int:pk>/", ApplicationChangeView.as_view(), name="application_change"),
-    path("applications/<int:pk>/plan/", ApplicationPlanView.as_view(), name="application_plan"),
-    path("applications/<int:pk>/submit/", ApplicationSubmitView.as_view(), name="application_submit"),
+    *router.urls,
     path("awards/<int:pk>/payment-calls/", PaymentCallView.as_view(), name="payment_call_create"),
 ]

@@ -48,12 +48,21 @@ def _succeeded(request: HttpRequest, response: HttpResponse) -> bool:
     """A redirect (the pattern of every form here: post, redirect, get) or a download the form
     produced. A form shown again (200 HTML), a refusal (4xx, or a redirect carrying an error
     message, as the views answer a domain rule) or a server error (5xx) is no success."""
+    if getattr(response, "form_token_succeeded", False):  # see mark_succeeded
+        return True
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
     if any(message.level >= messages.ERROR for message in queued):
         return False
     if response.status_code in (301, 302, 303, 307, 308):
         return True
     return 200 <= response.status_code < 300 and response.has_header("Content-Disposition")
+
+
+def mark_succeeded(response: HttpResponse) -> HttpResponse:
+    """For a form whose result is a page shown once instead of a redirect (a new API key's
+    secret): the claim is kept, so a repeat of the form is refused rather than run again."""
+    response.form_token_succeeded = True  # type: ignore[attr-defined]
+    return response
 
 
 def _safe_target(request: HttpRequest, url: str) -> str | None:

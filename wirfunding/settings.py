@@ -427,7 +427,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_read": API_THROTTLE_READ, "api_write": API_THROTTLE_WRITE},
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
@@ -448,5 +448,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SECURITY": [{"apiToken": []}],
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "grants.models.ApplicationStatus",
+        "AwardStatusEnum": "grants.models.Award.Status",
+        "PaymentStatusEnum": "grants.models.Disbursement.Status",
+        "ProofStatusEnum": "grants.models.UsageReport.Status",
+        "ProofKindEnum": "grants.models.UsageReport.Kind",
+        "ReclaimStatusEnum": "grants.models.Reclaim.Status",
+        "NoticeKindEnum": "grants.models.Notice.Kind",
+    },
 }

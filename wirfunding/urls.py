@@ -18,6 +18,7 @@ urlpatterns = [
     path("konto/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("konto/", include("django.contrib.auth.urls")),
     path("konto/", include("accounts.urls")),
+    path("konto/api-schluessel/", include("api.urls_pages")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("", include("grants.urls")),

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
+from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,23 +25,29 @@ from rest_framework.utils import json as drf_json
 from rest_framework.views import APIView
 
 from accounts.roles import Capability
-from api.problems import problem_response
+from api.problems import CONTENT_TYPE, problem_response
+from api.schema import ProblemSerializer
+from api.serializers.applications import ApplicationDetailSerializer
+from api.serializers.payments import PaymentSerializer
+from api.views.applications import ApplicationViewSet
 from api.writes.idempotency import HEADER, REPLAYED_HEADER, idempotent
 from api.writes.input import PlanInput, details_form, payment_form, raise_form_errors
 from api.writes.serializers import (
     ApplicationCreateInput,
     ApplicationDetailsInput,
-    ApplicationResultSerializer,
     PaymentCallInput,
-    PaymentCallResultSerializer,
     PlanSerializer,
-    ProblemSerializer,
     SubmitInput,
 )
 from core.errors import BudgetExceeded, FieldErrors
-from grants.models import Application
+from grants.models import Application, Disbursement
 from grants.selectors.payments import payment_year_rows
-from grants.selectors.scoping import awards_visible_to, get_application_for_user, get_open_programme
+from grants.selectors.scoping import (
+    DISBURSEMENT_RELATED,
+    awards_visible_to,
+    get_application_for_user,
+    get_open_programme,
+)
 from grants.services.applications import application_save, application_submit
 from grants.services.disbursements import disbursement_request
 from grants.services.plans import plan_lines
@@ -76,7 +83,7 @@ def _problems(*codes: int) -> dict:
              "oder der Idempotency-Key wurde für eine andere Anfrage verwendet.",
         429: "Zu viele schreibende Anfragen mit diesem API-Schlüssel (Retry-After).",
     }
-    return {(code, "application/problem+json"): OpenApiResponse(ProblemSerializer, description=descriptions[code])
+    return {(code, CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description=descriptions[code])
             for code in sorted({*codes, 400, 401, 415, 429})}
 
 
@@ -87,34 +94,37 @@ IDEMPOTENCY_KEY = OpenApiParameter(
                 f"`{REPLAYED_HEADER}: true`) und bewirkt nichts ein zweites Mal; mit anderem Inhalt: 422.")
 
 
-def _result(application: Application, status: int = 200, **headers: str) -> Response:
-    application = Application.objects.select_related("programme", "municipality").get(pk=application.pk)
-    return Response(ApplicationResultSerializer(application).data, status=status, headers=headers or None)
-
-
 def _shape(serializer_class, data, **kwargs) -> dict:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-class ApplicationCreateView(APIView):
+class ApplicationWriteViewSet(ApplicationViewSet):
+    """The applications resource: reading (ApplicationViewSet) and, for the coordination, writing."""
+
     parser_classes = [DecimalJSONParser]
 
+    def _answer(self, application: Application, status: int = 200, **headers: str) -> Response:
+        """The application as GET …/applications/{id}/ shows it."""
+        instance = self.visible(self.request.user).get(pk=application.pk)
+        return Response(ApplicationDetailSerializer(instance, context=self.get_serializer_context()).data,
+                        status=status, headers=headers or None)
+
     @extend_schema(
-        operation_id="application_create", tags=[TAG], summary="Antragsentwurf anlegen",
+        operation_id="applications_create", tags=[TAG], summary="Antragsentwurf anlegen",
         description="Legt für die eigene Gebietskörperschaft einen Antragsentwurf in einer offenen Förderperiode an "
                     "– mit den Angaben des Antragsformulars und, wenn mitgesendet, dem Finanzierungsplan. Ein "
                     "Entwurf darf unausgeglichen sein; alle Regeln des Plans gelten beim Einreichen.",
         request=ApplicationCreateInput, parameters=[IDEMPOTENCY_KEY],
-        responses={201: ApplicationResultSerializer, **_problems(403, 409, 422)},
+        responses={201: ApplicationDetailSerializer, **_problems(403, 409, 422)},
         examples=[OpenApiExample("Entwurf", request_only=True, value={
             "programme": "wir-2026", "title": "WIR-Vielfaltszentrum Werra-Meißner-Kreis",
             "purpose": "Betrieb des WIR-Vielfaltszentrums", "period_start": "2026-01-01",
             "period_end": "2030-12-31", "contact_name": "Jana Keller", "contact_email": "jana.keller@example.org"})],
     )
     @idempotent
-    def post(self, request: Request) -> Response:
+    def create(self, request: Request) -> Response:
         require(request.user, Capability.APPLY)
         values = _shape(ApplicationCreateInput, request.data)
         try:
@@ -122,24 +132,20 @@ class ApplicationCreateView(APIView):
         except Http404 as error:
             raise FieldErrors({"programme": [str(error)]}) from None
         details = details_form(values, programme=programme)
-        plan = PlanInput(values["plan"], programme=programme) if "plan" in values else None
+        plan = PlanInput(values, programme=programme) if {"expenditures", "financings"} & set(values) else None
         raise_form_errors(details, *([plan.grid] if plan else []))
         expenditures, financings = plan.lines() if plan else ([], [])
         application = application_save(user=request.user, data=details.service_data(), expenditures=expenditures,
                                        financings=financings, programme=programme)
-        return _result(application, 201, Location=f"/api/v1/applications/{application.pk}/")
-
-
-class ApplicationChangeView(APIView):
-    parser_classes = [DecimalJSONParser]
+        return self._answer(application, 201, Location=f"/api/v1/applications/{application.pk}/")
 
     @extend_schema(
-        operation_id="application_change", tags=[TAG], summary="Angaben eines Antrags ändern",
+        operation_id="applications_partial_update", tags=[TAG], summary="Angaben eines Antrags ändern",
         description="Ändert die mitgesendeten Angaben eines Entwurfs (oder eines Antrags mit offener "
                     "Nachforderung); der Finanzierungsplan bleibt, wie er ist.",
-        request=ApplicationDetailsInput, responses={200: ApplicationResultSerializer, **_problems(403, 404, 409, 422)},
+        request=ApplicationDetailsInput, responses={200: ApplicationDetailSerializer, **_problems(403, 404, 409, 422)},
     )
-    def patch(self, request: Request, pk: int) -> Response:
+    def partial_update(self, request: Request, pk=None) -> Response:
         require(request.user, Capability.APPLY)
         application = get_application_for_user(request.user, pk)
         values = _shape(ApplicationDetailsInput, request.data, partial=True)
@@ -148,26 +154,23 @@ class ApplicationChangeView(APIView):
         expenditures, financings = plan_lines(application)
         saved = application_save(user=request.user, data=details.service_data(), expenditures=expenditures,
                                  financings=financings, application=application)
-        return _result(saved)
-
-
-class ApplicationPlanView(APIView):
-    parser_classes = [DecimalJSONParser]
+        return self._answer(saved)
 
     @extend_schema(
-        operation_id="application_plan_replace", tags=[TAG], summary="Finanzierungsplan ersetzen",
+        operation_id="applications_plan_replace", tags=[TAG], summary="Finanzierungsplan ersetzen",
         description="Ersetzt den ganzen Finanzierungsplan: Ausgaben je Haushaltsjahr und Kostenart, Finanzierung je "
-                    "Haushaltsjahr und Quelle – die Zellen der Plantabelle des Antragsformulars; was fehlt, ist leer. "
-                    "Fehler stehen unter den Schlüsseln der Zellen (`expenditure-2027-personal`, "
-                    "`financing-2027-zuwendung`, `year-2027`).",
-        request=PlanSerializer, responses={200: ApplicationResultSerializer, **_problems(403, 404, 409, 422)},
+                    "Haushaltsjahr und Quelle – die Zellen der Plantabelle des Antragsformulars, in der Form, in der "
+                    "der Antrag sie zeigt; was fehlt, ist leer. Fehler stehen unter den Schlüsseln der Zellen "
+                    "(`expenditure-2027-personal`, `financing-2027-zuwendung`, `year-2027`).",
+        request=PlanSerializer, responses={200: ApplicationDetailSerializer, **_problems(403, 404, 409, 422)},
         examples=[OpenApiExample("Ein Jahr", request_only=True, value={
             "expenditures": [{"year": 2026, "category": "personal", "amount": "118000.00", "positions": "2.00"},
                              {"year": 2026, "category": "mikroprojekte", "amount": "5000.00"}],
-            "financing": [{"year": 2026, "source": "zuwendung", "amount": "100000.00"},
-                          {"year": 2026, "source": "eigenmittel", "amount": "23000.00"}]})],
+            "financings": [{"year": 2026, "source": "zuwendung", "amount": "100000.00"},
+                           {"year": 2026, "source": "eigenmittel", "amount": "23000.00"}]})],
     )
-    def put(self, request: Request, pk: int) -> Response:
+    @action(detail=True, methods=["put"], filter_backends=[], pagination_class=None)
+    def plan(self, request: Request, pk=None) -> Response:
         require(request.user, Capability.APPLY)
         application = get_application_for_user(request.user, pk)
         plan = PlanInput(_shape(PlanSerializer, request.data), programme=application.programme,
@@ -176,39 +179,36 @@ class ApplicationPlanView(APIView):
         expenditures, financings = plan.lines()
         saved = application_save(user=request.user, data={}, expenditures=expenditures, financings=financings,
                                  application=application)
-        return _result(saved)
-
-
-class ApplicationSubmitView(APIView):
-    parser_classes = [DecimalJSONParser]
+        return self._answer(saved)
 
     @extend_schema(
-        operation_id="application_submit", tags=[TAG], summary="Antrag einreichen",
+        operation_id="applications_submit", tags=[TAG], summary="Antrag einreichen",
         description="Reicht den Entwurf verbindlich ein (er erhält sein Aktenzeichen) oder, nach einer "
                     "Nachforderung, erneut mit der Antwort (`answer`). Ein zweites Einreichen wird mit 409 "
                     "abgelehnt.",
         request=SubmitInput, parameters=[IDEMPOTENCY_KEY],
-        responses={200: ApplicationResultSerializer, **_problems(403, 404, 409, 422)},
+        responses={200: ApplicationDetailSerializer, **_problems(403, 404, 409, 422)},
     )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     @idempotent
-    def post(self, request: Request, pk: int) -> Response:
+    def submit(self, request: Request, pk=None) -> Response:
         require(request.user, Capability.APPLY)
         application = get_application_for_user(request.user, pk)
         values = _shape(SubmitInput, request.data)
         submitted = application_submit(application=application, user=request.user, answer=values.get("answer", ""))
-        return _result(submitted)
+        return self._answer(submitted)
 
 
 class PaymentCallView(APIView):
     parser_classes = [DecimalJSONParser]
 
     @extend_schema(
-        operation_id="payment_call_create", tags=[TAG], summary="Mittel abrufen",
+        operation_id="awards_payment_calls_create", tags=[TAG], summary="Mittel abrufen",
         description="Ruft Mittel eines Haushaltsjahres der eigenen Zuwendung ab – höchstens, was von diesem Jahr "
                     "übrig ist, und nur so weit, wie sie bald nach der Auszahlung gebraucht werden; erst nach dem "
                     "Zuwendungsbescheid.",
         request=PaymentCallInput, parameters=[IDEMPOTENCY_KEY],
-        responses={201: PaymentCallResultSerializer, **_problems(403, 404, 409, 422)},
+        responses={201: PaymentSerializer, **_problems(403, 404, 409, 422)},
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
@@ -228,5 +228,7 @@ class PaymentCallView(APIView):
             return problem_response(request, status=409, slug="mittel-ueberschritten",
                                     title=_("Mittel überschritten"), detail=error.message,
                                     errors={"amount": [error.message]})
-        return Response(PaymentCallResultSerializer(disbursement).data, status=201)
+        disbursement = Disbursement.objects.select_related(*DISBURSEMENT_RELATED).get(pk=disbursement.pk)
+        return Response(PaymentSerializer(disbursement).data, status=201,
+                        headers={"Location": f"/api/v1/payments/{disbursement.pk}/"})
 

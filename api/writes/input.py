@@ -63,13 +63,13 @@ def details_form(values: dict, *, programme: FundingProgramme,
 
 class PlanInput:
     """The plan lines of the request ({"expenditures": [{year, category, amount, positions}],
-    "financing": [{year, source, amount}]}) in the plan grid of the page (`grid`, checked with
+    "financings": [{year, source, amount}]}) in the plan grid of the page (`grid`, checked with
     `raise_form_errors`), and afterwards as plan lines for the service (`lines`)."""
 
     def __init__(self, plan: dict, *, programme: FundingProgramme, application: Application | None = None):
         self.categories = {category.code: category for category in programme.cost_categories.all()}
         sources = set(FinancingSource.values)
-        expenditure_input, financing_input = plan.get("expenditures", []), plan.get("financing", [])
+        expenditure_input, financing_input = plan.get("expenditures", []), plan.get("financings", [])
         years = sorted(set(programme.years) | {line["year"] for line in [*expenditure_input, *financing_input]})
         data: dict[str, str] = {}
         # Lines the grid cannot hold, for the plan rules to name.

@@ -58,3 +58,36 @@ def cast(coordinator_a, coordinator_b, clerk, approver, programme_admin, no_role
 
 MINISTRY = ("clerk", "approver", "programme_admin")
 ROLE_NAMES = {Role.SACHBEARBEITUNG: "clerk", Role.BEWILLIGUNG: "approver", Role.PROGRAMMVERWALTUNG: "programme_admin"}
+
+
+# -- a case that reaches every resource ------------------------------------------------------------
+# Body A (coordinator_a): an award 2021–2025 with its Zuwendungsbescheid, 20.000,00 € of 2023 paid,
+# the interim proof of use 2023 submitted and a reclaim proposed on it (the ministry's internal work:
+# the body has not been heard yet). Body B (coordinator_b): a submitted application, no award.
+# The clock stands on 01.03.2024.
+
+
+@pytest.fixture
+def case(coordinator_a, coordinator_b, clerk, approver):
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.grants import reclaim_fixtures as rf
+
+    with rf.at(rf.TODAY):
+        award, notice = rf.award_with_notice(coordinator_a, clerk, approver)
+        payment = rf.pay(award, 2023, Decimal("20000.00"), date(2023, 1, 2), coordinator=coordinator_a,
+                         clerk=clerk, approver=approver)
+        report = rf.submitted_interim(award, coordinator_a)
+        reclaim = rf.propose(report, clerk)
+        other = factories.submitted_application(award.application.programme, coordinator_b)
+    return {"award": award, "application": award.application, "notice": notice, "payment": payment,
+            "report": report, "reclaim": reclaim, "other_application": other}
+
+
+@pytest.fixture
+def frozen_today():
+    from tests.grants import reclaim_fixtures as rf
+
+    with rf.at(rf.TODAY):
+        yield rf.TODAY

@@ -27,16 +27,16 @@ DETAILS = {
 
 def plan_body(years=range(2026, 2031), grant="100000.00", own="30000.00") -> dict:
     """The plan of tests.grants.views.test_application_views.plan_post, as the API takes it."""
-    expenditures, financing = [], []
+    expenditures, financings = [], []
     for year in years:
         expenditures += [
             {"year": year, "category": "personal", "amount": "118000.00", "positions": "2.00"},
             {"year": year, "category": "mikroprojekte", "amount": "5000.00"},
             {"year": year, "category": "sachausgaben", "amount": "7000.00"},
         ]
-        financing += [{"year": year, "source": "zuwendung", "amount": grant},
-                      {"year": year, "source": "eigenmittel", "amount": own}]
-    return {"expenditures": expenditures, "financing": financing}
+        financings += [{"year": year, "source": "zuwendung", "amount": grant},
+                       {"year": year, "source": "eigenmittel", "amount": own}]
+    return {"expenditures": expenditures, "financings": financings}
 
 
 def url(application, suffix="") -> str:
@@ -52,7 +52,7 @@ def draft(programme, coordinator_a):
 
 
 def test_coordinator_creates_a_draft_with_its_plan(api_client, coordinator_a, programme):
-    response = api_client(coordinator_a).post(CREATE, DETAILS | {"plan": plan_body()}, format="json")
+    response = api_client(coordinator_a).post(CREATE, DETAILS | plan_body(), format="json")
 
     assert response.status_code == 201, response.json()
     application = Application.objects.get()
@@ -60,7 +60,7 @@ def test_coordinator_creates_a_draft_with_its_plan(api_client, coordinator_a, pr
     body = response.json()
     assert body["status"] == "entwurf" and body["status_label"] == "Entwurf"
     assert body["file_reference"] is None and body["requested_grant"] == "500000.00"
-    assert body["plan"]["expenditures"][0] == {"year": 2026, "category": "personal",
+    assert body["expenditures"][0] == {"year": 2026, "category": "personal",
                                                 "category_name": "Personalausgaben WIR-Koordination",
                                                 "amount": "118000.00", "positions": "2.00"}
     assert application.municipality == coordinator_a.municipality and application.created_by == coordinator_a
@@ -73,7 +73,7 @@ def test_coordinator_creates_a_draft_with_its_plan(api_client, coordinator_a, pr
 def test_amounts_as_json_numbers_are_read_exactly(api_client, coordinator_a, programme):
     body = plan_body(years=[2026])
     body["expenditures"][1]["amount"] = 4999.99  # a JSON number: read as Decimal, never as float
-    response = api_client(coordinator_a).post(CREATE, DETAILS | {"plan": body}, format="json")
+    response = api_client(coordinator_a).post(CREATE, DETAILS | body, format="json")
     assert response.status_code == 201, response.json()
     line = PlanExpenditure.objects.get(category__code="mikroprojekte")
     assert line.amount == Decimal("4999.99")
@@ -106,7 +106,7 @@ def test_second_application_in_the_period_is_refused_with_the_policys_reason(api
 
 def test_request_that_is_no_json_object_is_a_problem_not_a_server_error(api_client, coordinator_a, programme):
     client = api_client(coordinator_a)
-    for payload in (["a"], "text", 5, {"plan": {"expenditures": "x"}}, {"title": ["a"]}):
+    for payload in (["a"], "text", 5, {"expenditures": "x"}, {"title": ["a"]}):
         response = client.post(CREATE, payload, format="json")
         assert response.status_code == 400, payload
         assert response["Content-Type"] == "application/problem+json"
@@ -174,7 +174,7 @@ def test_patch_changes_only_what_is_sent_and_keeps_the_plan(api_client, coordina
 def test_plan_is_replaced_as_a_whole(api_client, coordinator_a, draft):
     response = api_client(coordinator_a).put(url(draft, "plan/"), plan_body(years=[2026, 2027]), format="json")
     assert response.status_code == 200, response.json()
-    assert sorted({line["year"] for line in response.json()["plan"]["expenditures"]}) == [2026, 2027]
+    assert sorted({line["year"] for line in response.json()["expenditures"]}) == [2026, 2027]
     assert set(PlanExpenditure.objects.filter(application=draft).values_list("year", flat=True)) == {2026, 2027}
 
 
@@ -183,7 +183,7 @@ def test_plan_lines_the_grid_has_no_cell_for_are_named_by_the_plan_rules(api_cli
     body["expenditures"][2]["positions"] = "1.00"  # Sachausgaben count no positions
     body["expenditures"] += [{"year": 2026, "category": "reisen", "amount": "10.00"},
                              {"year": 2026, "category": "mikroprojekte", "amount": "1.00"}]
-    body["financing"] += [{"year": 2026, "source": "lotto", "amount": "1.00"},
+    body["financings"] += [{"year": 2026, "source": "lotto", "amount": "1.00"},
                           {"year": 2031, "source": "drittmittel", "amount": "1.00"}]
     response = api_client(coordinator_a).put(url(draft, "plan/"), body, format="json")
     assert response.status_code == 400
@@ -224,7 +224,7 @@ def test_api_refuses_a_bad_cell_with_the_ui_forms_message(client, api_client, co
 
 def test_unbalanced_plan_is_refused_on_submission_with_the_pages_message(client, api_client, coordinator_a, draft):
     body = plan_body()
-    body["financing"][7]["amount"] = "25000.00"  # 2029 eigenmittel
+    body["financings"][7]["amount"] = "25000.00"  # 2029 eigenmittel
     api = api_client(coordinator_a)
     assert api.put(url(draft, "plan/"), body, format="json").status_code == 200  # a draft may be unbalanced
     response = api.post(url(draft, "submit/"), {}, format="json")
@@ -288,10 +288,11 @@ def test_coordinator_calls_funds_of_the_award(june_2026, api_client, programme, 
     response = api_client(coordinator_a).post(calls_url(award), {
         "year": 2026, "amount": "40000.00", "stated_need": "Personalkosten Januar bis Juli"}, format="json")
     assert response.status_code == 201, response.json()
-    assert response.json() | {"id": 0, "requested_at": ""} == {
-        "id": 0, "award": award.pk, "year": 2026, "amount": "40000.00", "status": "angefordert",
-        "status_label": "Angefordert", "stated_need": "Personalkosten Januar bis Juli", "requested_at": ""}
     disbursement = Disbursement.objects.get()
+    assert response["Location"] == f"/api/v1/payments/{disbursement.pk}/"
+    body = response.json()
+    assert (body["id"], body["award"], body["budget_year"], body["amount"], body["status"], body["stated_need"]) == (
+        disbursement.pk, award.pk, 2026, "40000.00", "angefordert", "Personalkosten Januar bis Juli")
     assert disbursement.requested_by == coordinator_a and disbursement.amount == Decimal("40000.00")
 
 
@@ -327,3 +328,11 @@ def test_other_bodys_coordinator_cannot_call_funds(june_2026, api_client, progra
                                                                  "stated_need": "Personal"}, format="json")
     assert response.status_code == 404 and response.json()["detail"] == "Zuwendung nicht gefunden."
     assert not Disbursement.objects.exists()
+
+
+def test_the_written_application_reads_as_it_was_answered(api_client, coordinator_a, programme):
+    """One resource for reading and writing: GET shows what the POST answered."""
+    api = api_client(coordinator_a)
+    created = api.post(CREATE, DETAILS | plan_body(years=[2026]), format="json").json()
+    assert api.get(f"/api/v1/applications/{created['id']}/").json() == created
+    assert [row["id"] for row in api.get(CREATE).json()["results"]] == [created["id"]]

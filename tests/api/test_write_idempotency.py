@@ -21,8 +21,8 @@ KEY = {"HTTP_IDEMPOTENCY_KEY": "5f0c8a1e-3b7d-4f7e-9a51-2d6c0e9b1a77"}
 def test_same_key_and_body_answers_the_first_answer_again_and_creates_one_draft(api_client, coordinator_a,
                                                                                  programme):
     api = api_client(coordinator_a)
-    first = api.post(CREATE, DETAILS | {"plan": plan_body()}, format="json", **KEY)
-    again = api.post(CREATE, DETAILS | {"plan": plan_body()}, format="json", **KEY)
+    first = api.post(CREATE, DETAILS | plan_body(), format="json", **KEY)
+    again = api.post(CREATE, DETAILS | plan_body(), format="json", **KEY)
 
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again["Location"] == first["Location"]

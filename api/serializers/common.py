@@ -1,0 +1,43 @@
+"""Small pieces several resources share: the body, the programme and a person by name."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from grants.models import FundingProgramme
+from municipalities.models import Municipality
+
+
+class BodySerializer(serializers.ModelSerializer):
+    """Eine Gebietskörperschaft (Landkreis oder kreisfreie Stadt)."""
+
+    name = serializers.CharField(source="display_name", read_only=True,
+                                 help_text="Eindeutiger Name, z. B. „Landkreis Gießen“ oder „Stadt Gießen“.")
+
+    class Meta:
+        model = Municipality
+        fields = ["id", "name", "ags"]
+
+
+class ProgrammeRefSerializer(serializers.ModelSerializer):
+    """Die Förderperiode, zu der das Objekt gehört."""
+
+    class Meta:
+        model = FundingProgramme
+        fields = ["id", "code", "name"]
+
+
+def label_field(source: str, help_text: str) -> serializers.CharField:
+    """The German label of a choice field (`get_<field>_display`)."""
+    return serializers.CharField(source=source, read_only=True, help_text=help_text)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "Name der Person"})
+class PersonNameField(serializers.Field):
+    """A person as the UI names them (first and last name), never login or e-mail."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(value) if value is not None else None
