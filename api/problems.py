@@ -10,6 +10,7 @@ independent of the view's renderers, so a PDF endpoint answers its errors as JSO
 """
 
 import json
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -22,6 +23,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from core.errors import BudgetExceeded, DomainError, FieldErrors, InvalidTransition, NotPermitted
+
+logger = logging.getLogger("django.request")
 
 CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:wir-foerderung:problem:"
@@ -117,9 +120,10 @@ def _detail_text(exc: exceptions.APIException, default: str) -> str:
     return default if text == str(exc.default_detail) and not isinstance(exc, exceptions.Throttled) else text
 
 
-def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
-    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: a problem response for every known error; anything
-    else is a programming error and goes on to Django's 500 handling (and its log)."""
+def exception_handler(exc: Exception, context: dict) -> HttpResponse:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: a problem response for every error. Anything but a
+    known refusal is a programming error: logged with its traceback, answered 500 as a problem
+    (a client of the API never gets the HTML error page)."""
     request = context.get("request")
     if isinstance(exc, DomainError):
         set_rollback()
@@ -129,7 +133,11 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     if not isinstance(exc, exceptions.APIException):
-        return None
+        set_rollback()
+        logger.error("Interner Fehler der API: %s", request.path if request is not None else "", exc_info=exc)
+        return problem_response(request, status=500, slug="interner-fehler", title=_("Interner Fehler"),
+                                detail=_("Bei der Bearbeitung ist ein Fehler aufgetreten. Er wurde protokolliert; "
+                                         "bitte versuchen Sie es später erneut."))
     set_rollback()
     headers: dict[str, str] = {}
     if getattr(exc, "auth_header", None):

@@ -4,6 +4,7 @@ The API authenticates by token, not by session: Django's LoginRequiredMiddleware
 addresses through (`_open_to_tokens`) and DRF answers 401 itself, as problem details.
 """
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from rest_framework.routers import SimpleRouter
@@ -41,7 +42,8 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 urlpatterns = _open_to_tokens([
     path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(), name="docs"),
+    # Swagger UI draws its icons as data: images; this page alone (it shows no data) allows them.
+    path("docs/", csp_update({"img-src": ["data:"]})(DocsView.as_view()), name="docs"),
     path("", include("api.urls_write")),
     *router.urls,
     # Anything else under /api/v1/: a 404 problem, not the HTML page.

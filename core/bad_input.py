@@ -34,5 +34,10 @@ class RejectNulMiddleware:
         if _has_nul(request):
             message = _("Die Eingabe enthält ein unzulässiges Steuerzeichen (NUL). Bitte die Angaben ohne dieses "
                         "Zeichen erneut eingeben.")
+            if request.path.startswith("/api/"):  # the REST API answers every error as problem details
+                from api.problems import problem_response
+
+                return problem_response(request, status=400, slug="ungueltige-anfrage",
+                                        title=_("Ungültige Anfrage"), detail=message)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)

@@ -31,8 +31,8 @@ class ApplicationViewSet(ScopedReadViewSet):
         return ApplicationListSerializer if self.action == "list" else ApplicationDetailSerializer
 
     def visible(self, user) -> QuerySet[Application]:
-        applications = applications_visible_to(user).annotate(requested_grant=requested_grant_total(),
-                                                              award_pk=F("award__id"))
+        applications: QuerySet[Application] = applications_visible_to(user).annotate(
+            requested_grant=requested_grant_total(), award_pk=F("award__id"))
         if self.action == "list":
             applications = without_long_texts(applications)
         else:

@@ -10,7 +10,7 @@ from grants.models import Award, AwardRevision, AwardYear
 from grants.selectors.lists import PROGRAMME_TEXTS
 from grants.selectors.scoping import awards_visible_to
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 @extend_schema_view(
