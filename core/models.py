@@ -1,4 +1,5 @@
-"""The one table core keeps: claimed one-time form tokens (core/form_tokens.py)."""
+"""The one table core keeps: claimed one-time submissions – form tokens (core/form_tokens.py) and
+the REST API's Idempotency-Keys (api/writes/idempotency.py)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,11 @@ class FormSubmission(models.Model):
     # Where the first request sent the person (its redirect); a repeat is sent there too.
     location = models.CharField(_("Weiterleitung"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("abgesendet am"), auto_now_add=True, db_index=True)
+    # Only for an API request with an Idempotency-Key (token "api:…"): the SHA-256 of its method,
+    # address and body, and – once it succeeded – its answer (status, body, Location), sent again
+    # to a repeat. Empty / null for a form token and while the first request is running.
+    fingerprint = models.CharField(_("Prüfsumme der Anfrage"), max_length=64, blank=True)
+    response = models.JSONField(_("Antwort"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("abgesendetes Formular")
