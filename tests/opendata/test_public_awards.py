@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import Role
 from core import clock
 from core.money import format_eur
-from grants.models import Notice
+from grants.models import AwardRevision, Notice
 from grants.services.amendments import amendment_approve
 from grants.services.awards import application_reject
 from municipalities.models import Municipality
@@ -141,6 +141,14 @@ def test_a_year_dropped_by_an_amendment_leaves_that_years_list(anonymous, award,
 
     assert recipients(anonymous, 2027) == ["Werra-Meißner-Kreis"]
     assert recipients(anonymous, 2028) == []
+
+
+def test_an_award_loaded_without_its_first_fassung_shows_its_year_rows(anonymous, award):
+    """Bulk-loaded data (seed_scale) has awards without Fassung 1: their year rows are the amounts."""
+    AwardRevision.objects.filter(award=award).delete()
+    rows, _document = files(anonymous, 2027)
+    assert [(row["empfaenger"], row["betrag"], row["zuwendung_gesamt"], row["bewilligungszeitraum_ende"])
+            for row in rows] == [("Werra-Meißner-Kreis", "100000.00", "300000.00", "2028-12-31")]
 
 
 # -- nothing personal ------------------------------------------------------------------------------
