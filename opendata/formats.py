@@ -41,13 +41,15 @@ FIELDS: tuple[tuple[str, Promise], ...] = (
     ("betrag", gettext_lazy("Bewilligter Betrag des Haushaltsjahres in Euro")),
     ("zuwendung_gesamt", gettext_lazy("Bewilligte Zuwendung über alle Haushaltsjahre in Euro")),
     ("bescheiddatum", gettext_lazy("Datum des Zuwendungsbescheids (JJJJ-MM-TT)")),
-    ("aenderungsbescheid_datum", gettext_lazy("Datum des letzten Änderungsbescheids (JJJJ-MM-TT), leer wenn keiner")),
+    ("aenderungsbescheid_datum", gettext_lazy("Datum des letzten Änderungsbescheids (JJJJ-MM-TT); leer (JSON: null), "
+                                              "wenn keiner")),
     ("lizenz", gettext_lazy("Lizenz der Daten")),
 )
 
 
-def record_row(record: AwardRecord) -> dict[str, str | int]:
-    """A record as the machine formats carry it: amounts with a decimal point, ISO dates."""
+def record_row(record: AwardRecord) -> dict[str, str | int | None]:
+    """A record as the machine formats carry it: amounts with a decimal point, ISO dates; no
+    Änderungsbescheid is `null` in JSON and an empty field in CSV."""
     return {
         "haushaltsjahr": record.year,
         "empfaenger": record.recipient,
@@ -60,7 +62,7 @@ def record_row(record: AwardRecord) -> dict[str, str | int]:
         "betrag": f"{record.amount:.2f}",
         "zuwendung_gesamt": f"{record.award_total:.2f}",
         "bescheiddatum": record.notice_date.isoformat(),
-        "aenderungsbescheid_datum": record.amended_on.isoformat() if record.amended_on else "",
+        "aenderungsbescheid_datum": record.amended_on.isoformat() if record.amended_on else None,
         "lizenz": LICENCE_ID,
     }
 

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from core import clock
 from core.money import ZERO, to_money
-from grants.models import Award, AwardRevision, FundingProgramme, Notice
+from grants.models import Award, AwardRevision, AwardYear, FundingProgramme, Notice
 from municipalities.models import Municipality
 
 
@@ -102,20 +103,31 @@ def _published_awards(*, today: date, programme: FundingProgramme | None = None,
                         od_revision=Subquery(in_force.values("pk")[:1]))
               .filter(od_notice_date__isnull=False)
               .select_related("application__municipality")
-              .only("pk", "application__file_reference", "application__programme_id", "application__title",
-                    "application__purpose", "application__municipality__name",
+              .only("pk", "period_start", "period_end", "application__file_reference", "application__programme_id",
+                    "application__title", "application__purpose", "application__municipality__name",
                     "application__municipality__kind", "application__municipality__ags"))
     if programme is not None:
         awards = awards.filter(application__programme=programme)
     if body is not None:
         awards = awards.filter(application__municipality=body)
     rows = list(awards)
-    revisions = {row["pk"]: row for row in AwardRevision.objects.filter(pk__in=[a.od_revision for a in rows])
-                 .values("pk", "period_start", "period_end", "amounts", "amendment__notice__issued_on",
-                         "amendment__notice__created_at")}
+    fields = ("pk", "period_start", "period_end", "amounts", "amendment__notice__issued_on",
+              "amendment__notice__created_at")
+    in_force_rows = AwardRevision.objects.filter(pk__in=[award.od_revision for award in rows]).values(*fields)
+    revisions: dict[int, dict[str, Any]] = {row["pk"]: dict(row) for row in in_force_rows}
+    # Awards written without their Fassung 1 (bulk-loaded data, seed_scale): their year rows are
+    # the binding amounts (they always equal the latest Fassung), one more query for all of them.
+    without = [award.pk for award in rows if award.od_revision is None]
+    year_rows: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    if without:
+        for award_id, year, amount in (AwardYear.objects.filter(award__in=without)
+                                       .values_list("award_id", "budget__year", "amount")):
+            year_rows[award_id][str(year)] = amount
     published = []
     for award in rows:
-        revision = revisions[award.od_revision]
+        revision: dict[str, Any] = revisions.get(award.od_revision) or {
+            "period_start": award.period_start, "period_end": award.period_end, "amounts": year_rows[award.pk],
+            "amendment__notice__issued_on": None, "amendment__notice__created_at": None}
         changed_at = _effective(award.od_notice_recorded, award.od_notice_date)
         amended_on = revision["amendment__notice__issued_on"]
         if amended_on is not None:

@@ -88,8 +88,9 @@ def _bodies() -> list[Municipality]:
     return list(Municipality.objects.only("name", "kind", "ags"))
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
+def _absolute(path: str) -> str:
+    """The canonical address (SITE_URL), whichever host name the request used."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _urls(programme: FundingProgramme, year: int) -> dict[str, str]:
@@ -152,14 +153,15 @@ def search(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-def _dataset(request: HttpRequest, programme_code: str, year: int) -> AwardList | HttpResponse:
-    programme = FundingProgramme.objects.select_related("issuing_authority").filter(code=programme_code).first()
+def _period_refusal(request: HttpRequest, code: str, year: int,
+                    programme: FundingProgramme | None) -> HttpResponse | None:
+    """The German 404 for an unknown period or a year outside it; None when both are right."""
     if programme is None:
-        return _not_found(request, _("Eine Förderperiode „%(code)s“ gibt es nicht.") % {"code": programme_code})
+        return _not_found(request, _("Eine Förderperiode „%(code)s“ gibt es nicht.") % {"code": code})
     if year not in programme.years:
         return _not_found(request, _("Das Haushaltsjahr %(year)s gehört nicht zur Förderperiode %(period)s.")
                           % {"year": year, "period": programme.period_label})
-    return award_list(programme=programme, year=year)
+    return None
 
 
 @public
@@ -169,11 +171,9 @@ def awards(request: HttpRequest, programme: str, year: int) -> HttpResponse:
                             "koerperschaft": request.GET.get("koerperschaft", "")},
                            programmes=programmes, bodies=_bodies())
     selected = next((p for p in programmes if p.code == programme), None)
-    if selected is None:
-        return _not_found(request, _("Eine Förderperiode „%(code)s“ gibt es nicht.") % {"code": programme})
-    if year not in selected.years:
-        return _not_found(request, _("Das Haushaltsjahr %(year)s gehört nicht zur Förderperiode %(period)s.")
-                          % {"year": year, "period": selected.period_label})
+    if refusal := _period_refusal(request, programme, year, selected):
+        return refusal
+    assert selected is not None  # refused above otherwise
     if not form.is_valid():
         return _page_response(request, form, status=400)
     return _page_response(request, form, awards=award_list(programme=selected, year=year,
@@ -193,10 +193,12 @@ def _fingerprint(awards: AwardList, publisher: str) -> str:
     return f'W/"{hashlib.sha256(state.encode()).hexdigest()[:32]}"'
 
 
-def _file(request: HttpRequest, programme: str, year: int, kind: str) -> HttpResponse:
-    awards = _dataset(request, programme, year)
-    if isinstance(awards, HttpResponse):
-        return awards
+def _file(request: HttpRequest, code: str, year: int, kind: str) -> HttpResponse:
+    programme = FundingProgramme.objects.select_related("issuing_authority").filter(code=code).first()
+    if refusal := _period_refusal(request, code, year, programme):
+        return refusal
+    assert programme is not None  # refused above otherwise
+    awards = award_list(programme=programme, year=year)
     publisher = publisher_name(awards.programme)
     etag = _fingerprint(awards, publisher)
     last_modified = int(awards.data_as_of.timestamp()) if awards.data_as_of is not None else None
@@ -209,8 +211,8 @@ def _file(request: HttpRequest, programme: str, year: int, kind: str) -> HttpRes
             response["Content-Disposition"] = _disposition(True, filename)
         else:
             meta = Metadata(title=dataset_title(awards), publisher=publisher,
-                            source_url=_absolute(request, urls["json"]), html_url=_absolute(request, urls["html"]),
-                            csv_url=_absolute(request, urls["csv"]), generated_at=clock.now())
+                            source_url=_absolute(urls["json"]), html_url=_absolute(urls["html"]),
+                            csv_url=_absolute(urls["csv"]), generated_at=clock.now())
             response = HttpResponse(awards_json(awards, meta), content_type="application/json; charset=utf-8")
             response["Content-Disposition"] = _disposition(False, filename)
         response["X-Content-Type-Options"] = "nosniff"
