@@ -103,7 +103,9 @@ def test_the_issued_notice_goes_into_the_package_byte_for_byte(closed_award):
     assert files[document_fields(document)["Dateiname"]] == stored
     assert document_fields(document)["SHA-256"] == notice.sha256
     assert document.findtext("x:Typ", namespaces=NS) == "Zuwendungsbescheid"
-    assert document.findtext("x:Version/x:Format/x:Name/code", namespaces=NS) == "018"  # pdf, as stored
+    # The notices are issued as PDF/A-3b: declared so by their own metadata, not assumed.
+    assert document.findtext("x:Version/x:Format/x:Name/code", namespaces=NS) == "044"
+    assert document.findtext("x:Version/x:Format/x:Version", namespaces=NS) == "PDF/A-3b"
 
 
 def test_uploaded_files_go_in_unchanged_with_their_original_names(closed_award):
@@ -115,6 +117,9 @@ def test_uploaded_files_go_in_unchanged_with_their_original_names(closed_award):
     assert files[document_fields(by_original["Sachbericht.pdf"])["Dateiname"]] == factories.PDF
     assert by_original["Stellenplan 2021.pdf"].findtext("x:Bearbeiter", namespaces=NS) == (
         "Koordination Werra-Meißner-Kreis")
+    upload = by_original["Stellenplan 2021.pdf"].find("x:Version/x:Format", NS)
+    assert (upload.findtext("x:Name/code", namespaces=NS), upload.findtext("x:Version", namespaces=NS)) == (
+        "018", "1.3")  # a plain PDF 1.3, as uploaded
 
 
 def test_generated_records_are_pdf_a(closed_award):
