@@ -28,12 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject, StreamObject
 
 from audit.models import AuditEntry
 from core.errors import DomainError
@@ -198,9 +200,9 @@ def _pdfa_level(data: bytes) -> str | None:
     """"PDF/A-3b" when the file declares PDF/A conformance in its XMP metadata (the issued
     notices do), else None. A file pypdf cannot read is simply not declared PDF/A."""
     try:
-        root = PdfReader(io.BytesIO(data)).trailer["/Root"]
-        metadata = root.get("/Metadata") if root is not None else None
-        xmp = metadata.get_object().get_data() if metadata is not None else b""
+        root = cast(DictionaryObject, PdfReader(io.BytesIO(data)).trailer["/Root"].get_object())
+        metadata = root.get("/Metadata")
+        xmp = cast(StreamObject, metadata.get_object()).get_data() if metadata is not None else b""
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
         return None
     part, conformance = PDFA_PART.search(xmp), PDFA_CONFORMANCE.search(xmp)
