@@ -17,6 +17,7 @@ from lxml import etree
 from background.jobs import job_start
 from background.models import Job
 from grants.models import ApplicationAttachment, CaseFileTransfer, Notice
+from grants.services.awards import application_reject
 from grants.xdomea import message as message_module
 from grants.xdomea.casefile import case_file
 from grants.xdomea.message import ABGABE, AUSSONDERUNG, Party, build_package
@@ -183,3 +184,21 @@ def test_the_schemas_compile_offline_without_the_network():
     with mock.patch("urllib.request.urlopen", side_effect=AssertionError("network")):
         load_schema.cache_clear()
         assert load_schema(AUSSONDERUNG) is not None
+
+
+def test_a_rejected_applications_file_with_its_ablehnungsbescheid_validates_too(past_programme, coordinator_b, clerk,
+                                                                               approver, private_storage):
+    application = factories.recommended_application(past_programme, coordinator_b, clerk)
+    application_reject(application=application, user=approver, reason="Nicht förderfähig.",
+                       discretion="Die Mittel reichen nicht für alle Anträge.")
+    notice = factories.issue_notice(application, approver, timezone.localdate(), kind=Notice.Kind.REJECTION)
+    case = case_file(application, today=timezone.localdate())
+    package = build_package(message_type=ABGABE, sender=Party("Hessisches Ministerium"), recipient=Party("E-Akte"),
+                            cases=[case], created_at=timezone.now())
+
+    assert schema_errors(ABGABE, package.xml) == []
+    files, message = unpack(package.data)
+    assert [p.title for p in case.processes] == ["Antrag", "Bewilligung und Bescheide", "Verlauf"]
+    [document] = [d for d in documents(message) if d.findtext("x:Typ", namespaces=NS) == "Ablehnungsbescheid"]
+    assert files[document_fields(document)["Dateiname"]] == bytes(Notice.objects.get(pk=notice.pk).pdf)
+    assert message.find("x:Schriftgutobjekt/x:Akte/x:ZdA", NS) is None  # not closed: no "zu den Akten"
