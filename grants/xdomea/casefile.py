@@ -20,6 +20,7 @@ the package are `<UUID of the document>_<title>.pdf` (xdomea's `stringDateinameT
 """
 
 import hashlib
+import io
 import re
 import unicodedata
 import uuid
@@ -27,10 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject, StreamObject
 
 from audit.models import AuditEntry
 from core.errors import DomainError
@@ -57,6 +62,8 @@ PDF = "application/pdf"
 FORMAT_PDF, FORMAT_PDFA = "018", "044"
 PDFA_VERSION = "PDF/A-3b"
 PDF_HEADER = re.compile(rb"^%PDF-(\d\.\d)")
+PDFA_PART = re.compile(rb"pdfaid:part(?:>|=[\"'])(\d)")
+PDFA_CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=[\"'])([ABUabu])")
 
 Progress = Callable[[str], None]
 
@@ -189,13 +196,30 @@ def _pdf_version(data: bytes) -> str:
     return match.group(1).decode() if match else "unbekannt"
 
 
+def _pdfa_level(data: bytes) -> str | None:
+    """"PDF/A-3b" when the file declares PDF/A conformance in its XMP metadata (the issued
+    notices do), else None. A file pypdf cannot read is simply not declared PDF/A."""
+    try:
+        root = cast(DictionaryObject, PdfReader(io.BytesIO(data)).trailer["/Root"].get_object())
+        metadata = root.get("/Metadata")
+        xmp = cast(StreamObject, metadata.get_object()).get_data() if metadata is not None else b""
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    part, conformance = PDFA_PART.search(xmp), PDFA_CONFORMANCE.search(xmp)
+    if part is None:
+        return None
+    return f"PDF/A-{part.group(1).decode()}{conformance.group(1).decode().lower() if conformance else ''}"
+
+
 def _stored_document(*, kind: str, pk: object, title: str, doc_kind: str, dated: date, data: bytes,
                      original_name: str = "", author: str = "", created_at: datetime | None = None,
                      reference: str = "", note: str = "", received: bool = False, sent: bool = False) -> Document:
     """A file as it is stored: its bytes unchanged (already checked against their SHA-256)."""
     document_id = object_id(kind, pk)
+    pdfa = _pdfa_level(data)
     primary = PrimaryFile(name=_file_name(document_id, title), data=data, sha256=hashlib.sha256(data).hexdigest(),
-                          mime_type=PDF, format_code=FORMAT_PDF, format_version=_pdf_version(data),
+                          mime_type=PDF, format_code=FORMAT_PDFA if pdfa else FORMAT_PDF,
+                          format_version=pdfa or _pdf_version(data),
                           original_name=original_name, author=author, created_at=created_at)
     return Document(id=document_id, title=title, kind=doc_kind, dated=dated, file=primary, reference=reference,
                     author=author, note=note, received_on=dated if received else None,
@@ -563,7 +587,7 @@ def case_file(application: Application, *, today: date, progress: Progress | Non
         if process is not None:
             processes.append(process)
     authority = application.programme.issuing_authority
-    started = _day(application.submitted_at) or _day(application.created_at)
+    started = _day(application.created_at)  # the Akte's Laufzeit covers every Vorgang
     assert started is not None
     return CaseFile(
         id=object_id("akte", application.pk), application_id=application.pk, file_reference=ref,

@@ -3,7 +3,8 @@ person who could otherwise act on it (the services refuse anyway: tests/grants/t
 
 The ministry's comment on the application (an Aktenvermerk) stays possible after closing: a
 note to the file changes nothing of the grant. So does taking or handing on the case (who in the
-ministry is responsible for the file; grants/policies/assignments.py)."""
+ministry is responsible for the file; grants/policies/assignments.py), and exporting the file as an
+xdomea message for the e-file system (a copy handed over; grants/policies/xdomea.py)."""
 
 import re
 
@@ -15,7 +16,7 @@ from tests.grants.reclaim_fixtures import award, frozen_clock, proposed, report 
 from tests.grants.test_closed_award import world  # noqa: F401 – fixture
 
 # Forms every page has (the navigation's logout) are not actions on the award.
-NOT_AN_ACTION = ("/abmelden/", "/logout/", "/i18n/", "/kommentar/", "/zustaendigkeit/")
+NOT_AN_ACTION = ("/abmelden/", "/logout/", "/i18n/", "/kommentar/", "/zustaendigkeit/", "/xdomea/")
 FORM = re.compile(r"<form\b[^>]*>", re.S)
 
 

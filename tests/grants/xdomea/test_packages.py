@@ -17,6 +17,7 @@ from lxml import etree
 from background.jobs import job_start
 from background.models import Job
 from grants.models import ApplicationAttachment, CaseFileTransfer, Notice
+from grants.services.awards import application_reject
 from grants.xdomea import message as message_module
 from grants.xdomea.casefile import case_file
 from grants.xdomea.message import ABGABE, AUSSONDERUNG, Party, build_package
@@ -103,7 +104,9 @@ def test_the_issued_notice_goes_into_the_package_byte_for_byte(closed_award):
     assert files[document_fields(document)["Dateiname"]] == stored
     assert document_fields(document)["SHA-256"] == notice.sha256
     assert document.findtext("x:Typ", namespaces=NS) == "Zuwendungsbescheid"
-    assert document.findtext("x:Version/x:Format/x:Name/code", namespaces=NS) == "018"  # pdf, as stored
+    # The notices are issued as PDF/A-3b: declared so by their own metadata, not assumed.
+    assert document.findtext("x:Version/x:Format/x:Name/code", namespaces=NS) == "044"
+    assert document.findtext("x:Version/x:Format/x:Version", namespaces=NS) == "PDF/A-3b"
 
 
 def test_uploaded_files_go_in_unchanged_with_their_original_names(closed_award):
@@ -115,6 +118,9 @@ def test_uploaded_files_go_in_unchanged_with_their_original_names(closed_award):
     assert files[document_fields(by_original["Sachbericht.pdf"])["Dateiname"]] == factories.PDF
     assert by_original["Stellenplan 2021.pdf"].findtext("x:Bearbeiter", namespaces=NS) == (
         "Koordination Werra-Meißner-Kreis")
+    upload = by_original["Stellenplan 2021.pdf"].find("x:Version/x:Format", NS)
+    assert (upload.findtext("x:Name/code", namespaces=NS), upload.findtext("x:Version", namespaces=NS)) == (
+        "018", "1.3")  # a plain PDF 1.3, as uploaded
 
 
 def test_generated_records_are_pdf_a(closed_award):
@@ -178,3 +184,21 @@ def test_the_schemas_compile_offline_without_the_network():
     with mock.patch("urllib.request.urlopen", side_effect=AssertionError("network")):
         load_schema.cache_clear()
         assert load_schema(AUSSONDERUNG) is not None
+
+
+def test_a_rejected_applications_file_with_its_ablehnungsbescheid_validates_too(past_programme, coordinator_b, clerk,
+                                                                               approver, private_storage):
+    application = factories.recommended_application(past_programme, coordinator_b, clerk)
+    application_reject(application=application, user=approver, reason="Nicht förderfähig.",
+                       discretion="Die Mittel reichen nicht für alle Anträge.")
+    notice = factories.issue_notice(application, approver, timezone.localdate(), kind=Notice.Kind.REJECTION)
+    case = case_file(application, today=timezone.localdate())
+    package = build_package(message_type=ABGABE, sender=Party("Hessisches Ministerium"), recipient=Party("E-Akte"),
+                            cases=[case], created_at=timezone.now())
+
+    assert schema_errors(ABGABE, package.xml) == []
+    files, message = unpack(package.data)
+    assert [p.title for p in case.processes] == ["Antrag", "Bewilligung und Bescheide", "Verlauf"]
+    [document] = [d for d in documents(message) if d.findtext("x:Typ", namespaces=NS) == "Ablehnungsbescheid"]
+    assert files[document_fields(document)["Dateiname"]] == bytes(Notice.objects.get(pk=notice.pk).pdf)
+    assert message.find("x:Schriftgutobjekt/x:Akte/x:ZdA", NS) is None  # not closed: no "zu den Akten"

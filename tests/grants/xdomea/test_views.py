@@ -14,6 +14,7 @@ from background.models import Job
 from grants.models import CaseFileTransfer
 from grants.models.notices import IssuedRecordError
 from grants.policies import may_casefile_export
+from grants.xdomea.schema import load_schema
 from tests import factories
 from tests.grants.xdomea.conftest import NS, document_fields, documents, run_job, unpack
 
@@ -59,6 +60,7 @@ def test_ministry_staff_export_a_grants_file_and_the_hand_over_is_recorded(reque
     assert transfer.message_type == CaseFileTransfer.MessageType.ABGABE
     assert transfer.recipient == "E-Akte Hessen (Dokumentenmanagementsystem)"
     _files, message = unpack(data)
+    load_schema("Abgabe.Abgabe.0401").assertValid(message)
     assert message.findtext("x:Kopf/x:ProzessID", namespaces=NS) == str(transfer.process_id)
     assert transfer.document_count == len(documents(message))
     entry = AuditEntry.objects.get(action="grants.casefile.exported", object_id=transfer.pk,
@@ -136,6 +138,7 @@ def test_the_archive_gets_only_the_closed_grants_of_the_period_and_the_hand_over
     assert transfer.package_sha256 == hashlib.sha256(data).hexdigest() and transfer.package_size == len(data)
     assert transfer.recipient == "Hessisches Landesarchiv" and transfer.programme == past_programme
     files, message = unpack(data)
+    load_schema("Aussonderung.Aussonderung.0503").assertValid(message)
     refs = [a.findtext("x:AllgemeineMetadaten/x:Kennzeichen", namespaces=NS)
             for a in message.findall("x:Schriftgutobjekt/x:Akte", NS)]
     assert refs == [closed_award.application.file_reference]
