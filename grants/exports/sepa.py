@@ -3,8 +3,9 @@ sepaxml and checked by it against the ISO schema before the bytes leave this mod
 
 Why pain.001.001.09: it is the 2019 ISO version that the German banks (Deutsche Kreditwirtschaft,
 DFÜ-Abkommen Anlage 3, SEPA-Regelwerk ab November 2023) accept and that the EPC rulebooks use
-since then; pain.001.001.03 is accepted only for a transition. sepaxml writes .09 completely
-(`BICFI`, `ReqdExctnDt/Dt`); `grants/exports/schemas/` holds the schema the tests validate with.
+since then; pain.001.001.03 is still accepted beside it, but it is the older version. sepaxml
+writes .09 completely (`BICFI`, `ReqdExctnDt/Dt`); `grants/exports/schemas/` holds the schema the
+tests validate with.
 
 sepaxml takes the message id, the payment information id and the creation time from the clock
 and a random generator; `_Transfer` sets them from the export instead, so the same export gives

@@ -191,8 +191,9 @@ def sepa_unavailable(export: PaymentOrderExport, sepa_file: PaymentOrderSepaFile
         return refusal.reason, False
     if refusal := refuse_sepa_debtor():
         return refusal.reason, True
-    return _("Dieser Export wurde ohne SEPA-Datei erstellt (das Auftraggeberkonto war damals nicht eingerichtet). "
-             "Sie lässt sich jetzt aus den exportierten Zeilen erstellen."), True
+    return _("Zu diesem Export gibt es noch keine SEPA-Datei: Er wurde erstellt, als das Auftraggeberkonto noch "
+             "nicht eingerichtet war oder es SEPA-Dateien noch nicht gab. Sie lässt sich jetzt einmalig aus den "
+             "exportierten Zeilen erstellen."), True
 
 
 # -- State changes -----------------------------------------------------------------------------

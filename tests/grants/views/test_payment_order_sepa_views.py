@@ -96,7 +96,7 @@ def test_sepa_file_made_later_with_the_button_is_recorded(client, settings, debt
     export = v2_export(clerk)
     client.force_login(clerk)
     html = client.get(detail_url(export)).content.decode()
-    assert "ohne SEPA-Datei erstellt" in html and f'action="{create_url(export)}"' in html
+    assert "Zu diesem Export gibt es noch keine SEPA-Datei" in html and f'action="{create_url(export)}"' in html
 
     response = client.post(create_url(export), follow=True)
 
