@@ -43,6 +43,10 @@ def test_another_bodys_objects_answer_404_as_on_the_pages(case, cast, api_client
         response = outsider.get(f"/api/v1/{path}")
         assert response.status_code == 404, path
         assert response["Content-Type"] == "application/problem+json"
+        # The same German answer as for an id that does not exist: a changed id reveals nothing.
+        missing = outsider.get("/api/v1/" + path.replace(path.split("/")[1], "999999", 1))
+        assert response.json()["detail"] == missing.json()["detail"], path
+        assert response.json()["detail"].endswith("nicht gefunden."), path
     assert api_client(cast["coordinator_a"]).get(f"/api/v1/applications/{case['other_application'].pk}/") \
         .status_code == 404
     # The body's own coordinator does not see the reclaim proposal either (the ministry's internal work).
