@@ -46,7 +46,7 @@ class ApplicationFilter(filters.FilterSet):
     body = _BodyFilter("municipality")
     status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    period_year = filters.NumberFilter(method="filter_period_year",
+    period_year = filters.NumberFilter(method="filter_period_year", min_value=1900, max_value=2199, decimal_places=0,
                                        help_text=_("Vorhaben läuft im Haushaltsjahr (z. B. 2027)"))
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte",
                                          help_text=_("eingereicht am oder nach diesem Tag (JJJJ-MM-TT)"))

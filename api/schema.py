@@ -40,7 +40,7 @@ PROBLEMS = {
     "400": "Ungültige Angaben oder Parameter",
     "401": "Kein, ein unbekannter, widerrufener oder abgelaufener API-Schlüssel",
     "403": "Die Rolle erlaubt diese Aktion nicht",
-    "404": "Nicht vorhanden oder für diese Person nicht sichtbar",
+    "404": "Nicht vorhanden oder für diese Person nicht sichtbar (bei Listen: eine Seite, die es nicht gibt)",
     "429": "Zu viele Anfragen mit diesem Schlüssel (Kopf Retry-After: Sekunden)",
 }
 
@@ -54,7 +54,7 @@ class ApiAutoSchema(AutoSchema):
         if direction != "response" or any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             return responses
         for code, description in PROBLEMS.items():
-            if code == "404" and "{" not in self.path:
+            if code == "404" and "{" not in self.path and not self._is_list_view():
                 continue
             if code == "400" and self.method in ("GET", "HEAD") and not self._is_list_view():
                 continue

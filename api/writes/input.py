@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from core.errors import FieldErrors
 from core.money import ZERO
@@ -39,14 +40,14 @@ def form_value(value) -> str:
     return text.replace(".", ",") if _PLAIN_DECIMAL.fullmatch(text) else text
 
 
-def raise_form_errors(*bound: forms.Form) -> None:
+def raise_form_errors(*bound: forms.BaseForm) -> None:
     """FieldErrors with every form's errors under the form's keys (form-wide ones under
     "non_field_errors"), when one of them is invalid."""
     errors: dict[str, list[str]] = {}
     for form in bound:
         if not form.is_valid():
             for key, messages in form.errors.items():
-                errors.setdefault(NON_FIELD if key == forms.forms.NON_FIELD_ERRORS else key, []).extend(messages)
+                errors.setdefault(NON_FIELD if key == NON_FIELD_ERRORS else key, []).extend(str(m) for m in messages)
     if errors:
         raise FieldErrors(errors)
 

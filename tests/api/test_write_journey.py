@@ -52,9 +52,11 @@ def state(application: Application) -> dict:
     fields = {name: getattr(application, name) for name in (
         "title", "purpose", "period_start", "period_end", "contact_name", "contact_phone", "contact_email",
         "status")}
+    reference = application.file_reference or ""
     audit = [(entry.action, entry.changes, {k: v for k, v in entry.data.items() if k != "file_reference"},
-              entry.actor.role) for entry in audit_entries_for(application).order_by("created_at", "pk")]
-    notifications = sorted((n.event, n.recipient.username, n.title.replace(application.file_reference, "REF")
+              entry.actor and entry.actor.role)
+             for entry in audit_entries_for(application).order_by("created_at", "pk")]
+    notifications = sorted((n.event, n.recipient.username, n.title.replace(reference, "REF")
                             .replace(application.municipality.display_name, "BODY"))
                            for n in Notification.objects.filter(key__startswith=f"application:{application.pk}:"))
     mails = sorted((mail.event, len(mail.to)) for mail in OutboxMail.objects.filter(
