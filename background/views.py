@@ -9,10 +9,16 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from audit.services import audit_log
 from background.jobs import job_result_bytes
+from background.models import Job
 from background.selectors import get_job_for_user, own_jobs
 from core.errors import DomainError
 from grants.views.common import AuthenticatedRequest, file_response
+
+# Results whose every download is written to the audit trail: a whole case file leaving the
+# application (xdomea packages for the e-file system and the archive, grants/xdomea/).
+AUDITED_DOWNLOADS = (Job.Kind.XDOMEA_ABGABE, Job.Kind.XDOMEA_AUSSONDERUNG)
 
 
 @require_GET
@@ -37,6 +43,9 @@ def job_download(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("background:job_detail", pk=job.uuid)
+    if job.kind in AUDITED_DOWNLOADS:
+        audit_log(actor=request.user, action="background.job.downloaded", target=job,
+                  data={"kind": job.kind, "name": job.result_name, "sha256": job.result_sha256})
     response = file_response(data, job.result_name, job.content_type)
     response["ETag"] = f'"{job.result_sha256}"'
     return response

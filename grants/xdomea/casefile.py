@@ -8,34 +8,21 @@ returns it as plain data for `grants.xdomea.message`:
 
 - files the application **stores** (uploaded attachments, Sachberichte, the hearing's answer,
   issued notices and hearing letters) go into the package byte for byte, each checked against
-  the SHA-256 recorded when it was stored – a file that fails the check stops the export (an
-  archive must not receive a file that differs from the one in the record);
+  the SHA-256 recorded when it was stored (grants/xdomea/files.py);
 - what the file holds **as data** (the application with its financing plan, the decision, the
   payments, a proof's figures, a reclaim, an amendment request, the audit trail) is printed as
   PDF/A-3b by `grants.xdomea.documents`.
 
-Every object gets the same UUID in every export (a UUID 5 of the object's model and key), as
-xdomea asks: an object that occurs in several messages keeps its identity. The file names in
-the package are `<UUID of the document>_<title>.pdf` (xdomea's `stringDateinameType`).
+Documents name a role as their Bearbeiter ("Koordination Werra-Meißner-Kreis", "Bewilligung");
+the audit trail names the person and the role, as the file's own history does.
 """
 
-import hashlib
-import io
-import re
-import unicodedata
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import cast
 
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-from pypdf.generic import DictionaryObject, StreamObject
 
 from audit.models import AuditEntry
 from core.errors import DomainError
@@ -52,109 +39,20 @@ from grants.models import (
 from grants.plan import codec
 from grants.plan.lines import FinancingSource
 from grants.selectors.timeline import timeline_rows
-from grants.xdomea.documents import Record, Section, Table, render_record_pdf
-
-# Fixed for this application: uuid5(ID_NAMESPACE, "<model>:<pk>[:<part>]") names an object in
-# every export alike. Never change it – the receiving systems know the objects by these ids.
-ID_NAMESPACE = uuid.UUID("5b0c6c02-6a0e-4bd7-9a51-2f1f3f8e9d13")
-PDF = "application/pdf"
-# Codes of the xdomea code list "Dateiformat" (version 1.0, see grants/xdomea/schema/README.md).
-FORMAT_PDF, FORMAT_PDFA = "018", "044"
-PDFA_VERSION = "PDF/A-3b"
-PDF_HEADER = re.compile(rb"^%PDF-(\d\.\d)")
-PDFA_PART = re.compile(rb"pdfaid:part(?:>|=[\"'])(\d)")
-PDFA_CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=[\"'])([ABUabu])")
+from grants.xdomea.documents import Record, Section, Table
+from grants.xdomea.files import (
+    CaseFile,
+    Document,
+    Process,
+    checked_bytes,
+    local_day,
+    object_id,
+    record_document,
+    stored_bytes,
+    stored_document,
+)
 
 Progress = Callable[[str], None]
-
-
-def object_id(kind: str, pk: object, part: str = "") -> uuid.UUID:
-    return uuid.uuid5(ID_NAMESPACE, f"{kind}:{pk}" + (f":{part}" if part else ""))
-
-
-@dataclass(frozen=True)
-class PrimaryFile:
-    name: str  # in the package
-    data: bytes
-    sha256: str
-    mime_type: str
-    format_code: str
-    format_version: str
-    original_name: str = ""
-    author: str = ""
-    created_at: datetime | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-
-@dataclass(frozen=True)
-class Document:
-    id: uuid.UUID
-    title: str
-    kind: str  # xdomea "Typ", e.g. "Zuwendungsbescheid", "Anlage zum Antrag"
-    dated: date
-    file: PrimaryFile
-    reference: str = ""  # "Kennzeichen": a notice number
-    author: str = ""  # "Bearbeiter": a role, not a person
-    note: str = ""
-    received_on: date | None = None  # Posteingangsdatum (what came in from the body)
-    sent_on: date | None = None  # Postausgangsdatum (what the authority sent out)
-
-
-@dataclass(frozen=True)
-class Process:
-    id: uuid.UUID
-    title: str
-    kind: str
-    documents: list[Document]
-    start: date | None = None
-    end: date | None = None
-
-
-@dataclass(frozen=True)
-class CaseFile:
-    id: uuid.UUID
-    application_id: int
-    file_reference: str
-    title: str
-    body: str  # the applying body
-    programme: str
-    authority: str
-    authority_unit: str
-    start: date
-    end: date | None
-    closed_on: date | None
-    grant_period: str
-    note: str
-    processes: list[Process] = field(default_factory=list)
-
-    @property
-    def documents(self) -> list[Document]:
-        return [document for process in self.processes for document in process.documents]
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-def _day(value: datetime | date | None) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return timezone.localdate(value)
-    return value
-
-
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-
-
-def _slug(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.translate(UMLAUTS)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-") or "Dokument"
-
-
-def _file_name(document_id: uuid.UUID, title: str) -> str:
-    return f"{document_id}_{_slug(title)}.pdf"
 
 
 def _role(user) -> str:
@@ -172,70 +70,6 @@ def _person(user) -> str:
         return _("System")
     name = user.get_full_name() or user.get_username()
     return f"{name} ({_role(user)})"
-
-
-def _checked(data: bytes, recorded: str, what: str) -> bytes:
-    if not data or hashlib.sha256(data).hexdigest() != recorded:
-        raise DomainError(_("Die gespeicherte Datei „%(what)s“ fehlt oder stimmt nicht mit ihrer beim Speichern "
-                            "festgehaltenen Prüfsumme (SHA-256) überein; die Akte wird so nicht abgegeben. Bitte die "
-                            "Administration verständigen.") % {"what": what})
-    return data
-
-
-def _stored(name: str, recorded: str, what: str) -> bytes:
-    try:
-        with default_storage.open(name, "rb") as stored:
-            data = stored.read()
-    except (FileNotFoundError, OSError):
-        data = b""
-    return _checked(data, recorded, what)
-
-
-def _pdf_version(data: bytes) -> str:
-    match = PDF_HEADER.match(data[:16])
-    return match.group(1).decode() if match else "unbekannt"
-
-
-def _pdfa_level(data: bytes) -> str | None:
-    """"PDF/A-3b" when the file declares PDF/A conformance in its XMP metadata (the issued
-    notices do), else None. A file pypdf cannot read is simply not declared PDF/A."""
-    try:
-        root = cast(DictionaryObject, PdfReader(io.BytesIO(data)).trailer["/Root"].get_object())
-        metadata = root.get("/Metadata")
-        xmp = cast(StreamObject, metadata.get_object()).get_data() if metadata is not None else b""
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    part, conformance = PDFA_PART.search(xmp), PDFA_CONFORMANCE.search(xmp)
-    if part is None:
-        return None
-    return f"PDF/A-{part.group(1).decode()}{conformance.group(1).decode().lower() if conformance else ''}"
-
-
-def _stored_document(*, kind: str, pk: object, title: str, doc_kind: str, dated: date, data: bytes,
-                     original_name: str = "", author: str = "", created_at: datetime | None = None,
-                     reference: str = "", note: str = "", received: bool = False, sent: bool = False) -> Document:
-    """A file as it is stored: its bytes unchanged (already checked against their SHA-256)."""
-    document_id = object_id(kind, pk)
-    pdfa = _pdfa_level(data)
-    primary = PrimaryFile(name=_file_name(document_id, title), data=data, sha256=hashlib.sha256(data).hexdigest(),
-                          mime_type=PDF, format_code=FORMAT_PDFA if pdfa else FORMAT_PDF,
-                          format_version=pdfa or _pdf_version(data),
-                          original_name=original_name, author=author, created_at=created_at)
-    return Document(id=document_id, title=title, kind=doc_kind, dated=dated, file=primary, reference=reference,
-                    author=author, note=note, received_on=dated if received else None,
-                    sent_on=dated if sent else None)
-
-
-def _record_document(*, kind: str, pk: object, record: Record, doc_kind: str, author: str = "",
-                     reference: str = "", note: str = "") -> Document:
-    """Data of the file printed as PDF/A."""
-    document_id = object_id(kind, pk, "aktenblatt")
-    data = render_record_pdf(record)
-    primary = PrimaryFile(name=_file_name(document_id, record.title), data=data,
-                          sha256=hashlib.sha256(data).hexdigest(), mime_type=PDF, format_code=FORMAT_PDFA,
-                          format_version=PDFA_VERSION, author="wirfunding")
-    return Document(id=document_id, title=record.title, kind=doc_kind, dated=record.dated, file=primary,
-                    reference=reference, author=author, note=note)
 
 
 def _plan_sections(plan_json: dict | None, heading: str) -> list[Section]:
@@ -278,7 +112,7 @@ def _application_plan(application: Application) -> dict:
 # --- the Vorgänge ----------------------------------------------------------------------------
 
 def _application_process(application: Application, ref: str) -> Process:
-    submitted = _day(application.submitted_at) or _day(application.created_at)
+    submitted = local_day(application.submitted_at) or local_day(application.created_at)
     assert submitted is not None
     sections = [
         Section(_("Antrag"), fields=(
@@ -306,23 +140,23 @@ def _application_process(application: Application, ref: str) -> Process:
             tuple((format_datetime(c.created_at), _role(c.author), str(c.get_visibility_display()), c.text)
                   for c in comments))))
     record = Record(_("Antrag mit Finanzierungsplan"), ref, submitted, tuple(sections))
-    documents = [_record_document(kind="antrag", pk=application.pk, record=record, doc_kind=_("Antrag"),
-                                  author=_role(application.created_by))]
+    documents = [record_document(kind="antrag", pk=application.pk, record=record, doc_kind=_("Antrag"),
+                                 author=_role(application.created_by))]
     for attachment in application.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"):
         title = attachment.description or attachment.original_name
-        data = _stored(attachment.file.name, attachment.sha256, attachment.original_name)
-        uploaded = _day(attachment.uploaded_at)
+        data = stored_bytes(attachment.file.name, attachment.sha256, attachment.original_name)
+        uploaded = local_day(attachment.uploaded_at)
         assert uploaded is not None
-        documents.append(_stored_document(
+        documents.append(stored_document(
             kind="anlage", pk=attachment.pk, title=title, doc_kind=_("Anlage zum Antrag"), dated=uploaded,
             data=data, original_name=attachment.original_name, author=_role(attachment.uploaded_by),
             created_at=attachment.uploaded_at, received=True))
     return Process(object_id("vorgang-antrag", application.pk), _("Antrag"), _("Antrag"), documents,
-                   start=_day(application.created_at), end=_day(application.submitted_at))
+                   start=local_day(application.created_at), end=local_day(application.submitted_at))
 
 
 def _notice_document(notice: Notice, *, number_prefix: str = "") -> Document:
-    data = _checked(bytes(notice.pdf or b""), notice.sha256, notice.number)
+    data = checked_bytes(bytes(notice.pdf or b""), notice.sha256, notice.number)
     deliveries = list(notice.deliveries.all())
     note = ""
     if deliveries:
@@ -330,10 +164,10 @@ def _notice_document(notice: Notice, *, number_prefix: str = "") -> Document:
         note = _("Bekanntgabe: %(method)s, bekanntgegeben am %(date)s") % {
             "method": latest.get_method_display(), "date": format_date(latest.notified_on)}
     title = f"{notice.get_kind_display()} {notice.number}"
-    return _stored_document(kind="bescheid", pk=notice.pk, title=number_prefix + title,
-                            doc_kind=str(notice.get_kind_display()), dated=notice.issued_on, data=data,
-                            original_name=f"{notice.number}.pdf", author=_role(notice.issued_by),
-                            created_at=notice.created_at, reference=notice.number, note=note, sent=True)
+    return stored_document(kind="bescheid", pk=notice.pk, title=number_prefix + title,
+                           doc_kind=str(notice.get_kind_display()), dated=notice.issued_on, data=data,
+                           original_name=f"{notice.number}.pdf", author=_role(notice.issued_by),
+                           created_at=notice.created_at, reference=notice.number, note=note, sent=True)
 
 
 def _decision_process(application: Application, award: Award | None, ref: str) -> Process | None:
@@ -367,13 +201,14 @@ def _decision_process(application: Application, award: Award | None, ref: str) -
                        tuple((str(y.year), format_eur(y.amount)) for y in award.years.select_related("budget")),
                        (1,))))
         sections += _plan_sections(award.plan_snapshot, _("Verbindlicher Finanzierungsplan"))
-    decided = _day(decision.decided_at) if decision is not None else None
+    decided = local_day(decision.decided_at) if decision is not None else None
     documents = []
     if sections:
         record = Record(_("Prüfung und Entscheidung"), ref,
-                        decided or _day(application.submitted_at) or date.today(), tuple(sections))
-        documents.append(_record_document(kind="entscheidung", pk=application.pk, record=record,
-                                          doc_kind=_("Entscheidungsvermerk")))
+                        decided or local_day(application.submitted_at) or timezone.localdate(application.created_at),
+                        tuple(sections))
+        documents.append(record_document(kind="entscheidung", pk=application.pk, record=record,
+                                         doc_kind=_("Entscheidungsvermerk")))
     documents += [_notice_document(n) for n in sorted(notices, key=lambda n: (n.issued_on, n.number))]
     return Process(object_id("vorgang-bewilligung", application.pk), _("Bewilligung und Bescheide"),
                    _("Bewilligung"), documents, start=decided)
@@ -402,9 +237,9 @@ def _payments_process(award: Award, ref: str) -> Process | None:
              _("ausgezahlt am"), _("Buchungszeichen"), _("Bedarf / Ablehnungsgrund")), rows, (3,))),
     ))
     return Process(object_id("vorgang-zahlungen", award.pk), _("Mittelabrufe und Auszahlungen"),
-                   _("Auszahlungen"), [_record_document(kind="zahlungen", pk=award.pk, record=record,
-                                                        doc_kind=_("Zahlungsübersicht"))],
-                   start=_day(calls[0].requested_at), end=last)
+                   _("Auszahlungen"), [record_document(kind="zahlungen", pk=award.pk, record=record,
+                                                       doc_kind=_("Zahlungsübersicht"))],
+                   start=local_day(calls[0].requested_at), end=last)
 
 
 def _proofs_process(award: Award, ref: str) -> Process | None:
@@ -414,7 +249,7 @@ def _proofs_process(award: Award, ref: str) -> Process | None:
         return None
     documents = []
     for report in reports:
-        dated = _day(report.submitted_at) or _day(report.created_at)
+        dated = local_day(report.submitted_at) or local_day(report.created_at)
         assert dated is not None
         title = str(report)
         record = Record(title, ref, dated, (
@@ -437,17 +272,17 @@ def _proofs_process(award: Award, ref: str) -> Process | None:
                 tuple((str(f.get_source_display()), format_eur(f.amount)) for f in report.financings.all()), (1,)),
                 empty=_("Keine Angaben.")),
         ))
-        documents.append(_record_document(kind="nachweis", pk=report.pk, record=record,
-                                          doc_kind=str(report.get_kind_display()),
-                                          author=_role(report.submitted_by)))
+        documents.append(record_document(kind="nachweis", pk=report.pk, record=record,
+                                         doc_kind=str(report.get_kind_display()),
+                                         author=_role(report.submitted_by)))
         if report.narrative:
-            data = _stored(report.narrative.name, report.narrative_sha256, report.narrative_name or title)
-            documents.append(_stored_document(
+            data = stored_bytes(report.narrative.name, report.narrative_sha256, report.narrative_name or title)
+            documents.append(stored_document(
                 kind="sachbericht", pk=report.pk, title=_("Sachbericht zum %(report)s") % {"report": title},
                 doc_kind=_("Sachbericht"), dated=dated, data=data, original_name=report.narrative_name,
                 author=_role(report.submitted_by), received=True))
     return Process(object_id("vorgang-nachweise", award.pk), _("Verwendungsnachweise"), _("Verwendungsnachweis"),
-                   documents, start=_day(reports[0].created_at))
+                   documents, start=local_day(reports[0].created_at))
 
 
 def _reclaims_process(award: Award, ref: str) -> Process | None:
@@ -458,7 +293,7 @@ def _reclaims_process(award: Award, ref: str) -> Process | None:
         return None
     documents = []
     for reclaim in reclaims:
-        proposed = _day(reclaim.proposed_at)
+        proposed = local_day(reclaim.proposed_at)
         assert proposed is not None
         repayments = tuple((format_date(r.received_on), format_eur(r.amount), r.reference or "–")
                            for r in reclaim.repayments.all())
@@ -482,27 +317,27 @@ def _reclaims_process(award: Award, ref: str) -> Process | None:
             Section(_("Rückzahlungen"), table=Table((_("eingegangen am"), _("Betrag"), _("Buchungszeichen")),
                                                     repayments, (1,)), empty=_("Keine Rückzahlungen.")),
         ))
-        documents.append(_record_document(kind="rueckforderung", pk=reclaim.pk, record=record,
-                                          doc_kind=_("Rückforderungsvermerk")))
+        documents.append(record_document(kind="rueckforderung", pk=reclaim.pk, record=record,
+                                         doc_kind=_("Rückforderungsvermerk")))
         hearing = getattr(reclaim, "hearing", None)
         if hearing is not None:
-            data = _checked(bytes(hearing.pdf or b""), hearing.sha256, _("Anhörungsschreiben"))
-            documents.append(_stored_document(
+            data = checked_bytes(bytes(hearing.pdf or b""), hearing.sha256, _("Anhörungsschreiben"))
+            documents.append(stored_document(
                 kind="anhoerung", pk=hearing.pk, title=_("Anhörungsschreiben vom %(date)s")
                 % {"date": format_date(hearing.letter_date)}, doc_kind=_("Anhörungsschreiben"),
                 dated=hearing.letter_date, data=data, author=_role(hearing.sent_by), created_at=hearing.sent_at,
                 sent=True))
             if hearing.answer_pdf:
-                answered = _day(hearing.answered_at) or hearing.letter_date
-                data = _stored(hearing.answer_pdf.name, hearing.answer_pdf_sha256, hearing.answer_pdf_name)
-                documents.append(_stored_document(
+                answered = local_day(hearing.answered_at) or hearing.letter_date
+                data = stored_bytes(hearing.answer_pdf.name, hearing.answer_pdf_sha256, hearing.answer_pdf_name)
+                documents.append(stored_document(
                     kind="stellungnahme", pk=hearing.pk, title=_("Stellungnahme zur Anhörung"),
                     doc_kind=_("Stellungnahme"), dated=answered, data=data, original_name=hearing.answer_pdf_name,
                     author=_role(hearing.answered_by), created_at=hearing.answered_at, received=True))
         if reclaim.notice is not None:
             documents.append(_notice_document(reclaim.notice))
     return Process(object_id("vorgang-rueckforderungen", award.pk), _("Rückforderungen"), _("Rückforderung"),
-                   documents, start=_day(reclaims[0].proposed_at))
+                   documents, start=local_day(reclaims[0].proposed_at))
 
 
 def _amendments_process(award: Award, ref: str) -> Process | None:
@@ -513,7 +348,7 @@ def _amendments_process(award: Award, ref: str) -> Process | None:
         return None
     documents = []
     for request in requests:
-        created = _day(request.submitted_at) or _day(request.created_at)
+        created = local_day(request.submitted_at) or local_day(request.created_at)
         assert created is not None
         record = Record(_("Änderungsantrag %(number)s") % {"number": request.number}, ref, created, (
             Section(_("Änderungsantrag"), fields=(
@@ -532,12 +367,12 @@ def _amendments_process(award: Award, ref: str) -> Process | None:
             )),
             *_plan_sections(request.plan, _("Beantragter Finanzierungsplan")),
         ))
-        documents.append(_record_document(kind="aenderungsantrag", pk=request.pk, record=record,
-                                          doc_kind=_("Änderungsantrag"), author=_role(request.created_by)))
+        documents.append(record_document(kind="aenderungsantrag", pk=request.pk, record=record,
+                                         doc_kind=_("Änderungsantrag"), author=_role(request.created_by)))
         if request.notice is not None:
             documents.append(_notice_document(request.notice))
     return Process(object_id("vorgang-aenderungen", award.pk), _("Änderungsanträge"), _("Änderungsantrag"),
-                   documents, start=_day(requests[0].created_at))
+                   documents, start=local_day(requests[0].created_at))
 
 
 def _history_process(application: Application, ref: str, until: date) -> Process:
@@ -551,9 +386,9 @@ def _history_process(application: Application, ref: str, until: date) -> Process
         Section(_("Einträge"), table=Table((_("Zeitpunkt"), _("durch"), _("Bereich"), _("Ereignis"), _("Details")),
                                            rows), empty=_("Keine Einträge.")),
     ))
-    first = _day(entries[0].created_at) if entries else None
+    first = local_day(entries[0].created_at) if entries else None
     return Process(object_id("vorgang-verlauf", application.pk), _("Verlauf"), _("Protokoll"),
-                   [_record_document(kind="verlauf", pk=application.pk, record=record, doc_kind=_("Protokoll"))],
+                   [record_document(kind="verlauf", pk=application.pk, record=record, doc_kind=_("Protokoll"))],
                    start=first, end=until)
 
 
@@ -578,7 +413,7 @@ def case_file(application: Application, *, today: date, progress: Progress | Non
             (_("Rückforderungen"), lambda: _reclaims_process(award, ref)),
             (_("Änderungsanträge"), lambda: _amendments_process(award, ref)),
         ]
-    closed_on = _day(award.closed_at) if award is not None and award.closed_at else None
+    closed_on = local_day(award.closed_at) if award is not None and award.closed_at else None
     builders.append((_("Verlauf"), lambda: _history_process(application, ref, closed_on or today)))
     processes = []
     for label, build in builders:
@@ -587,7 +422,7 @@ def case_file(application: Application, *, today: date, progress: Progress | Non
         if process is not None:
             processes.append(process)
     authority = application.programme.issuing_authority
-    started = _day(application.created_at)  # the Akte's Laufzeit covers every Vorgang
+    started = local_day(application.created_at)  # the Akte's Laufzeit covers every Vorgang
     assert started is not None
     return CaseFile(
         id=object_id("akte", application.pk), application_id=application.pk, file_reference=ref,

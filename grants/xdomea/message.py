@@ -36,7 +36,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from grants.xdomea.casefile import CaseFile, Document, Process
+from grants.xdomea.files import CaseFile, Document, Process
 from grants.xdomea.schema import NAMESPACE, validate_message
 
 ABGABE = "Abgabe.Abgabe.0401"

@@ -215,3 +215,17 @@ def test_a_hand_over_record_cannot_be_changed_or_deleted(client, programme_admin
         transfer.delete()
     with pytest.raises(IssuedRecordError):
         CaseFileTransfer.objects.update(recipient="jemand anderes")
+
+
+def test_every_download_of_a_package_is_in_the_audit_trail(client, clerk, approver, closed_award):
+    client.force_login(clerk)
+    client.post(export_url(closed_award.application))
+    job, data = run_job(K.XDOMEA_ABGABE)
+
+    client.force_login(approver)  # another ministry person fetches the same package
+    response = client.get(reverse("background:job_download", args=[job.uuid]))
+
+    assert response.content == data and response["Content-Type"] == "application/zip"
+    [entry] = AuditEntry.objects.filter(action="background.job.downloaded")
+    assert entry.actor == approver and entry.object_id == job.pk
+    assert entry.data == {"kind": "xdomea_abgabe", "name": job.result_name, "sha256": job.result_sha256}
