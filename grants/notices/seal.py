@@ -19,10 +19,12 @@ against the trust roots of `NOTICE_SEAL_TRUST_ROOTS`), who sealed it and when, d
 cover the whole file (nothing appended after sealing), and the file's SHA-256.
 """
 
+import asyncio
 import hashlib
 import io
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -75,6 +77,18 @@ class SealInfo:
     serial: str
     fingerprint: str  # SHA-256 of the certificate, hex
     test: bool
+
+
+def _outside_event_loop(function, *args):
+    """pyHanko's synchronous API runs `asyncio.run()`, which refuses to start where this thread
+    already runs an event loop (an async caller; Playwright's sync API in the browser tests):
+    there it runs in a helper thread, and the caller waits for it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def _secret(value: str, path: str) -> str:
@@ -204,7 +218,8 @@ class Sealer:
         sealed_at = timezone.now()
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-            output = signers.PdfSigner(metadata, signer=self.signer, timestamper=timestamper).sign_pdf(writer)
+            output = _outside_event_loop(
+                signers.PdfSigner(metadata, signer=self.signer, timestamper=timestamper).sign_pdf, writer)
         except Exception as error:  # the token, the TSA or the key refused: never a half-sealed notice
             logger.error("Siegel: Siegeln fehlgeschlagen: %r", error)
             raise _unavailable(_("Siegeln fehlgeschlagen")) from None
@@ -323,7 +338,7 @@ def pdf_check(data: bytes) -> PdfCheck:
     for signature in embedded:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
-            status = validate_pdf_signature(signature, context)
+            status = _outside_event_loop(validate_pdf_signature, signature, context)
         except Exception as error:  # a damaged signature container counts as broken, not as a crash
             logger.info("Prüfung: Siegel nicht auswertbar: %r", error)
             checks.append(SealCheck(intact=False, valid=False, trusted=False, covers_whole_file=False,

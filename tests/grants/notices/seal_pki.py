@@ -4,9 +4,11 @@ are made fresh (RSA, so SoftHSM imports them as they are); nothing is read from 
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
-from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig
+from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, ServiceLabel
+from certomancer.services import TimeStamper
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -22,10 +24,11 @@ class SealPki:
     seal_cert_der: bytes
     stranger_root_pem: Path
     stranger_p12: Path  # a seal from a root nobody here trusts, PASSPHRASE
+    timestamper: TimeStamper  # the authority's time-stamping authority (RFC 3161), in process
 
 
 def _architecture(name: str, organisation: str) -> dict:
-    return {
+    architecture: dict[str, Any] = {
         "keyset": "siegel",
         "entity-defaults": {"country-name": "DE", "organization-name": organisation},
         "entities": {f"{name}-root": {"common-name": f"{organisation} Test-Wurzel"},
@@ -49,10 +52,22 @@ def _architecture(name: str, organisation: str) -> dict:
             },
         },
     }
+    if name == "behoerde":  # the authority's time-stamping authority (PAdES B-T)
+        architecture["entities"]["behoerde-tsa"] = {"common-name": f"Zeitstempeldienst {organisation}"}
+        architecture["certs"]["behoerde-tsa"] = {
+            "subject": "behoerde-tsa", "issuer": "behoerde-root", "validity": VALIDITY,
+            "extensions": [
+                {"id": "key_usage", "critical": True,
+                 "smart-value": {"schema": "key-usage", "params": ["digital_signature", "non_repudiation"]}},
+                {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
+            ],
+        }
+        architecture["services"] = {"time-stamping": {"tsa": {"signing-cert": "behoerde-tsa"}}}
+    return architecture
 
 
 def build_test_pki(directory: Path) -> SealPki:
-    labels = ("behoerde-root", "behoerde-seal", "fremd-root", "fremd-seal")
+    labels = ("behoerde-root", "behoerde-seal", "behoerde-tsa", "fremd-root", "fremd-seal")
     for label in labels:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         (directory / f"{label}.key.pem").write_bytes(key.private_bytes(
@@ -76,9 +91,10 @@ def build_test_pki(directory: Path) -> SealPki:
                                                             password=PASSPHRASE.encode()))
         if arch == "behoerde":
             seal_der = pki.get_cert(CertLabel("behoerde-seal")).dump()
+            timestamper = pki.service_registry.summon_timestamper(ServiceLabel("tsa"))
     return SealPki(root_pem=paths["behoerde-root"], seal_p12=paths["behoerde-p12"],
                    seal_key_pem=directory / "behoerde-seal.key.pem", seal_cert_der=seal_der,
-                   stranger_root_pem=paths["fremd-root"], stranger_p12=paths["fremd-p12"])
+                   stranger_root_pem=paths["fremd-root"], stranger_p12=paths["fremd-p12"], timestamper=timestamper)
 
 
 def _base64_lines(der: bytes) -> bytes:

@@ -10,11 +10,13 @@ import io
 import os
 import shutil
 import subprocess
+import threading
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from asn1crypto import pem
+from asn1crypto import pem, tsp
 from asn1crypto import x509 as asn1_x509
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -143,6 +145,45 @@ def test_the_application_page_says_the_notice_is_sealed(pkcs12_seal, client, coo
 
     assert "elektronisch gesiegelt am" in content and "nicht elektronisch gesiegelt" not in content
     assert "Testsiegel" not in content
+
+
+@pytest.fixture
+def time_stamping_authority(pki):
+    """The test PKI's time-stamping authority behind an RFC 3161 HTTP endpoint on loopback."""
+    timestamper = pki.timestamper
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = timestamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_a_time_stamping_authority_the_seal_carries_a_trusted_time_stamp(pkcs12_seal, pki, client, award,
+                                                                            approver, time_stamping_authority):
+    pkcs12_seal.NOTICE_SEAL_TSA_URL = time_stamping_authority  # PAdES B-T
+
+    notice = issue(award, approver)
+
+    status = validate_pdf_signature(the_signature(bytes(notice.pdf)),
+                                    ValidationContext(trust_roots=[root_certificate(pki)]))
+    assert status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+    assert "(Zeitstempel eines Zeitstempeldienstes)" in text_of(check(client, bytes(notice.pdf)))
 
 
 # --- without configuration -------------------------------------------------------------------------
