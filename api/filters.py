@@ -10,6 +10,19 @@ from grants.selectors.deadlines import DeadlineState
 
 PROGRAMME_HELP = _("Förderperiode: ID oder Kürzel (z. B. „wir-2026“)")
 BODY_HELP = _("Gebietskörperschaft: ID oder Amtlicher Gemeindeschlüssel (AGS)")
+# What an ID or a budget year can be: a larger number would overflow the database's integer
+# (a server error on SQLite) or the date arithmetic (year 0) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def _id_filter(field_name: str, help_text) -> filters.NumberFilter:
+    return filters.NumberFilter(field_name=field_name, min_value=1, max_value=MAX_ID, decimal_places=0,
+                                help_text=help_text)
+
+
+def _year_filter(field_name: str, help_text) -> filters.NumberFilter:
+    return filters.NumberFilter(field_name=field_name, min_value=1900, max_value=2199, decimal_places=0,
+                                help_text=help_text)
 
 
 class _ProgrammeFilter(filters.CharFilter):
@@ -22,7 +35,7 @@ class _ProgrammeFilter(filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        key = "pk" if value.isdigit() else "code"
+        key = "pk" if value.isascii() and value.isdigit() and len(value) < 19 else "code"
         return qs.filter(**{f"{self.path}__{key}": value})
 
 
@@ -36,7 +49,7 @@ class _BodyFilter(filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        if value.isdigit() and len(value) < 8:
+        if value.isascii() and value.isdigit() and len(value) < 8:
             return qs.filter(**{f"{self.path}__pk": value})
         return qs.filter(**{f"{self.path}__ags": value})
 
@@ -76,7 +89,7 @@ class AwardFilter(filters.FilterSet):
 class NoticeFilter(filters.FilterSet):
     programme = _ProgrammeFilter("application__programme")
     body = _BodyFilter("application__municipality")
-    application = filters.NumberFilter(field_name="application_id", help_text=_("ID des Antrags"))
+    application = _id_filter("application_id", _("ID des Antrags"))
     kind = filters.ChoiceFilter(choices=Notice.Kind.choices)
     issued_after = filters.DateFilter(field_name="issued_on", lookup_expr="gte")
     issued_before = filters.DateFilter(field_name="issued_on", lookup_expr="lte")
@@ -89,10 +102,10 @@ class NoticeFilter(filters.FilterSet):
 class PaymentFilter(filters.FilterSet):
     programme = _ProgrammeFilter("award_year__award__application__programme")
     body = _BodyFilter("award_year__award__application__municipality")
-    award = filters.NumberFilter(field_name="award_year__award_id", help_text=_("ID der Zuwendung"))
+    award = _id_filter("award_year__award_id", _("ID der Zuwendung"))
     status = filters.MultipleChoiceFilter(choices=Disbursement.Status.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    budget_year = filters.NumberFilter(field_name="award_year__budget__year", help_text=_("Haushaltsjahr"))
+    budget_year = _year_filter("award_year__budget__year", _("Haushaltsjahr"))
     paid_after = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_before = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 
@@ -104,10 +117,10 @@ class PaymentFilter(filters.FilterSet):
 class ProofFilter(filters.FilterSet):
     programme = _ProgrammeFilter("award__application__programme")
     body = _BodyFilter("award__application__municipality")
-    award = filters.NumberFilter(field_name="award_id", help_text=_("ID der Zuwendung"))
+    award = _id_filter("award_id", _("ID der Zuwendung"))
     kind = filters.ChoiceFilter(choices=UsageReport.Kind.choices)
     status = filters.ChoiceFilter(choices=UsageReport.Status.choices)
-    year = filters.NumberFilter(field_name="year", help_text=_("Haushaltsjahr des Zwischennachweises"))
+    year = _year_filter("year", _("Haushaltsjahr des Zwischennachweises"))
 
     class Meta:
         model = UsageReport
@@ -117,7 +130,7 @@ class ProofFilter(filters.FilterSet):
 class ReclaimFilter(filters.FilterSet):
     programme = _ProgrammeFilter("award__application__programme")
     body = _BodyFilter("award__application__municipality")
-    award = filters.NumberFilter(field_name="award_id", help_text=_("ID der Zuwendung"))
+    award = _id_filter("award_id", _("ID der Zuwendung"))
     status = filters.ChoiceFilter(choices=Reclaim.Status.choices)
 
     class Meta:
@@ -131,7 +144,7 @@ class DeadlineAwardFilter(filters.FilterSet):
 
     programme = _ProgrammeFilter("application__programme")
     body = _BodyFilter("application__municipality")
-    award = filters.NumberFilter(field_name="pk", help_text=_("ID der Zuwendung"))
+    award = _id_filter("pk", _("ID der Zuwendung"))
     state = filters.ChoiceFilter(choices=DeadlineState.choices, method="keep",
                                  help_text=_("Stand der Frist"))
     due_after = filters.DateFilter(method="keep", help_text=_("fällig am oder nach diesem Tag (JJJJ-MM-TT)"))
