@@ -123,6 +123,7 @@ def test_ministry_tokens_may_not_write_and_are_told_why(api_client, cast, role, 
     client = api_client(cast[role])
     calls = [
         client.post(CREATE, DETAILS, format="json"),
+        client.post(CREATE, DETAILS, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300),  # the role first
         client.patch(url(award.application), {"title": "Neu"}, format="json"),
         client.put(url(award.application, "plan/"), plan_body(), format="json"),
         client.post(url(award.application, "submit/"), {}, format="json"),
