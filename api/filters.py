@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Application, ApplicationStatus, Award, Disbursement, Notice, Reclaim, UsageReport
 from grants.selectors.deadlines import DeadlineState
 
+# A budget year as a parameter: a whole number in the range every date field of the project accepts.
+YEAR_RANGE = {"min_value": 1900, "max_value": 2199, "decimal_places": 0}
+
 PROGRAMME_HELP = _("Förderperiode: ID oder Kürzel (z. B. „wir-2026“)")
 BODY_HELP = _("Gebietskörperschaft: ID oder Amtlicher Gemeindeschlüssel (AGS)")
 
@@ -46,7 +49,7 @@ class ApplicationFilter(filters.FilterSet):
     body = _BodyFilter("municipality")
     status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    period_year = filters.NumberFilter(method="filter_period_year",
+    period_year = filters.NumberFilter(method="filter_period_year", **YEAR_RANGE,
                                        help_text=_("Vorhaben läuft im Haushaltsjahr (z. B. 2027)"))
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte",
                                          help_text=_("eingereicht am oder nach diesem Tag (JJJJ-MM-TT)"))
@@ -92,7 +95,8 @@ class PaymentFilter(filters.FilterSet):
     award = filters.NumberFilter(field_name="award_year__award_id", help_text=_("ID der Zuwendung"))
     status = filters.MultipleChoiceFilter(choices=Disbursement.Status.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    budget_year = filters.NumberFilter(field_name="award_year__budget__year", help_text=_("Haushaltsjahr"))
+    budget_year = filters.NumberFilter(field_name="award_year__budget__year", **YEAR_RANGE,
+                                       help_text=_("Haushaltsjahr"))
     paid_after = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_before = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 
@@ -107,7 +111,7 @@ class ProofFilter(filters.FilterSet):
     award = filters.NumberFilter(field_name="award_id", help_text=_("ID der Zuwendung"))
     kind = filters.ChoiceFilter(choices=UsageReport.Kind.choices)
     status = filters.ChoiceFilter(choices=UsageReport.Status.choices)
-    year = filters.NumberFilter(field_name="year", help_text=_("Haushaltsjahr des Zwischennachweises"))
+    year = filters.NumberFilter(field_name="year", **YEAR_RANGE, help_text=_("Haushaltsjahr des Zwischennachweises"))
 
     class Meta:
         model = UsageReport
