@@ -8,20 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Application, ApplicationStatus, Award, Disbursement, Notice, Reclaim, UsageReport
 from grants.selectors.deadlines import DeadlineState
 
+# A budget year as a parameter: a whole number in the range every date field of the project accepts.
+YEAR_RANGE = {"min_value": 1900, "max_value": 2199, "decimal_places": 0}
+
 PROGRAMME_HELP = _("Förderperiode: ID oder Kürzel (z. B. „wir-2026“)")
 BODY_HELP = _("Gebietskörperschaft: ID oder Amtlicher Gemeindeschlüssel (AGS)")
-# What an ID or a budget year can be: a larger number would overflow the database's integer
-# (a server error on SQLite) or the date arithmetic (year 0) instead of finding nothing.
+# An ID as a parameter: a larger number would overflow the database's integer (a server error on
+# SQLite) instead of finding nothing.
 MAX_ID = 2**63 - 1
 
 
 def _id_filter(field_name: str, help_text) -> filters.NumberFilter:
     return filters.NumberFilter(field_name=field_name, min_value=1, max_value=MAX_ID, decimal_places=0,
-                                help_text=help_text)
-
-
-def _year_filter(field_name: str, help_text) -> filters.NumberFilter:
-    return filters.NumberFilter(field_name=field_name, min_value=1900, max_value=2199, decimal_places=0,
                                 help_text=help_text)
 
 
@@ -59,7 +57,7 @@ class ApplicationFilter(filters.FilterSet):
     body = _BodyFilter("municipality")
     status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    period_year = filters.NumberFilter(method="filter_period_year", min_value=1900, max_value=2199, decimal_places=0,
+    period_year = filters.NumberFilter(method="filter_period_year", **YEAR_RANGE,
                                        help_text=_("Vorhaben läuft im Haushaltsjahr (z. B. 2027)"))
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte",
                                          help_text=_("eingereicht am oder nach diesem Tag (JJJJ-MM-TT)"))
@@ -105,7 +103,8 @@ class PaymentFilter(filters.FilterSet):
     award = _id_filter("award_year__award_id", _("ID der Zuwendung"))
     status = filters.MultipleChoiceFilter(choices=Disbursement.Status.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    budget_year = _year_filter("award_year__budget__year", _("Haushaltsjahr"))
+    budget_year = filters.NumberFilter(field_name="award_year__budget__year", **YEAR_RANGE,
+                                       help_text=_("Haushaltsjahr"))
     paid_after = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_before = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 
@@ -120,7 +119,7 @@ class ProofFilter(filters.FilterSet):
     award = _id_filter("award_id", _("ID der Zuwendung"))
     kind = filters.ChoiceFilter(choices=UsageReport.Kind.choices)
     status = filters.ChoiceFilter(choices=UsageReport.Status.choices)
-    year = _year_filter("year", _("Haushaltsjahr des Zwischennachweises"))
+    year = filters.NumberFilter(field_name="year", **YEAR_RANGE, help_text=_("Haushaltsjahr des Zwischennachweises"))
 
     class Meta:
         model = UsageReport
