@@ -8,8 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import Application, ApplicationStatus, Award, Disbursement, Notice, Reclaim, UsageReport
 from grants.selectors.deadlines import DeadlineState
 
+# A budget year as a parameter: a whole number in the range every date field of the project accepts.
+YEAR_RANGE = {"min_value": 1900, "max_value": 2199, "decimal_places": 0}
+
 PROGRAMME_HELP = _("Förderperiode: ID oder Kürzel (z. B. „wir-2026“)")
 BODY_HELP = _("Gebietskörperschaft: ID oder Amtlicher Gemeindeschlüssel (AGS)")
+# An ID as a parameter: a larger number would overflow the database's integer (a server error on
+# SQLite) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def _id_filter(field_name: str, help_text) -> filters.NumberFilter:
+    return filters.NumberFilter(field_name=field_name, min_value=1, max_value=MAX_ID, decimal_places=0,
+                                help_text=help_text)
 
 
 class _ProgrammeFilter(filters.CharFilter):
@@ -22,7 +33,7 @@ class _ProgrammeFilter(filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        key = "pk" if value.isdigit() else "code"
+        key = "pk" if value.isascii() and value.isdigit() and len(value) < 19 else "code"
         return qs.filter(**{f"{self.path}__{key}": value})
 
 
@@ -36,7 +47,7 @@ class _BodyFilter(filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        if value.isdigit() and len(value) < 8:
+        if value.isascii() and value.isdigit() and len(value) < 8:
             return qs.filter(**{f"{self.path}__pk": value})
         return qs.filter(**{f"{self.path}__ags": value})
 
@@ -46,7 +57,7 @@ class ApplicationFilter(filters.FilterSet):
     body = _BodyFilter("municipality")
     status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    period_year = filters.NumberFilter(method="filter_period_year", min_value=1900, max_value=2199, decimal_places=0,
+    period_year = filters.NumberFilter(method="filter_period_year", **YEAR_RANGE,
                                        help_text=_("Vorhaben läuft im Haushaltsjahr (z. B. 2027)"))
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte",
                                          help_text=_("eingereicht am oder nach diesem Tag (JJJJ-MM-TT)"))
@@ -76,7 +87,7 @@ class AwardFilter(filters.FilterSet):
 class NoticeFilter(filters.FilterSet):
     programme = _ProgrammeFilter("application__programme")
     body = _BodyFilter("application__municipality")
-    application = filters.NumberFilter(field_name="application_id", help_text=_("ID des Antrags"))
+    application = _id_filter("application_id", _("ID des Antrags"))
     kind = filters.ChoiceFilter(choices=Notice.Kind.choices)
     issued_after = filters.DateFilter(field_name="issued_on", lookup_expr="gte")
     issued_before = filters.DateFilter(field_name="issued_on", lookup_expr="lte")
@@ -89,10 +100,11 @@ class NoticeFilter(filters.FilterSet):
 class PaymentFilter(filters.FilterSet):
     programme = _ProgrammeFilter("award_year__award__application__programme")
     body = _BodyFilter("award_year__award__application__municipality")
-    award = filters.NumberFilter(field_name="award_year__award_id", help_text=_("ID der Zuwendung"))
+    award = _id_filter("award_year__award_id", _("ID der Zuwendung"))
     status = filters.MultipleChoiceFilter(choices=Disbursement.Status.choices,
                                           help_text=_("Status; mehrfach angeben für mehrere"))
-    budget_year = filters.NumberFilter(field_name="award_year__budget__year", help_text=_("Haushaltsjahr"))
+    budget_year = filters.NumberFilter(field_name="award_year__budget__year", **YEAR_RANGE,
+                                       help_text=_("Haushaltsjahr"))
     paid_after = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_before = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 
@@ -104,10 +116,10 @@ class PaymentFilter(filters.FilterSet):
 class ProofFilter(filters.FilterSet):
     programme = _ProgrammeFilter("award__application__programme")
     body = _BodyFilter("award__application__municipality")
-    award = filters.NumberFilter(field_name="award_id", help_text=_("ID der Zuwendung"))
+    award = _id_filter("award_id", _("ID der Zuwendung"))
     kind = filters.ChoiceFilter(choices=UsageReport.Kind.choices)
     status = filters.ChoiceFilter(choices=UsageReport.Status.choices)
-    year = filters.NumberFilter(field_name="year", help_text=_("Haushaltsjahr des Zwischennachweises"))
+    year = filters.NumberFilter(field_name="year", **YEAR_RANGE, help_text=_("Haushaltsjahr des Zwischennachweises"))
 
     class Meta:
         model = UsageReport
@@ -117,7 +129,7 @@ class ProofFilter(filters.FilterSet):
 class ReclaimFilter(filters.FilterSet):
     programme = _ProgrammeFilter("award__application__programme")
     body = _BodyFilter("award__application__municipality")
-    award = filters.NumberFilter(field_name="award_id", help_text=_("ID der Zuwendung"))
+    award = _id_filter("award_id", _("ID der Zuwendung"))
     status = filters.ChoiceFilter(choices=Reclaim.Status.choices)
 
     class Meta:
@@ -131,7 +143,7 @@ class DeadlineAwardFilter(filters.FilterSet):
 
     programme = _ProgrammeFilter("application__programme")
     body = _BodyFilter("application__municipality")
-    award = filters.NumberFilter(field_name="pk", help_text=_("ID der Zuwendung"))
+    award = _id_filter("pk", _("ID der Zuwendung"))
     state = filters.ChoiceFilter(choices=DeadlineState.choices, method="keep",
                                  help_text=_("Stand der Frist"))
     due_after = filters.DateFilter(method="keep", help_text=_("fällig am oder nach diesem Tag (JJJJ-MM-TT)"))

@@ -468,10 +468,18 @@ SEPA_DEBTOR_BIC = env_str("SEPA_DEBTOR_BIC", "TESTDEFFXXX" if DEBUG else "")
 # --- REST API (issue 13) ---
 # /api/v1/ (api/urls.py): Django REST framework with personal API tokens (api/authentication.py),
 # errors as RFC 9457 problem details (api/problems.py), the OpenAPI schema by drf-spectacular.
+import re  # noqa: E402
+
 INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 API_THROTTLE_READ = env_str("API_THROTTLE_READ", "600/min")
 API_THROTTLE_WRITE = env_str("API_THROTTLE_WRITE", "120/min")
+if not 1 <= API_PAGE_SIZE <= 200:
+    raise ImproperlyConfigured(f"API_PAGE_SIZE={API_PAGE_SIZE}: erlaubt sind 1 bis 200.")
+for _name in ("API_THROTTLE_READ", "API_THROTTLE_WRITE"):
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]!r}: erwartet wird <Anzahl>/<sec|min|hour|day>, "
+                                   "z. B. 600/min.")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

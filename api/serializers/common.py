@@ -26,11 +26,6 @@ class ProgrammeRefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name"]
 
 
-def label_field(source: str, help_text: str) -> serializers.CharField:
-    """The German label of a choice field (`get_<field>_display`)."""
-    return serializers.CharField(source=source, read_only=True, help_text=help_text)
-
-
 @extend_schema_field({"type": "string", "nullable": True, "description": "Name der Person"})
 class PersonNameField(serializers.Field):
     """A person as the UI names them (first and last name), never login or e-mail."""

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 from grants.models import CostCategory, FundingProgramme
-from grants.selectors.budgets import BudgetYearFigures
 
 
 class CostCategorySerializer(serializers.ModelSerializer):
@@ -28,6 +27,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
                   "max_grant_per_applicant", "budget_chapter", "budget_title", "legal_basis", "cost_categories"]
 
 
+# Serializes grants.selectors.budgets.BudgetYearFigures (the docstring is the schema's description).
 class BudgetYearSerializer(serializers.Serializer):
     """Ein Haushaltsjahr der Förderperiode: Ansatz, durch Zuwendungen gebunden, ausgezahlt, frei."""
 
@@ -38,6 +38,3 @@ class BudgetYearSerializer(serializers.Serializer):
     paid = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="ausgezahlt (gebuchte Auszahlungen)")
     remaining = serializers.DecimalField(max_digits=14, decimal_places=2,
                                          help_text="noch nicht gebunden (Ansatz minus gebunden)")
-
-    def to_representation(self, instance: BudgetYearFigures):
-        return super().to_representation(instance)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -35,7 +37,7 @@ class ApplicationViewSet(ScopedReadViewSet):
             requested_grant=requested_grant_total(), award_pk=F("award__id"))
         if self.action == "list":
             applications = without_long_texts(applications)
-        else:
+        elif self.action == "retrieve":
             applications = applications.prefetch_related(
                 Prefetch("expenditures", PlanExpenditure.objects.select_related("category")
                          .order_by("year", "category__position", "category__name")),
@@ -52,7 +54,7 @@ class ApplicationViewSet(ScopedReadViewSet):
         responses=AuditEntrySerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
     def audit(self, request: Request, pk=None) -> Response:
-        application = self.get_object()
+        application = cast(Application, self.get_object())
         kind = request.query_params.get("kind", "")
         if kind and kind not in KINDS:
             raise ValidationError({"kind": [_("Unbekannte Art. Möglich sind: %(kinds)s.") % {

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -38,6 +40,6 @@ class ProgrammeViewSet(ScopedReadViewSet):
                    responses=BudgetYearSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def budgets(self, request: Request, pk=None) -> Response:
-        programme = self.get_object()
+        programme = cast(FundingProgramme, self.get_object())
         check(refuse_capability(request.user, Capability.VIEW_ALL))
         return Response(BudgetYearSerializer(budget_figures(programme), many=True).data)

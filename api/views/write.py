@@ -1,8 +1,8 @@
 """The writing endpoints of the REST API: a coordinator creates, changes and submits an
 application with its financing plan and calls funds of an award.
 
-Each does what the coordinator's page does, in the same order: the capability (403 for the
-ministry's tokens, with the page's reason), the lookup scoped to the person (404 for another
+Each does what the coordinator's page does, in the same order: the capability (MayApply: 403
+for the ministry's tokens, with the page's reason), the lookup scoped to the person (404 for another
 body's object), the page's own form (api/writes/input.py), then the one service the page calls.
 A refusal comes back as problem details (api/problems.py) with the page's German message under
 the page's field key. The POST endpoints honour an Idempotency-Key (api/writes/idempotency.py).
@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils import json as drf_json
@@ -94,6 +95,18 @@ IDEMPOTENCY_KEY = OpenApiParameter(
                 f"`{REPLAYED_HEADER}: true`) und bewirkt nichts ein zweites Mal; mit anderem Inhalt: 422.")
 
 
+class MayApply(BasePermission):
+    """Only the coordination writes: any other role is refused with the page's reason (403) –
+    before the request's body or its Idempotency-Key is looked at."""
+
+    def has_permission(self, request, view) -> bool:
+        require(request.user, Capability.APPLY)
+        return True
+
+
+WRITE_ACTIONS = frozenset({"create", "partial_update", "plan", "submit"})
+
+
 def _shape(serializer_class, data, **kwargs) -> dict:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -104,6 +117,10 @@ class ApplicationWriteViewSet(ApplicationViewSet):
     """The applications resource: reading (ApplicationViewSet) and, for the coordination, writing."""
 
     parser_classes = [DecimalJSONParser]
+
+    def get_permissions(self):
+        permissions = super().get_permissions()
+        return [*permissions, MayApply()] if self.action in WRITE_ACTIONS else permissions
 
     def _answer(self, application: Application, status: int = 200, **headers: str) -> Response:
         """The application as GET …/applications/{id}/ shows it."""
@@ -125,7 +142,6 @@ class ApplicationWriteViewSet(ApplicationViewSet):
     )
     @idempotent
     def create(self, request: Request) -> Response:
-        require(request.user, Capability.APPLY)
         values = _shape(ApplicationCreateInput, request.data)
         try:
             programme = get_open_programme(values.pop("programme"))
@@ -146,7 +162,6 @@ class ApplicationWriteViewSet(ApplicationViewSet):
         request=ApplicationDetailsInput, responses={200: ApplicationDetailSerializer, **_problems(403, 404, 409, 422)},
     )
     def partial_update(self, request: Request, pk=None) -> Response:
-        require(request.user, Capability.APPLY)
         application = get_application_for_user(request.user, pk)
         values = _shape(ApplicationDetailsInput, request.data, partial=True)
         details = details_form(values, programme=application.programme, application=application)
@@ -171,7 +186,6 @@ class ApplicationWriteViewSet(ApplicationViewSet):
     )
     @action(detail=True, methods=["put"], filter_backends=[], pagination_class=None)
     def plan(self, request: Request, pk=None) -> Response:
-        require(request.user, Capability.APPLY)
         application = get_application_for_user(request.user, pk)
         plan = PlanInput(_shape(PlanSerializer, request.data), programme=application.programme,
                          application=application)
@@ -192,7 +206,6 @@ class ApplicationWriteViewSet(ApplicationViewSet):
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     @idempotent
     def submit(self, request: Request, pk=None) -> Response:
-        require(request.user, Capability.APPLY)
         application = get_application_for_user(request.user, pk)
         values = _shape(SubmitInput, request.data)
         submitted = application_submit(application=application, user=request.user, answer=values.get("answer", ""))
@@ -201,6 +214,7 @@ class ApplicationWriteViewSet(ApplicationViewSet):
 
 class PaymentCallView(APIView):
     parser_classes = [DecimalJSONParser]
+    permission_classes = [IsAuthenticated, MayApply]
 
     @extend_schema(
         operation_id="awards_payment_calls_create", tags=[TAG], summary="Mittel abrufen",
@@ -212,7 +226,6 @@ class PaymentCallView(APIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        require(request.user, Capability.APPLY)
         award = (awards_visible_to(request.user).select_related("application__programme", "application__municipality")
                  .filter(pk=pk).first())
         if award is None:

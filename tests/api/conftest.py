@@ -9,7 +9,6 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.roles import Role
 from api.services import api_token_create
 from tests import factories
 
@@ -55,9 +54,6 @@ def cast(coordinator_a, coordinator_b, clerk, approver, programme_admin, no_role
     return {"coordinator_a": coordinator_a, "coordinator_b": coordinator_b, "clerk": clerk,
             "approver": approver, "programme_admin": programme_admin, "no_role": no_role_user}
 
-
-MINISTRY = ("clerk", "approver", "programme_admin")
-ROLE_NAMES = {Role.SACHBEARBEITUNG: "clerk", Role.BEWILLIGUNG: "approver", Role.PROGRAMMVERWALTUNG: "programme_admin"}
 
 
 # -- a case that reaches every resource ------------------------------------------------------------

@@ -123,6 +123,7 @@ def test_ministry_tokens_may_not_write_and_are_told_why(api_client, cast, role, 
     client = api_client(cast[role])
     calls = [
         client.post(CREATE, DETAILS, format="json"),
+        client.post(CREATE, DETAILS, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300),  # the role first
         client.patch(url(award.application), {"title": "Neu"}, format="json"),
         client.put(url(award.application, "plan/"), plan_body(), format="json"),
         client.post(url(award.application, "submit/"), {}, format="json"),
@@ -336,3 +337,16 @@ def test_the_written_application_reads_as_it_was_answered(api_client, coordinato
     created = api.post(CREATE, DETAILS | plan_body(years=[2026]), format="json").json()
     assert api.get(f"/api/v1/applications/{created['id']}/").json() == created
     assert [row["id"] for row in api.get(CREATE).json()["results"]] == [created["id"]]
+
+
+def test_writes_are_throttled_per_token_apart_from_reads(api_client, coordinator_a, draft, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"api_read": "100/min", "api_write": "2/min"}}
+    api = api_client(coordinator_a)
+    for _ in range(2):
+        assert api.patch(url(draft), {"title": "WIR-Zentrum"}, format="json").status_code == 200
+    refused = api.put(url(draft, "plan/"), plan_body(), format="json")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["title"] == "Zu viele Anfragen"
+    assert api.get(url(draft)).status_code == 200  # reading goes on
+    assert PlanExpenditure.objects.filter(application=draft).count() == 15  # the refused write did nothing
