@@ -145,3 +145,13 @@ def private_storage(db) -> StoredFiles:
     """Uploaded files (attachments, Sachberichte) in the storage the tests run with (the database
     backend, the production default): they are rolled back with the test like every other row."""
     return StoredFiles()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n auto` (xdist's default `--dist load`): single tests, but the groups of tests that share
+    an expensive fixture together in one process (tests/xdist_groups.py)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from tests.xdist_groups import GroupedLoadScheduling
+    return GroupedLoadScheduling(config, log)

@@ -93,11 +93,3 @@ def test_a_failing_mail_server_does_not_undo_the_transition(monkeypatch, program
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert "konnte nicht gesendet werden" in caplog.text
-
-
-def test_seeding_history_sends_no_mail(db, settings, django_capture_on_commit_callbacks):
-    from django.core.management import call_command
-    settings.DEBUG = True
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=__import__("io").StringIO())
-    assert mail.outbox == []

@@ -1,8 +1,8 @@
 """`manage.py seed_demo`: the demo history is complete, obeys the rules and is written once.
 
-The full seed takes a few seconds, so the tests of the seeded state share one run per
-class: it happens inside a transaction that is rolled back when the class is done (each
-test's own changes are rolled back after the test, as usual).
+The full seed takes a while, so the tests of the seeded state share one run with the other
+classes that read it (tests/grants/seeded.py): it happens inside a transaction that is rolled
+back before any other test runs (each test's own changes are rolled back after the test, as usual).
 """
 
 from datetime import date, timedelta
@@ -12,9 +12,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Sum
-from django.test import override_settings
 
 from accounts.models import User
 from accounts.roles import Role
@@ -35,6 +33,7 @@ from grants.models import (
 from grants.selectors.awards import award_total, award_year_figures
 from grants.selectors.budgets import budget_figures
 from municipalities.models import Municipality
+from tests.grants.seeded import SEEDED
 
 DEMO_ACCOUNTS = {
     "koordination-wmk": (Role.KOORDINATION, "Werra-Meißner-Kreis"),
@@ -115,22 +114,10 @@ def test_an_existing_account_with_another_role_is_refused_without_writing(db, se
 
 
 @pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """One seed for the class, rolled back when the class is done; yields the command's output."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(DEBUG=True):
-                output = run_seed()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield output
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+def seeded(django_db_setup, django_db_blocker) -> str:
+    """The seeded demo shared with the other classes that read it (tests/grants/seeded.py):
+    seeded once, rolled back before any other test runs; yields the command's output."""
+    return SEEDED.open(django_db_blocker).output
 
 
 @pytest.mark.usefixtures("seeded", "db")
@@ -407,6 +394,11 @@ class TestSeededDemo:
         assert "500.000,00 €" in seeded
         assert "koordination-wmk" in seeded and "Werra-Meißner-Kreis" in seeded
         assert "demo-wir-2021" in seeded
+
+    def test_seeding_history_sends_no_mail(self):
+        """The seed ran with its on-commit callbacks executed (as after the command's commit):
+        the notifications of the historic steps went to nobody's mailbox."""
+        assert SEEDED.demo is not None and SEEDED.demo.mails == []
 
     def test_second_run_changes_nothing(self, settings):
         settings.DEBUG = True

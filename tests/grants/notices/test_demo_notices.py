@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 
 from grants.models import Award, EarlyStartConsent, Notice
-from tests.grants.test_seed_demo import seeded  # noqa: F401  (the class-scoped seeded demo)
+from tests.grants.test_seed_demo import seeded  # noqa: F401  (the shared seeded demo)
 
 MM = 25.4 / 72
 HMSI = "Hessisches Ministerium für Soziales und Integration"
