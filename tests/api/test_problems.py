@@ -147,7 +147,7 @@ def test_a_programming_error_is_logged_and_answered_as_a_500_problem(api_client,
 @pytest.mark.parametrize("query", [
     "applications/?period_year=-5", "applications/?period_year=" + "9" * 30, "payments/?budget_year=1e400",
     "proofs/?year=20000", "deadlines/?due_after=2026-02-30", "applications/?submitted_after=99999-01-01",
-    "applications/?status=" + "x" * 5000, "applications/1/audit/?kind=gibt-es-nicht",
+    "applications/?status=" + "x" * 5000,
 ])
 def test_out_of_range_parameters_are_a_400_problem_never_a_500(api_client, clerk, query):
     body = _problem(api_client(clerk).get(f"/api/v1/{query}"), 400)

@@ -131,6 +131,8 @@ def test_case_history_hides_the_ministrys_internal_work_from_the_body(case, cast
     rows = api_client(cast["clerk"]).get(url + "?kind=zahlungen").json()["results"]
     assert {row["kind"] for row in rows} == {"zahlungen"}
     assert rows[0]["actor"] == "Sachbearbeitung Test" and rows[0]["label"] == "Auszahlung gebucht"
+    unknown = api_client(cast["clerk"]).get(url + "?kind=gibt-es-nicht")
+    assert unknown.status_code == 400 and "zahlungen" in unknown.json()["errors"]["kind"][0]
 
 
 def test_deadlines_are_the_running_awards_with_filters(case, cast, api_client, frozen_today):
