@@ -117,3 +117,14 @@ def test_two_parallel_submissions_without_key_submit_once(monkeypatch, api_clien
     assert OutboxMail.objects.filter(event="submitted").count() == 1
     notified = Notification.objects.filter(key=f"application:{draft.pk}:submitted")
     assert notified.count() == notified.values("recipient").distinct().count()
+
+
+@pytest.mark.django_db
+def test_a_repeat_while_the_first_still_runs_is_told_to_wait(api_client, coordinator_a, programme):
+    api = api_client(coordinator_a)
+    first = api.post(CREATE, DETAILS, format="json", **KEY)
+    FormSubmission.objects.update(response=None)  # as while the first request is still being handled
+    response = api.post(CREATE, DETAILS, format="json", **KEY)
+    assert first.status_code == 201 and response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert Application.objects.count() == 1
