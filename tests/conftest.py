@@ -155,3 +155,29 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from tests.xdist_groups import GroupedLoadScheduling
     return GroupedLoadScheduling(config, log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def notice_pdfs_rendered_once_per_input():
+    """A notice PDF is a pure function of its HTML, stylesheet and fonts (tests/grants/notices/
+    test_render.py and test_deterministic_bytes.py prove the bytes are the same in every process,
+    from any hash seed). Hundreds of tests issue the same award notice through the factories; this
+    renders each distinct input once per process and hands the same bytes out again. A test that
+    replaces the renderer (or breaks the fonts: another input key) still gets its own."""
+    if os.environ.get("TEST_RENDER_MEMO") == "0":  # to compare: every render for real
+        yield
+        return
+    from functools import lru_cache
+
+    from grants.notices import hearing, render
+
+    @lru_cache(maxsize=32)
+    def rendered(html: str, stylesheet: str, fonts: frozenset) -> bytes:
+        return original(html, stylesheet)
+
+    def write_pdf(html: str, stylesheet: str) -> bytes:
+        return rendered(html, stylesheet, render._FontFilesOnly.allowed)
+
+    original = render._write_pdf
+    with mock.patch.object(render, "_write_pdf", write_pdf), mock.patch.object(hearing, "_write_pdf", write_pdf):
+        yield

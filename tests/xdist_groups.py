@@ -17,6 +17,8 @@ GROUPS = {
     "tests/grants/notices/test_render.py": "notice-render",
     "tests/grants/notices/test_deterministic_bytes.py": "notice-bytes",
     "tests/test_url_sweep.py": "url-sweep",
+    # The lists' data (33 applications with payments, proofs, reclaims), built once for the module.
+    "tests/grants/test_work_lists.py": "work-lists",
 }
 
 

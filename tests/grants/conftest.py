@@ -7,7 +7,8 @@ from tests.grants.seeded import SEEDED
 def pytest_runtest_teardown(item, nextitem):
     """Roll the shared seeded demo (tests/grants/seeded.py) back once the next test does not
     use it – after this test's own fixtures are torn down, before the next one starts."""
-    result = yield
-    if nextitem is None or "seeded" not in nextitem.fixturenames:
-        SEEDED.close()
-    return result
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "seeded" not in nextitem.fixturenames:
+            SEEDED.close()

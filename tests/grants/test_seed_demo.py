@@ -116,7 +116,7 @@ def test_an_existing_account_with_another_role_is_refused_without_writing(db, se
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker) -> str:
     """The seeded demo shared with the other classes that read it (tests/grants/seeded.py):
-    seeded once, rolled back before any other test runs; yields the command's output."""
+    seeded once, rolled back before any other test runs; gives the command's output."""
     return SEEDED.open(django_db_blocker).output
 
 

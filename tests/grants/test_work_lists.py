@@ -16,11 +16,12 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from accounts.models import User
 from accounts.roles import Role
 from core.search import fold, folded
 from grants import lists as list_mechanism
@@ -47,7 +48,8 @@ from grants.models import (
     Reclaim,
     UsageReport,
 )
-from municipalities.models import Municipality
+from municipalities.loading import load_bodies
+from municipalities.models import AdministrativeCourt, Municipality
 from tests import factories
 from tests.grants import amendment_helpers
 
@@ -70,11 +72,6 @@ LISTS: dict[str, tuple[str, Listing, str, dict[str, str]]] = {
 MINISTRY_LISTS = [name for name in LISTS if LISTS[name][2] == "clerk"]
 # The deadlines: the state's words (and a note after them), in the order of urgency.
 STAND = ("überfällig", "bald fällig", "anstehend", "erledigt", "eingereicht")
-
-
-@pytest.fixture
-def cast(programme, clerk, approver, coordinator_a):
-    return {"clerk": clerk, "coordinator": coordinator_a, "approver": approver}
 
 
 def amendments(programme, clerk, approver):
@@ -120,12 +117,30 @@ def reclaims(clerk, approver):
         reclaim.save()
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The lists' data, built once for the module inside a transaction that is rolled back at its
+    end (about 15 s a build); each test runs in a savepoint inside it (pytest-django's `db`), so
+    nothing a test does survives it. The cast as the shared fixtures (tests/conftest.py) make it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not Municipality.objects.exists():  # emptied by a transactional test before (tests/conftest.py)
+            load_bodies(Municipality, AdministrativeCourt)
+        programme = factories.make_programme()
+        cast = {"clerk": factories.make_user("sachbearbeitung", Role.SACHBEARBEITUNG),
+                "coordinator": factories.make_user("koordination-a", Role.KOORDINATION,
+                                                   Municipality.objects.get(name=WMK)),
+                "approver": factories.make_user("bewilligung", Role.BEWILLIGUNG)}
+        seed_scale(applications=33, today=TODAY, prefix="liste-", history_entries=0)
+        amendments(programme, cast["clerk"], cast["approver"])
+        reclaims(cast["clerk"], cast["approver"])
+        yield {who: user.pk for who, user in cast.items()}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def data(cast, programme):
-    seed_scale(applications=33, today=TODAY, prefix="liste-", history_entries=0)
-    amendments(programme, cast["clerk"], cast["approver"])
-    reclaims(cast["clerk"], cast["approver"])
-    return cast
+def data(world, db):
+    """The cast of the lists' data, read afresh for each test."""
+    return {who: User.objects.get(pk=pk) for who, pk in world.items()}
 
 
 # -- reading a list page and its export ---------------------------------------------------------------
