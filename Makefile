@@ -38,7 +38,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 
 # `make run` is for trying the application: DEBUG defaults to on here (and only here).
 run: export DEBUG ?= true
-# The demo seals its notices with a generated test seal (var/demo-seal/, docs/notes-seal.md).
+# The demo seals its notices with a generated test seal (var/demo-seal/, README "Schnittstellen").
 run: export NOTICE_SEAL_DEMO ?= true
 run: install migrate demo serve
 

@@ -1,4 +1,6 @@
-"""The REST API, version 1, under /api/v1/ (docs/notes-api.md).
+"""The REST API, version 1, under /api/v1/ (README, "Schnittstellen").
+
+The applications resource, reading and writing, is registered in api/urls_write.py.
 
 The API authenticates by token, not by session: Django's LoginRequiredMiddleware lets its
 addresses through (`_open_to_tokens`) and DRF answers 401 itself, as problem details.
@@ -10,7 +12,6 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from api import problems
-from api.views.applications import ApplicationViewSet
 from api.views.awards import AwardViewSet
 from api.views.deadlines import DeadlineViewSet
 from api.views.docs import DocsView, SchemaView
@@ -32,7 +33,6 @@ def _open_to_tokens(patterns: list) -> list:
 
 router = SimpleRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
-router.register("applications", ApplicationViewSet, basename="application")
 router.register("awards", AwardViewSet, basename="award")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("payments", PaymentViewSet, basename="payment")

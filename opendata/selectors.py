@@ -9,7 +9,7 @@ is issued, with the amounts of the Fassung in force.
 - Vorhaben and Zweck are read from the Zuwendungsbescheid as issued (its snapshot), not from
   the application.
 - Reclaims are not deducted and not listed: the list shows what was awarded (see
-  docs/notes-opendata.md).
+  README "Offene Daten").
 - Nothing personal: a record holds the body (its official name and AGS), the file reference,
   the project, the period, the amounts and the notice dates – no contact, staff, bank data.
 

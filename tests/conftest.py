@@ -157,13 +157,31 @@ def pytest_xdist_make_scheduler(config, log):
     return GroupedLoadScheduling(config, log)
 
 
+_RENDER_MEMO = {"on": True}
+
+
+@pytest.fixture(autouse=True)
+def _real_render_for_marked_tests(request):
+    """Tests marked `real_render` (those that prove the bytes are deterministic) render every
+    time: under the memo below, "rendered again gives the same bytes" could not fail."""
+    if request.node.get_closest_marker("real_render") is None:
+        yield
+        return
+    _RENDER_MEMO["on"] = False
+    try:
+        yield
+    finally:
+        _RENDER_MEMO["on"] = True
+
+
 @pytest.fixture(scope="session", autouse=True)
 def notice_pdfs_rendered_once_per_input():
     """A notice PDF is a pure function of its HTML, stylesheet and fonts (tests/grants/notices/
     test_render.py and test_deterministic_bytes.py prove the bytes are the same in every process,
     from any hash seed). Hundreds of tests issue the same award notice through the factories; this
     renders each distinct input once per process and hands the same bytes out again. A test that
-    replaces the renderer (or breaks the fonts: another input key) still gets its own."""
+    replaces the renderer (or breaks the fonts: another input key) still gets its own, and so does
+    a test marked `real_render`."""
     if os.environ.get("TEST_RENDER_MEMO") == "0":  # to compare: every render for real
         yield
         return
@@ -176,6 +194,8 @@ def notice_pdfs_rendered_once_per_input():
         return original(html, stylesheet)
 
     def write_pdf(html: str, stylesheet: str) -> bytes:
+        if not _RENDER_MEMO["on"]:
+            return original(html, stylesheet)
         return rendered(html, stylesheet, render._FontFilesOnly.allowed)
 
     original = render._write_pdf

@@ -516,6 +516,7 @@ def test_programme_administration_edits_the_texts_printed_on_notices(admin_clien
         "interim_report_day": "30", "interim_report_month": "4", "funds_use_months": "3",
         "cost_categories-TOTAL_FORMS": "0", "cost_categories-INITIAL_FORMS": "0",
         "budgets-TOTAL_FORMS": "0", "budgets-INITIAL_FORMS": "0",
+        "casefile_transfers-TOTAL_FORMS": "0", "casefile_transfers-INITIAL_FORMS": "0",
     })
     data.pop("id", None)
     data["application_deadline"] = ""
@@ -534,7 +535,8 @@ def test_an_impossible_report_due_date_is_refused_in_german(admin_client, progra
     data.update({"period_start": "01.01.2026", "period_end": "31.12.2030", "application_deadline": "",
                  "max_grant_per_applicant": "600000.00", "interim_report_day": "31", "interim_report_month": "2",
                  "cost_categories-TOTAL_FORMS": "0", "cost_categories-INITIAL_FORMS": "0",
-                 "budgets-TOTAL_FORMS": "0", "budgets-INITIAL_FORMS": "0"})
+                 "budgets-TOTAL_FORMS": "0", "budgets-INITIAL_FORMS": "0",
+                 "casefile_transfers-TOTAL_FORMS": "0", "casefile_transfers-INITIAL_FORMS": "0"})
     data.pop("id", None)
     response = admin_client.post(url, data)
     assert response.status_code == 200

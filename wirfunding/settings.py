@@ -164,7 +164,7 @@ NOTICE_MAX_DAYS_AHEAD = env_int("NOTICE_MAX_DAYS_AHEAD", 7)
 if NOTICE_MAX_DAYS_AHEAD < 0:
     raise ImproperlyConfigured(f"NOTICE_MAX_DAYS_AHEAD={NOTICE_MAX_DAYS_AHEAD} darf nicht negativ sein.")
 
-# --- Electronic seal of issued notices (issue 13; grants/notices/seal.py, docs/notes-seal.md) ---
+# --- Electronic seal of issued notices (issue 13; grants/notices/seal.py, README "Schnittstellen") ---
 # The authority's seal key: a PKCS#12 file with its passphrase (or a file holding it), or a
 # PKCS#11 token (module, token label, key label, certificate label – default the key label –, PIN
 # or a file holding it). Neither set: notices are issued unsealed and the pages say so.

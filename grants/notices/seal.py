@@ -8,7 +8,7 @@ the rendered letter stays byte for byte as WeasyPrint wrote it and is followed b
 over the text – a PDF reader shows the seal in its signature panel, and the application's
 pages say beside each notice whether and by whom it was sealed).
 
-The key comes from configuration (wirfunding/settings.py, docs/notes-seal.md): a PKCS#12
+The key comes from configuration (wirfunding/settings.py, README, "Elektronisch gesiegelte Bescheide"): a PKCS#12
 file with its passphrase, or a PKCS#11 token (module, token label, key label, PIN). Without
 either a notice is issued unsealed, as before. With `NOTICE_SEAL_DEMO` (development only)
 the demo's own test seal is used (grants/notices/demo_seal.py).

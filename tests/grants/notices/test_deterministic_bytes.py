@@ -26,6 +26,9 @@ from pypdf.generic import DictionaryObject
 from grants.notices import fontsubset
 from grants.notices.render import FONT_DIR, render_notice_pdf, render_presentation_pdf
 
+# Every render here is real (tests/conftest.py memoises renders elsewhere).
+pytestmark = pytest.mark.real_render
+
 SNAPSHOT = json.loads((Path(__file__).parent / "wmk_snapshot.json").read_text(encoding="utf-8"))
 # The programme data of a complete notice, with a list nested in a clause (the exclusions):
 # a browser's default marker for it, ◦, is in no shipped font and would pull in a system font.

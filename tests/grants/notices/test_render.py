@@ -352,11 +352,13 @@ def test_a_font_that_cannot_be_loaded_stops_the_render(monkeypatch):
 
 # ---- Determinism ------------------------------------------------------------------------------
 
+@pytest.mark.real_render
 def test_the_same_snapshot_renders_to_the_same_bytes(award_pdf):
     again = render_notice_pdf(copy.deepcopy(SNAPSHOT))
     assert hashlib.sha256(again).hexdigest() == hashlib.sha256(award_pdf).hexdigest()
 
 
+@pytest.mark.real_render
 def test_the_bytes_do_not_depend_on_the_cached_font_configuration(award_pdf):
     """Another thread builds its own font configuration and stylesheets from scratch."""
     result = {}
@@ -366,6 +368,7 @@ def test_the_bytes_do_not_depend_on_the_cached_font_configuration(award_pdf):
     assert result["pdf"] == award_pdf
 
 
+@pytest.mark.real_render
 def test_the_bytes_do_not_depend_on_the_process_or_its_hash_seed(award_pdf):
     """A separate Python process with another hash seed (set and dict orders, temporary
     font folder) renders the same bytes."""
