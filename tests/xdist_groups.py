@@ -13,6 +13,7 @@ GROUPS = {
     # One seeded demo for both classes (tests/grants/seeded.py), about 18 s per seed.
     "tests/grants/test_seed_demo.py::TestSeededDemo": "seeded-demo",
     "tests/grants/notices/test_demo_notices.py::TestDemoNotices": "seeded-demo",
+    "tests/grants/test_payment_orders_sepa.py::TestSeededDemoSepa": "seeded-demo",
     # Module-scoped notice PDFs, rendered once per process that runs the module.
     "tests/grants/notices/test_render.py": "notice-render",
     "tests/grants/notices/test_deterministic_bytes.py": "notice-bytes",

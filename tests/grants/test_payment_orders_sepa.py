@@ -32,6 +32,7 @@ from grants.services.payment_orders import (
 )
 from municipalities.models import Municipality
 from tests.grants.test_payment_orders import DAY, HEADER, IBAN_HTK, IBAN_WMK, NOTHING, berlin, build_scenario
+from tests.grants.test_seed_demo import seeded  # noqa: F401  (the shared seeded demo)
 
 XSD = Path(django_settings.BASE_DIR) / "grants" / "exports" / "schemas" / "pain.001.001.09.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
@@ -435,22 +436,25 @@ def test_stored_bytes_that_no_longer_match_their_checksum_are_not_delivered(debt
 # -- The demo ----------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_the_demos_pending_payment_exports_to_a_valid_sepa_file(settings):
-    """`make run`: the demo's one prepared payment (Hanau), released and exported with the TEST
-    paying account the demo uses (DEBUG's default), gives a file valid against the schema."""
-    from django.core.management import call_command
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    settings.SEPA_DEBTOR_NAME, settings.SEPA_DEBTOR_IBAN, settings.SEPA_DEBTOR_BIC = (
-        "Landeshauptkasse Hessen (TEST)", DEBTOR_IBAN, "TESTDEFFXXX")
-    pending = Disbursement.objects.get(status=Disbursement.Status.PREPARED)
-    day = date(2026, 11, 24)
-    disbursement_release(disbursement=pending, user=User.objects.get(username="bewilligung"), now=berlin(day, 11))
+@pytest.mark.usefixtures("seeded", "db")
+class TestSeededDemoSepa:
+    """On the seeded demo shared with the other classes that read it (tests/grants/seeded.py);
+    what this test writes is rolled back after it."""
 
-    with clock.frozen_at(berlin(day, 15)):
-        export = payment_orders_export(day=day, user=User.objects.get(username="sachbearbeitung"))
+    def test_the_demos_pending_payment_exports_to_a_valid_sepa_file(self, settings):
+        """`make run`: the demo's one prepared payment (Hanau), released and exported with the TEST
+        paying account the demo uses (DEBUG's default), gives a file valid against the schema."""
+        settings.SEPA_DEBTOR_NAME, settings.SEPA_DEBTOR_IBAN, settings.SEPA_DEBTOR_BIC = (
+            "Landeshauptkasse Hessen (TEST)", DEBTOR_IBAN, "TESTDEFFXXX")
+        pending = Disbursement.objects.get(status=Disbursement.Status.PREPARED)
+        day = date(2026, 11, 24)
+        disbursement_release(disbursement=pending, user=User.objects.get(username="bewilligung"),
+                             now=berlin(day, 11))
 
-    rows = transactions(validated(export_sepa(export)))
-    assert [(row["name"], row["amount"]) for row in rows] == [("Magistrat der Brueder-Grimm-Stadt Hanau", "20000.00")]
-    assert "HHJ 2026" in rows[0]["remittance"]
+        with clock.frozen_at(berlin(day, 15)):
+            export = payment_orders_export(day=day, user=User.objects.get(username="sachbearbeitung"))
+
+        rows = transactions(validated(export_sepa(export)))
+        assert [(row["name"], row["amount"]) for row in rows] == [
+            ("Magistrat der Brueder-Grimm-Stadt Hanau", "20000.00")]
+        assert "HHJ 2026" in rows[0]["remittance"]
