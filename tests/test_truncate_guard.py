@@ -1,7 +1,7 @@
 """On PostgreSQL, TRUNCATE empties no append-only table (audit trail, notices, their delivery
-and waiver records, payment order exports), whatever code or tool sends it
-(grants/migrations/0013_g_truncate_guard.py). That the test suite's own flush still passes is
-shown by every transactional test, these included."""
+and waiver records, payment order exports and their SEPA files, the records of xdomea hand-overs),
+whatever code or tool sends it (grants/migrations/0013_g_truncate_guard.py, 0019_s, 0021). That
+the test suite's own flush still passes is shown by every transactional test, these included."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -12,6 +12,7 @@ from audit.services import audit_log
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 TABLES = ("grants_notice", "grants_paymentorderexport", "grants_noticedelivery", "grants_remedywaiver",
+          "grants_paymentordersepafile", "grants_casefiletransfer", "grants_casefiletransfer_applications",
           "audit_auditentry")
 
 

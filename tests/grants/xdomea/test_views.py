@@ -229,3 +229,25 @@ def test_every_download_of_a_package_is_in_the_audit_trail(client, clerk, approv
     [entry] = AuditEntry.objects.filter(action="background.job.downloaded")
     assert entry.actor == approver and entry.object_id == job.pk
     assert entry.data == {"kind": "xdomea_abgabe", "name": job.result_name, "sha256": job.result_sha256}
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_to_change_a_hand_over_record_or_its_files(client, programme_admin, closed_award,
+                                                                               past_programme):
+    """Whatever writes to the database directly (a tool, a script) cannot rewrite what was handed over."""
+    from django.db import DatabaseError, connection, transaction
+    client.force_login(programme_admin)
+    client.post(archive_start(past_programme))
+    run_job(K.XDOMEA_AUSSONDERUNG)
+    transfer = CaseFileTransfer.objects.get()
+
+    for statement in (f"UPDATE grants_casefiletransfer SET recipient = 'jemand anderes' WHERE id = {transfer.pk}",
+                      f"DELETE FROM grants_casefiletransfer WHERE id = {transfer.pk}",
+                      f"DELETE FROM grants_casefiletransfer_applications WHERE casefiletransfer_id = {transfer.pk}"):
+        with (pytest.raises(DatabaseError, match="Übergaben von Akten"), transaction.atomic(),
+              connection.cursor() as cursor):
+            cursor.execute(statement)
+
+    transfer.refresh_from_db()
+    assert transfer.recipient != "jemand anderes"
+    assert list(transfer.applications.all()) == [closed_award.application]
