@@ -256,6 +256,14 @@ BODY_DEADLINES = _deadlines(body=False)
 
 # -- Bescheide ----------------------------------------------------------------------------------------
 
+def _seal(notice) -> str:
+    """The day of the notice's electronic seal, as the table shows it."""
+    if not notice.sealed:
+        return str(_("nicht gesiegelt"))
+    day = format_date(local_date(notice.sealed_at))
+    return f"{day} ({_('Testsiegel')})" if notice.seal_test else day
+
+
 NOTICES = Listing(
     slug="bescheide", title=_("Bescheide"),
     columns=(
@@ -266,6 +274,7 @@ NOTICES = Listing(
         ListColumn("bekanntgabe", _("bekannt gegeben am"), ("notified_on",),
                    lambda n: n.notified_on or _("nicht erfasst"), kind=DATE),
         _person_column("erlassen", _("erlassen von"), "issued_by"),
+        ListColumn("siegel", _("Elektronisches Siegel"), ("sealed_at",), lambda n: _seal(n)),
     ),
     # Not yet notified first (the Bekanntgabe is still to be recorded), then the newest.
     default_order=(F("notified_on").asc(nulls_first=True), "-issued_on", "-number"),

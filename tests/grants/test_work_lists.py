@@ -531,3 +531,23 @@ def test_notices_open_with_those_whose_bekanntgabe_is_missing(client, data):
     missing = [value == "nicht erfasst" for value in notified]
     assert missing == sorted(missing, reverse=True) and any(missing)
     assert "Bescheide" in [item["label"] for item in client.get("/bescheide/").context["main_navigation"]]
+
+
+def test_notices_say_whether_and_when_they_were_sealed(client, data):
+    """Unsealed (no seal configured here) in the table and the export; a sealed one by the German
+    day of its seal, a test seal marked as such."""
+    from datetime import UTC
+
+    from grants.lists.columns import _seal
+    from grants.models import Notice
+    client.force_login(data["clerk"])
+
+    rows = xlsx_of(client, "/bescheide/", {})
+    column = rows[0].index("Elektronisches Siegel")
+    assert {row[column] for row in rows[1:]} == {"nicht gesiegelt"}
+    assert "nicht gesiegelt" in client.get("/bescheide/").content.decode()
+
+    late_evening = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)  # 00:30 on the 4th in Wiesbaden
+    sealed = {"sealed_at": late_evening, "seal_fingerprint": "ab" * 32}
+    assert _seal(Notice(**sealed)) == "04.12.2026"
+    assert _seal(Notice(**sealed, seal_test=True)) == "04.12.2026 (Testsiegel)"
