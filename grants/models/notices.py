@@ -151,13 +151,20 @@ class AppendOnlyQuerySet(models.QuerySet):
     """Records of what happened to an issued notice are corrected by a new record, never changed."""
 
     def update(self, **kwargs):
-        raise IssuedRecordError(gettext("Dieser Eintrag kann nicht geändert werden; bitte eine Berichtigung erfassen."))
+        raise IssuedRecordError(str(self.model.change_refused))
 
     def delete(self):
-        raise IssuedRecordError(gettext("Dieser Eintrag kann nicht gelöscht werden; bitte eine Berichtigung erfassen."))
+        raise IssuedRecordError(str(self.model.delete_refused))
 
 
 class AppendOnlyModel(models.Model):
+    """A record written once and never changed or deleted, neither one by one nor in bulk (on
+    PostgreSQL a trigger of its migration refuses it too)."""
+
+    #: What a refused change or deletion says; a record may say it in its own words.
+    change_refused = _("Dieser Eintrag kann nicht geändert werden; bitte eine Berichtigung erfassen.")
+    delete_refused = _("Dieser Eintrag kann nicht gelöscht werden; bitte eine Berichtigung erfassen.")
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -165,12 +172,11 @@ class AppendOnlyModel(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
-            raise IssuedRecordError(gettext("Dieser Eintrag kann nicht geändert werden; bitte eine Berichtigung "
-                                            "erfassen."))
+            raise IssuedRecordError(str(self.change_refused))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise IssuedRecordError(gettext("Dieser Eintrag kann nicht gelöscht werden; bitte eine Berichtigung erfassen."))
+        raise IssuedRecordError(str(self.delete_refused))
 
 
 class NoticeDelivery(AppendOnlyModel):

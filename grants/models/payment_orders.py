@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from grants.models.notices import IssuedRecordError
+from grants.models.notices import AppendOnlyModel, IssuedRecordError
 from grants.models.programmes import MONEY
 
 
@@ -70,17 +70,7 @@ class PaymentOrderExport(models.Model):
         return f"Zahlungsanordnungen_{self.day.isoformat()}_{self.sequence}.{fmt}"
 
 
-class PaymentOrderSepaFileQuerySet(models.QuerySet):
-    """Bulk changes would bypass the record's own guard; a SEPA file refuses them."""
-
-    def update(self, **kwargs):
-        raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht geändert werden."))
-
-    def delete(self):
-        raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht gelöscht werden."))
-
-
-class PaymentOrderSepaFile(models.Model):
+class PaymentOrderSepaFile(AppendOnlyModel):
     """The SEPA credit transfer file (pain.001) of one payment order export, made once.
 
     Made with the export when the paying account (`SEPA_DEBTOR_*`) is configured, otherwise
@@ -104,7 +94,8 @@ class PaymentOrderSepaFile(models.Model):
                                    verbose_name=_("erstellt von"))
     created_at = models.DateTimeField(_("erstellt am"), default=clock.now, editable=False)
 
-    objects = PaymentOrderSepaFileQuerySet.as_manager()
+    change_refused = _("Eine SEPA-Datei kann nicht geändert werden; sie lässt sich nur erneut herunterladen.")
+    delete_refused = _("Eine SEPA-Datei kann nicht gelöscht werden.")
 
     class Meta:
         verbose_name = _("SEPA-Datei einer Zahlungsanordnung")
@@ -114,11 +105,3 @@ class PaymentOrderSepaFile(models.Model):
     def __str__(self) -> str:
         return gettext("SEPA-Datei %(number)s") % {"number": self.message_id}
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht geändert werden; sie lässt sich nur "
-                                            "erneut herunterladen."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise IssuedRecordError(gettext("Eine SEPA-Datei kann nicht gelöscht werden."))

@@ -41,6 +41,9 @@ class CaseFileTransfer(AppendOnlyModel):
                                    verbose_name=_("übergeben von"))
     created_at = models.DateTimeField(_("übergeben am"), default=clock.now, editable=False)
 
+    change_refused = _("Eine Übergabe von Akten kann nicht geändert werden; eine erneute Übergabe wird neu erfasst.")
+    delete_refused = _("Eine Übergabe von Akten kann nicht gelöscht werden.")
+
     class Meta:
         verbose_name = _("Übergabe von Akten (xdomea)")
         verbose_name_plural = _("Übergaben von Akten (xdomea)")
