@@ -68,8 +68,10 @@ class Application(models.Model):
         verbose_name = _("Antrag")
         verbose_name_plural = _("Anträge")
         ordering = ["-created_at"]
-        # The ministry's lists sort by the day of submission (work queue, oldest first).
-        indexes = [models.Index(fields=["submitted_at", "id"], name="application_submitted_idx")]
+        # The ministry's lists sort by the day of submission (work queue, oldest first); the work
+        # queue and the to-do read one or two states of 10,000 applications.
+        indexes = [models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
+                   models.Index(fields=["status", "submitted_at", "id"], name="application_queue_idx")]
         constraints = [
             models.CheckConstraint(
                 name="application_period_start_before_end",

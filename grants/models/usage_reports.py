@@ -74,6 +74,8 @@ class UsageReport(models.Model):
             models.UniqueConstraint(fields=["award"], condition=Q(kind="verwendungsnachweis"),
                                     name="usage_report_one_final"),
         ]
+        # The proofs waiting for a check (the clerk's to-do, the list's first filter) by the day they came in.
+        indexes = [models.Index(fields=["status", "submitted_at", "id"], name="usage_report_queue_idx")]
 
     def __str__(self) -> str:
         label = self.get_kind_display()

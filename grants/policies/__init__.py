@@ -39,7 +39,7 @@ from grants.policies.applications import (
 )
 from grants.policies.assignments import may_application_hand_on, may_application_take
 from grants.policies.awards import AwardNotClosable, may_award_close, may_award_financing_change
-from grants.policies.base import Refusal, check, refuse_capability
+from grants.policies.base import Refusal, check, not_closed, not_same_person, refuse_capability
 from grants.policies.early_start import may_early_start_record
 from grants.policies.notices import may_notice_hand_over, may_notice_issue
 from grants.policies.payments import (
@@ -78,7 +78,8 @@ from grants.policies.xdomea import may_archive_transfer, may_casefile_export
 
 __all__ = [
     "may_application_hand_on", "may_application_take",
-    "AwardNotClosable", "Refusal", "check", "refuse_capability", "may_award_financing_change",
+    "AwardNotClosable", "Refusal", "check", "not_closed", "not_same_person", "refuse_capability",
+    "may_award_financing_change",
     "may_early_start_record",
     "may_amendment_approve", "may_amendment_edit", "may_amendment_recommend", "may_amendment_reject",
     "may_amendment_send_back", "may_amendment_submit", "may_amendment_withdraw",

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import Field, Model
+from django.db.models import Field, Model, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Capability
 from core.errors import DomainError, InvalidTransition, NotPermitted
+from grants.models import Award
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -114,8 +115,20 @@ def refuse_closed(award) -> Refusal | None:
     return None
 
 
+def not_closed(award_path: str) -> Q:
+    """What `refuse_closed` lets through, as a filter on rows whose award is at `award_path`
+    (e.g. "award_year__award"): for lists that count the work in the database."""
+    return Q(**{f"{award_path}__status": Award.Status.RUNNING})
+
+
 def refuse_same_person(acted_by_id: int | None, user, reason: str) -> Refusal | None:
     """Four eyes: the person who prepared, proposed or recommended may not also decide."""
     if acted_by_id is not None and acted_by_id == user.pk:
         return Refusal(reason, NotPermitted, shown=True)
     return None
+
+
+def not_same_person(acted_by_path: str, user) -> Q:
+    """What `refuse_same_person` lets through, as a filter on rows whose earlier step's person is
+    at `acted_by_path` (e.g. "prepared_by"; no person: allowed)."""
+    return Q(**{f"{acted_by_path}__isnull": True}) | ~Q(**{acted_by_path: user.pk})

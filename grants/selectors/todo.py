@@ -23,8 +23,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,6 +75,8 @@ from grants.policies import (
     may_usage_report_accept,
     may_usage_report_edit,
     may_usage_report_submit,
+    not_closed,
+    not_same_person,
 )
 from grants.selectors.awards import mark_award_notices
 from grants.selectors.deadlines import DeadlineState, deadline_index, deadline_rows_for, running_awards
@@ -188,6 +191,54 @@ class _Collector:
         self.groups.append(TodoGroup(kind, label, shown, len(ordered) if total is None else total,
                                      list_url, overdue=sum(1 for item in ordered if item.overdue)))
 
+    def add_rows(self, kind: str, label: str, rows: QuerySet, list_url: str, *, body: str, reference: str,
+                 allowed: Callable[[Any], bool], item: Callable[[Any], TodoItem], since: str | None = None,
+                 due: str | None = None, prepare: Callable[[list], None] | None = None) -> None:
+        """Work counted and ordered in the database, for kinds that grow with the programme (every
+        payment call, every proof): `rows` are the candidates – in the state the work needs, visible
+        to the person, with what the policy refuses for whole sets of rows already filtered
+        (`not_closed`, `not_same_person`). They are ordered as `TodoItem.order` orders items (by the
+        field `due` or `since`; on one day by the body's name and the file reference) and read a few
+        at a time, each batch with the number of candidates (one query); the policy (`allowed`) and
+        `item` are asked only until `limit` items are found, `prepare` (e.g. `mark_award_notices`)
+        once per batch. The total is the number of candidates – what the list the group links to
+        shows; the full list of the kind (no limit) counts what it shows."""
+        assert (since is None) != (due is None), "ordered either by the day it is due or by the day it waits since"
+        overdue = Count("pk", filter=Q(**{f"{due}__lt": self.today})) if due else Value(0)
+        if self.limit == 0:  # counts only (the review backlog of a person with signing authority)
+            counts = rows.aggregate(total=Count("pk"), overdue=overdue) if due else rows.aggregate(total=Count("pk"))
+            if counts["total"]:
+                self.groups.append(TodoGroup(kind, label, [], counts["total"], list_url,
+                                             overdue=counts.get("overdue", 0)))
+            return
+        # Waiting since a moment: ties are rare, the order is the queue's index (status, since, id).
+        # Due on a day: several on one day, in the order of the body's name and the file reference.
+        ordered = (rows.order_by(F(since).asc(nulls_last=True), "pk") if since
+                   else rows.order_by(F(due).asc(nulls_last=True), f"{body}__name", reference, "pk"))
+        if self.limit is None:
+            batch = list(ordered)
+            if prepare:
+                prepare(batch)
+            self.add(kind, label, [item(row) for row in batch if allowed(row)], list_url)
+            return
+        ordered = ordered.annotate(todo_total=Window(Count("pk")),
+                                   todo_overdue=Window(overdue) if due else Value(0))
+        items: list[TodoItem] = []
+        offset, size, first = 0, self.limit * 2, None
+        while len(items) < self.limit:
+            batch = list(ordered[offset:offset + size])
+            if first is None:
+                if not batch:
+                    return
+                first = batch[0]
+            if prepare:
+                prepare(batch)
+            items += [item(row) for row in batch if allowed(row)][:self.limit - len(items)]
+            if len(batch) < size:
+                break
+            offset, size = offset + size, size * 2
+        self.groups.append(TodoGroup(kind, label, items, first.todo_total, list_url, overdue=first.todo_overdue))
+
     def item(self, what: str, application: Application, url: str, **kwargs) -> TodoItem:
         return TodoItem(what=what, body=str(application.municipality), reference=_ref(application), url=url,
                         today=self.today, **kwargs)
@@ -245,6 +296,14 @@ def _lean(queryset, award: str):
                           *(f"{award}application__programme__{name}" for name in PROGRAMME_TEXTS))
 
 
+def _slim(queryset, award: str, *related: str):
+    """`queryset` reading only what an item shows and its policy asks: the award (at the path
+    `award`) with its application, body and programme, and `related` – not every object the pages of the
+    scoped queryset show (each join costs planning time on every start page)."""
+    return _lean(queryset.select_related(None).defer(None).select_related(
+        f"{award}application__municipality", f"{award}application__programme", *related), award)
+
+
 def _all_of(kind: str) -> str:
     return f"{reverse('dashboard')}?alle={kind}"
 
@@ -252,6 +311,7 @@ def _all_of(kind: str) -> str:
 # -- the coordinator -------------------------------------------------------------------------------
 
 _APPLICATION_RELATED = ("municipality", "programme")
+_APPLICATION_ORDER = {"body": "municipality", "reference": "file_reference"}
 
 
 def _own_applications(user):
@@ -282,7 +342,7 @@ def _drafts_to_submit(c: _Collector) -> None:
 
 
 def _hearings_to_answer(c: _Collector) -> None:
-    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(
+    reclaims = (_slim(reclaims_visible_to(c.user), "award__").filter(
                     status=RS.PROPOSED, hearing__answered_at__isnull=True, hearing__isnull=False)
                 .select_related("hearing").defer("hearing__pdf", "hearing__snapshot", "hearing__answer_pdf"))
     c.add("anhoerung", _("Anhörungen beantworten"), [
@@ -295,7 +355,7 @@ def _hearings_to_answer(c: _Collector) -> None:
 
 
 def _proof_questions(c: _Collector) -> None:
-    reports = _lean(usage_reports_visible_to(c.user), "award__").filter(status=UsageReport.Status.QUESTIONS)
+    reports = _slim(usage_reports_visible_to(c.user), "award__").filter(status=UsageReport.Status.QUESTIONS)
     c.add("nachweis-rueckfragen", _("Rückfragen zu Nachweisen beantworten"), [
         c.item(_("Rückfragen zum %(report)s beantworten") % {"report": report}, report.award.application,
                report_url(report, report.award.application_id), since=_local(report.checked_at))
@@ -304,8 +364,8 @@ def _proof_questions(c: _Collector) -> None:
 
 
 def _amendment_questions(c: _Collector) -> None:
-    requests = (_lean(amendments_visible_to(c.user), "award__").filter(status=A.DRAFT).exclude(review_note="")
-                .defer("revision__plan_snapshot", "plan"))
+    requests = (_slim(amendments_visible_to(c.user), "award__").filter(status=A.DRAFT).exclude(review_note="")
+                .defer("plan"))
     items = []
     for request in requests:
         if may_amendment_edit(c.user, request.award, request=request, today=c.today) is None:
@@ -361,7 +421,8 @@ def _money_to_call(c: _Collector) -> None:
 
 
 def _reclaims_to_pay(c: _Collector) -> None:
-    reclaims = _lean(reclaims_visible_to(c.user), "award__").filter(status=RS.ISSUED).select_related("notice")
+    reclaims = (_slim(reclaims_visible_to(c.user), "award__", "notice").filter(status=RS.ISSUED)
+                .defer("notice__pdf", "notice__snapshot"))
     c.add("rueckforderung-zahlen", _("Rückforderungen zahlen"), [
         c.item(_("Rückforderungsbescheid %(number)s zahlen") % {"number": reclaim.notice.number if reclaim.notice
                                                                else ""},
@@ -392,42 +453,52 @@ def _submissions(c: _Collector) -> None:
                 .order_by("-answered_at").values("answered_at")[:1])
     applications = (_own_applications(c.user).filter(status=S.SUBMITTED)
                     .annotate(answered=Subquery(answered)))
-    new, answers = [], []
-    for application in applications:
-        if may_application_start_review(c.user, application) is not None:
-            continue
-        url = reverse("grants:application_detail", args=[application.pk]) + "#h-pruefung"
-        if application.answered is None:
-            new.append(c.item(_("Antrag prüfen"), application, url, since=_local(application.submitted_at),
-                              detail=application.title))
-        else:
-            answers.append(c.item(_("Antwort auf die Nachforderung prüfen"), application, url,
-                                  since=_local(application.answered), detail=application.title))
     queue = reverse("grants:review_queue") + f"?status={S.SUBMITTED}"
-    c.add("antwort", _("Antworten auf Nachforderungen"), answers, queue)
-    c.add("eingereicht", _("Eingereichte Anträge prüfen"), new, queue)
+
+    def allowed(application: Application) -> bool:
+        return may_application_start_review(c.user, application) is None
+
+    def review(what: str, since: str) -> Callable[[Application], TodoItem]:
+        return lambda application: c.item(
+            what, application, reverse("grants:application_detail", args=[application.pk]) + "#h-pruefung",
+            since=_local(getattr(application, since)), detail=application.title)
+
+    c.add_rows("antwort", _("Antworten auf Nachforderungen"), applications.filter(answered__isnull=False), queue,
+               since="answered", **_APPLICATION_ORDER, allowed=allowed,
+               item=review(_("Antwort auf die Nachforderung prüfen"), "answered"))
+    c.add_rows("eingereicht", _("Eingereichte Anträge prüfen"), applications.filter(answered__isnull=True), queue,
+               since="submitted_at", **_APPLICATION_ORDER, allowed=allowed,
+               item=review(_("Antrag prüfen"), "submitted_at"))
 
 
 def _in_review(c: _Collector) -> None:
-    applications = _own_applications(c.user).filter(status=S.IN_REVIEW)
-    c.add("in-pruefung", _("Prüfung abschließen: empfehlen oder nachfordern"), [
-        c.item(_("Prüfung abschließen"), application,
-               reverse("grants:application_detail", args=[application.pk]) + "#h-pruefung",
-               since=_local(application.submitted_at), detail=application.title)
-        for application in applications if may_application_recommend(c.user, application) is None],
-        reverse("grants:review_queue") + f"?status={S.IN_REVIEW}")
+    c.add_rows(
+        "in-pruefung", _("Prüfung abschließen: empfehlen oder nachfordern"),
+        _own_applications(c.user).filter(status=S.IN_REVIEW), reverse("grants:review_queue") + f"?status={S.IN_REVIEW}",
+        since="submitted_at", **_APPLICATION_ORDER,
+        allowed=lambda application: may_application_recommend(c.user, application) is None,
+        item=lambda application: c.item(
+            _("Prüfung abschließen"), application,
+            reverse("grants:application_detail", args=[application.pk]) + "#h-pruefung",
+            since=_local(application.submitted_at), detail=application.title))
 
 
 _DISBURSEMENT_RELATED = ("award_year__budget", "award_year__award__application__municipality",
                          "award_year__award__application__programme")
 
 
-def _disbursements(c: _Collector, status: str) -> list[Disbursement]:
-    rows = list(_lean(disbursements_visible_to(c.user).filter(status=status).select_related(*_DISBURSEMENT_RELATED),
-                      "award_year__award__"))
+_DISBURSEMENT_ORDER = {"body": "award_year__award__application__municipality",
+                       "reference": "award_year__award__application__file_reference"}
+
+
+def _disbursements(c: _Collector, status: str) -> QuerySet:
+    return _slim(disbursements_visible_to(c.user).filter(not_closed("award_year__award"), status=status),
+                 "award_year__award__", "award_year__budget")
+
+
+def _mark_notices(rows: list[Disbursement]) -> None:
     # Every row has its own award object (select_related): mark each, not one per award.
     mark_award_notices([row.award_year.award for row in rows])
-    return rows
 
 
 def _payment_detail(disbursement: Disbursement) -> str:
@@ -436,47 +507,57 @@ def _payment_detail(disbursement: Disbursement) -> str:
 
 
 def _calls_to_prepare(c: _Collector) -> None:
-    c.add("vorbereiten", _("Mittelabrufe vorbereiten"), [
-        c.item(_("Mittelabruf prüfen und vorbereiten"), d.award_year.award.application,
-               reverse("grants:payment_prepare", args=[d.pk]), since=_local(d.requested_at),
-               detail=_payment_detail(d))
-        for d in _disbursements(c, D.REQUESTED) if may_disbursement_prepare(c.user, d) is None],
-        reverse("grants:payment_queue") + f"?status={D.REQUESTED}")
+    c.add_rows(
+        "vorbereiten", _("Mittelabrufe vorbereiten"), _disbursements(c, D.REQUESTED),
+        reverse("grants:payment_queue") + f"?status={D.REQUESTED}", since="requested_at", **_DISBURSEMENT_ORDER,
+        prepare=_mark_notices, allowed=lambda d: may_disbursement_prepare(c.user, d) is None,
+        item=lambda d: c.item(_("Mittelabruf prüfen und vorbereiten"), d.award_year.award.application,
+                              reverse("grants:payment_prepare", args=[d.pk]), since=_local(d.requested_at),
+                              detail=_payment_detail(d)))
 
 
 def _payments_to_book(c: _Collector) -> None:
-    c.add("buchen", _("Freigegebene Auszahlungen buchen"), [
-        c.item(_("Auszahlung buchen"), d.award_year.award.application, reverse("grants:payment_book", args=[d.pk]),
-               since=_local(d.released_at), detail=_payment_detail(d))
-        for d in _disbursements(c, D.RELEASED) if may_disbursement_book(c.user, d) is None],
-        reverse("grants:payment_queue") + f"?status={D.RELEASED}")
+    c.add_rows(
+        "buchen", _("Freigegebene Auszahlungen buchen"), _disbursements(c, D.RELEASED),
+        reverse("grants:payment_queue") + f"?status={D.RELEASED}", since="released_at", **_DISBURSEMENT_ORDER,
+        allowed=lambda d: may_disbursement_book(c.user, d) is None,
+        item=lambda d: c.item(_("Auszahlung buchen"), d.award_year.award.application,
+                              reverse("grants:payment_book", args=[d.pk]), since=_local(d.released_at),
+                              detail=_payment_detail(d)))
+
+
+_AWARD_ORDER = {"body": "award__application__municipality", "reference": "award__application__file_reference"}
 
 
 def _proofs_to_check(c: _Collector) -> None:
-    reports = _lean(usage_reports_visible_to(c.user), "award__").filter(status=UsageReport.Status.SUBMITTED)
-    c.add("nachweis-pruefen", _("Nachweise prüfen"), [
+    reports = _slim(usage_reports_visible_to(c.user), "award__").filter(not_closed("award"),
+                                                                         status=UsageReport.Status.SUBMITTED)
+    c.add_rows(
+        "nachweis-pruefen", _("Nachweise prüfen"), reports,
+        reverse("grants:usage_report_list") + f"?status={UsageReport.Status.SUBMITTED}", since="submitted_at",
+        **_AWARD_ORDER, allowed=lambda report: may_usage_report_accept(c.user, report) is None,
         # A proof submitted again after questions (it was checked before) is an answer to read.
-        c.item((_("Antwort auf die Rückfragen zum %(report)s prüfen") if report.checked_at else _("%(report)s prüfen"))
-               % {"report": report}, report.award.application,
-               reverse("grants:usage_report_check", args=[report.pk]), since=_local(report.submitted_at))
-        for report in reports if may_usage_report_accept(c.user, report) is None],
-        reverse("grants:usage_report_list") + f"?status={UsageReport.Status.SUBMITTED}")
+        item=lambda report: c.item(
+            (_("Antwort auf die Rückfragen zum %(report)s prüfen") if report.checked_at else _("%(report)s prüfen"))
+            % {"report": report}, report.award.application,
+            reverse("grants:usage_report_check", args=[report.pk]), since=_local(report.submitted_at)))
 
 
 def _amendments_to_review(c: _Collector) -> None:
-    requests = (_lean(amendments_visible_to(c.user), "award__").filter(status=A.SUBMITTED)
-                .defer("revision__plan_snapshot", "plan"))
-    c.add("aenderung-pruefen", _("Änderungsanträge prüfen"), [
-        c.item(_("Antwort auf die Rückfragen zum Änderungsantrag prüfen") if request.review_note
-               else _("Änderungsantrag prüfen"), request.award.application,
-               reverse("grants:amendment_detail", args=[request.pk]), since=_local(request.submitted_at))
-        for request in requests if may_amendment_recommend(c.user, request) is None],
-        reverse("grants:amendment_list") + f"?status={A.SUBMITTED}")
+    requests = (_slim(amendments_visible_to(c.user), "award__").filter(not_closed("award"), status=A.SUBMITTED)
+                .defer("plan"))
+    c.add_rows(
+        "aenderung-pruefen", _("Änderungsanträge prüfen"), requests,
+        reverse("grants:amendment_list") + f"?status={A.SUBMITTED}", since="submitted_at", **_AWARD_ORDER,
+        allowed=lambda request: may_amendment_recommend(c.user, request) is None,
+        item=lambda request: c.item(
+            _("Antwort auf die Rückfragen zum Änderungsantrag prüfen") if request.review_note
+            else _("Änderungsantrag prüfen"), request.award.application,
+            reverse("grants:amendment_detail", args=[request.pk]), since=_local(request.submitted_at)))
 
 
 def _hearings_to_send(c: _Collector) -> None:
-    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.PROPOSED, hearing__isnull=True)
-                .select_related("hearing"))
+    reclaims = _slim(reclaims_visible_to(c.user), "award__", "hearing").filter(status=RS.PROPOSED, hearing__isnull=True)
     c.add("anhoerung-senden", _("Anhörungen zu Rückforderungen versenden"), [
         c.item(_("Anhörungsschreiben versenden"), reclaim.award.application,
                reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-anhoerung",
@@ -487,15 +568,18 @@ def _hearings_to_send(c: _Collector) -> None:
 
 
 def _repayments_overdue(c: _Collector) -> None:
-    reclaims = (_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.ISSUED, due_on__lt=c.today)
-                .select_related("notice"))
-    c.add("rueckzahlung", _("Überfällige Rückzahlungen"), [
-        c.item(_("Rückzahlung nachhalten oder buchen"), reclaim.award.application,
-               reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-buchen", due=reclaim.due_on,
-               detail=_("Rückforderungsbescheid %(number)s") % {"number": reclaim.notice.number if reclaim.notice
-                                                                 else ""})
-        for reclaim in reclaims if may_reclaim_book_repayment(c.user, reclaim) is None],
-        reverse("grants:reclaim_list") + f"?status={RS.ISSUED}")
+    reclaims = (_slim(reclaims_visible_to(c.user), "award__", "notice")
+                .filter(not_closed("award"), status=RS.ISSUED, due_on__lt=c.today)
+                .defer("notice__pdf", "notice__snapshot"))
+    c.add_rows(
+        "rueckzahlung", _("Überfällige Rückzahlungen"), reclaims,
+        reverse("grants:reclaim_list") + f"?status={RS.ISSUED}", due="due_on", **_AWARD_ORDER,
+        allowed=lambda reclaim: may_reclaim_book_repayment(c.user, reclaim) is None,
+        item=lambda reclaim: c.item(
+            _("Rückzahlung nachhalten oder buchen"), reclaim.award.application,
+            reverse("grants:reclaim_detail", args=[reclaim.pk]) + "#h-buchen", due=reclaim.due_on,
+            detail=_("Rückforderungsbescheid %(number)s") % {"number": reclaim.notice.number if reclaim.notice
+                                                              else ""}))
 
 
 CLERK_KINDS: list[tuple[str, Callable[[_Collector], None]]] = [
@@ -514,17 +598,25 @@ CLERK_KINDS: list[tuple[str, Callable[[_Collector], None]]] = [
 
 
 def _recommendations(c: _Collector) -> None:
-    applications = _own_applications(c.user).filter(status=S.RECOMMENDED).prefetch_related(
-        Prefetch("recommendations", queryset=Recommendation.objects.order_by("-created_at", "-pk"),
-                 to_attr="recommendations_newest_first"))
-    items = []
-    for application in applications:
+    newest = Recommendation.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-pk")
+    applications = (_own_applications(c.user).filter(status=S.RECOMMENDED)
+                    .annotate(recommended_at=Subquery(newest.values("created_at")[:1]),
+                              recommender=Subquery(newest.values("recommended_by_id")[:1]))
+                    .filter(not_same_person("recommender", c.user))
+                    .prefetch_related(Prefetch("recommendations", to_attr="recommendations_newest_first",
+                                               queryset=Recommendation.objects.order_by("-created_at", "-pk"))))
+
+    def allowed(application: Application) -> bool:
         current = next(iter(application.recommendations_newest_first), None)
-        if may_application_approve(c.user, application, recommendation=current) is None:
-            items.append(c.item(_("Empfehlung entscheiden: bewilligen oder ablehnen"), application,
-                                reverse("grants:decision_approve", args=[application.pk]),
-                                since=_local(current.created_at) if current else None, detail=application.title))
-    c.add("entscheiden", _("Empfohlene Anträge entscheiden"), items, reverse("grants:decision_queue"))
+        return may_application_approve(c.user, application, recommendation=current) is None
+
+    c.add_rows(
+        "entscheiden", _("Empfohlene Anträge entscheiden"), applications, reverse("grants:decision_queue"),
+        since="recommended_at", **_APPLICATION_ORDER, allowed=allowed,
+        item=lambda application: c.item(
+            _("Empfehlung entscheiden: bewilligen oder ablehnen"), application,
+            reverse("grants:decision_approve", args=[application.pk]), since=_local(application.recommended_at),
+            detail=application.title))
 
 
 def _award_notices_to_issue(c: _Collector) -> None:
@@ -552,27 +644,33 @@ def _award_notices_to_issue(c: _Collector) -> None:
 
 
 def _releases(c: _Collector) -> None:
-    c.add("freigeben", _("Auszahlungen freigeben"), [
-        c.item(_("Auszahlung freigeben"), d.award_year.award.application,
-               reverse("grants:payment_release", args=[d.pk]),
-               since=_local(d.prepared_at), detail=_payment_detail(d))
-        for d in _disbursements(c, D.PREPARED) if may_disbursement_release(c.user, d) is None],
-        reverse("grants:payment_queue") + f"?status={D.PREPARED}")
+    c.add_rows(
+        "freigeben", _("Auszahlungen freigeben"),
+        _disbursements(c, D.PREPARED).filter(not_same_person("prepared_by", c.user)),
+        reverse("grants:payment_queue") + f"?status={D.PREPARED}", since="prepared_at", **_DISBURSEMENT_ORDER,
+        prepare=_mark_notices, allowed=lambda d: may_disbursement_release(c.user, d) is None,
+        item=lambda d: c.item(_("Auszahlung freigeben"), d.award_year.award.application,
+                              reverse("grants:payment_release", args=[d.pk]), since=_local(d.prepared_at),
+                              detail=_payment_detail(d)))
 
 
 def _amendments_to_decide(c: _Collector) -> None:
-    requests = list(_lean(amendments_visible_to(c.user), "award__").filter(status=A.RECOMMENDED)
-                    .defer("revision__plan_snapshot", "plan"))
-    mark_award_notices([request.award for request in requests])  # each request its own award object
-    c.add("aenderung-entscheiden", _("Empfohlene Änderungsanträge entscheiden"), [
-        c.item(_("Änderungsantrag entscheiden"), request.award.application,
-               reverse("grants:amendment_detail", args=[request.pk]), since=_local(request.recommended_at))
-        for request in requests if may_amendment_approve(c.user, request) is None],
-        reverse("grants:amendment_list") + f"?status={A.RECOMMENDED}")
+    requests = (_slim(amendments_visible_to(c.user), "award__")
+                .filter(not_closed("award"), not_same_person("recommended_by", c.user), status=A.RECOMMENDED)
+                .defer("plan"))
+    c.add_rows(
+        "aenderung-entscheiden", _("Empfohlene Änderungsanträge entscheiden"), requests,
+        reverse("grants:amendment_list") + f"?status={A.RECOMMENDED}", since="recommended_at", **_AWARD_ORDER,
+        # each request has its own award object
+        prepare=lambda batch: mark_award_notices([request.award for request in batch]),
+        allowed=lambda request: may_amendment_approve(c.user, request) is None,
+        item=lambda request: c.item(_("Änderungsantrag entscheiden"), request.award.application,
+                                    reverse("grants:amendment_detail", args=[request.pk]),
+                                    since=_local(request.recommended_at)))
 
 
 def _reclaims_to_fix(c: _Collector) -> None:
-    reclaims = list(_lean(reclaims_visible_to(c.user), "award__").filter(status=RS.PROPOSED).select_related("hearing")
+    reclaims = list(_slim(reclaims_visible_to(c.user), "award__", "hearing").filter(status=RS.PROPOSED)
                     .defer("hearing__pdf", "hearing__snapshot", "hearing__answer_pdf"))
     notices = {notice.award_id: notice for notice in Notice.objects.filter(
         kind=Notice.Kind.AWARD, award_id__in={reclaim.award_id for reclaim in reclaims}).defer("pdf", "snapshot")}

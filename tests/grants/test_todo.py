@@ -9,9 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
-from grants.models import Budget
+from grants.models import Award, Budget, Disbursement
+from grants.policies import not_closed, not_same_person
+from grants.policies.base import refuse_closed, refuse_same_person
 from grants.selectors.todo import TodoItem, todo_for
 from grants.services.applications import application_submit
 from grants.services.disbursements import disbursement_prepare, disbursement_request
@@ -352,3 +355,102 @@ def test_many_calls_on_one_award_cost_no_query_each(programme, coordinator_a, cl
         for _ in range(5):
             disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator_a)
         assert len(kinds(clerk)["vorbereiten"]) == 5 and _queries(clerk) == few
+
+
+# -- work counted in the database, the policy asked for the rows shown (scale) -------------------------
+
+
+def _calls(programme, clerk, approver, names, *, first_day: int = 1):
+    """One payment call per body, on consecutive days of November 2026, oldest first."""
+    calls = []
+    for day, name in enumerate(names, start=first_day):
+        coordinator = coordinator_of(name, f"abruf-{name}")
+        award = factories.approved_award(programme, coordinator, clerk, approver)
+        with factories.at(date(2026, 11, day)):
+            calls.append(disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator))
+    return calls
+
+
+def test_clerk_sees_the_oldest_calls_and_how_many_the_payment_list_holds(programme, clerk, approver):
+    calls = _calls(programme, clerk, approver, ["Kassel", "Darmstadt", "Fulda", "Hanau", "Wiesbaden", "Gießen",
+                                                 "Offenbach am Main"])
+
+    [group] = [group for group in todo_for(clerk, today=TODAY) if group.kind == "vorbereiten"]
+
+    assert group.total == 7 and group.more == 2
+    assert [item.url for item in group.items] == [
+        reverse("grants:payment_prepare", args=[call.pk]) for call in calls[:5]]
+    assert [item.since for item in group.items] == [date(2026, 11, day) for day in range(1, 6)]
+    # The group links to the payment list on the same status: it shows the same seven.
+    assert group.list_url == reverse("grants:payment_queue") + "?status=angefordert"
+    [everything] = todo_for(clerk, today=TODAY, limit=None, only="vorbereiten")
+    assert [item.url for item in everything.items] == [
+        reverse("grants:payment_prepare", args=[call.pk]) for call in calls]
+
+
+def test_a_call_the_policy_refuses_is_passed_over_for_the_next(programme, clerk, approver):
+    """The oldest three calls come from bodies whose treasury account is missing: the clerk could
+    not prepare them, so the start page offers the next ones (read a few rows at a time)."""
+    calls = _calls(programme, clerk, approver, ["Kassel", "Darmstadt", "Fulda", "Hanau", "Wiesbaden"])
+    Municipality.objects.filter(name__in=["Kassel", "Darmstadt", "Fulda"]).update(iban="")
+
+    [group] = [group for group in todo_for(clerk, today=TODAY, limit=1) if group.kind == "vorbereiten"]
+
+    assert [item.url for item in group.items] == [reverse("grants:payment_prepare", args=[calls[3].pk])]
+    assert group.total == 5  # as on the payment list, which shows them with the missing account
+
+
+def test_work_on_a_closed_award_is_neither_shown_nor_counted(programme, coordinator_a, clerk, approver):
+    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    with factories.at(date(2026, 11, 16)):
+        disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator_a)
+    assert kinds(clerk)["vorbereiten"]
+    # legacy data: closed with a call still open
+    Award.objects.filter(pk=award.pk).update(status=Award.Status.CLOSED, closed_at=timezone.now())
+
+    assert "vorbereiten" not in kinds(clerk)
+
+
+def test_the_start_page_reads_the_same_queries_for_seven_calls_as_for_seventy(programme, clerk, approver):
+    """However long the queue, the page counts it in the database and reads only the first rows."""
+    _calls(programme, clerk, approver, ["Kassel", "Darmstadt"])
+    few = _queries(clerk)
+    award = Award.objects.order_by("pk").first()
+    with factories.at(date(2026, 11, 20)):
+        for _ in range(70):
+            disbursement_request(award=award, year=2026, amount=Decimal("10.00"), user=award.application.created_by)
+    with CaptureQueriesContext(connection) as queries:
+        [group] = [group for group in todo_for(clerk, today=TODAY) if group.kind == "vorbereiten"]
+    assert group.total == 72 and len(group.items) == 5
+    assert len(queries) == few
+    # the calls are read ten at a time, counted in the same query (no query reads all 72)
+    fetched = [query["sql"] for query in queries if query["sql"].startswith('SELECT "grants_disbursement"."id"')]
+    assert fetched and all(sql.endswith("LIMIT 10") and "COUNT(" in sql for sql in fetched)
+    assert any("'angefordert'" in sql for sql in fetched)
+
+
+@pytest.mark.parametrize("status", [choice for choice, _label in Award.Status.choices])
+def test_the_closed_award_filter_is_the_policys_rule(programme, coordinator_a, clerk, approver, status):
+    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    with factories.at(date(2026, 11, 16)):
+        call = disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator_a)
+    Award.objects.filter(pk=award.pk).update(status=status, closed_at=timezone.now())
+    call = Disbursement.objects.select_related("award_year__award").get(pk=call.pk)
+
+    in_filter = Disbursement.objects.filter(not_closed("award_year__award"), pk=call.pk).exists()
+
+    assert in_filter == (refuse_closed(call.award_year.award) is None)
+
+
+@pytest.mark.parametrize("prepared_by", ["nobody", "the approver", "someone else"])
+def test_the_four_eyes_filter_is_the_policys_rule(programme, coordinator_a, clerk, approver, prepared_by):
+    award = factories.approved_award(programme, coordinator_a, clerk, approver)
+    with factories.at(date(2026, 11, 16)):
+        call = disbursement_request(award=award, year=2026, amount=Decimal("1000.00"), user=coordinator_a)
+    person = {"nobody": None, "the approver": approver, "someone else": clerk}[prepared_by]
+    Disbursement.objects.filter(pk=call.pk).update(prepared_by=person)
+    call.refresh_from_db()
+
+    in_filter = Disbursement.objects.filter(not_same_person("prepared_by", approver), pk=call.pk).exists()
+
+    assert in_filter == (refuse_same_person(call.prepared_by_id, approver, "vier Augen") is None)
