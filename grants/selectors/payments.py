@@ -24,7 +24,7 @@ from grants.selectors.awards import award_year_figures
 
 
 def callable_now(*, award_year: AwardYear, today: date | None = None, called: Decimal | None = None,
-                 months: int | None = None) -> tuple[Decimal, str]:
+                 months: int | None = None, explain: bool = True) -> tuple[Decimal, str]:
     """How much of one award year may be called now, and why (a German sentence for the form).
 
     Funds may only be called as far as they are needed within N months after payment
@@ -44,7 +44,8 @@ def callable_now(*, award_year: AwardYear, today: date | None = None, called: De
     become callable on 01.11.2027.
 
     `today` defaults to `clock.today()`; `called` and `months` are read from the database when
-    not given (callers that already hold them pass them, e.g. the locked request).
+    not given (callers that already hold them pass them, e.g. the locked request). Without
+    `explain` the sentence is left empty (the start page only asks how much).
     """
     today = today or clock.today()
     year, awarded = award_year.year, award_year.amount
@@ -58,6 +59,8 @@ def callable_now(*, award_year: AwardYear, today: date | None = None, called: De
     share = (awarded * months_needed / 12).quantize(CENT, rounding=ROUND_DOWN)
     left = max(ZERO, awarded - called)
     amount = min(max(ZERO, share - called), left)
+    if not explain:
+        return amount, ""
     rule = ngettext(
         "Mittel dürfen nur angefordert werden, soweit sie innerhalb von %(months)s Monat nach der Auszahlung "
         "benötigt werden",
@@ -85,10 +88,11 @@ def callable_now(*, award_year: AwardYear, today: date | None = None, called: De
 
 
 def payment_year_rows(award: Award, today: date | None = None, *,
-                      disbursements: list[Disbursement] | None = None) -> list[dict]:
+                      disbursements: list[Disbursement] | None = None, explain: bool = True) -> list[dict]:
     """Per year of the award: awarded, called, paid, remaining, and what may be called now and
     why (nothing for a closed award, nor before the award's Zuwendungsbescheid is issued).
-    `disbursements`: all of the award's requests where the caller has them already."""
+    `disbursements`: all of the award's requests where the caller has them already; without
+    `explain` the reasons for a running award are left empty."""
     from grants.policies.payments import refuse_before_notice  # the policy reads these selectors
 
     today = today or clock.today()
@@ -101,7 +105,7 @@ def payment_year_rows(award: Award, today: date | None = None, *,
             row["callable"], row["why"] = ZERO, waiting.reason
         elif award.status == Award.Status.RUNNING:
             row["callable"], row["why"] = callable_now(award_year=row["award_year"], today=today,
-                                                       called=row["called"], months=months)
+                                                       called=row["called"], months=months, explain=explain)
         else:
             row["callable"], row["why"] = None, _("Die Zuwendung ist abgeschlossen.")
     return rows

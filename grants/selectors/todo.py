@@ -406,18 +406,21 @@ def _money_to_call(c: _Collector) -> None:
     for request in Disbursement.objects.filter(award_year_id__in=award_of_year).only("pk", "award_year_id", "amount",
                                                                                       "status"):
         requests[award_of_year[request.award_year_id]].append(request)
-    items = []
+    callable_awards = []
     for award in awards:
-        rows = payment_year_rows(award, c.today, disbursements=requests[award.pk])
+        rows = payment_year_rows(award, c.today, disbursements=requests[award.pk], explain=False)
         callable_years = [row for row in rows if row["callable"]]
         if callable_years and may_disbursement_request(c.user, award, year_rows=rows) is None:
-            total = sum((row["callable"] for row in callable_years), ZERO)
-            items.append(c.item(_("Mittel abrufen"), award.application,
-                                reverse("grants:payment_request", args=[award.application_id]),
-                                detail=_("jetzt abrufbar: %(amount)s (%(years)s)") % {
-                                    "amount": format_eur(total),
-                                    "years": ", ".join(str(row["year"]) for row in callable_years)}))
-    c.add("mittelabruf", _("Mittel abrufen"), items, reverse("grants:application_list"))
+            callable_awards.append((award, callable_years))
+    # All of one body: in the order of the file reference (`TodoItem.order`); items for those shown.
+    callable_awards.sort(key=lambda pair: _ref(pair[0].application))
+    items = [
+        c.item(_("Mittel abrufen"), award.application, reverse("grants:payment_request", args=[award.application_id]),
+               detail=_("jetzt abrufbar: %(amount)s (%(years)s)") % {
+                   "amount": format_eur(sum((row["callable"] for row in years), ZERO)),
+                   "years": ", ".join(str(row["year"]) for row in years)})
+        for award, years in (callable_awards if c.limit is None else callable_awards[:c.limit])]
+    c.add("mittelabruf", _("Mittel abrufen"), items, reverse("grants:application_list"), total=len(callable_awards))
 
 
 def _reclaims_to_pay(c: _Collector) -> None:
