@@ -136,8 +136,11 @@ def ensure_demo(*, scale: bool) -> None:
     if scale:  # the 10,000 applications of issue 11, where the tree has the command
         if "seed_scale" not in get_commands():
             sys.exit("--scale: dieser Stand hat kein Kommando seed_scale.")
-        print("seed_scale läuft …", flush=True)
-        call_command("seed_scale")
+        from grants.demo.scale import CODE_PREFIX
+
+        if not FundingProgramme.objects.filter(code__startswith=CODE_PREFIX).exists():  # once per database
+            print("seed_scale läuft …", flush=True)
+            call_command("seed_scale", "--force")  # a bench database, DEBUG is off here
 
 
 def bench_user(username: str, role: str, body: Municipality | None = None) -> User:
