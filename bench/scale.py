@@ -227,12 +227,31 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
                   WHERE a.municipality_id = {coordinator_body}
                   ORDER BY p.period_start DESC, a.created_at DESC LIMIT {PAGE}""",
              f"/admin/grants/application/?municipality__id__exact={coordinator_body}"),
-        Page("start-koordination", "Startseite, Koordination", "coordinator", "/",
-             f"""SELECT a.id, a.file_reference, a.status, p.name, p.period_start, count(*) OVER () AS total
-                   FROM grants_application a
-                   JOIN grants_fundingprogramme p ON p.id = a.programme_id
-                  WHERE a.municipality_id = {coordinator_body}
-                  ORDER BY p.period_start DESC, a.id DESC LIMIT 10""",
+        Page("start-koordination", "Startseite, Koordination", "coordinator", "/", (
+            f"""SELECT a.id, a.file_reference, a.status, p.name, p.period_start, count(*) OVER () AS total
+                  FROM grants_application a
+                  JOIN grants_fundingprogramme p ON p.id = a.programme_id
+                 WHERE a.municipality_id = {coordinator_body}
+                 ORDER BY p.period_start DESC, a.id DESC LIMIT 10""",
+            # the to-do: the body's running awards with each year's amount and what is called
+            # (money to call), their proofs of use (proofs due), open requests for changes,
+            # drafts, reclaims to pay or to answer
+            f"""SELECT w.id, a.file_reference, b.year, y.amount,
+                       (SELECT coalesce(sum(d.amount), 0) FROM grants_disbursement d WHERE d.award_year_id = y.id
+                         AND d.status IN ('angefordert', 'vorbereitet', 'freigegeben', 'ausgezahlt'))
+                  FROM grants_award w JOIN grants_application a ON a.id = w.application_id
+                  JOIN grants_awardyear y ON y.award_id = w.id JOIN grants_budget b ON b.id = y.budget_id
+                 WHERE a.municipality_id = {coordinator_body} AND w.status = 'laufend'""",
+            f"""SELECT r.award_id, r.kind, r.year, r.status FROM grants_usagereport r
+                  JOIN grants_award w ON w.id = r.award_id JOIN grants_application a ON a.id = w.application_id
+                 WHERE a.municipality_id = {coordinator_body} AND w.status = 'laufend'""",
+            f"""SELECT a.id, a.status, a.file_reference, a.title, min(c.created_at) FROM grants_application a
+                  LEFT JOIN grants_changerequest c ON c.application_id = a.id AND c.answered_at IS NULL
+                 WHERE a.municipality_id = {coordinator_body} AND a.status IN ('entwurf', 'nachforderung')
+                 GROUP BY a.id""",
+            f"""SELECT c.id, c.status, c.principal, c.due_on, a.file_reference FROM grants_reclaim c
+                  JOIN grants_award w ON w.id = c.award_id JOIN grants_application a ON a.id = w.application_id
+                 WHERE a.municipality_id = {coordinator_body} AND c.status IN ('festgesetzt', 'vorgeschlagen')"""),
              None),
         Page("start-sachbearbeitung", "Startseite, Sachbearbeitung", "clerk", "/", _todo_floor(_CLERK_TODO), None),
         Page("start-bewilligung", "Startseite, Bewilligung", "approver", "/",

@@ -37,7 +37,8 @@ def plain_field(field: forms.BoundField) -> SafeString:
                         " requiredField" if required else "", field.label,
                         mark_safe('<span class="asteriskField">*</span>') if required else "") if field.label else ""
     errors = format_html(
-        '<div id="{}_error" class="invalid-feedback">{}</div>', field.errors.field_id,
+        '<div id="{}_error" class="invalid-feedback">{}</div>',
+        field.errors.field_id,  # type: ignore[attr-defined]  # Django 5.2's ErrorList has it, the stubs not yet
         format_html_join("", '<p id="error_{}_{}"><strong>{}</strong></p>',
                          ((number, field.auto_id, error) for number, error in enumerate(field.errors, start=1)))
     ) if field.errors else ""

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
@@ -370,22 +371,23 @@ class _Builder:
         # every released and paid payment has its entries).
         for row in rows:
             case = self.award_application[row.award_year.award_id].pk
-            steps = [(DS.REQUESTED, "requested", row.requested_at, row.requested_by)]
+            steps: list[tuple[str, str, datetime, Any]] = [
+                (DS.REQUESTED, "requested", row.requested_at, row.requested_by)]
             if row.prepared_at:
                 steps.append((DS.PREPARED, "prepared", row.prepared_at, row.prepared_by))
             if row.released_at:
                 steps.append((DS.RELEASED, "released", row.released_at, row.released_by))
-            if row.status == DS.PAID:
-                steps.append((DS.PAID, "paid", row.released_at + timedelta(days=3), self.clerk))
+                if row.status == DS.PAID:
+                    steps.append((DS.PAID, "paid", row.released_at + timedelta(days=3), self.clerk))
             if row.status == DS.REJECTED:
                 steps.append((DS.REJECTED, "rejected", row.requested_at + timedelta(days=2), self.clerk))
-            before = None
-            for state, verb, when, actor in steps:
+            before: str | None = None
+            for after, verb, when, actor in steps:
                 self.audit.append(AuditEntry(
                     created_at=when, actor=actor, action=f"grants.disbursement.{verb}",
                     content_type=self.ct[Disbursement], object_id=row.pk, object_repr=str(row.pk),
-                    changes={"status": [before, state]}, data={}, case_id=case))
-                before = state
+                    changes={"status": [before, after]}, data={}, case_id=case))
+                before = after
 
     def _body_of_award_year(self, award_year: AwardYear) -> int:
         return self.award_application[award_year.award_id].municipality_id

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.urls import reverse
@@ -175,6 +175,13 @@ def _ref(application: Application) -> str:
     return application.file_reference or _("Entwurf")
 
 
+class _Order(NamedTuple):
+    """Where a row's body and file reference are: the order of items due on the same day."""
+
+    body: str
+    reference: str
+
+
 class _Collector:
     """Builds the groups: each kind adds its actionable items; the groups are ordered by their
     most urgent item, the kinds with overdue items first."""
@@ -191,7 +198,7 @@ class _Collector:
         self.groups.append(TodoGroup(kind, label, shown, len(ordered) if total is None else total,
                                      list_url, overdue=sum(1 for item in ordered if item.overdue)))
 
-    def add_rows(self, kind: str, label: str, rows: QuerySet, list_url: str, *, body: str, reference: str,
+    def add_rows(self, kind: str, label: str, rows: QuerySet, list_url: str, *, order: "_Order",
                  allowed: Callable[[Any], bool], item: Callable[[Any], TodoItem], since: str | None = None,
                  due: str | None = None, prepare: Callable[[list], None] | None = None) -> None:
         """Work counted and ordered in the database, for kinds that grow with the programme (every
@@ -213,8 +220,8 @@ class _Collector:
             return
         # Waiting since a moment: ties are rare, the order is the queue's index (status, since, id).
         # Due on a day: several on one day, in the order of the body's name and the file reference.
-        ordered = (rows.order_by(F(since).asc(nulls_last=True), "pk") if since
-                   else rows.order_by(F(due).asc(nulls_last=True), f"{body}__name", reference, "pk"))
+        ordered = (rows.order_by(F(since).asc(nulls_last=True), "pk") if since is not None
+                   else rows.order_by(F(str(due)).asc(nulls_last=True), f"{order.body}__name", order.reference, "pk"))
         if self.limit is None:
             batch = list(ordered)
             if prepare:
@@ -237,6 +244,7 @@ class _Collector:
             if len(batch) < size:
                 break
             offset, size = offset + size, size * 2
+        assert first is not None
         self.groups.append(TodoGroup(kind, label, items, first.todo_total, list_url, overdue=first.todo_overdue))
 
     def item(self, what: str, application: Application, url: str, **kwargs) -> TodoItem:
@@ -311,7 +319,7 @@ def _all_of(kind: str) -> str:
 # -- the coordinator -------------------------------------------------------------------------------
 
 _APPLICATION_RELATED = ("municipality", "programme")
-_APPLICATION_ORDER = {"body": "municipality", "reference": "file_reference"}
+_APPLICATION_ORDER = _Order(body="municipality", reference="file_reference")
 
 
 def _own_applications(user):
@@ -467,10 +475,10 @@ def _submissions(c: _Collector) -> None:
             since=_local(getattr(application, since)), detail=application.title)
 
     c.add_rows("antwort", _("Antworten auf Nachforderungen"), applications.filter(answered__isnull=False), queue,
-               since="answered", **_APPLICATION_ORDER, allowed=allowed,
+               since="answered", order=_APPLICATION_ORDER, allowed=allowed,
                item=review(_("Antwort auf die Nachforderung prüfen"), "answered"))
     c.add_rows("eingereicht", _("Eingereichte Anträge prüfen"), applications.filter(answered__isnull=True), queue,
-               since="submitted_at", **_APPLICATION_ORDER, allowed=allowed,
+               since="submitted_at", order=_APPLICATION_ORDER, allowed=allowed,
                item=review(_("Antrag prüfen"), "submitted_at"))
 
 
@@ -478,7 +486,7 @@ def _in_review(c: _Collector) -> None:
     c.add_rows(
         "in-pruefung", _("Prüfung abschließen: empfehlen oder nachfordern"),
         _own_applications(c.user).filter(status=S.IN_REVIEW), reverse("grants:review_queue") + f"?status={S.IN_REVIEW}",
-        since="submitted_at", **_APPLICATION_ORDER,
+        since="submitted_at", order=_APPLICATION_ORDER,
         allowed=lambda application: may_application_recommend(c.user, application) is None,
         item=lambda application: c.item(
             _("Prüfung abschließen"), application,
@@ -490,8 +498,8 @@ _DISBURSEMENT_RELATED = ("award_year__budget", "award_year__award__application__
                          "award_year__award__application__programme")
 
 
-_DISBURSEMENT_ORDER = {"body": "award_year__award__application__municipality",
-                       "reference": "award_year__award__application__file_reference"}
+_DISBURSEMENT_ORDER = _Order(body="award_year__award__application__municipality",
+                             reference="award_year__award__application__file_reference")
 
 
 def _disbursements(c: _Collector, status: str) -> QuerySet:
@@ -512,7 +520,7 @@ def _payment_detail(disbursement: Disbursement) -> str:
 def _calls_to_prepare(c: _Collector) -> None:
     c.add_rows(
         "vorbereiten", _("Mittelabrufe vorbereiten"), _disbursements(c, D.REQUESTED),
-        reverse("grants:payment_queue") + f"?status={D.REQUESTED}", since="requested_at", **_DISBURSEMENT_ORDER,
+        reverse("grants:payment_queue") + f"?status={D.REQUESTED}", since="requested_at", order=_DISBURSEMENT_ORDER,
         prepare=_mark_notices, allowed=lambda d: may_disbursement_prepare(c.user, d) is None,
         item=lambda d: c.item(_("Mittelabruf prüfen und vorbereiten"), d.award_year.award.application,
                               reverse("grants:payment_prepare", args=[d.pk]), since=_local(d.requested_at),
@@ -522,14 +530,14 @@ def _calls_to_prepare(c: _Collector) -> None:
 def _payments_to_book(c: _Collector) -> None:
     c.add_rows(
         "buchen", _("Freigegebene Auszahlungen buchen"), _disbursements(c, D.RELEASED),
-        reverse("grants:payment_queue") + f"?status={D.RELEASED}", since="released_at", **_DISBURSEMENT_ORDER,
+        reverse("grants:payment_queue") + f"?status={D.RELEASED}", since="released_at", order=_DISBURSEMENT_ORDER,
         allowed=lambda d: may_disbursement_book(c.user, d) is None,
         item=lambda d: c.item(_("Auszahlung buchen"), d.award_year.award.application,
                               reverse("grants:payment_book", args=[d.pk]), since=_local(d.released_at),
                               detail=_payment_detail(d)))
 
 
-_AWARD_ORDER = {"body": "award__application__municipality", "reference": "award__application__file_reference"}
+_AWARD_ORDER = _Order(body="award__application__municipality", reference="award__application__file_reference")
 
 
 def _proofs_to_check(c: _Collector) -> None:
@@ -538,7 +546,7 @@ def _proofs_to_check(c: _Collector) -> None:
     c.add_rows(
         "nachweis-pruefen", _("Nachweise prüfen"), reports,
         reverse("grants:usage_report_list") + f"?status={UsageReport.Status.SUBMITTED}", since="submitted_at",
-        **_AWARD_ORDER, allowed=lambda report: may_usage_report_accept(c.user, report) is None,
+        order=_AWARD_ORDER, allowed=lambda report: may_usage_report_accept(c.user, report) is None,
         # A proof submitted again after questions (it was checked before) is an answer to read.
         item=lambda report: c.item(
             (_("Antwort auf die Rückfragen zum %(report)s prüfen") if report.checked_at else _("%(report)s prüfen"))
@@ -551,7 +559,7 @@ def _amendments_to_review(c: _Collector) -> None:
                 .defer("plan"))
     c.add_rows(
         "aenderung-pruefen", _("Änderungsanträge prüfen"), requests,
-        reverse("grants:amendment_list") + f"?status={A.SUBMITTED}", since="submitted_at", **_AWARD_ORDER,
+        reverse("grants:amendment_list") + f"?status={A.SUBMITTED}", since="submitted_at", order=_AWARD_ORDER,
         allowed=lambda request: may_amendment_recommend(c.user, request) is None,
         item=lambda request: c.item(
             _("Antwort auf die Rückfragen zum Änderungsantrag prüfen") if request.review_note
@@ -576,7 +584,7 @@ def _repayments_overdue(c: _Collector) -> None:
                 .defer("notice__pdf", "notice__snapshot"))
     c.add_rows(
         "rueckzahlung", _("Überfällige Rückzahlungen"), reclaims,
-        reverse("grants:reclaim_list") + f"?status={RS.ISSUED}", due="due_on", **_AWARD_ORDER,
+        reverse("grants:reclaim_list") + f"?status={RS.ISSUED}", due="due_on", order=_AWARD_ORDER,
         allowed=lambda reclaim: may_reclaim_book_repayment(c.user, reclaim) is None,
         item=lambda reclaim: c.item(
             _("Rückzahlung nachhalten oder buchen"), reclaim.award.application,
@@ -610,12 +618,12 @@ def _recommendations(c: _Collector) -> None:
                                                queryset=Recommendation.objects.order_by("-created_at", "-pk"))))
 
     def allowed(application: Application) -> bool:
-        current = next(iter(application.recommendations_newest_first), None)
+        current = next(iter(application.recommendations_newest_first), None)  # type: ignore[attr-defined]  # to_attr
         return may_application_approve(c.user, application, recommendation=current) is None
 
     c.add_rows(
         "entscheiden", _("Empfohlene Anträge entscheiden"), applications, reverse("grants:decision_queue"),
-        since="recommended_at", **_APPLICATION_ORDER, allowed=allowed,
+        since="recommended_at", order=_APPLICATION_ORDER, allowed=allowed,
         item=lambda application: c.item(
             _("Empfehlung entscheiden: bewilligen oder ablehnen"), application,
             reverse("grants:decision_approve", args=[application.pk]), since=_local(application.recommended_at),
@@ -650,7 +658,7 @@ def _releases(c: _Collector) -> None:
     c.add_rows(
         "freigeben", _("Auszahlungen freigeben"),
         _disbursements(c, D.PREPARED).filter(not_same_person("prepared_by", c.user)),
-        reverse("grants:payment_queue") + f"?status={D.PREPARED}", since="prepared_at", **_DISBURSEMENT_ORDER,
+        reverse("grants:payment_queue") + f"?status={D.PREPARED}", since="prepared_at", order=_DISBURSEMENT_ORDER,
         prepare=_mark_notices, allowed=lambda d: may_disbursement_release(c.user, d) is None,
         item=lambda d: c.item(_("Auszahlung freigeben"), d.award_year.award.application,
                               reverse("grants:payment_release", args=[d.pk]), since=_local(d.prepared_at),
@@ -663,7 +671,7 @@ def _amendments_to_decide(c: _Collector) -> None:
                 .defer("plan"))
     c.add_rows(
         "aenderung-entscheiden", _("Empfohlene Änderungsanträge entscheiden"), requests,
-        reverse("grants:amendment_list") + f"?status={A.RECOMMENDED}", since="recommended_at", **_AWARD_ORDER,
+        reverse("grants:amendment_list") + f"?status={A.RECOMMENDED}", since="recommended_at", order=_AWARD_ORDER,
         # each request has its own award object
         prepare=lambda batch: mark_award_notices([request.award for request in batch]),
         allowed=lambda request: may_amendment_approve(c.user, request) is None,
