@@ -7,7 +7,7 @@ from api.serializers.awards import AwardSerializer
 from api.views.base import ScopedReadViewSet
 from core.money import ZERO
 from grants.models import Award, AwardRevision, AwardYear
-from grants.selectors.lists import PROGRAMME_TEXTS
+from grants.selectors.lists import award_long_texts
 from grants.selectors.scoping import awards_visible_to
 
 MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
@@ -28,8 +28,7 @@ class AwardViewSet(ScopedReadViewSet):
                  .annotate(total=Sum("amount")).values("total"))
         return (awards_visible_to(user)
                 .select_related("application__programme", "application__municipality")
-                .defer("plan_snapshot", "application__purpose",
-                       *(f"application__programme__{name}" for name in PROGRAMME_TEXTS))
+                .defer(*award_long_texts())
                 .annotate(total=Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY))
                 .prefetch_related(
                     Prefetch("years", AwardYear.objects.select_related("budget").order_by("budget__year")),

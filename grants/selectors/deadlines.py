@@ -38,7 +38,7 @@ from core.money import to_money
 from grants.interest import BaseRateMissing, balance_as_of
 from grants.models import Award, AwardYear, Reclaim, UsageReport
 from grants.selectors.awards import award_years
-from grants.selectors.lists import PROGRAMME_TEXTS
+from grants.selectors.lists import award_long_texts
 from grants.selectors.reclaims import REVOCATION_WARNING_DAYS, base_rate_table
 from municipalities.models import display_name_sql
 
@@ -199,8 +199,7 @@ def _state(deadline: ReportDeadline, report_status: str | None, today: date) -> 
 def _with_deadline_relations(awards: QuerySet[Award]) -> QuerySet[Award]:
     # The long texts stay in the database: a deadline needs dates, names and references.
     return (awards.select_related("application__programme", "application__municipality")
-            .defer("plan_snapshot", "application__purpose",
-                   *(f"application__programme__{name}" for name in PROGRAMME_TEXTS)))
+            .defer(*award_long_texts()))
 
 
 def running_awards(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:

@@ -22,6 +22,14 @@ PROGRAMME_TEXTS = ("legal_basis", "no_legal_claim", "commitment_note", "unspent_
                    "third_party_conditions", "general_conditions", "special_conditions")
 
 
+def award_long_texts(path: str = "") -> tuple[str, ...]:
+    """The long texts of the award at `path` (e.g. "award__"; empty for an Award) that list rows
+    never show – its binding plan, its application's purpose, its programme's legal texts – for
+    `QuerySet.defer`."""
+    return (f"{path}plan_snapshot", f"{path}application__purpose",
+            *(f"{path}application__programme__{name}" for name in PROGRAMME_TEXTS))
+
+
 def without_long_texts(applications: QuerySet[Application], *, award: bool = False) -> QuerySet[Application]:
     """Applications (joined with their programme, and with `award` their award) for list rows:
     without the purpose, the programme's legal texts and the award's binding plan, which the

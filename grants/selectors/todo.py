@@ -80,7 +80,7 @@ from grants.policies import (
 )
 from grants.selectors.awards import mark_award_notices
 from grants.selectors.deadlines import DeadlineState, deadline_index, deadline_rows_for, running_awards
-from grants.selectors.lists import PROGRAMME_TEXTS, without_long_texts
+from grants.selectors.lists import award_long_texts, without_long_texts
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
 from grants.selectors.scoping import (
@@ -300,8 +300,7 @@ def todo_kinds(user) -> set[str]:
 def _lean(queryset, award: str):
     """`queryset` without the long texts its rows never show: the award's (at the path `award`)
     binding plan, its application's purpose, the programme's legal texts."""
-    return queryset.defer(f"{award}plan_snapshot", f"{award}application__purpose",
-                          *(f"{award}application__programme__{name}" for name in PROGRAMME_TEXTS))
+    return queryset.defer(*award_long_texts(award))
 
 
 def _slim(queryset, award: str, *related: str):

@@ -33,7 +33,7 @@ from grants.plan.lines import FinancingSource
 from grants.policies import may_usage_report_accept, may_usage_report_edit
 from grants.policies.proofs import refuse_period_running
 from grants.selectors.history import usage_report_history
-from grants.selectors.lists import PROGRAMME_TEXTS
+from grants.selectors.lists import award_long_texts
 from grants.selectors.proofs import actual_figures, comparison, paid_for, report_deadline, report_label, report_url
 from grants.selectors.scoping import (
     award_of,
@@ -216,8 +216,7 @@ def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = UsageReportFilterSet(request.GET, queryset=visible)
     order = filterset.qs.values_list("pk", flat=True)
     # The rows without the award's binding plan and the long texts of application and programme.
-    rows = visible.defer("check_note", "award__plan_snapshot", "award__application__purpose",
-                         *(f"award__application__programme__{name}" for name in PROGRAMME_TEXTS))
+    rows = visible.defer("check_note", *award_long_texts("award__"))
     if (exported := export_response(request, USAGE_REPORTS, order, rows=rows)) is not None:
         return exported
     page = paginate(request, order, PAGE_SIZE, rows=rows)
