@@ -18,6 +18,16 @@ class BodySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "ags"]
 
 
+class OfAwardSerializer(serializers.Serializer):
+    """The case a record of an award (proof of use, reclaim) belongs to: award, application,
+    file reference, body – declared once for the serializers that list them in their fields."""
+
+    award = serializers.IntegerField(source="award_id", read_only=True)
+    application = serializers.IntegerField(source="award.application_id", read_only=True)
+    file_reference = serializers.CharField(source="award.application.file_reference", read_only=True)
+    body = BodySerializer(source="award.application.municipality", read_only=True)
+
+
 class ProgrammeRefSerializer(serializers.ModelSerializer):
     """Die Förderperiode, zu der das Objekt gehört."""
 

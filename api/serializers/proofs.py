@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers.common import BodySerializer
+from api.serializers.common import OfAwardSerializer
 from grants.models import UsageReport, UsageReportExpenditure, UsageReportFinancing
 
 
@@ -21,15 +21,11 @@ class ProofFinancingSerializer(serializers.ModelSerializer):
         fields = ["source", "source_label", "amount"]
 
 
-class ProofSerializer(serializers.ModelSerializer):
+class ProofSerializer(OfAwardSerializer, serializers.ModelSerializer):
     """Ein Zwischen- oder Verwendungsnachweis mit den tatsächlichen Ausgaben und Einnahmen."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    award = serializers.IntegerField(source="award_id", read_only=True)
-    application = serializers.IntegerField(source="award.application_id", read_only=True)
-    file_reference = serializers.CharField(source="award.application.file_reference", read_only=True)
-    body = BodySerializer(source="award.application.municipality", read_only=True)
     expenditures = ProofExpenditureSerializer(many=True, read_only=True)
     financings = ProofFinancingSerializer(many=True, read_only=True)
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers.common import BodySerializer
+from api.serializers.common import OfAwardSerializer
 from grants.models import Reclaim, ReclaimRepayment
 
 
@@ -10,15 +10,11 @@ class RepaymentSerializer(serializers.ModelSerializer):
         fields = ["received_on", "amount", "reference"]
 
 
-class ReclaimSerializer(serializers.ModelSerializer):
+class ReclaimSerializer(OfAwardSerializer, serializers.ModelSerializer):
     """Eine Rückforderung (Erstattung nach § 49a HVwVfG) mit ihren Rückzahlungen."""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     ground_label = serializers.CharField(source="get_ground_display", read_only=True)
-    award = serializers.IntegerField(source="award_id", read_only=True)
-    application = serializers.IntegerField(source="award.application_id", read_only=True)
-    file_reference = serializers.CharField(source="award.application.file_reference", read_only=True)
-    body = BodySerializer(source="award.application.municipality", read_only=True)
     budget_year = serializers.IntegerField(source="award_year.budget.year", read_only=True)
     notice = serializers.IntegerField(source="notice_id", read_only=True, allow_null=True,
                                       help_text="ID des Rückforderungsbescheids, sobald festgesetzt")
