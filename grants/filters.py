@@ -20,6 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
+from core import clock
 from core.search import MAX_QUERY_LENGTH, folded_search
 from grants.lists import Listing
 from grants.lists.columns import (
@@ -45,6 +46,7 @@ from grants.models import (
     UsageReport,
 )
 from grants.selectors.deadlines import STATE_ORDER
+from grants.selectors.reclaims import OVERDUE_PAYMENT, repayment_overdue
 from municipalities.models import Municipality
 
 ALL_LABEL = _("alle")  # the empty choice of most filters
@@ -377,12 +379,18 @@ class UsageReportFilterSet(ListedFilterSet):
 class ReclaimFilterSet(ListedFilterSet):
     listing = RECLAIMS
     status = status_filter(Reclaim.Status.choices)
+    payment = filters.ChoiceFilter(label=_("Zahlung"), choices=[(OVERDUE_PAYMENT, _("überfällig"))],
+                                   empty_label=ALL_LABEL, method="by_payment")
     programme = programme_filter("award__application__programme")
     municipality = municipality_filter("award__application__municipality")
 
     class Meta:
         model = Reclaim
         fields = ()
+
+    def by_payment(self, queryset, name, value):
+        """"überfällig": fixed reclaims whose payment date has passed (what the start page counts)."""
+        return queryset.filter(repayment_overdue(clock.today())) if value == OVERDUE_PAYMENT else queryset
 
 
 class AmendmentFilterSet(ListedFilterSet):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -23,6 +23,16 @@ from grants.selectors.awards import award_total
 RS = Reclaim.Status
 # Reclaims that count against what was paid in their year (a discarded proposal does not).
 COUNTING_STATUSES = (RS.PROPOSED, RS.ISSUED, RS.SETTLED)
+
+
+OVERDUE_PAYMENT = "ueberfaellig"  # the reclaim list's parameter `payment` for the rule below
+
+
+def repayment_overdue(today: date) -> Q:
+    """Reclaims whose repayment is overdue on `today`: fixed (Rückforderungsbescheid issued), not
+    yet settled, and the notice's payment date has passed – the start page's to-do and the
+    reclaim list's filter "Zahlung: überfällig" select with this one rule."""
+    return Q(status=RS.ISSUED, due_on__lt=today)
 
 
 def base_rate_table() -> list[RateEntry]:

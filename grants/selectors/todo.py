@@ -83,6 +83,7 @@ from grants.selectors.deadlines import DeadlineState, deadline_index, deadline_r
 from grants.selectors.lists import award_long_texts, without_long_texts
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.proofs import report_label, report_url
+from grants.selectors.reclaims import OVERDUE_PAYMENT, repayment_overdue
 from grants.selectors.scoping import (
     amendments_visible_to,
     applications_visible_to,
@@ -579,11 +580,11 @@ def _hearings_to_send(c: _Collector) -> None:
 
 def _repayments_overdue(c: _Collector) -> None:
     reclaims = (_slim(reclaims_visible_to(c.user), "award__", "notice")
-                .filter(not_closed("award"), status=RS.ISSUED, due_on__lt=c.today)
+                .filter(not_closed("award"), repayment_overdue(c.today))
                 .defer("notice__pdf", "notice__snapshot"))
     c.add_rows(
         "rueckzahlung", _("Überfällige Rückzahlungen"), reclaims,
-        reverse("grants:reclaim_list") + f"?status={RS.ISSUED}", due="due_on", order=_AWARD_ORDER,
+        reverse("grants:reclaim_list") + f"?payment={OVERDUE_PAYMENT}", due="due_on", order=_AWARD_ORDER,
         allowed=lambda reclaim: may_reclaim_book_repayment(c.user, reclaim) is None,
         item=lambda reclaim: c.item(
             _("Rückzahlung nachhalten oder buchen"), reclaim.award.application,

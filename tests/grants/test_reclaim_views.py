@@ -295,3 +295,32 @@ def test_base_rate_on_a_wrong_day_is_refused_beside_the_field(client, programme_
 
 def test_clerk_cannot_keep_base_rates(client, clerk):
     assert login(client, clerk).get(reverse("grants:base_rate_list")).status_code == 403
+
+
+def test_overdue_repayments_on_the_start_page_link_to_exactly_those_reclaims(client, clerk, fixed):
+    """"Überfällige Rückzahlungen" counts the fixed reclaims past their payment date; "Alle …
+    anzeigen" opens the reclaim list filtered on "Zahlung: überfällig", which shows those and no
+    other (before the payment date the same reclaim is on the list, not on the filtered one)."""
+    from grants.selectors.todo import todo_for
+
+    login(client, clerk)
+    before = fixed.due_on
+    with at(before):
+        assert "rueckzahlung" not in {group.kind for group in todo_for(clerk, today=before)}
+        assert "rueckforderung-%s" % fixed.pk in client.get(reverse("grants:reclaim_list")).content.decode()
+        filtered = client.get(reverse("grants:reclaim_list"), {"payment": "ueberfaellig"}).content.decode()
+        assert "Keine Rückforderungen" in filtered
+
+    after = date.fromordinal(fixed.due_on.toordinal() + 1)
+    with at(after):
+        [group] = [group for group in todo_for(clerk, today=after) if group.kind == "rueckzahlung"]
+        assert group.total == 1 and group.list_url == reverse("grants:reclaim_list") + "?payment=ueberfaellig"
+        page = client.get(group.list_url).content.decode()
+    assert "1 Rückforderung" in page and f'id="rueckforderung-{fixed.pk}"' in page
+
+
+def test_an_unknown_payment_filter_is_named_and_the_list_still_shows(client, clerk, fixed):
+    response = login(client, clerk).get(reverse("grants:reclaim_list"), {"payment": "bald"})
+    assert response.status_code == 200
+    assert "bald ist keine gültige Auswahl" in error_beside(response, "id_payment")
+    assert f'id="rueckforderung-{fixed.pk}"' in response.content.decode()
