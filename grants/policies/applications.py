@@ -200,10 +200,11 @@ def application_start_options(user, *, today: date | None = None, programmes: It
     application now, and from which earlier application could it be copied; or why not.
     `applications`: all the body's applications with their programmes (loaded here if None)."""
     today = today or clock.today()
+    programmes = list(open_programmes(today) if programmes is None else programmes)
     if applications is None:
-        applications = body_applications_with_programmes(user)
+        applications = body_applications_with_programmes(user, programmes)
     options = []
-    for programme in (open_programmes(today) if programmes is None else programmes):
+    for programme in programmes:
         refusal = may_application_start(user, programme, today=today, applications=applications)
         if refusal is None:
             options.append(StartOption(programme, None, previous=previous_application(

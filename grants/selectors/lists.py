@@ -5,11 +5,25 @@ groups every row of the list before the page is cut (10,000 applications × thei
 to show 25), the subquery runs for the rows of the page – unless the list is sorted by it.
 """
 
-from django.db.models import Case, Count, DecimalField, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from collections.abc import Sequence
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from core.money import ZERO
-from grants.models import Application, ApplicationAttachment, PlanFinancing
+from grants.models import Application, ApplicationAttachment, FundingProgramme, PlanFinancing
 from grants.models.applications import CLOSED_STATUSES, EDITABLE_STATUSES
 from grants.plan.lines import FinancingSource
 from grants.selectors.scoping import applications_visible_to, open_programmes
@@ -59,10 +73,23 @@ def coordinator_applications(user) -> QuerySet[Application]:
             .order_by("needs_body", "-programme__period_start", "-created_at", "-pk"))
 
 
-def body_applications_with_programmes(user) -> list[Application]:
-    """The body's applications with their programme periods (one a period, a few in all): what
-    `application_start_options` needs to tell where the body may start or copy an application."""
-    return list(Application.objects.filter(municipality_id=user.municipality_id).select_related("programme")
+def body_applications_with_programmes(user, programmes: Sequence[FundingProgramme] | None = None
+                                      ) -> list[Application]:
+    """The body's applications with their programme periods: what `application_start_options`
+    needs to tell where the body may start or copy an application in `programmes` (default: in
+    any period). For given periods only those a start option can name: the applications in
+    these periods and in every period since the latest earlier one the body applied in (the
+    copy's source) – not the body's whole history of periods."""
+    applications = Application.objects.filter(municipality_id=user.municipality_id)
+    if programmes is not None:
+        if not programmes:
+            return []
+        earliest = min(programme.period_start for programme in programmes)
+        latest_before = (applications.filter(programme__period_start__lt=earliest)
+                         .order_by("-programme__period_start").values("programme__period_start")[:1])
+        applications = applications.filter(programme__period_start__gte=Coalesce(
+            Subquery(latest_before), Value(earliest), output_field=DateField()))
+    return list(applications.select_related("programme")
                 .only("pk", "programme_id", "municipality_id", "status", "file_reference", "title", "created_at",
                       "programme__period_start", "programme__period_end", "programme__code", "programme__name"))
 

@@ -175,3 +175,23 @@ def test_a_withdrawn_application_does_not_keep_the_body_from_starting_anew(progr
     [option] = application_start_options(coordinator_a)
 
     assert option.refusal is None
+
+
+def test_start_options_read_the_latest_earlier_period_not_the_bodys_whole_history(programme, coordinator_a,
+                                                                                  coordinator_b):
+    """Of a body that applied in three earlier periods, the option offers the latest to copy, and
+    only that period's and the open period's applications are read (not the whole history)."""
+    from grants.selectors.lists import body_applications_with_programmes
+
+    earlier = {}
+    for start in (2011, 2016, 2021):
+        period = factories.make_programme(code=f"wir-{start}", start=start, end=start + 4)
+        earlier[start] = factories.draft_application(period, coordinator_a)
+        factories.draft_application(period, coordinator_b)  # another body's: never read for A
+        close(period)
+
+    [option] = application_start_options(coordinator_a)
+
+    assert (option.programme, option.refusal, option.previous) == (programme, None, earlier[2021])
+    assert body_applications_with_programmes(coordinator_a, [programme]) == [earlier[2021]]
+    assert set(body_applications_with_programmes(coordinator_a)) == set(earlier.values())
