@@ -33,7 +33,6 @@ from grants.plan.lines import FinancingSource
 from grants.policies import may_usage_report_accept, may_usage_report_edit
 from grants.policies.proofs import refuse_period_running
 from grants.selectors.history import usage_report_history
-from grants.selectors.lists import award_long_texts
 from grants.selectors.proofs import actual_figures, comparison, paid_for, report_deadline, report_label, report_url
 from grants.selectors.scoping import (
     award_of,
@@ -207,6 +206,12 @@ def usage_report_narrative_download(request: AuthenticatedRequest, pk: int) -> H
 # -- Ministerium: list and check -------------------------------------------------------------------
 
 
+LIST_COLUMNS = ("kind", "year", "status", "submitted_at", "award__application__file_reference",
+                "award__application__municipality__name", "award__application__municipality__kind",
+                "award__application__programme__period_start", "award__application__programme__period_end",
+                "checked_by__first_name", "checked_by__last_name")
+
+
 def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
     """Submitted reports first, then those awaiting answers, then the accepted ones (or sorted by
     any column); searched, filtered by status, programme period and body; or their export. A
@@ -215,8 +220,11 @@ def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = usage_reports_visible_to(request.user)
     filterset = UsageReportFilterSet(request.GET, queryset=visible)
     order = filterset.qs.values_list("pk", flat=True)
-    # The rows without the award's binding plan and the long texts of application and programme.
-    rows = visible.defer("check_note", *award_long_texts("award__"))
+    # The rows' columns only (the list's and the export's): the scoped queryset joins every column
+    # of award, application, programme and people for the check page.
+    rows = (visible.select_related(None).select_related("award__application__municipality",
+                                                        "award__application__programme", "checked_by")
+            .only(*LIST_COLUMNS))
     if (exported := export_response(request, USAGE_REPORTS, order, rows=rows)) is not None:
         return exported
     page = paginate(request, order, PAGE_SIZE, rows=rows)
