@@ -9,12 +9,15 @@ Needs a database of its own filled by `seed_scale` (DATABASE_URL is required). R
 
 For each page, through Django's test client signed in as the person who works with it:
 - the median time of the page over `--runs` runs (after one warm-up), its SQL queries and bytes;
-- the raw-SQL floor: the median of one hand-written query that returns the same rows as the
+- the raw-SQL floor: the median of the fastest hand-written SQL that returns the same rows as the
   page's first page (with the total the pager needs, as `count(*) OVER ()`), fetched with a
   plain cursor – what the page cannot beat;
 - the Django admin's changelist of the same model, signed in as the superuser, median time.
-The three are measured interleaved, run by run (after one warm-up each), so that a busy
-machine slows all three alike. Printed: the medians, page ÷ floor and page ÷ admin.
+- the bare signed-in page of the same person ("Mein Konto", column "Grund"): what any signed-in
+  page costs before it does work of its own (session, user, second factor, navigation, frame).
+The four are measured interleaved, run by run (after one warm-up each), so that a busy
+machine slows all alike. Printed: the medians, page ÷ floor, page ÷ admin and, net of the bare
+page, (page − bare) ÷ floor: the page's own work against the SQL of its rows.
 Targets (issue 11): each list ≤ 2 × its floor and not slower than the admin; the detail page
 ≤ 15 queries with any history.
 
@@ -58,6 +61,10 @@ from accounts.roles import Role  # noqa: E402
 from audit.models import AuditEntry  # noqa: E402
 from grants.demo.scale import CODE_PREFIX  # noqa: E402
 from grants.models import Application, FundingProgramme  # noqa: E402
+
+# The bare signed-in page of the same person ("Mein Konto"): session, user, second factor,
+# navigation and the page frame, no work of its own – what every signed-in page costs first.
+BARE_URL = "/konto/"
 
 PAGE = 25  # the page size of the application lists and payments; proofs and reclaims page by 50
 
@@ -131,16 +138,21 @@ def _todo_floor(kinds: list[tuple[str, str, str]]) -> tuple[str, ...]:
 
 def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
     needs_work = "('eingereicht', 'in_pruefung')"
+    # Each floor is the fastest plain SQL for the rows: the page's keys are sorted and cut on the
+    # list's own table (with the total), then joined for the page only – as the pages do.
     application_rows = f"""
-        SELECT a.id, a.file_reference, a.status, a.submitted_at, m.name, p.name, p.period_start,
+        WITH k AS (SELECT a.id, a.file_reference, a.status, a.submitted_at, a.municipality_id, a.programme_id,
+                          count(*) OVER () AS total
+                     FROM grants_application a
+                    WHERE {{where}}
+                    ORDER BY {{order}} LIMIT {PAGE})
+        SELECT k.*, m.name, p.name, p.period_start,
                (SELECT coalesce(sum(f.amount), 0) FROM grants_planfinancing f
-                 WHERE f.application_id = a.id AND f.source = 'zuwendung') AS requested,
-               count(*) OVER () AS total
-          FROM grants_application a
-          JOIN municipalities_municipality m ON m.id = a.municipality_id
-          JOIN grants_fundingprogramme p ON p.id = a.programme_id
-         WHERE {{where}}
-         ORDER BY {{order}} LIMIT {PAGE}"""
+                 WHERE f.application_id = k.id AND f.source = 'zuwendung') AS requested
+          FROM k
+          JOIN municipalities_municipality m ON m.id = k.municipality_id
+          JOIN grants_fundingprogramme p ON p.id = k.programme_id
+         ORDER BY k.submitted_at, k.id"""
     return [
         Page("arbeitsvorrat", "Arbeitsvorrat (offen)", "clerk", "/pruefung/",
              application_rows.format(where=f"a.status IN {needs_work}", order="a.submitted_at, a.id"),
@@ -149,19 +161,20 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
              application_rows.format(where="a.status <> 'entwurf'", order="a.submitted_at, a.id"),
              "/admin/grants/application/"),
         Page("fristen", "Fristen", "clerk", "/fristen/", (
-            # the deadlines: every running award with its years and proofs of use (the page sorts
-            # all of them by urgency and counts them per state)
+            # the deadlines: every running award with its programme's rules, their budget years and
+            # proofs of use (the page computes, sorts and counts the deadlines of all of them) ...
             """SELECT w.id, a.file_reference, m.name, p.interim_report_month, p.interim_report_day,
-                      p.final_report_months, w.period_start, w.period_end,
-                      (SELECT array_agg(b.year ORDER BY b.year) FROM grants_awardyear y
-                         JOIN grants_budget b ON b.id = y.budget_id WHERE y.award_id = w.id),
-                      (SELECT array_agg(r.kind || ':' || coalesce(r.year, 0) || ':' || r.status)
-                         FROM grants_usagereport r WHERE r.award_id = w.id)
+                      p.final_report_months, w.period_start, w.period_end
                  FROM grants_award w
                  JOIN grants_application a ON a.id = w.application_id
                  JOIN municipalities_municipality m ON m.id = a.municipality_id
                  JOIN grants_fundingprogramme p ON p.id = a.programme_id
                 WHERE w.status = 'laufend'""",
+            """SELECT y.award_id, b.year FROM grants_awardyear y
+                 JOIN grants_budget b ON b.id = y.budget_id JOIN grants_award w ON w.id = y.award_id
+                WHERE w.status = 'laufend'""",
+            """SELECT r.award_id, r.kind, r.year, r.status FROM grants_usagereport r
+                 JOIN grants_award w ON w.id = r.award_id WHERE w.status = 'laufend'""",
             # the payment dates of fixed reclaims (first page, with what the notice says is due
             # and the repayments) ...
             f"""SELECT c.id, c.principal, c.interest_from, c.interest_waived, c.due_on, a.id, a.file_reference,
@@ -193,30 +206,35 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
                   ORDER BY r.created_at, a.id LIMIT {PAGE}""",
              "/admin/grants/application/?status__exact=empfohlen"),
         Page("auszahlungen", "Auszahlungen (angefordert)", "clerk", "/auszahlungen/",
-             f"""SELECT d.id, d.amount, d.requested_at, d.stated_need, b.year, a.id, a.file_reference, m.name,
-                        p.name, count(*) OVER () AS total
-                   FROM grants_disbursement d {_YEAR_TO_BODY.format(row="d")}
+             f"""WITH k AS (SELECT d.id, d.amount, d.requested_at, d.stated_need, d.award_year_id,
+                                   count(*) OVER () AS total
+                              FROM grants_disbursement d WHERE d.status = 'angefordert'
+                             ORDER BY d.requested_at, d.id LIMIT {PAGE})
+                 SELECT k.*, b.year, a.id, a.file_reference, m.name, p.name
+                   FROM k {_YEAR_TO_BODY.format(row="k")}
                    JOIN grants_fundingprogramme p ON p.id = a.programme_id
-                  WHERE d.status = 'angefordert'
-                  ORDER BY d.requested_at, d.id LIMIT {PAGE}""",
+                  ORDER BY k.requested_at, k.id""",
              "/admin/grants/disbursement/?status__exact=angefordert"),
         Page("nachweise", "Verwendungsnachweise", "clerk", "/verwendungsnachweise/",
-             f"""SELECT r.id, r.kind, r.year, r.status, r.submitted_at, a.id, a.file_reference, m.name,
-                        count(*) OVER () AS total
-                   FROM grants_usagereport r
-                   JOIN grants_award w ON w.id = r.award_id
+             f"""WITH k AS (SELECT r.id, r.kind, r.year, r.status, r.submitted_at, r.award_id,
+                                   count(*) OVER () AS total
+                              FROM grants_usagereport r WHERE r.status <> 'entwurf'
+                             ORDER BY CASE r.status WHEN 'eingereicht' THEN 0 WHEN 'rueckfrage' THEN 1 ELSE 2 END,
+                                      r.submitted_at, r.id LIMIT {2 * PAGE})
+                 SELECT k.*, a.id, a.file_reference, m.name
+                   FROM k
+                   JOIN grants_award w ON w.id = k.award_id
                    JOIN grants_application a ON a.id = w.application_id
-                   JOIN municipalities_municipality m ON m.id = a.municipality_id
-                  WHERE r.status <> 'entwurf'
-                  ORDER BY CASE r.status WHEN 'eingereicht' THEN 0 WHEN 'rueckfrage' THEN 1 ELSE 2 END,
-                           r.submitted_at, r.id LIMIT {2 * PAGE}""",
+                   JOIN municipalities_municipality m ON m.id = a.municipality_id""",
              "/admin/grants/usagereport/"),
         Page("rueckforderungen", "Rückforderungen", "clerk", "/rueckforderungen/",
-             f"""SELECT c.id, c.status, c.principal, c.proposed_at, c.due_on, b.year, a.file_reference, m.name,
-                        n.number, count(*) OVER () AS total
-                   FROM grants_reclaim c {_YEAR_TO_BODY.format(row="c")}
-                   LEFT JOIN grants_notice n ON n.id = c.notice_id
-                  ORDER BY c.proposed_at DESC, c.id DESC LIMIT {2 * PAGE}""",
+             f"""WITH k AS (SELECT c.id, c.status, c.principal, c.proposed_at, c.due_on, c.award_year_id,
+                                   c.notice_id, count(*) OVER () AS total
+                              FROM grants_reclaim c ORDER BY c.proposed_at DESC, c.id DESC LIMIT {2 * PAGE})
+                 SELECT k.*, b.year, a.file_reference, m.name, n.number
+                   FROM k {_YEAR_TO_BODY.format(row="k")}
+                   LEFT JOIN grants_notice n ON n.id = k.notice_id
+                  ORDER BY k.proposed_at DESC, k.id DESC""",
              "/admin/grants/reclaim/"),
         Page("antraege-koordination", "Anträge, Koordination", "coordinator", "/antraege/",
              f"""SELECT a.id, a.file_reference, a.status, a.title, a.created_at, p.name, p.period_start,
@@ -311,15 +329,17 @@ def _measure(page: Page, client: Client, admin_client: Client, runs: int) -> tup
         admin_queries = len(queries)
     if page.floor:
         _fetch(page.floor)  # warm-up; the page and the admin were warmed by counting their queries
-    samples: dict[str, list[float]] = {"page": [], "floor": [], "admin": []}
+    _get(client, BARE_URL)
+    samples: dict[str, list[float]] = {"page": [], "floor": [], "admin": [], "bare": []}
     for _ in range(runs):
         samples["page"].append(_once(lambda: _get(client, page.url)))
+        samples["bare"].append(_once(lambda: _get(client, BARE_URL)))
         if page.floor:
             samples["floor"].append(_once(lambda: _fetch(page.floor)))
         if page.admin:
             samples["admin"].append(_once(lambda: _get(admin_client, page.admin)))
     medians = {key: _median_ms(values) if values else None for key, values in samples.items()}
-    return medians["page"], medians["floor"], medians["admin"], query_count, admin_queries, size
+    return medians["page"], medians["floor"], medians["admin"], medians["bare"], query_count, admin_queries, size
 
 
 def main() -> None:
@@ -352,21 +372,22 @@ def main() -> None:
     wanted = {key for key in args.only.split(",") if key}
     print(f"{Application.objects.count()} Anträge · {args.runs} Läufe je Messung · Median in ms · "
           f"{connection.vendor}")
-    header = f"{'Seite':<44} {'Seite':>8} {'Boden':>8} {'Admin':>8} {'S/Boden':>8} {'S/Admin':>8} " \
-             f"{'Abfr.':>6} {'Admin-Abfr.':>11} {'Bytes':>9}"
+    header = f"{'Seite':<44} {'Seite':>8} {'Boden':>8} {'Admin':>8} {'Grund':>7} {'S/Boden':>8} {'S/Admin':>8} " \
+             f"{'(S-G)/B':>8} {'Abfr.':>6} {'Admin-Abfr.':>11} {'Bytes':>9}"
     print(header)
     print("-" * len(header))
     assert detail_pk is not None, "kein eingereichter Antrag"
     for page in _pages(body_pk, detail_pk):
         if wanted and page.key not in wanted:
             continue
-        page_ms, floor_ms, admin_ms, query_count, admin_queries, size = _measure(
+        page_ms, floor_ms, admin_ms, bare_ms, query_count, admin_queries, size = _measure(
             page, clients[page.user], clients["admin"], args.runs)
         def cell(value, fmt="{:.1f}"):
             return fmt.format(value) if value is not None else "–"
-        print(f"{page.label:<44} {page_ms:>8.1f} {cell(floor_ms):>8} {cell(admin_ms):>8} "
+        print(f"{page.label:<44} {page_ms:>8.1f} {cell(floor_ms):>8} {cell(admin_ms):>8} {bare_ms:>7.1f} "
               f"{cell(page_ms / floor_ms if floor_ms else None, '{:.2f}'):>8} "
               f"{cell(page_ms / admin_ms if admin_ms else None, '{:.2f}'):>8} "
+              f"{cell((page_ms - bare_ms) / floor_ms if floor_ms else None, '{:.2f}'):>8} "
               f"{query_count:>6} {cell(admin_queries, '{}'):>11} {size:>9}", flush=True)
 
 
