@@ -28,9 +28,9 @@ from grants.policies import may_payments_view
 from grants.policies.payments import may_disbursement_release, refuse_before_notice
 from grants.selectors.awards import mark_award_notices
 from grants.selectors.confirmation import book_confirmation, payment_reject_confirmation, release_confirmation
+from grants.selectors.lists import award_long_texts
 from grants.selectors.payments import payment_year_rows
 from grants.selectors.scoping import (
-    DISBURSEMENT_RELATED,
     award_of,
     disbursements_visible_to,
     get_application_for_user,
@@ -134,8 +134,13 @@ def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     if status in (D.PAID, D.REJECTED) and not filterset.value("sort"):
         order = order.order_by("-requested_at", "-pk")  # done: the newest first
     order = order.values_list("pk", flat=True)
-    # The rows' awards without their plans: nothing here reads them, and decoding one per row cost time.
-    rows = requests.select_related(*DISBURSEMENT_RELATED).defer("award_year__award__plan_snapshot")
+    # What the rows, their buttons and the export read: award, application, programme, body and the
+    # preparer – not the other three people, nor the award's plan and the long texts (decoding a
+    # plan per row cost time).
+    rows = (requests.select_related(None)
+            .select_related("award_year__budget", "award_year__award__application__municipality",
+                            "award_year__award__application__programme", "prepared_by")
+            .defer(*award_long_texts("award_year__award__")))
     if (exported := export_response(request, PAYMENTS, order, rows=rows)) is not None:
         return exported
     page = paginate(request, order, PAGE_SIZE, rows=rows)
