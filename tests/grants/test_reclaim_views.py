@@ -307,7 +307,7 @@ def test_overdue_repayments_on_the_start_page_link_to_exactly_those_reclaims(cli
     before = fixed.due_on
     with at(before):
         assert "rueckzahlung" not in {group.kind for group in todo_for(clerk, today=before)}
-        assert "rueckforderung-%s" % fixed.pk in client.get(reverse("grants:reclaim_list")).content.decode()
+        assert f'id="rueckforderung-{fixed.pk}"' in client.get(reverse("grants:reclaim_list")).content.decode()
         filtered = client.get(reverse("grants:reclaim_list"), {"payment": "ueberfaellig"}).content.decode()
         assert "Keine Rückforderungen" in filtered
 
