@@ -53,9 +53,15 @@ def award_on_page(application: Application) -> Award | None:
 
 
 def amendments_of(award: Award) -> list[AmendmentRequest]:
-    """Every Änderungsantrag of the award, newest first, with what its rows show (one query)."""
-    return list(AmendmentRequest.objects.filter(award=award).select_related(*AMENDMENT_RELATED)
-                .defer("notice__pdf", "notice__snapshot").order_by("-created_at", "-pk"))
+    """Every Änderungsantrag of the award, newest first, with what its rows show (one query). The
+    requests share the page's `award` (with its application, programme and body) instead of
+    joining them again: a hundred columns fewer to compile and read, the legal texts among them."""
+    requests = list(AmendmentRequest.objects.filter(award=award)
+                    .select_related(*(path for path in AMENDMENT_RELATED if not path.startswith("award")))
+                    .defer("notice__pdf", "notice__snapshot").order_by("-created_at", "-pk"))
+    for request in requests:
+        request.award = award
+    return requests
 
 
 def amendments_visible(user, amendments: list[AmendmentRequest]) -> list[AmendmentRequest]:
