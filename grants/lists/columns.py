@@ -34,6 +34,17 @@ def _period(application) -> str:
     return f"{application.programme.period_start.year}–{application.programme.period_end.year}"
 
 
+def body_fields(prefix: str) -> tuple[str, ...]:
+    """The fields the body columns (`_body_columns`) read of the application at `prefix`: for a
+    list that loads only its columns (`QuerySet.only`)."""
+    return (f"{prefix}__file_reference", f"{prefix}__municipality__name", f"{prefix}__municipality__kind")
+
+
+def person_fields(field: str) -> tuple[str, ...]:
+    """The fields a person column (`_person_column`) sorts by and shows."""
+    return (f"{field}__last_name", f"{field}__first_name")
+
+
 def _body_columns(prefix: str) -> tuple[ListColumn, ListColumn]:
     """Gebietskörperschaft and Aktenzeichen of the application at `prefix` (e.g. `award__application`)."""
     def application(row):
@@ -51,8 +62,7 @@ def _body_columns(prefix: str) -> tuple[ListColumn, ListColumn]:
 def _person_column(key: str, label, field: str) -> ListColumn:
     """A person of the row (`field`, e.g. "prepared_by"): sorted by last name, then first name;
     exported with the full name."""
-    return ListColumn(key, label, (f"{field}__last_name", f"{field}__first_name"),
-                      lambda row: full_name(getattr(row, field)))
+    return ListColumn(key, label, person_fields(field), lambda row: full_name(getattr(row, field)))
 
 
 def _search(prefix: str = "") -> tuple[str, ...]:

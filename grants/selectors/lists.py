@@ -36,22 +36,24 @@ PROGRAMME_TEXTS = ("legal_basis", "no_legal_claim", "commitment_note", "unspent_
                    "third_party_conditions", "general_conditions", "special_conditions")
 
 
+def application_long_texts(path: str = "") -> tuple[str, ...]:
+    """The long texts of the application at `path` (e.g. "award__application__"; empty for an
+    Application) that list rows never show – its purpose, its programme's legal texts – for
+    `QuerySet.defer`."""
+    return (f"{path}purpose", *(f"{path}programme__{name}" for name in PROGRAMME_TEXTS))
+
+
 def award_long_texts(path: str = "") -> tuple[str, ...]:
     """The long texts of the award at `path` (e.g. "award__"; empty for an Award) that list rows
-    never show – its binding plan, its application's purpose, its programme's legal texts – for
-    `QuerySet.defer`."""
-    return (f"{path}plan_snapshot", f"{path}application__purpose",
-            *(f"{path}application__programme__{name}" for name in PROGRAMME_TEXTS))
+    never show: its binding plan and its application's (`application_long_texts`)."""
+    return (f"{path}plan_snapshot", *application_long_texts(f"{path}application__"))
 
 
 def without_long_texts(applications: QuerySet[Application], *, award: bool = False) -> QuerySet[Application]:
     """Applications (joined with their programme, and with `award` their award) for list rows:
     without the purpose, the programme's legal texts and the award's binding plan, which the
     rows never show."""
-    deferred = ["purpose", *(f"programme__{name}" for name in PROGRAMME_TEXTS)]
-    if award:
-        deferred.append("award__plan_snapshot")
-    return applications.defer(*deferred)
+    return applications.defer(*application_long_texts(), *(("award__plan_snapshot",) if award else ()))
 
 
 def requested_grant_total() -> Coalesce:

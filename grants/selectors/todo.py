@@ -298,18 +298,13 @@ def todo_kinds(user) -> set[str]:
     return {kind for names, _build in _kinds_of(user) for kind in names.split()}
 
 
-def _lean(queryset, award: str):
-    """`queryset` without the long texts its rows never show: the award's (at the path `award`)
-    binding plan, its application's purpose, the programme's legal texts."""
-    return queryset.defer(*award_long_texts(award))
-
-
 def _slim(queryset, award: str, *related: str):
     """`queryset` reading only what an item shows and its policy asks: the award (at the path
     `award`) with its application, body and programme, and `related` – not every object the pages of the
     scoped queryset show (each join costs planning time on every start page)."""
-    return _lean(queryset.select_related(None).defer(None).select_related(
-        f"{award}application__municipality", f"{award}application__programme", *related), award)
+    return queryset.select_related(None).defer(None).select_related(
+        f"{award}application__municipality", f"{award}application__programme", *related).defer(
+        *award_long_texts(award))
 
 
 def _all_of(kind: str) -> str:

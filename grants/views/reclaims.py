@@ -35,7 +35,7 @@ from grants.forms.reclaims import (
 )
 from grants.interest import SURCHARGE, Balance, BaseRateMissing, interest_for
 from grants.lists import export_response, list_context
-from grants.lists.columns import RECLAIMS
+from grants.lists.columns import RECLAIMS, body_fields
 from grants.models import BaseRate, Notice, Reclaim, ReclaimHearing, UsageReport
 from grants.models.programmes import FinancingType
 from grants.policies import (
@@ -199,8 +199,7 @@ def reclaim_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
 # -- list and detail -------------------------------------------------------------------------------
 
 
-LIST_COLUMNS = ("status", "principal", "proposed_at", "due_on", "award__application__file_reference",
-                "award__application__municipality__name", "award__application__municipality__kind",
+LIST_COLUMNS = ("status", "principal", "proposed_at", "due_on", *body_fields("award__application"),
                 "award_year__budget__year")
 
 

@@ -27,7 +27,7 @@ from grants.forms.usage_reports import (
     UsageReportForm,
 )
 from grants.lists import export_response, list_context
-from grants.lists.columns import USAGE_REPORTS
+from grants.lists.columns import USAGE_REPORTS, body_fields, person_fields
 from grants.models import UsageReport
 from grants.plan.lines import FinancingSource
 from grants.policies import may_usage_report_accept, may_usage_report_edit
@@ -206,10 +206,9 @@ def usage_report_narrative_download(request: AuthenticatedRequest, pk: int) -> H
 # -- Ministerium: list and check -------------------------------------------------------------------
 
 
-LIST_COLUMNS = ("kind", "year", "status", "submitted_at", "award__application__file_reference",
-                "award__application__municipality__name", "award__application__municipality__kind",
+LIST_COLUMNS = ("kind", "year", "status", "submitted_at", *body_fields("award__application"),
                 "award__application__programme__period_start", "award__application__programme__period_end",
-                "checked_by__first_name", "checked_by__last_name")
+                *person_fields("checked_by"))
 
 
 def usage_report_list(request: AuthenticatedRequest) -> HttpResponse:
