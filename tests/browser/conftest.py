@@ -90,7 +90,35 @@ def page(browser, live_server):
     page.checked_urls = []
     page.visited_urls = []
     page.csp_violations = csp_violations
-    page.on("framenavigated", lambda frame: page.visited_urls.append(frame.url) if frame == page.main_frame else None)
+    page.navigations = 0
+    page.navigation_pending = False
+
+    def request_sent(request):
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            page.navigations += 1
+            page.navigation_pending = True
+
+    def navigation_ended(*_):
+        page.navigation_pending = False
+
+    def committed(frame):
+        if frame == page.main_frame:
+            page.navigations += 1
+            page.navigation_pending = False
+            page.visited_urls.append(frame.url)
+
+    page.on("request", request_sent)
+    def request_ended(request):
+        # A redirect is followed by the next request; any other answer is committed now (or,
+        # as a 204 or a download, never: then nothing is left to wait for).
+        response = request.redirected_to is None and request.is_navigation_request()
+        if response and request.frame == page.main_frame:
+            navigation_ended()
+
+    page.on("requestfinished", request_ended)
+    page.on("requestfailed", request_ended)
+    page.on("download", navigation_ended)
+    page.on("framenavigated", committed)
     page.on("console", lambda message: csp_violations.append(f"{_path(page.url)}: Konsole: {message.text}")
             if "Content Security Policy" in message.text else None)
     yield page
@@ -110,6 +138,18 @@ class AccessibilityViolation(AssertionError):
     pass
 
 
+NAVIGATION_RETRIES = 3
+
+
+def _settle(page, timeout_ms: int = 10_000):
+    """Wait until a navigation the page has begun has been committed, then until it has loaded."""
+    waited = 0
+    while page.navigation_pending and waited < timeout_ms:
+        page.wait_for_timeout(25)
+        waited += 25
+    page.wait_for_load_state("load")
+
+
 @pytest.fixture
 def axe():
     from axe_playwright_python.sync_playwright import Axe
@@ -117,9 +157,27 @@ def axe():
     engine = Axe()
 
     def check(page, label: str | None = None):
-        """Assert that the page as shown now has no WCAG 2.1 A/AA violation."""
-        results = engine.run(page, options={"runOnly": {"type": "tag", "values": sorted(WCAG_TAGS)},
-                                            "resultTypes": ["violations"]})
+        """Assert that the page as shown now has no WCAG 2.1 A/AA violation.
+
+        A click on a link returns before the next page has loaded. The check first waits for
+        a navigation the page has begun, and runs again when one began or ended while axe was
+        reading the page (axe then fails, or read the page that was being left)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(NAVIGATION_RETRIES + 1):
+            _settle(page)
+            navigations = page.navigations
+            try:
+                results = engine.run(page, options={"runOnly": {"type": "tag", "values": sorted(WCAG_TAGS)},
+                                                    "resultTypes": ["violations"]})
+            except PlaywrightError:
+                if page.navigations == navigations and not page.navigation_pending or attempt == NAVIGATION_RETRIES:
+                    raise
+                continue
+            if page.navigations == navigations and not page.navigation_pending:
+                break
+        else:
+            raise AssertionError(f"{label or page.url}: die Seite kam beim Prüfen nicht zur Ruhe")
         violations = results.response["violations"]
         page.checked_urls.append(page.url)
         if violations:
