@@ -17,6 +17,7 @@ Everything here is a pure function of its arguments; the base-rate table the pro
 administration keeps (grants.models.BaseRate) is read by grants.selectors.reclaims.base_rate_table.
 """
 
+from bisect import bisect_right
 from calendar import isleap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -144,17 +145,12 @@ def _sorted_rates(rates: Iterable) -> list[RateEntry]:
     return sorted(entries, key=lambda e: e.valid_from)
 
 
-def rate_entry_on(day: date, rates: Sequence[RateEntry]) -> RateEntry:
-    """The entry valid on `day`: the latest one that starts on or before it."""
-    valid = None
-    for entry in rates:
-        if entry.valid_from <= day:
-            valid = entry
-        else:
-            break
-    if valid is None:
+def _entry_index(day: date, starts: Sequence[date]) -> int:
+    """The index of the entry valid on `day`, by bisection of the sorted start days."""
+    index = bisect_right(starts, day) - 1
+    if index < 0:
         raise BaseRateMissing(_("Für den %(day)s ist kein Basiszinssatz erfasst.") % {"day": format_date(day)})
-    return valid
+    return index
 
 
 def next_change_day(day: date) -> date:
@@ -180,14 +176,14 @@ def _segments(principal: Decimal, start: date, end: date, rates: Sequence[RateEn
     segments: list[InterestSegment] = []
     if principal <= ZERO or end <= start:
         return segments
+    starts = [entry.valid_from for entry in rates]
     cursor = start
     while cursor < end:
-        entry = rate_entry_on(cursor, rates)
+        index = _entry_index(cursor, starts)
+        entry = rates[index]
         boundary = min(end, date(cursor.year + 1, 1, 1))
-        for later in rates:
-            if cursor < later.valid_from < boundary:
-                boundary = later.valid_from
-                break
+        if index + 1 < len(rates) and rates[index + 1].valid_from < boundary:  # the next entry starts first
+            boundary = rates[index + 1].valid_from
         days = (boundary - cursor).days
         year_days = 366 if isleap(cursor.year) else 365
         rate = entry.rate + SURCHARGE

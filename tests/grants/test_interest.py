@@ -8,7 +8,8 @@ Note: the task brief quoted 328,27 € / 737,61 € for the first case; by hand
 737,62 €. The figures below are the correct ones.
 """
 
-from datetime import date
+from calendar import isleap
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -130,3 +131,35 @@ def test_stale_table_names_the_first_change_day_the_period_reaches():
     # … 01.01.2026 does.
     assert base_rate_stale_since(latest_valid_from=date(2025, 7, 1), end=date(2026, 1, 2)) == date(2026, 1, 1)
     assert base_rate_stale_since(latest_valid_from=None, end=date(2026, 1, 2)) is None
+
+
+def _segments_day_by_day(principal, start, end, rates):
+    """The module's definition, walked day by day: consecutive days with the same table entry
+    and the same calendar year form one segment, each rounded to cents half up."""
+    from core.money import to_money
+
+    table = sorted(rates)
+    groups: list[list] = []
+    day = start
+    while day < end:
+        valid_from, rate = [entry for entry in table if entry[0] <= day][-1]
+        if groups and groups[-1][0] == (valid_from, day.year):
+            groups[-1][2] += 1
+        else:
+            groups.append([(valid_from, day.year), rate, 1])
+        day += timedelta(days=1)
+    return [(days, to_money(principal * (rate + 5) * days / (100 * (366 if isleap(year) else 365))))
+            for (_valid_from, year), rate, days in groups]
+
+
+def test_segments_agree_with_the_day_by_day_definition_over_the_whole_table():
+    # Includes an entry that starts mid-year, as a correction of the table could.
+    rates = [*RATES, (date(2019, 3, 15), M("-0.50"))]
+    first = date(2016, 7, 1)
+    for offset in range(0, 3800, 97):
+        start = first + timedelta(days=offset)
+        for length in (1, 30, 183, 366, 800, 2400):
+            end = start + timedelta(days=length)
+            result = interest_for(principal=M("12345.67"), start=start, end=end, rates=rates)
+            assert [(s.days, s.interest) for s in result.segments] == _segments_day_by_day(
+                M("12345.67"), start, end, rates), (start, end)
