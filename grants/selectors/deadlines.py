@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.db.models import QuerySet, TextChoices
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
@@ -350,8 +351,10 @@ def open_reclaims(awards) -> QuerySet[Reclaim]:
     """The open (fixed, not yet settled) reclaims of the given awards, earliest payment date first."""
     return (Reclaim.objects.filter(status=Reclaim.Status.ISSUED, award__in=awards.values("pk"))
             .select_related("award__application__municipality", "award_year__budget", "notice")
-            # the notice's snapshot gives the total due; its PDF and the award's plan are not needed
-            .defer("notice__pdf", "award__plan_snapshot", "award__application__purpose")
+            # Of the notice only the total due it states (its snapshot as a whole and its PDF can
+            # run to hundreds of kilobytes); the award's plan and the purpose are not needed either.
+            .annotate(notice_total_due=KeyTextTransform("total_due", KeyTransform("reclaim", "notice__snapshot")))
+            .defer("notice__pdf", "notice__snapshot", "award__plan_snapshot", "award__application__purpose")
             .prefetch_related("repayments")
             .order_by("due_on", "award__application__municipality__name", "pk"))
 
@@ -374,7 +377,7 @@ def reclaim_due_rows(awards, *, today: date, reclaims=None) -> list[ReclaimDueRo
                                  waived=reclaim.interest_waived).total_outstanding
         except BaseRateMissing as error:  # the table does not reach back to the interest start
             problem = error.message
-        rows.append(ReclaimDueRow(reclaim, owed, to_money(reclaim.notice.snapshot["reclaim"]["total_due"]), today,
+        rows.append(ReclaimDueRow(reclaim, owed, to_money(reclaim.notice_total_due), today,
                                   owed_problem=problem))
     return rows
 
@@ -414,7 +417,8 @@ def revocation_deadline_rows(awards, *, today: date) -> list[RevocationDeadlineR
     reclaims = (Reclaim.objects.filter(status=Reclaim.Status.PROPOSED, award__in=awards.values("pk"),
                                        facts_known_on__isnull=False)
                 .select_related("award__application__municipality", "award_year__budget", "hearing")
-                .defer("hearing__pdf", "hearing__answer_pdf", "hearing__snapshot"))
+                .defer("hearing__pdf", "hearing__answer_pdf", "hearing__snapshot",
+                       "award__plan_snapshot", "award__application__purpose"))
     rows = [RevocationDeadlineRow(r, r.revocation_deadline, today) for r in reclaims if r.revocation_deadline]
     rows.sort(key=lambda row: (row.deadline, row.municipality.display_name, row.reclaim.pk))
     return rows
