@@ -36,7 +36,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         context["application_count"] = applications_visible_to(user).count()
         context["can_apply_in"] = programmes_open_to(user, applications=live_applications_in_open_programmes(user))
     if user.can(Capability.VIEW_ALL):
-        counts = dict(Application.objects.values_list("status").annotate(Count("pk")))
+        # COUNT(*), not COUNT(id): PostgreSQL reads the status index alone.
+        counts = dict(Application.objects.values_list("status").annotate(n=Count("*")).order_by())
         context["status_counts"] = [
             {"status": status, "label": label, "count": counts.get(status, 0)}
             for status, label in S.choices if status != S.DRAFT

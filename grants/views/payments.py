@@ -128,7 +128,8 @@ def payment_queue(request: AuthenticatedRequest) -> HttpResponse:
     forbid(may_payments_view(request.user))
     filterset = PaymentQueueFilterSet(request.GET, queryset=disbursements_visible_to(request.user), request=request)
     requests = filterset.qs
-    counts = dict(requests.values_list("status").annotate(n=Count("pk")).order_by())
+    # COUNT(*), not COUNT(id): PostgreSQL reads the status index alone (paid requests only grow).
+    counts = dict(requests.values_list("status").annotate(n=Count("*")).order_by())
     status = filterset.value("status")
     order = requests.filter(status=status)
     if status in (D.PAID, D.REJECTED) and not filterset.value("sort"):
