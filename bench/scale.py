@@ -23,7 +23,9 @@ Targets (issue 11): each list ≤ 2 × its floor and not slower than the admin; 
 
 Measured as a server runs them: without the test environment's template instrumentation, and
 with DEBUG off after start-up (the settings need DEBUG=true to start without a
-production SECRET_KEY; the script switches it off so that no query log slows the pages).
+production SECRET_KEY; the script switches it off so that no query log slows the pages), and
+with the process prepared as wirfunding/wsgi.py prepares a server's worker (URL resolver and
+templates built, then frozen out of the garbage collector's walks: ops/runtime.py).
 """
 
 import argparse
@@ -61,6 +63,7 @@ from accounts.roles import Role  # noqa: E402
 from audit.models import AuditEntry  # noqa: E402
 from grants.demo.scale import CODE_PREFIX  # noqa: E402
 from grants.models import Application, FundingProgramme  # noqa: E402
+from ops.runtime import prepare_worker  # noqa: E402
 
 # The bare signed-in page of the same person ("Mein Konto"): session, user, second factor,
 # navigation and the page frame, no work of its own – what every signed-in page costs first.
@@ -352,6 +355,7 @@ def main() -> None:
     # widget) – work a server never does, which made pages with many includes look slower.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.DEBUG = False
+    prepare_worker()
 
     if not FundingProgramme.objects.filter(code__startswith=CODE_PREFIX).exists():
         raise SystemExit("Keine Skalendaten: zuerst `manage.py seed_scale` auf dieser Datenbank ausführen.")

@@ -323,3 +323,27 @@ def test_gunicorn_workers_are_capped(monkeypatch):
 def test_a_bad_worker_count_stops_gunicorn_with_a_message(monkeypatch):
     with pytest.raises(SystemExit, match="GUNICORN_WORKERS='viele' ist keine ganze Zahl"):
         _gunicorn_config(monkeypatch, GUNICORN_WORKERS="viele")
+
+
+# -- the worker before its first request (ops/runtime.py) --------------------------------------------
+
+
+def test_a_worker_compiles_every_template_and_freezes_what_it_holds_before_its_first_request():
+    import gc
+
+    from django.template import engines
+
+    from ops.runtime import prepare_worker
+
+    project_templates = [path for path in (ROOT / "templates").rglob("*") if path.suffix in {".html", ".txt", ".xml"}]
+    try:
+        compiled = prepare_worker()
+        # Everything the process holds now is out of the collector's walks.
+        assert gc.get_freeze_count() > 50_000
+        assert len(gc.get_objects(generation=2)) < 1_000
+    finally:
+        gc.unfreeze()
+    assert compiled > len(project_templates)  # the project's and the installed apps' templates
+    cache = engines["django"].engine.template_loaders[0].get_template_cache
+    # every template of the project is compiled and served from the cache from the first request on
+    assert {path.relative_to(ROOT / "templates").as_posix() for path in project_templates} <= set(cache)
