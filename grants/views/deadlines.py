@@ -56,7 +56,10 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     if state:
         keys = [key for key in keys if key.state == state]
     keys = listing.order_items(keys, filterset.value("sort"))
-    exported = export_response(request, listing, keys, load=lambda found: deadline_rows_for(found, today=today))
+    def rows_of(found):  # what the rows show and export: file reference and body of each award
+        return deadline_rows_for(found, today=today, lean=True)
+
+    exported = export_response(request, listing, keys, load=rows_of)
     if exported is not None:
         return exported
     tabs = [{"value": "", "label": _("alle"), "count": sum(counts.values()), "active": not state}] + [
@@ -66,7 +69,7 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, keys, PAGE_SIZE)  # by default most urgent first: overdue, due soon, upcoming, done
     reclaim_page = paginate(request, open_reclaims(awards), RECLAIM_PAGE_SIZE, param="zahlungsfristen")
     return render(request, "grants/deadline_list.html", {
-        "ministry": ministry, "filterset": filterset, "rows": deadline_rows_for(list(page.object_list), today=today),
+        "ministry": ministry, "filterset": filterset, "rows": rows_of(list(page.object_list)),
         "page": page, "tabs": tabs, "today": today, "state": state or "",
         "reclaim_rows": reclaim_due_rows(awards, today=today, reclaims=reclaim_page.object_list),
         "reclaim_page": reclaim_page,
