@@ -261,15 +261,14 @@ def deadline_index(awards, *, today: date) -> list[DeadlineKey]:
     return keys
 
 
-def deadline_rows_for(keys: list[DeadlineKey], *, today: date, lean: bool = False) -> list[DeadlineRow]:
+def deadline_rows_for(keys: list[DeadlineKey], *, today: date, only: tuple[str, ...] = ()) -> list[DeadlineRow]:
     """The rows of the given keys (e.g. one page) with their awards, applications, bodies and
-    proofs of use: two queries. `lean`: of each award only what the deadline lists show and
-    export (file reference and body) – the keys carry the deadlines."""
+    proofs of use: two queries. `only`: the fields of the award (through its application and
+    body) that the caller reads – a list's columns; the keys carry the deadlines."""
     ids = {key.award_id for key in keys}
     awards = Award.objects.filter(pk__in=ids)
-    if lean:
-        awards = awards.select_related("application__municipality").only(
-            "application__file_reference", "application__municipality__name", "application__municipality__kind")
+    if only:
+        awards = awards.select_related("application__municipality").only(*only)
     else:
         awards = _with_deadline_relations(awards)
     found = awards.in_bulk()

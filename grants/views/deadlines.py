@@ -19,7 +19,7 @@ from core.errors import DomainError
 from grants.exports.ical import deadlines_ical
 from grants.filters import DeadlineFilterSet
 from grants.lists import export_response, list_context
-from grants.lists.columns import BODY_DEADLINES, DEADLINES
+from grants.lists.columns import BODY_DEADLINES, DEADLINES, body_fields
 from grants.policies import may_calendar_subscribe, may_deadlines_view
 from grants.selectors.deadlines import (
     STATE_ORDER,
@@ -56,8 +56,8 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     if state:
         keys = [key for key in keys if key.state == state]
     keys = listing.order_items(keys, filterset.value("sort"))
-    def rows_of(found):  # what the rows show and export: file reference and body of each award
-        return deadline_rows_for(found, today=today, lean=True)
+    def rows_of(found):  # of each award what the columns read: file reference and body
+        return deadline_rows_for(found, today=today, only=body_fields("application"))
 
     exported = export_response(request, listing, keys, load=rows_of)
     if exported is not None:
