@@ -333,9 +333,9 @@ def test_a_worker_compiles_every_template_and_freezes_what_it_holds_before_its_f
 
     from django.template import engines
 
-    from ops.runtime import prepare_worker
+    from ops.runtime import TEMPLATE_SUFFIXES, prepare_worker
 
-    project_templates = [path for path in (ROOT / "templates").rglob("*") if path.suffix in {".html", ".txt", ".xml"}]
+    project_templates = [path for path in (ROOT / "templates").rglob("*") if path.suffix in TEMPLATE_SUFFIXES]
     try:
         compiled = prepare_worker()
         # Everything the process holds now is out of the collector's walks.

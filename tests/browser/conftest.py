@@ -101,20 +101,20 @@ def page(browser, live_server):
     def navigation_ended(*_):
         page.navigation_pending = False
 
-    def committed(frame):
-        if frame == page.main_frame:
-            page.navigations += 1
-            page.navigation_pending = False
-            page.visited_urls.append(frame.url)
-
-    page.on("request", request_sent)
     def request_ended(request):
         # A redirect is followed by the next request; any other answer is committed now (or,
         # as a 204 or a download, never: then nothing is left to wait for).
-        response = request.redirected_to is None and request.is_navigation_request()
-        if response and request.frame == page.main_frame:
+        final = request.redirected_to is None and request.is_navigation_request()
+        if final and request.frame == page.main_frame:
             navigation_ended()
 
+    def committed(frame):
+        if frame == page.main_frame:
+            page.navigations += 1
+            navigation_ended()
+            page.visited_urls.append(frame.url)
+
+    page.on("request", request_sent)
     page.on("requestfinished", request_ended)
     page.on("requestfailed", request_ended)
     page.on("download", navigation_ended)
