@@ -28,6 +28,11 @@ What it does, in order:
    trail and row), released/paid rows carry both persons (four eyes), per award year the
    called sum stays within the awarded amount, and every raced payment was released once.
    Any violation, a 5xx answer or a traceback in a server log: exit status 1.
+6. Where each page's time goes (`--cost-runs` each, after the servers have stopped): the page
+   through Django's test client in this process, prepared as a worker is; the median time and,
+   of it, the ORM's SQL compilation and the database's answers; for each page how much faster it
+   would have to be for 30 % of the login page, and the most it could gain if everything but its
+   SQL took no time (where that is less, its queries alone rule the target out).
 
 A refusal the application is designed to give (a release of a payment that the other server
 just released, a call over the callable amount) counts as "refused", not as an error.
@@ -35,6 +40,7 @@ just released, a call over the callable amount) counts as "refused", not as an e
 
 import argparse
 import http.client
+import logging
 import os
 import re
 import secrets
@@ -46,7 +52,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -86,6 +93,8 @@ django.setup()
 
 from django.core.management import call_command, get_commands  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models.sql.compiler import SQLCompiler  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
@@ -111,6 +120,7 @@ from grants.services.notices import notice_issue  # noqa: E402
 from grants.services.plans import financing_plan_replace  # noqa: E402
 from grants.services.reviews import application_recommend, application_start_review  # noqa: E402
 from municipalities.models import Municipality  # noqa: E402
+from ops.runtime import prepare_worker  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PASSWORD = "bench-Mehrere-Server-2026"
@@ -583,6 +593,120 @@ def report(title: str, recorder: Recorder, seconds: float) -> dict[str, float]:
     return throughput
 
 
+# -- Where a page's time goes ----------------------------------------------------------------------
+
+
+@contextmanager
+def sql_timers() -> Iterator[dict[str, float]]:
+    """Seconds spent, while the block runs, turning querysets into SQL (the ORM's compiler, the
+    outermost call of a query only) and waiting for the database (every cursor execute). Reset the
+    two entries before each request."""
+    spent = {"compile": 0.0, "execute": 0.0}
+    depth = 0
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        nonlocal depth
+        depth += 1
+        start = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            depth -= 1
+            if depth == 0:
+                spent["compile"] += time.perf_counter() - start
+
+    def execute(run, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return run(sql, params, many, context)
+        finally:
+            spent["execute"] += time.perf_counter() - start
+
+    SQLCompiler.as_sql = as_sql  # type: ignore[method-assign]
+    try:
+        with connection.execute_wrapper(execute):
+            yield spent
+    finally:
+        SQLCompiler.as_sql = original  # type: ignore[method-assign]
+
+
+@dataclass
+class PageCost:
+    total: float  # ms, median over the runs, in this process
+    compile: float
+    execute: float
+
+    @property
+    def sql(self) -> float:
+        return self.compile + self.execute
+
+
+def page_costs(pages: list[tuple[str, str, str | None]], runs: int) -> dict[str, PageCost]:
+    """Each page through Django's test client in this process (the servers' settings, the process
+    prepared as a worker), `runs` times after three warm-ups: the median time, and of it the ORM's
+    SQL compilation and the database's answers."""
+    prepare_worker()
+    costs = {}
+    # Each request still writes its JSON log line, as on the servers, but not into this report.
+    with open(os.devnull, "w") as devnull:
+        streams = [(handler, handler.setStream(devnull)) for handler in logging.getLogger().handlers
+                   if isinstance(handler, logging.StreamHandler)]
+        try:
+            for name, path, username in pages:
+                costs[name] = _page_cost(name, path, username, runs)
+        finally:
+            for handler, stream in streams:
+                handler.setStream(stream)
+    return costs
+
+
+def _page_cost(name: str, path: str, username: str | None, runs: int) -> PageCost:
+    client = Client(HTTP_HOST="127.0.0.1")
+    if username:
+        client.force_login(User.objects.get(username=username))
+    for _warm_up in range(3):
+        status = client.get(path).status_code
+        if status != 200:
+            raise SystemExit(f"{name}: {path} antwortete {status} im Testclient")
+    totals, compiles, executes = [], [], []
+    with sql_timers() as spent:
+        for _run in range(runs):
+            spent["compile"] = spent["execute"] = 0.0
+            if not username:  # as the load generator: every anonymous request without cookies
+                client.cookies.clear()
+            start = time.perf_counter()
+            client.get(path)
+            totals.append(time.perf_counter() - start)
+            compiles.append(spent["compile"])
+            executes.append(spent["execute"])
+    return PageCost(*(statistics.median(values) * 1000 for values in (totals, compiles, executes)))
+
+
+def report_costs(costs: dict[str, PageCost], throughput: dict[str, float], login: str, ratio: float) -> None:
+    """For each page: how much faster it would have to be to reach `ratio` of the login page's
+    throughput, against the most it could gain if everything but its SQL (the ORM's compilation
+    and the database's answers) took no time at all – on the favourable assumption that a
+    page's throughput grows in proportion to its time in the application (the fixed costs of the
+    WSGI server, of HTTP and of the load generator do not shrink, so the real gain is smaller).
+    Where the second is below the first, the page cannot reach the target with the queries it runs."""
+    print(f"\nWo die Zeit bleibt (Testclient in diesem Prozess, Median in ms). „nötig ×“: um so viel müsste die "
+          f"Seite schneller werden für {ratio:.0%} der Anmeldeseite; „höchstens ×“: Gewinn, wenn alles außer SQL "
+          f"nichts kostete")
+    print(f"{'Seite':42} {'req/s':>7} {'nötig ×':>8} {'gesamt':>7} {'SQL-Übers.':>10} {'SQL-Ausf.':>9} "
+          f"{'Rest':>6} {'höchstens ×':>11}")
+    for name, cost in costs.items():
+        if name == login or name not in throughput:
+            print(f"{name:42} {throughput.get(name, 0):7.1f} {'–':>8} {cost.total:7.1f} {cost.compile:10.1f} "
+                  f"{cost.execute:9.1f} {cost.total - cost.sql:6.1f} {'–':>11}")
+            continue
+        needed = ratio * throughput[login] / throughput[name]
+        at_most = cost.total / cost.sql if cost.sql else float("inf")
+        verdict = "  SQL allein zu viel" if needed > 1 and at_most < needed else ""
+        print(f"{name:42} {throughput[name]:7.1f} {needed:8.2f} {cost.total:7.1f} {cost.compile:10.1f} "
+              f"{cost.execute:9.1f} {cost.total - cost.sql:6.1f} {at_most:11.2f}{verdict}")
+
+
 def server_errors(recorders: list[Recorder]) -> int:
     return sum(1 for r in recorders for s in r.samples if s.status >= 500 or s.status == 0)
 
@@ -679,10 +803,13 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true",
                         help="vorher seed_scale ausführen (Massendaten; nur wo das Kommando existiert)")
     parser.add_argument("--min-ratio", type=float, default=0.30, help="Mindestanteil der schwersten Seite (0.30)")
+    parser.add_argument("--cost-runs", type=int, default=30,
+                        help="Läufe je Seite für die Aufteilung der Zeit im Testclient (30)")
     args = parser.parse_args()
     if not (1 <= args.mixed_seconds <= 600 and 1 <= args.page_seconds <= 120 and 1 <= args.page_clients <= 16
-            and 0 <= args.races <= 200):
-        sys.exit("Grenzen: --mixed-seconds 1–600, --page-seconds 1–120, --page-clients 1–16, --races 0–200")
+            and 0 <= args.races <= 200 and 3 <= args.cost_runs <= 500):
+        sys.exit("Grenzen: --mixed-seconds 1–600, --page-seconds 1–120, --page-clients 1–16, --races 0–200, "
+                 "--cost-runs 3–500")
 
     cast = prepare_database(scale=args.scale)
     if not cast.coordinators:
@@ -711,6 +838,9 @@ def main() -> None:
         stop_servers(servers)
 
     problems = check_money(races, outcomes)
+    pages = [(name, path.format(application=cast.coordinators[0][1].pk), users[role] if role else None)
+             for name, path, role in PAGES]
+    report_costs(page_costs(pages, args.cost_runs), throughput, "Anmeldung (GET)", args.min_ratio)
     login = throughput["Anmeldung (GET)"]
     bare = throughput["Mein Konto (Grundlast angemeldet)"]
     heaviest = min((p for p in throughput if p != "Anmeldung (GET)"), key=throughput.__getitem__)
