@@ -63,6 +63,11 @@ class Award(models.Model):
             models.CheckConstraint(name="award_financing_share_fits_type", condition=FINANCING_SHARE_FITS_TYPE,
                                    violation_error_message=FINANCING_SHARE_MESSAGE),
         ]
+        indexes = [
+            # "the running awards" (deadlines, reclaims, payments) from the index alone: a row
+            # carries its plan snapshot, so reading the table to find them read 22 MB at 7,900 awards.
+            models.Index(fields=["status", "id"], name="award_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Zuwendung {self.application.file_reference} – {self.application.municipality}"

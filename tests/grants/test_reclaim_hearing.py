@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from audit.selectors import audit_entries_for
 from core.errors import DomainError, FieldErrors, InvalidTransition, NotPermitted
+from core.money import format_eur
 from grants.models import HearingRecordError, Notice, Reclaim, ReclaimHearing
 from grants.services.hearings import reclaim_hearing_answer, reclaim_hearing_send
 from grants.services.reclaims import reclaim_issue
@@ -309,6 +310,7 @@ def test_one_year_deadline_is_shown_on_the_deadlines_page_and_warned(client, rep
     page = login(client, clerk).get(reverse("grants:deadline_list")).content.decode()
     row = page.split(f'id="jahresfrist-{reclaim.pk}"')[1].split("</tr>")[0]
     assert "15.03.2023" in row and "15.03.2024" in row and "noch nicht versandt" in row and "bald" in row
+    assert f"{reclaim.award_year.budget.year}: {format_eur(reclaim.principal)}</a>" in row  # year and amount
     detail = client.get(reverse("grants:reclaim_detail", args=[reclaim.pk])).content.decode()
     assert ("Die Jahresfrist nach § 48 Abs. 4 HVwVfG endet am 15.03.2024 (in 14 Tagen); der Rückforderungsbescheid "
             "muss bis dahin erlassen sein.") in detail
