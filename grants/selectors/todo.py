@@ -498,8 +498,11 @@ _DISBURSEMENT_ORDER = _Order(body="award_year__award__application__municipality"
 
 
 def _disbursements(c: _Collector, status: str) -> QuerySet:
+    # The budget year (what an item names) as a subquery, not two more joins: PostgreSQL plans a
+    # join of seven tables and the window count noticeably longer than one of five.
+    year = Budget.objects.filter(pk=OuterRef("award_year__budget_id")).values("year")[:1]
     return _slim(disbursements_visible_to(c.user).filter(not_closed("award_year__award"), status=status),
-                 "award_year__award__", "award_year__budget")
+                 "award_year__award__").annotate(budget_year=Subquery(year))
 
 
 def _mark_notices(rows: list[Disbursement]) -> None:
@@ -509,7 +512,7 @@ def _mark_notices(rows: list[Disbursement]) -> None:
 
 def _payment_detail(disbursement: Disbursement) -> str:
     return _("%(amount)s für %(year)s") % {"amount": format_eur(disbursement.amount),
-                                           "year": disbursement.award_year.budget.year}
+                                           "year": disbursement.budget_year}  # type: ignore[attr-defined]  # _disbursements
 
 
 def _calls_to_prepare(c: _Collector) -> None:
