@@ -248,8 +248,8 @@ def test_proofs_list_reads_its_first_page_in_order_from_its_index(client, cast):
     client.force_login(cast["clerk"])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("grants:usage_report_list")).status_code == 200
-    page = next(query["sql"] for query in queries
-                if query["sql"].startswith('SELECT "grants_usagereport"."id" AS "pk"') and "ORDER BY CASE" in query["sql"])
+    page = next(sql for sql in (query["sql"] for query in queries)
+                if sql.startswith('SELECT "grants_usagereport"."id" AS "pk"') and "ORDER BY CASE" in sql)
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
