@@ -3,10 +3,11 @@ the database sorts by it and what the export writes. The templates write the cel
 badges); a test holds each table's headers to these columns and each export to the table."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.formats import format_date
+from core.ordering import choice_order, needs_work
 from grants.exports.tables import COUNT, DATE, MONEY, REFERENCE
 from grants.lists import ListColumn, Listing, full_name, local_date
 from grants.models import AmendmentRequest, ApplicationStatus, Disbursement, Reclaim, UsageReport
@@ -15,20 +16,6 @@ from grants.models.usage_reports import list_order as usage_report_list_order
 from grants.policies.base import status_label
 from grants.selectors.deadlines import STATE_ORDER, DeadlineState
 from municipalities.models import display_name_sql
-
-
-def choice_order(field: str, choices, first=()) -> Case:
-    """A status's position in its workflow (the order of its choices); `first` (the statuses that
-    need work) before all others."""
-    values = list(first) + [value for value, _label in choices if value not in first]
-    return Case(*(When(**{field: value}, then=Value(position)) for position, value in enumerate(values)),
-                default=Value(len(values)), output_field=IntegerField())
-
-
-def needs_work(field: str, statuses) -> Case:
-    """0 for the rows that need work, 1 for the others."""
-    return Case(When(**{f"{field}__in": list(statuses)}, then=Value(0)), default=Value(1),
-                output_field=IntegerField())
 
 
 def _period(application) -> str:

@@ -2,11 +2,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import clock
+from core.ordering import choice_order
 from grants.models.awards import Award
 from grants.models.programmes import MONEY, NON_NEGATIVE, CostCategory
 from grants.plan.lines import FinancingSource
@@ -20,8 +21,7 @@ def list_order() -> Case:
     """The position of a proof's status in the list's default order: 0 submitted, 1 questions,
     2 any other. The index `usage_report_list_idx` is built on this very expression, so the first
     page is read from the index instead of sorting every submitted proof."""
-    return Case(*(When(status=status, then=Value(position)) for position, status in enumerate(LIST_FIRST_STATUSES)),
-                default=Value(len(LIST_FIRST_STATUSES)), output_field=IntegerField())
+    return choice_order("status", (), first=LIST_FIRST_STATUSES)
 
 
 def _narrative_path(instance, filename) -> str:

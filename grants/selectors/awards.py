@@ -4,10 +4,17 @@ revisions (Fassungen) and the notices that carry it."""
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Subquery, Sum, prefetch_related_objects
 
 from core.money import ZERO, to_money
 from grants.models import AmendmentRequest, Award, AwardRevision, AwardYear, Disbursement, Notice
+
+
+def budget_year(award_year: str = "award_year") -> Subquery:
+    """The budget year of the row's award year (the foreign key at `award_year`) as a subquery, for
+    a list that names the year: PostgreSQL plans a query with two joins fewer (award year and
+    budget) noticeably faster, and the subquery itself is two primary-key lookups per row."""
+    return Subquery(AwardYear.objects.filter(pk=OuterRef(f"{award_year}_id")).values("budget__year")[:1])
 
 
 def award_years(award: Award):
