@@ -18,3 +18,11 @@ def sign_out(page):
 
 def nav(page, label):
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name=label, exact=True).click()
+
+
+def follow(page, target):
+    """Click `target` (a link, or a button that submits a form) and return once the page it opens
+    has loaded: `click()` returns when the navigation has begun, and reading the page then gives
+    the page being left or an empty document."""
+    with page.expect_navigation():
+        target.click()

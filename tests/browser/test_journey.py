@@ -11,7 +11,7 @@ from django.core import mail
 
 from grants.models import Application, ApplicationStatus, Award
 from grants.selectors.awards import award_total
-from tests.browser.helpers import sign_in, sign_out
+from tests.browser.helpers import follow, sign_in, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,7 +77,7 @@ def test_apply_review_recommend_approve(page, axe, shot, programme, coordinator_
     sign_in(page, "koordination-a")
     page.get_by_role("link", name="WIR-26-0001").first.click()
     axe(page, "Antrag mit Nachforderung")
-    page.get_by_role("link", name="Nachforderung beantworten").click()
+    follow(page, page.get_by_role("link", name="Nachforderung beantworten"))
     assert "Stellenbeschreibungen der beiden Koordinationsstellen" in page.content()
     page.get_by_label("Ihre Antwort (nötig zum erneuten Einreichen)").fill(
         "Stelle 1 koordiniert das Netzwerk, Stelle 2 das Fallmanagement.")
@@ -99,7 +99,7 @@ def test_apply_review_recommend_approve(page, axe, shot, programme, coordinator_
     page.get_by_role("link", name="Zur Bewilligung empfehlen").click()
     axe(page, "Empfehlung")
     page.get_by_label("Empfohlene Zuwendung 2026").fill("80.000,00")
-    page.get_by_role("button", name="Zur Bewilligung empfehlen").click()
+    follow(page, page.get_by_role("button", name="Zur Bewilligung empfehlen"))
     assert "Bitte begründen Sie die Kürzung" in page.content()
     assert page.get_by_label("Empfohlene Zuwendung 2026").input_value() == "80.000,00"
     axe(page, "Empfehlung mit Fehler")
@@ -120,9 +120,9 @@ def test_apply_review_recommend_approve(page, axe, shot, programme, coordinator_
     sign_in(page, "bewilligung", axe)
     page.get_by_role("link", name="Zur Bewilligung", exact=True).click()
     axe(page, "Liste zur Bewilligung")
-    page.get_by_role("link", name="WIR-26-0001").first.click()
+    follow(page, page.get_by_role("link", name="WIR-26-0001").first)
     if page.get_by_role("link", name=re.compile("ewilligen")).count():
-        page.get_by_role("link", name=re.compile("ewilligen")).first.click()
+        follow(page, page.get_by_role("link", name=re.compile("ewilligen")).first)
     assert "verbleibend danach" in page.content()
     shot(page, "02-bewilligung")
     axe(page, "Bewilligung mit Haushaltsblick")
